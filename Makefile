@@ -1,0 +1,60 @@
+# Two commands do everything on a fresh machine: `make demo` and `make test`.
+# Every other target is a building block they share; all of them are idempotent.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DEMO_PORT ?= 8000
+EMULATOR_PORT ?= 4100
+EDGE_PORT ?= 3060
+export DEMO_PORT EMULATOR_PORT EDGE_PORT
+
+.PHONY: demo test bench setup venv node runtime system-deps lint typecheck lock clean
+
+demo: setup
+	$(PY) -m demo_site
+
+test: setup system-deps
+	$(PY) -m pytest
+
+bench: setup system-deps
+	$(PY) -m bench
+
+setup: venv node runtime
+
+# Python dependencies: exact versions and sha256 hashes from requirements/dev.lock.
+venv: $(VENV)/.deps-installed
+$(VENV)/.deps-installed: requirements/dev.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/dev.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+# Browser runtime packages (Pyodide, PyScript) and test-only reference SDKs, pinned by package-lock.json.
+node: node_modules/.installed
+node_modules/.installed: package-lock.json package.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Served browser runtime: Pyodide core + PyScript + pinned wheels + our SDK wheel + a pyodide-lock.json for them.
+runtime: venv node
+	$(PY) tools/browser_runtime.py
+
+# Debian packages the test suite drives: Chromium, Redis, PostgreSQL.
+system-deps:
+	bash tools/install-system-deps.sh
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: venv
+	$(VENV)/bin/mypy
+
+# Re-resolve the Python lock (needs the `uv` tool on PATH); commit the result.
+lock:
+	uv pip compile --python-version 3.11 --generate-hashes --no-emit-package stigg-client \
+		-o requirements/dev.lock requirements/dev.in
+
+clean:
+	rm -rf build dist .stigg-emulator test-artifacts

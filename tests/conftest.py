@@ -1,0 +1,55 @@
+"""Fixtures shared by the whole suite: the emulator process and the Chromium launch settings."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.processes import REPO_ROOT, EmulatorProcess
+
+TEST_CATALOG = REPO_ROOT / "tests" / "fixtures" / "catalog.yaml"
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Drive Debian's Chromium (a Playwright browser download cannot work here)."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+def database_url_for(tmp: Path) -> str:
+    """SQLite in `tmp` unless STIGG_TEST_DATABASE_URL points the suite at PostgreSQL."""
+    return os.environ.get("STIGG_TEST_DATABASE_URL") or f"sqlite:///{tmp / 'emulator.db'}"
+
+
+@pytest.fixture(scope="session")
+def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess]:
+    """One emulator for the session, on free ports, with the test catalog and a fresh database."""
+    tmp = tmp_path_factory.mktemp("emulator")
+    process = EmulatorProcess(
+        database_url=database_url_for(tmp), catalog=TEST_CATALOG, log_path=tmp / "emulator.log"
+    ).start()
+    yield process
+    process.stop()

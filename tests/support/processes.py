@@ -1,0 +1,113 @@
+"""Start and stop the external processes tests need (emulator, demo site) on free loopback ports."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CLIENT_KEY = "client-local-key"
+SERVER_KEY = "server-local-key"
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_http(url: str, process: subprocess.Popen[bytes], timeout_s: float = 30.0) -> None:
+    """Poll `url` until it answers 2xx; fail early if `process` exits."""
+    deadline = time.monotonic() + timeout_s
+    last_error: Exception | None = None
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"process exited with code {process.returncode} before {url} answered")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if 200 <= response.status < 300:
+                    return
+        except (urllib.error.URLError, OSError) as error:
+            last_error = error
+        time.sleep(0.1)
+    raise TimeoutError(f"{url} did not answer within {timeout_s}s: {last_error}")
+
+
+@dataclass
+class EmulatorProcess:
+    """A `stigg-emulator serve` subprocess on free ports with its own database."""
+
+    database_url: str
+    catalog: Path
+    log_path: Path
+    port: int = field(default_factory=free_port)
+    edge_port: int = field(default_factory=free_port)
+    client_key: str = CLIENT_KEY
+    server_key: str = SERVER_KEY
+    signing_secret: str | None = None
+    extra_args: tuple[str, ...] = ()
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def edge_url(self) -> str:
+        return f"http://127.0.0.1:{self.edge_port}"
+
+    def command(self) -> list[str]:
+        args = [
+            sys.executable, "-m", "stigg_emulator", "serve",
+            "--host", "127.0.0.1",
+            "--port", str(self.port),
+            "--edge-port", str(self.edge_port),
+            "--catalog", str(self.catalog),
+            "--database-url", self.database_url,
+            "--client-key", self.client_key,
+            "--server-key", self.server_key,
+        ]
+        if self.signing_secret:
+            args += ["--signing-secret", self.signing_secret]
+        return args + list(self.extra_args)
+
+    def start(self) -> EmulatorProcess:
+        log = self.log_path.open("ab")
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.process = subprocess.Popen(
+            self.command(), cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, env=env
+        )
+        try:
+            wait_for_http(f"{self.base_url}/healthz", self.process)
+            wait_for_http(f"{self.edge_url}/healthz", self.process)
+        except Exception:
+            self.stop()
+            raise RuntimeError(f"emulator failed to start:\n{self.log_path.read_text()[-4000:]}")
+        return self
+
+    def stop(self, kill: bool = False) -> None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            if kill:
+                self.process.kill()
+            else:
+                self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def restart(self) -> EmulatorProcess:
+        self.stop()
+        return self.start()
