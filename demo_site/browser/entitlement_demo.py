@@ -3,12 +3,17 @@
 import json
 import traceback
 
-from pyscript import document
+from pyscript import document, window
 
 
 def read_config() -> dict[str, str]:
-    """The settings the demo site injected into the page."""
-    return dict(json.loads(document.getElementById("stigg-config").textContent))
+    """Settings the demo site injected; `?customer=` and `?feature=` in the URL override them."""
+    config = dict(json.loads(document.getElementById("stigg-config").textContent))
+    params = window.URLSearchParams.new(window.location.search)
+    for param, key in (("customer", "customer_id"), ("feature", "feature_id")):
+        if params.has(param):
+            config[key] = str(params.get(param))
+    return config
 
 
 def show(state: str, text: str) -> None:
@@ -24,7 +29,10 @@ async def main() -> None:
 
     config = read_config()
     client = Stigg.initialize(
-        api_key=config["api_key"], base_uri=config["base_uri"], customer_id=config["customer_id"]
+        api_key=config["api_key"],
+        base_uri=config["base_uri"],
+        base_edge_uri=config.get("edge_uri"),
+        customer_id=config["customer_id"],
     )
     await client.wait_for_initialization()
     result = client.get_boolean_entitlement(feature_id=config["feature_id"])

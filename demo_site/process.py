@@ -1,0 +1,82 @@
+"""Start and stop `python -m demo_site serve` on a free loopback port (tests and benchmarks)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from demo_site.settings import DEFAULT_RUNTIME, REPO
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def ensure_runtime() -> None:
+    """Run the (idempotent, fast when done) runtime build, so the site serves current code."""
+    subprocess.run([sys.executable, str(REPO / "tools" / "browser_runtime.py")], check=True)
+
+
+@dataclass
+class SiteProcess:
+    """A demo site subprocess pointed at an emulator."""
+
+    emulator_url: str
+    client_key: str
+    log_path: Path
+    edge_url: str | None = None
+    runtime_dir: Path = DEFAULT_RUNTIME
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def command(self) -> list[str]:
+        args = [sys.executable, "-m", "demo_site", "serve", "--port", str(self.port)]
+        args += ["--emulator-url", self.emulator_url, "--client-key", self.client_key]
+        args += ["--runtime-dir", str(self.runtime_dir), "--log-level", "warning"]
+        return args + (["--edge-url", self.edge_url] if self.edge_url else [])
+
+    def start(self, timeout_s: float = 30.0) -> SiteProcess:
+        """Start the process and wait until /healthz answers."""
+        log = self.log_path.open("ab")
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.process = subprocess.Popen(
+            self.command(), cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=env
+        )
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            try:
+                with urllib.request.urlopen(f"{self.base_url}/healthz", timeout=2):
+                    return self
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"demo site failed to start:\n{self.log_path.read_text()[-4000:]}")
+
+    def stop(self) -> None:
+        """Terminate (then kill) the process."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
