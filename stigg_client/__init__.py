@@ -1,1 +1,77 @@
-"""placeholder"""
+"""Stigg pricing & entitlements SDK for CPython and Pyodide.
+
+`from stigg_client import Stigg` is all most code needs; names are imported lazily so that
+`import stigg_client` stays cheap on the browser's start-up path.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "Stigg": "stigg_client.client",
+    "InitializationState": "stigg_client.client",
+    "StiggError": "stigg_client.errors",
+    "AuthenticationError": "stigg_client.errors",
+    "NotFoundError": "stigg_client.errors",
+    "ValidationError": "stigg_client.errors",
+    "NetworkError": "stigg_client.errors",
+    "StiggTimeoutError": "stigg_client.errors",
+    "ApiError": "stigg_client.errors",
+    "BooleanEntitlement": "stigg_client.models.entitlements",
+    "NumericEntitlement": "stigg_client.models.entitlements",
+    "MeteredEntitlement": "stigg_client.models.entitlements",
+    "EntitlementFallback": "stigg_client.models.entitlements",
+    "ManualVisibility": "stigg_client.visibility",
+    "RetryPolicy": "stigg_client.transport.retry",
+}
+
+__all__ = [
+    "ApiError",
+    "AuthenticationError",
+    "BooleanEntitlement",
+    "EntitlementFallback",
+    "InitializationState",
+    "ManualVisibility",
+    "MeteredEntitlement",
+    "NetworkError",
+    "NotFoundError",
+    "NumericEntitlement",
+    "RetryPolicy",
+    "Stigg",
+    "StiggError",
+    "StiggTimeoutError",
+    "ValidationError",
+]
+
+if TYPE_CHECKING:
+    from stigg_client.client import InitializationState, Stigg
+    from stigg_client.errors import (
+        ApiError,
+        AuthenticationError,
+        NetworkError,
+        NotFoundError,
+        StiggError,
+        StiggTimeoutError,
+        ValidationError,
+    )
+    from stigg_client.models.entitlements import (
+        BooleanEntitlement,
+        EntitlementFallback,
+        MeteredEntitlement,
+        NumericEntitlement,
+    )
+    from stigg_client.transport.retry import RetryPolicy
+    from stigg_client.visibility import ManualVisibility
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'stigg_client' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value

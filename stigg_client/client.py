@@ -1,0 +1,773 @@
+"""The client-key SDK: customer context, cached entitlement checks, refresh, reads, checkout."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from enum import StrEnum
+from typing import Any
+
+from stigg_client import decisions, offline
+from stigg_client.cache import EntitlementsCache, Scope, ScopeState, entry_from_wire
+from stigg_client.config import ClientConfig, parse_fallbacks, validate
+from stigg_client.errors import (
+    AuthenticationError,
+    NetworkError,
+    NotFoundError,
+    StiggError,
+    ValidationError,
+)
+from stigg_client.events import Emitter, EventName, Listener
+from stigg_client.graphql.entitlements import GET_ENTITLEMENTS, GET_SDK_CONFIGURATION
+from stigg_client.models.customer import Customer
+from stigg_client.models.entitlements import (
+    BooleanEntitlement,
+    Entitlement,
+    EntitlementFallback,
+    MeteredEntitlement,
+    NumericEntitlement,
+)
+from stigg_client.models.enums import SourceType
+from stigg_client.models.estimates import SubscriptionPreview
+from stigg_client.models.paywall import Paywall
+from stigg_client.models.portal import CustomerPortal
+from stigg_client.models.subscriptions import Coupon, SlimSubscriptionV2, Subscription
+from stigg_client.reads import Reads
+from stigg_client.transport import Transport, TransportName, create_transport
+from stigg_client.transport.api import ApiCredentials, StiggApi
+from stigg_client.transport.retry import RetryPolicy
+from stigg_client.visibility import VisibilitySource, default_visibility
+
+logger = logging.getLogger("stigg_client")
+
+FallbackArg = EntitlementFallback | Mapping[str, Any] | None
+_MIN_RETRY_INTERVAL_S = 5.0
+
+
+class InitializationState(StrEnum):
+    """Where `wait_for_initialization` stands for the current customer context."""
+
+    IN_PROGRESS = "IN_PROGRESS"
+    READY = "READY"
+    FAILED = "FAILED"
+
+
+class Stigg:
+    """Client-key Stigg SDK. Create it with `Stigg.initialize(...)`.
+
+    Entitlement checks are synchronous and served from an in-memory cache: they never raise and
+    never wait for the network (before the first load they return the fallback). Everything else
+    is async.
+    """
+
+    def __init__(
+        self,
+        config: ClientConfig,
+        *,
+        transport: Transport,
+        visibility: VisibilitySource,
+        source: str = SourceType.JS_CLIENT_SDK.value,
+    ) -> None:
+        self.config = config
+        self._credentials = ApiCredentials(api_key=config.api_key, source=source)
+        self._api = StiggApi(
+            transport,
+            self._credentials,
+            base_uri=config.base_uri,
+            edge_uri=config.edge_uri,
+            timeout_s=config.request_timeout_s,
+            retry=config.retry,
+        )
+        self._reads = Reads(self._api, self)
+        self._visibility = visibility
+        self._emitter = Emitter()
+        self._cache = EntitlementsCache()
+        self._fallbacks = config.entitlements_fallback
+        self._customer_id: str | None = None
+        self._resource_id: str | None = None
+        self._scope: Scope | None = None
+        self._generation = 0
+        self._context_version = 0
+        self._loading: dict[tuple[int, Scope, bool], asyncio.Task[None]] = {}
+        self._last_failure: dict[Scope, float] = {}
+        self._sdk_configured = False
+        self._state = InitializationState.IN_PROGRESS
+        self._error: BaseException | None = None
+        self._ready: asyncio.Future[None] | None = None
+        self._context_task: asyncio.Task[None] | None = None
+        self._refresh_task: asyncio.Task[None] | None = None
+        self._became_visible = asyncio.Event()
+        self._became_hidden = asyncio.Event()
+        self._unsubscribe_visibility: Callable[[], None] | None = None
+        self._closed = False
+        self.is_widget_watermark_enabled = True
+
+    # ------------------------------------------------------------------ construction
+
+    @classmethod
+    def initialize(
+        cls,
+        api_key: str = "",
+        *,
+        customer_id: str | None = None,
+        customer_token: str | None = None,
+        resource_id: str | None = None,
+        base_uri: str = "https://api.stigg.io",
+        base_edge_uri: str | None = None,
+        enable_edge: bool = True,
+        offline: bool = False,
+        entitlements_fallback: Mapping[str, EntitlementFallback | Mapping[str, Any]] | None = None,
+        cache_ttl_s: float = 30.0,
+        request_timeout_s: float = 10.0,
+        retry: RetryPolicy | None = None,
+        transport: TransportName | Transport = "auto",
+        visibility: VisibilitySource | None = None,
+        background_refresh: bool = True,
+    ) -> Stigg:
+        """Create the client and start loading on the running event loop (if any).
+
+        Without a running loop, loading starts on the first `await wait_for_initialization()`.
+        Raises `ValidationError` when no key is given and `offline` is false.
+        """
+        config = validate(
+            ClientConfig(
+                api_key=api_key,
+                base_uri=base_uri,
+                base_edge_uri=base_edge_uri,
+                enable_edge=enable_edge,
+                offline=offline,
+                cache_ttl_s=cache_ttl_s,
+                request_timeout_s=request_timeout_s,
+                retry=retry or RetryPolicy(),
+                entitlements_fallback=parse_fallbacks(entitlements_fallback),
+                background_refresh=background_refresh,
+            )
+        )
+        chosen = _NoTransport() if offline else _resolve_transport(transport)
+        client = cls(config, transport=chosen, visibility=visibility or default_visibility())
+        client._credentials.customer_token = customer_token
+        client._customer_id = customer_id
+        client._resource_id = resource_id if customer_id else None
+        client._update_scope()
+        if offline:
+            client._state = InitializationState.READY
+        else:
+            client._start_if_possible()
+        return client
+
+    def _start_if_possible(self) -> None:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self._ensure_started()
+
+    def _ensure_started(self) -> None:
+        if self._ready is not None or self.config.offline:
+            return
+        loop = asyncio.get_running_loop()
+        self._ready = loop.create_future()
+        self._context_task = loop.create_task(self._initialize(self._context_version))
+        if self.config.background_refresh:
+            self._unsubscribe_visibility = self._visibility.subscribe(self._on_visibility)
+            self._refresh_task = loop.create_task(self._refresh_loop())
+
+    # ------------------------------------------------------------------ initialization
+
+    @property
+    def initialization_state(self) -> InitializationState:
+        """IN_PROGRESS, READY or FAILED for the current customer context."""
+        return self._state
+
+    @property
+    def customer_id(self) -> str | None:
+        """The current customer, if any."""
+        return self._customer_id
+
+    @property
+    def resource_id(self) -> str | None:
+        """The current resource, if any."""
+        return self._resource_id
+
+    @property
+    def is_customer_loaded(self) -> bool:
+        """True once the current customer's entitlements are in the cache."""
+        state = self._state_for(None)
+        return state is not None and state.loaded
+
+    async def wait_for_initialization(self) -> None:
+        """Wait until the current context has loaded; raise the typed error if it failed."""
+        if self.config.offline:
+            return
+        self._ensure_started()
+        assert self._ready is not None
+        await asyncio.shield(self._ready)
+
+    async def _initialize(self, version: int) -> None:
+        try:
+            if not self._sdk_configured:
+                await self._fetch_sdk_configuration()
+                self._sdk_configured = True
+            await self._load_context(self._generation)
+        except Exception as error:
+            if version == self._context_version:
+                self._fail(error)
+        else:
+            if version == self._context_version:
+                self._succeed()
+
+    async def _fetch_sdk_configuration(self) -> None:
+        try:
+            data = await self._read_with_edge_fallback(
+                "/v1/config/client-sdk-configuration.json",
+                "GetSdkConfiguration",
+                GET_SDK_CONFIGURATION,
+                None,
+            )
+        except AuthenticationError as error:
+            raise AuthenticationError(
+                "Authentication failed. Double check your SDK key.",
+                code=error.code or "Unauthenticated",
+                trace_id=error.trace_id,
+                status=error.status,
+            ) from error
+        configuration = data.get("sdkConfiguration") or {}
+        enabled = configuration.get("isWidgetWatermarkEnabled")
+        self.is_widget_watermark_enabled = True if enabled is None else bool(enabled)
+
+    async def _load_context(self, generation: int) -> None:
+        scopes = self._active_scopes()
+        await asyncio.gather(
+            *(self._load(scope, skip_edge=False, generation=generation) for scope in scopes)
+        )
+
+    def _succeed(self) -> None:
+        self._state = InitializationState.READY
+        self._error = None
+        if self._ready is not None and not self._ready.done():
+            self._ready.set_result(None)
+        self._emitter.emit("initialized")
+
+    def _fail(self, error: BaseException) -> None:
+        self._state = InitializationState.FAILED
+        self._error = error
+        if self._ready is not None and not self._ready.done():
+            self._ready.set_exception(error)
+            self._ready.exception()  # mark retrieved: a failure nobody awaits is not an error
+        logger.error("Stigg initialization failed: %s", error)
+        self._emitter.emit("initialize_failed", error)
+
+    # ------------------------------------------------------------------ context
+
+    def set_customer_id(
+        self, customer_id: str, token: str | None = None, resource_id: str | None = None
+    ) -> Awaitable[None]:
+        """Switch to another customer (and optionally token and resource) and reload.
+
+        Returns an awaitable that completes when the new context has loaded (or raises why not);
+        it is safe to ignore. Data of the previous customer is dropped and late responses for it
+        are discarded.
+        """
+        if self.config.offline:
+            return _done()
+        if (
+            customer_id == self._customer_id
+            and token == self._credentials.customer_token
+            and resource_id == self._resource_id
+            and self._ready is not None
+        ):
+            return asyncio.shield(self._ready)
+        self._customer_id = customer_id
+        self._credentials.customer_token = token
+        self._resource_id = resource_id
+        return self._restart_context()
+
+    def clear_customer(self) -> None:
+        """Forget the customer, token and resource; checks return fallbacks afterwards."""
+        if self.config.offline:
+            return
+        self._customer_id = None
+        self._resource_id = None
+        self._credentials.customer_token = None
+        self._restart_context()
+
+    def set_resource(self, resource_id: str) -> Awaitable[None]:
+        """Enter a resource context of the current customer and load its entitlements."""
+        if self.config.offline:
+            return _done()
+        if self._customer_id is None:
+            raise ValidationError(
+                "You must set customer ID first, use set_customer_id or pass it to initialize"
+            )
+        if resource_id == self._resource_id and self._ready is not None:
+            return asyncio.shield(self._ready)
+        self._resource_id = resource_id
+        return self._restart_context(keep_customer=True)
+
+    def clear_resource(self) -> None:
+        """Leave the resource context; checks use the customer's global entitlements again."""
+        if self.config.offline or self._resource_id is None:
+            return
+        self._resource_id = None
+        self._update_scope()
+        self._cache.retain(set(self._active_scopes()))
+
+    def _restart_context(self, *, keep_customer: bool = False) -> Awaitable[None]:
+        self._context_version += 1
+        if not keep_customer:
+            self._generation += 1
+        self._update_scope()
+        self._cache.retain(set(self._active_scopes()))
+        self._last_failure.clear()
+        self._state = InitializationState.IN_PROGRESS
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self._ready = None  # started by the next wait_for_initialization()
+            return _done()
+        if self._ready is None:
+            self._ensure_started()
+            assert self._ready is not None
+            return asyncio.shield(self._ready)
+        if self._ready.done():
+            self._ready = loop.create_future()
+        self._context_task = loop.create_task(self._initialize(self._context_version))
+        return asyncio.shield(self._ready)
+
+    def _update_scope(self) -> None:
+        self._scope = (
+            (self._customer_id, self._resource_id) if self._customer_id is not None else None
+        )
+
+    def _active_scopes(self) -> list[Scope]:
+        if self._customer_id is None:
+            return []
+        scopes: list[Scope] = [(self._customer_id, None)]
+        if self._resource_id is not None:
+            scopes.append((self._customer_id, self._resource_id))
+        return scopes
+
+    # ------------------------------------------------------------------ loading
+
+    def _load(
+        self, scope: Scope, *, skip_edge: bool, generation: int | None = None
+    ) -> asyncio.Task[None]:
+        generation = self._generation if generation is None else generation
+        key = (generation, scope, skip_edge)
+        task = self._loading.get(key)
+        if task is None or task.done():
+            task = asyncio.get_running_loop().create_task(
+                self._fetch_and_store(scope, skip_edge, generation)
+            )
+            self._loading[key] = task
+            task.add_done_callback(functools.partial(self._forget_load, key))
+        return task
+
+    def _forget_load(self, key: tuple[int, Scope, bool], task: asyncio.Task[None]) -> None:
+        if self._loading.get(key) is task:
+            del self._loading[key]
+        if not task.cancelled() and task.exception() is not None:
+            self._last_failure[key[1]] = time.monotonic()
+
+    async def _fetch_and_store(self, scope: Scope, skip_edge: bool, generation: int) -> None:
+        customer_id, resource_id = scope
+        if skip_edge:
+            data = await self._graphql_entitlements(customer_id, resource_id)
+        else:
+            path = f"/v1/c/{customer_id}/entitlements.json"
+            if resource_id is not None:
+                path += f"?resourceId={resource_id}"
+            data = await self._read_with_edge_fallback(
+                path,
+                "GetEntitlements",
+                GET_ENTITLEMENTS,
+                _entitlements_query(customer_id, resource_id),
+            )
+        if generation != self._generation or scope not in self._active_scopes():
+            logger.debug("dropping entitlements of %s: the context changed meanwhile", scope)
+            return
+        raw = data.get("entitlements")
+        if not isinstance(raw, list):
+            raise StiggError("the entitlements response has no entitlements list")
+        entries = [entry_from_wire(item) for item in raw if isinstance(item, dict)]
+        changed = self._cache.store(scope, entries)
+        self._last_failure.pop(scope, None)
+        if changed:
+            self._emitter.emit("entitlements_updated", changed)
+
+    async def _graphql_entitlements(
+        self, customer_id: str, resource_id: str | None
+    ) -> dict[str, Any]:
+        return await self._api.graphql(
+            "GetEntitlements", GET_ENTITLEMENTS, _entitlements_query(customer_id, resource_id)
+        )
+
+    async def _read_with_edge_fallback(
+        self, path: str, operation: str, document: str, variables: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        if self._api.edge_uri is not None:
+            try:
+                return await self._api.edge(path)
+            except NetworkError as error:
+                logger.warning("edge read %s failed (%s); using GraphQL", path, error)
+        return await self._api.graphql(operation, document, variables)
+
+    def _renew_in_background(self, scope: Scope) -> None:
+        """Stale-while-revalidate: start a load for `scope` unless one runs or one just failed."""
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        failed_at = self._last_failure.get(scope)
+        if failed_at is not None and time.monotonic() - failed_at < min(
+            self.config.cache_ttl_s, _MIN_RETRY_INTERVAL_S
+        ):
+            return
+        task = self._load(scope, skip_edge=False)
+        task.add_done_callback(_log_background_failure)
+
+    async def refresh(self) -> None:
+        """Reload the current context's entitlements now over GraphQL (bypassing the edge)."""
+        if self.config.offline or self._customer_id is None:
+            return
+        try:
+            await asyncio.gather(
+                *(self._load(scope, skip_edge=True) for scope in self._active_scopes())
+            )
+        except StiggError as error:
+            raise type(error)(
+                f"Failed to refresh entitlements. Error: {error.message}",
+                code=error.code,
+                trace_id=error.trace_id,
+                status=error.status,
+            ) from error
+
+    # ------------------------------------------------------------------ background refresh
+
+    def _on_visibility(self, visible: bool) -> None:
+        (self._became_visible if visible else self._became_hidden).set()
+
+    async def _refresh_loop(self) -> None:
+        while not self._closed:
+            await self._wait_until_due()
+            if self._closed:
+                return
+            if self._customer_id is None:
+                continue
+            try:
+                await asyncio.gather(
+                    *(self._load(scope, skip_edge=False) for scope in self._active_scopes())
+                )
+            except StiggError as error:
+                logger.warning("background refresh failed: %s", error)
+
+    async def _wait_until_due(self) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.config.cache_ttl_s
+        while True:
+            if not self._visibility.is_visible():
+                self._became_visible.clear()
+                await self._became_visible.wait()
+                return
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return
+            self._became_hidden.clear()
+            try:
+                await asyncio.wait_for(self._became_hidden.wait(), remaining)
+            except TimeoutError:
+                return
+
+    async def close(self) -> None:
+        """Stop background work and release the transport."""
+        self._closed = True
+        if self._unsubscribe_visibility is not None:
+            self._unsubscribe_visibility()
+        tasks = [t for t in (self._refresh_task, self._context_task, *self._loading.values()) if t]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await self._api.transport.aclose()
+
+    # ------------------------------------------------------------------ listeners
+
+    def add_listener(self, event: EventName, listener: Listener) -> Callable[[], None]:
+        """Call `listener` on `initialized()`, `initialize_failed(error)` or
+        `entitlements_updated(changed_feature_ids)`; returns a function that removes it."""
+        return self._emitter.add(event, listener)
+
+    def remove_listener(self, event: EventName, listener: Listener) -> None:
+        """Stop calling `listener` for `event`."""
+        self._emitter.remove(event, listener)
+
+    # ------------------------------------------------------------------ entitlement checks
+
+    def _state_for(self, resource_id: str | None) -> ScopeState | None:
+        scope = self._scope
+        if scope is None or (resource_id is not None and resource_id != scope[1]):
+            return None
+        state = self._cache.get(scope)
+        if state is None or state.last_update is None:
+            return None
+        return state
+
+    def _checked_state(self, resource_id: str | None) -> ScopeState | None:
+        state = self._state_for(resource_id)
+        scope = self._scope
+        if scope is not None and (resource_id is None or resource_id == scope[1]):
+            if state is None:
+                if not self._loading_any(scope):
+                    self._renew_in_background(scope)
+            elif time.monotonic() - state.last_checked > self.config.cache_ttl_s:
+                self._renew_in_background(scope)
+        return state
+
+    def _loading_any(self, scope: Scope) -> bool:
+        return any(key[1] == scope for key in self._loading)
+
+    def _fallback(self, feature_id: str, fallback: FallbackArg) -> EntitlementFallback | None:
+        return decisions.as_fallback(fallback) or self._fallbacks.get(feature_id)
+
+    def get_boolean_entitlement(
+        self, feature_id: str, *, fallback: FallbackArg = None, resource_id: str | None = None
+    ) -> BooleanEntitlement:
+        """Whether the customer may use a boolean feature (from cache; never raises)."""
+        try:
+            state = self._checked_state(resource_id)
+            if state is not None:
+                entry = state.entries.get(feature_id)
+                if entry is None:
+                    return decisions.boolean_result(None)
+                if entry.feature_type == "BOOLEAN":
+                    return decisions.boolean_result(entry)
+            return decisions.boolean_fallback(self._fallback(feature_id, fallback))
+        except Exception:
+            logger.exception("boolean entitlement check for %s failed", feature_id)
+            return decisions.boolean_fallback(None)
+
+    def get_numeric_entitlement(
+        self, feature_id: str, *, fallback: FallbackArg = None, resource_id: str | None = None
+    ) -> NumericEntitlement:
+        """The numeric configuration value of a feature (from cache; never raises)."""
+        try:
+            state = self._checked_state(resource_id)
+            if state is not None:
+                entry = state.entries.get(feature_id)
+                if entry is None:
+                    return decisions.numeric_result(None, 0.0)
+                if entry.feature_type == "NUMBER":
+                    return decisions.numeric_result(entry, time.time())
+            return decisions.numeric_fallback(self._fallback(feature_id, fallback))
+        except Exception:
+            logger.exception("numeric entitlement check for %s failed", feature_id)
+            return decisions.numeric_fallback(None)
+
+    def get_metered_entitlement(
+        self,
+        feature_id: str,
+        options: Mapping[str, Any] | None = None,
+        *,
+        requested_usage: float | None = None,
+        fallback: FallbackArg = None,
+        resource_id: str | None = None,
+    ) -> MeteredEntitlement:
+        """Whether `requested_usage` more units fit the quota (from cache; never raises).
+
+        `options` may carry `requested_usage`/`requestedUsage` and `fallback` like Stigg's SDK.
+        """
+        try:
+            if options:
+                if requested_usage is None:
+                    requested_usage = options.get("requested_usage", options.get("requestedUsage"))
+                if fallback is None:
+                    fallback = options.get("fallback")
+            usage = float(requested_usage or 0)
+            state = self._checked_state(resource_id)
+            if state is not None:
+                entry = state.entries.get(feature_id)
+                if entry is None:
+                    return decisions.metered_result(None, usage, 0.0)
+                if entry.meter_type == "Incremental" or entry.meter_type == "Fluctuating":
+                    return decisions.metered_result(entry, usage, time.time())
+            return decisions.metered_fallback(self._fallback(feature_id, fallback))
+        except Exception:
+            logger.exception("metered entitlement check for %s failed", feature_id)
+            return decisions.metered_fallback(None)
+
+    async def get_entitlements(self, resource_id: str | None = None) -> list[Entitlement]:
+        """Every entitlement of the current context, renewing a stale cache first.
+
+        Falls back to one result per configured fallback when nothing can be loaded.
+        """
+        if self.config.offline:
+            return decisions.fallback_entitlements(self._fallbacks)
+        scope = self._scope
+        if scope is None or (resource_id is not None and resource_id != scope[1]):
+            return decisions.fallback_entitlements(self._fallbacks)
+        state = self._cache.get(scope)
+        try:
+            if (
+                state is None
+                or not state.loaded
+                or (time.monotonic() - state.last_checked > self.config.cache_ttl_s)
+            ):
+                self._ensure_started()
+                await self._load(scope, skip_edge=False)
+        except StiggError as error:
+            logger.warning("could not renew entitlements: %s", error)
+        state = self._state_for(resource_id)
+        if state is None:
+            return decisions.fallback_entitlements(self._fallbacks)
+        now = time.time()
+        return [decisions.entitlement_result(entry, now) for entry in state.entries.values()]
+
+    # ------------------------------------------------------------------ reads
+
+    async def get_paywall(
+        self,
+        product_id: str | None = None,
+        resource_id: str | None = None,
+        billing_country_code: str | None = None,
+        include_hidden_plans: bool = False,
+        context: str | None = None,
+    ) -> Paywall:
+        """Plans, prices and entitlements for a pricing page (edge when no customer is set)."""
+        if self.config.offline:
+            return offline.paywall()
+        return await self._reads.paywall(
+            product_id=product_id,
+            resource_id=resource_id,
+            billing_country_code=billing_country_code,
+            include_hidden_plans=include_hidden_plans,
+            context=context,
+        )
+
+    async def get_customer_portal(
+        self, resource_id: str | None = None, product_id: str | None = None
+    ) -> CustomerPortal:
+        """Subscriptions, usage and billing info for a customer portal."""
+        if self.config.offline:
+            return offline.customer_portal()
+        return await self._reads.customer_portal(resource_id=resource_id, product_id=product_id)
+
+    async def get_customer(self) -> Customer:
+        """The current customer with its subscriptions; `NotFoundError` when it does not exist."""
+        if self.config.offline:
+            return offline.customer()
+        return await self._reads.customer()
+
+    async def get_active_subscriptions_list(
+        self, resource_id: str | None = None, resource_ids: Sequence[str] | None = None
+    ) -> list[SlimSubscriptionV2]:
+        """Slim active subscriptions of the customer, optionally of one or up to 100 resources."""
+        if self.config.offline:
+            return []
+        return await self._reads.active_subscriptions_list(
+            resource_id=resource_id, resource_ids=resource_ids
+        )
+
+    async def get_active_subscriptions(self, resource_id: str | None = None) -> list[Subscription]:
+        """Full active subscriptions of the customer (always over GraphQL)."""
+        if self.config.offline:
+            return []
+        return await self._reads.active_subscriptions(resource_id=resource_id)
+
+    async def get_subscription(self, subscription_id: str) -> Subscription:
+        """One subscription with plan, prices, addons and latest invoice."""
+        if self.config.offline:
+            raise NotFoundError(f"Subscription {subscription_id} not found (offline mode)")
+        return await self._reads.subscription(subscription_id)
+
+    async def get_coupons(self) -> list[Coupon]:
+        """Active coupons of the environment."""
+        if self.config.offline:
+            return []
+        return await self._reads.coupons()
+
+    async def estimate_subscription(self, **params: Any) -> SubscriptionPreview:
+        """Estimate the cost of a new subscription (`plan_id`, `billing_period`, `addons`, ...)."""
+        if self.config.offline:
+            return offline.subscription_preview()
+        return await self._reads.estimate_subscription(params)
+
+    async def estimate_subscription_update(self, **params: Any) -> SubscriptionPreview:
+        """Estimate the cost of changing a subscription (`subscription_id`, `addons`, ...)."""
+        if self.config.offline:
+            return offline.subscription_preview()
+        return await self._reads.estimate_subscription_update(params)
+
+    async def wait_for_checkout_completed(
+        self,
+        timeout_s: float = 15.0,
+        refresh_on_complete: bool = True,
+        subscription_id: str | None = None,
+        checkout_completed: bool | str | None = None,
+        resource_id: str | None = None,
+    ) -> Subscription | None:
+        """After a hosted checkout, wait until its subscription is active (protocol §4).
+
+        The parameters come from the page URL in a browser, or are given explicitly. Returns None
+        when there is nothing to wait for; raises `StiggTimeoutError` after `timeout_s`.
+        """
+        if self.config.offline:
+            return None
+        from stigg_client.checkout import wait_for_checkout_completed
+
+        return await wait_for_checkout_completed(
+            self,
+            timeout_s=timeout_s,
+            refresh_on_complete=refresh_on_complete,
+            subscription_id=subscription_id,
+            checkout_completed=checkout_completed,
+            resource_id=resource_id,
+        )
+
+    def require_customer(self) -> str:
+        """The current customer id, or `ValidationError` when none is set."""
+        if self._customer_id is None:
+            raise ValidationError(
+                "You must set customer ID first, use set_customer_id or pass it to initialize"
+            )
+        return self._customer_id
+
+
+def _entitlements_query(customer_id: str, resource_id: str | None) -> dict[str, Any]:
+    query: dict[str, Any] = {"customerId": customer_id}
+    if resource_id is not None:
+        query["resourceId"] = resource_id
+    return {"query": query}
+
+
+def _resolve_transport(transport: TransportName | Transport) -> Transport:
+    if isinstance(transport, str):
+        return create_transport(transport)
+    return transport
+
+
+def _log_background_failure(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        logger.warning("background entitlements renewal failed: %s", task.exception())
+
+
+class _Done:
+    """An awaitable that is already complete (safe to ignore, unlike an unawaited coroutine)."""
+
+    def __await__(self) -> Any:
+        return iter(())
+
+
+def _done() -> Awaitable[None]:
+    return _Done()
+
+
+class _NoTransport:
+    """Offline mode: any attempt to reach the network is a bug."""
+
+    async def request(self, method: str, url: str, **_: Any) -> Any:
+        raise NetworkError(f"offline mode: refusing {method} {url}")
+
+    async def aclose(self) -> None:
+        return None

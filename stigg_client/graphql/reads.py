@@ -1,0 +1,326 @@
+"""Read operations: paywall, customer, subscriptions, portal, coupons, estimates.
+
+Aliases rename Stigg's fields to the SDK's shapes where a rename is all the mapping needs
+(`id: refId`, `metadata: additionalMetaData`); the rest is done in `stigg_client.mapping`.
+"""
+
+from __future__ import annotations
+
+from stigg_client.graphql.entitlements import ENTITLEMENT_FIELDS
+
+MONEY = "{ amount currency }"
+
+FEATURE = """{
+  refId
+  featureType
+  meterType
+  featureUnits
+  featureUnitsPlural
+  displayName
+  description
+  additionalMetaData
+}"""
+
+PACKAGE_ENTITLEMENT = (
+    """{
+  usageLimit
+  hasUnlimitedUsage
+  hasSoftLimit
+  resetPeriod
+  displayNameOverride
+  hiddenFromWidgets
+  feature """
+    + FEATURE
+    + """
+}"""
+)
+
+PRICE = (
+    """{
+  billingModel
+  billingPeriod
+  billingCountryCode
+  minUnitQuantity
+  maxUnitQuantity
+  blockSize
+  price """
+    + MONEY
+    + """
+  feature { refId }
+}"""
+)
+
+ADDON = (
+    """{
+  refId
+  displayName
+  description
+  additionalMetaData
+  pricingType
+  maxQuantity
+  entitlements """
+    + PACKAGE_ENTITLEMENT
+    + """
+  prices """
+    + PRICE
+    + """
+}"""
+)
+
+PLAN = (
+    """{
+  refId
+  displayName
+  description
+  additionalMetaData
+  pricingType
+  hiddenFromWidgets
+  basePlan { refId displayName }
+  product { refId displayName description additionalMetaData }
+  defaultTrialConfig { duration units }
+  entitlements """
+    + PACKAGE_ENTITLEMENT
+    + """
+  inheritedEntitlements """
+    + PACKAGE_ENTITLEMENT
+    + """
+  prices """
+    + PRICE
+    + """
+  compatibleAddons """
+    + ADDON
+    + """
+}"""
+)
+
+EXPERIMENT_INFO = "{ id name groupName groupType }"
+
+SUBSCRIPTION = (
+    """{
+  subscriptionId
+  status
+  currentBillingPeriodEnd
+  startDate
+  endDate
+  trialEndDate
+  cancellationDate
+  effectiveEndDate
+  pricingType
+  paymentCollection
+  additionalMetaData
+  resource { resourceId }
+  experimentInfo """
+    + EXPERIMENT_INFO
+    + """
+  latestInvoice {
+    billingId status createdAt updatedAt requiresAction paymentUrl paymentSecret errorMessage
+  }
+  prices { usageLimit price """
+    + PRICE
+    + """ }
+  addons { quantity addon """
+    + ADDON
+    + """ }
+  plan """
+    + PLAN
+    + """
+}"""
+)
+
+SLIM_SUBSCRIPTION_V2 = """{
+  subscriptionId
+  status
+  currentBillingPeriodEnd
+  startDate
+  pricingType
+  customer { customerId }
+  plan { planId: refId displayName }
+  addons { quantity addon { addonId: refId } }
+  resource { resourceId }
+}"""
+
+GET_PAYWALL = (
+    """query GetPaywall($input: GetPaywallInput!) {
+  paywall(input: $input) {
+    currency { code symbol }
+    plans """
+    + PLAN
+    + """
+  }
+}"""
+)
+
+GET_CUSTOMER = (
+    """query GetCustomerById($input: GetCustomerByRefIdInput!) {
+  getCustomerByRefId(input: $input) {
+    customerId
+    name
+    email
+    createdAt
+    updatedAt
+    hasPaymentMethod
+    additionalMetaData
+    experimentInfo """
+    + EXPERIMENT_INFO
+    + """
+    subscriptions """
+    + SUBSCRIPTION
+    + """
+  }
+}"""
+)
+
+GET_ACTIVE_SUBSCRIPTIONS = (
+    """query GetActiveSubscriptions($input: GetActiveSubscriptionsInput!) {
+  getActiveSubscriptions(input: $input) """
+    + SUBSCRIPTION
+    + """
+}"""
+)
+
+GET_ACTIVE_SUBSCRIPTIONS_LIST = (
+    """query GetActiveSubscriptionsList($input: GetActiveSubscriptionsInput!) {
+  getActiveSubscriptions(input: $input) """
+    + SLIM_SUBSCRIPTION_V2
+    + """
+}"""
+)
+
+GET_SUBSCRIPTION = (
+    """query GetSubscription($input: GetSubscriptionInput!) {
+  getSubscription(input: $input) """
+    + SUBSCRIPTION
+    + """
+}"""
+)
+
+GET_COUPONS = """query GetCoupons {
+  coupons(filter: {status: {eq: ACTIVE}}, paging: {first: 50}) {
+    edges {
+      node {
+        id: refId
+        name
+        description
+        metadata: additionalMetaData
+        discountValue
+        type
+        percentOff
+        durationInMonths
+      }
+    }
+  }
+}"""
+
+GET_CUSTOMER_PORTAL = (
+    """query GetCustomerPortalByRefId($input: CustomerPortalInput!) {
+  customerPortal(input: $input) {
+    subscriptions {
+      subscriptionId
+      planId
+      planName
+      status
+      trialRemainingDays
+      billingPeriodRange { start end }
+      pricing {
+        unitQuantity
+        billingPeriod
+        billingModel
+        pricingType
+        usageBasedEstimatedBill
+        price """
+    + MONEY
+    + """
+        feature { refId displayName featureUnits featureUnitsPlural }
+      }
+      totalPrice { subTotal """
+    + MONEY
+    + " total "
+    + MONEY
+    + " addonsTotal "
+    + MONEY
+    + """ }
+      addons { addonId displayName description quantity }
+    }
+    entitlements {"""
+    + ENTITLEMENT_FIELDS
+    + """
+    }
+    promotionalEntitlements {
+      displayName description period startDate endDate usageLimit hasUnlimitedUsage hasSoftLimit
+    }
+    billingInformation {
+      email
+      name
+      defaultPaymentMethodLast4Digits
+      defaultPaymentMethodId
+      defaultPaymentExpirationMonth
+      defaultPaymentExpirationYear
+    }
+    showWatermark
+    billingPortalUrl
+    canUpgradeSubscription
+  }
+}"""
+)
+
+SUBSCRIPTION_PREVIEW = (
+    """{
+  total """
+    + MONEY
+    + """
+  totalExcludingTax """
+    + MONEY
+    + """
+  subTotal """
+    + MONEY
+    + """
+  tax """
+    + MONEY
+    + """
+  discountAmount """
+    + MONEY
+    + """
+  taxDetails { displayName inclusive percentage }
+  discount { type value durationType durationInMonths }
+  billingPeriodRange { start end }
+  proration { prorationDate credit """
+    + MONEY
+    + " debit "
+    + MONEY
+    + " netAmount "
+    + MONEY
+    + """ }
+  subscription {
+    total """
+    + MONEY
+    + """
+    totalExcludingTax """
+    + MONEY
+    + """
+    subTotal """
+    + MONEY
+    + """
+    tax """
+    + MONEY
+    + """
+  }
+  isPlanDowngrade
+  hasScheduledUpdates
+}"""
+)
+
+ESTIMATE_SUBSCRIPTION = (
+    """mutation EstimateSubscription($input: EstimateSubscriptionInput!) {
+  estimateSubscription(input: $input) """
+    + SUBSCRIPTION_PREVIEW
+    + """
+}"""
+)
+
+ESTIMATE_SUBSCRIPTION_UPDATE = (
+    """mutation EstimateSubscriptionUpdate($input: EstimateSubscriptionUpdateInput!) {
+  estimateSubscriptionUpdate(input: $input) """
+    + SUBSCRIPTION_PREVIEW
+    + """
+}"""
+)
