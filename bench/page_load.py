@@ -1,0 +1,155 @@
+"""Demo page load: cold (fresh profile) and warm (same profile) time to the rendered answer, and
+bytes transferred by asset type, measured in headless Chromium through the DevTools protocol."""
+
+from __future__ import annotations
+
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from playwright.sync_api import BrowserContext, Playwright, sync_playwright
+
+from bench.core import BenchResult, Metric, Options, benchmark
+from bench.services import Services
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+
+ANSWER_TIMEOUT_MS = 120_000
+# Record (relative to navigation start) when Python first writes an outcome into #answer.
+ANSWER_PROBE = """
+(() => {
+  const record = () => {
+    const el = document.getElementById('answer');
+    const state = el && el.dataset.state;
+    if (state && state !== 'loading' && window.__answerAt === undefined) {
+      window.__answerAt = performance.now();
+      window.__answerState = state;
+    }
+  };
+  new MutationObserver(record).observe(document, {
+    subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'],
+  });
+})();
+"""
+ASSET_KINDS = {
+    ".wasm": "wasm",
+    ".mjs": "js",
+    ".js": "js",
+    ".zip": "stdlib zip",
+    ".whl": "wheels",
+    ".json": "json",
+    ".py": "python",
+    ".css": "css",
+}
+# DESIGN.md targets: interactive cold ≤ 3.0 s, repeat ≤ 2.0 s, bytes ≤ 6 MB cold / ≤ 50 KB warm.
+TARGETS = {"cold_ms": 3000.0, "warm_ms": 2000.0, "cold_bytes": 6e6, "warm_bytes": 50e3}
+
+
+@dataclass
+class Visit:
+    """One page visit: when the answer appeared and what crossed the network."""
+
+    answer_ms: float
+    state: str
+    bytes_by_kind: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(self.bytes_by_kind.values())
+
+
+def asset_kind(url: str, resource_type: str, site_port: int | None) -> str:
+    """Group a request for the bytes table."""
+    parts = urlsplit(url)
+    if parts.port != site_port:
+        return "api (emulator)"
+    if resource_type == "Document":
+        return "html"
+    suffix = "." + parts.path.rsplit(".", 1)[-1] if "." in parts.path else ""
+    return ASSET_KINDS.get(suffix, "other")
+
+
+def visit(context: BrowserContext, url: str) -> Visit:
+    """Open `url` in a new page of `context`, wait for the answer, and account the bytes."""
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    records: dict[str, dict[str, Any]] = defaultdict(dict)
+
+    def on_response(event: dict[str, Any]) -> None:
+        records[event["requestId"]].update(url=event["response"]["url"], type=event["type"])
+
+    def on_finished(event: dict[str, Any]) -> None:
+        records[event["requestId"]]["encoded"] = int(event["encodedDataLength"])
+
+    cdp.on("Network.responseReceived", on_response)
+    cdp.on("Network.loadingFinished", on_finished)
+    page.add_init_script(ANSWER_PROBE)
+    page.goto(url)
+    page.wait_for_function("window.__answerAt !== undefined", timeout=ANSWER_TIMEOUT_MS)
+    answer_ms = float(page.evaluate("window.__answerAt"))
+    state = str(page.evaluate("window.__answerState"))
+    if state == "error":
+        raise RuntimeError(f"{url} rendered an error: {page.inner_text('#answer')}")
+    page.wait_for_timeout(300)  # let the last loadingFinished events arrive
+    site_port = urlsplit(url).port
+    by_kind: dict[str, int] = defaultdict(int)
+    for record in records.values():
+        if "url" in record and not record["url"].startswith("data:"):
+            kind = asset_kind(record["url"], record.get("type", ""), site_port)
+            by_kind[kind] += record.get("encoded", 0)
+    cdp.detach()
+    page.close()
+    return Visit(answer_ms, state, dict(by_kind))
+
+
+def launch(playwright: Playwright, profile: str) -> BrowserContext:
+    """Chromium with its own profile directory (so its disk cache is what a user's would be)."""
+    return playwright.chromium.launch_persistent_context(
+        profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+    )
+
+
+def summarize(label: str, visits: list[Visit]) -> dict[str, Any]:
+    """Median bytes per asset kind over the visits."""
+    kinds = sorted({kind for v in visits for kind in v.bytes_by_kind})
+    medians = {
+        k: sorted(v.bytes_by_kind.get(k, 0) for v in visits)[len(visits) // 2] for k in kinds
+    }
+    return {"visit": label, "median_bytes_by_kind": medians, "states": [v.state for v in visits]}
+
+
+@benchmark("page_load")
+def run(options: Options, services: Services) -> BenchResult:
+    """Cold loads in fresh profiles, then warm repeat visits in one profile."""
+    needs_emulator = not options.page.startswith("/runtime-check")
+    site = services.site if needs_emulator else services.bare_site
+    url = site.base_url + options.page
+    cold: list[Visit] = []
+    warm: list[Visit] = []
+    version = ""
+    with sync_playwright() as playwright:
+        for _ in range(options.runs):
+            with tempfile.TemporaryDirectory(prefix="bench-cold-") as profile:
+                context = launch(playwright, profile)
+                version = context.browser.version if context.browser else version
+                cold.append(visit(context, url))
+                context.close()
+        with tempfile.TemporaryDirectory(prefix="bench-warm-") as profile:
+            context = launch(playwright, profile)
+            visit(context, url)  # primes the disk cache
+            warm.extend(visit(context, url) for _ in range(options.runs))
+            context.close()
+    metrics = [
+        Metric("cold load → answer", "ms", [v.answer_ms for v in cold], TARGETS["cold_ms"]),
+        Metric("warm reload → answer", "ms", [v.answer_ms for v in warm], TARGETS["warm_ms"]),
+        Metric("bytes cold", "bytes", [float(v.total_bytes) for v in cold], TARGETS["cold_bytes"]),
+        Metric("bytes warm", "bytes", [float(v.total_bytes) for v in warm], TARGETS["warm_bytes"]),
+    ]
+    details = {
+        "page": options.page,
+        "chromium_reported": version,
+        "bytes": [summarize("cold", cold), summarize("warm", warm)],
+    }
+    return BenchResult("page_load", metrics, details)
