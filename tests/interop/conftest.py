@@ -1,0 +1,27 @@
+"""Fixtures for the interop tests: one Node process per scenario, shared by the tests reading it."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.interop.scenarios import InteropSetupError, check_sdk_packages, node_binary
+
+
+@pytest.fixture(scope="session")
+def interop_workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where scenario inputs/outputs go; fails (never skips) when Node or the SDKs are missing."""
+    try:
+        node_binary()
+        check_sdk_packages()
+    except InteropSetupError as error:
+        pytest.fail(str(error))
+    return tmp_path_factory.mktemp("interop")
+
+
+@pytest.fixture(scope="session")
+def run_prefix() -> str:
+    """A fresh id prefix so customers written by this run never collide with other tests."""
+    return f"interop-{uuid.uuid4().hex[:10]}"
