@@ -1,4 +1,4 @@
-"""Every JSON result example in seeds/000 and seeds/004 parses into its model and dumps back unchanged."""
+"""Every JSON result example in seeds/000 and seeds/004 parses into its model and dumps back."""
 
 from __future__ import annotations
 
@@ -9,8 +9,15 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from stigg_client.models import customer, entitlements, estimates, paywall, portal, server
-from stigg_client.models import subscriptions
+from stigg_client.models import (
+    customer,
+    entitlements,
+    estimates,
+    paywall,
+    portal,
+    server,
+    subscriptions,
+)
 
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 MODULES = (customer, entitlements, estimates, paywall, portal, server, subscriptions)
