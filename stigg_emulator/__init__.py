@@ -1,1 +1,3 @@
-"""placeholder"""
+"""stigg_emulator: a local Stigg-compatible API (GraphQL, edge reads, realtime) on SQLAlchemy."""
+
+__all__: list[str] = []

@@ -1,0 +1,564 @@
+"""Turn a catalog YAML file into a validated :class:`Catalog` (see stigg_emulator/CATALOG.md)."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from stigg_emulator.catalog.model import (
+    Catalog,
+    Coupon,
+    EntitlementSpec,
+    Experiment,
+    Feature,
+    Meter,
+    Package,
+    PriceSpec,
+    Product,
+    PromotionCode,
+    SdkSettings,
+    SeedCustomer,
+    SeedPromotion,
+    SeedSubscription,
+    TrialSpec,
+)
+from stigg_emulator.catalog.yaml_lines import CatalogError, LineDict, LineList, load_yaml
+
+FEATURE_TYPES = ("BOOLEAN", "NUMBER")
+METER_TYPES = ("None", "Fluctuating", "Incremental")
+AGGREGATIONS = ("COUNT", "COUNT_UNIQUE", "SUM")
+PRICING_TYPES = ("FREE", "PAID", "CUSTOM")
+BILLING_MODELS = ("FLAT_FEE", "PER_UNIT")
+BILLING_PERIODS = ("MONTHLY", "ANNUALLY")
+RESET_PERIODS = ("HOUR", "DAY", "WEEK", "MONTH", "YEAR")
+MONTHLY_ACCORDING_TO = ("SubscriptionStart", "StartOfTheMonth")
+WEEKLY_ACCORDING_TO = (
+    "SubscriptionStart",
+    "EveryMonday",
+    "EveryTuesday",
+    "EveryWednesday",
+    "EveryThursday",
+    "EveryFriday",
+    "EverySaturday",
+    "EverySunday",
+)
+WIDGETS = ("PAYWALL", "CUSTOMER_PORTAL", "CHECKOUT")
+TRIAL_UNITS = ("DAY", "MONTH")
+TRIAL_END = ("CONVERT_TO_PAID", "CANCEL_SUBSCRIPTION")
+PROMO_PERIODS = ("ONE_WEEK", "ONE_MONTH", "SIX_MONTH", "ONE_YEAR", "LIFETIME", "CUSTOM")
+NAMESPACE = uuid.UUID("5f7c1c2e-8d1b-4a55-9a43-3c1b2f0e7a10")
+
+_MISSING = object()
+
+
+def stable_uuid(kind: str, ref_id: str) -> str:
+    """A deterministic UUID for a catalog object (stable across restarts)."""
+    return str(uuid.uuid5(NAMESPACE, f"{kind}:{ref_id}"))
+
+
+class _Node:
+    """A mapping from the YAML with typed, line-aware accessors."""
+
+    def __init__(self, path: Path, data: Any, line: int, where: str) -> None:
+        self.path = path
+        self.where = where
+        if not isinstance(data, LineDict):
+            raise CatalogError(path, line, f"{where} must be a mapping")
+        self.data = data
+        self.used: set[str] = set()
+
+    def error(self, key: str | None, message: str) -> CatalogError:
+        line = self.data.key_lines.get(key, self.data.line) if key else self.data.line
+        return CatalogError(self.path, line, f"{self.where}: {message}")
+
+    def raw(self, key: str, default: Any = _MISSING) -> Any:
+        self.used.add(key)
+        if key in self.data and self.data[key] is not None:
+            return self.data[key]
+        if default is _MISSING:
+            raise self.error(None, f"missing required field {key!r}")
+        return default
+
+    def str(self, key: str, default: Any = _MISSING) -> Any:
+        value = self.raw(key, default)
+        if value is default:
+            return value
+        if isinstance(value, bool | dict | list):
+            raise self.error(key, f"{key!r} must be a string")
+        return str(value)
+
+    def choice(self, key: str, choices: tuple[str, ...], default: Any = _MISSING) -> Any:
+        value = self.str(key, default)
+        if value is not default and value not in choices:
+            raise self.error(key, f"{key!r} must be one of {', '.join(choices)} (got {value!r})")
+        return value
+
+    def bool(self, key: str, default: bool = False) -> bool:
+        value = self.raw(key, default)
+        if not isinstance(value, bool):
+            raise self.error(key, f"{key!r} must be true or false")
+        return value
+
+    def int(self, key: str, default: Any = _MISSING) -> Any:
+        value = self.raw(key, default)
+        if value is default:
+            return value
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.error(key, f"{key!r} must be an integer")
+        return value
+
+    def number(self, key: str, default: Any = _MISSING) -> Any:
+        value = self.raw(key, default)
+        if value is default:
+            return value
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.error(key, f"{key!r} must be a number")
+        if value < 0:
+            raise self.error(key, f"{key!r} must not be negative")
+        return float(value)
+
+    def decimal(self, key: str) -> Decimal:
+        value = self.raw(key)
+        if isinstance(value, bool):
+            raise self.error(key, f"{key!r} must be a number")
+        try:
+            amount = Decimal(str(value))
+        except InvalidOperation:
+            raise self.error(key, f"{key!r} must be a number (got {value!r})") from None
+        if amount < 0:
+            raise self.error(key, f"{key!r} must not be negative")
+        return amount
+
+    def mapping(self, key: str) -> dict[str, Any] | None:
+        value = self.raw(key, None)
+        if value is not None and not isinstance(value, dict):
+            raise self.error(key, f"{key!r} must be a mapping")
+        return _plain(value) if value is not None else None
+
+    def items(self, key: str, where: str) -> list[_Node]:
+        value = self.raw(key, None)
+        if value is None:
+            return []
+        if not isinstance(value, LineList):
+            raise self.error(key, f"{key!r} must be a list")
+        return [
+            _Node(self.path, item, line, f"{where} #{index + 1}")
+            for index, (item, line) in enumerate(zip(value, value.item_lines, strict=True))
+        ]
+
+    def strings(self, key: str, choices: tuple[str, ...] | None = None) -> tuple[str, ...]:
+        value = self.raw(key, None)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise self.error(key, f"{key!r} must be a list of strings")
+        for item in value:
+            if choices and item not in choices:
+                raise self.error(key, f"{key!r}: {item!r} is not one of {', '.join(choices)}")
+        return tuple(value)
+
+    def check_unknown(self) -> None:
+        for key in self.data:
+            if key not in self.used:
+                raise self.error(key, f"unknown field {key!r}")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def load_catalog(path: Path) -> Catalog:
+    """Load and validate the catalog at `path`; raises CatalogError (file:line: message)."""
+    data = load_yaml(path)
+    root = _Node(path, data, 1, "catalog")
+    catalog = Catalog()
+    sdk = root.raw("sdkConfiguration", None)
+    if sdk is not None:
+        node = _Node(path, sdk, root.data.key_lines["sdkConfiguration"], "sdkConfiguration")
+        catalog.sdk = SdkSettings(
+            sentry_dsn=node.str("sentryDsn", None),
+            is_widget_watermark_enabled=node.bool("isWidgetWatermarkEnabled", False),
+        )
+        node.check_unknown()
+    products = root.items("products", "product")
+    features = root.items("features", "feature")
+    plans = root.items("plans", "plan")
+    addons = root.items("addons", "add-on")
+    coupons = root.items("coupons", "coupon")
+    experiments = root.items("experiments", "experiment")
+    customers = root.items("customers", "customer")
+    root.check_unknown()
+    if not products:
+        raise root.error(None, "at least one product is required under 'products'")
+
+    for node in products:
+        product = _product(node)
+        _unique(node, product.ref_id, catalog.products)
+        catalog.products[product.ref_id] = product
+    for node in features:
+        feature = _feature(node)
+        _unique(node, feature.ref_id, catalog.features)
+        catalog.features[feature.ref_id] = feature
+    for node in addons:
+        addon = _package(node, "addon", catalog)
+        _unique(node, addon.ref_id, catalog.addons)
+        catalog.addons[addon.ref_id] = addon
+    plan_nodes: dict[str, _Node] = {}
+    for node in plans:
+        plan = _package(node, "plan", catalog)
+        _unique(node, plan.ref_id, catalog.plans)
+        catalog.plans[plan.ref_id] = plan
+        plan_nodes[plan.ref_id] = node
+    _check_plan_links(catalog, plan_nodes)
+    for node, product in zip(products, catalog.products.values(), strict=True):
+        for key, ref in (
+            ("downgradePlan", product.downgrade_plan),
+            ("initialPlan", product.initial_plan),
+        ):
+            if ref is not None and catalog.plans.get(ref, None) is None:
+                raise node.error(key, f"unknown plan {ref!r}")
+    for node in coupons:
+        coupon = _coupon(node)
+        _unique(node, coupon.ref_id, catalog.coupons)
+        catalog.coupons[coupon.ref_id] = coupon
+    for node in experiments:
+        experiment = _experiment(node, catalog)
+        _unique(node, experiment.ref_id, catalog.experiments)
+        catalog.experiments[experiment.ref_id] = experiment
+    seen_customers: set[str] = set()
+    for node in customers:
+        customer = _customer(node, catalog)
+        if customer.ref_id in seen_customers:
+            raise node.error("id", f"duplicate id {customer.ref_id!r}")
+        seen_customers.add(customer.ref_id)
+        catalog.customers.append(customer)
+    return catalog
+
+
+def _unique(node: _Node, ref_id: str, existing: dict[str, Any]) -> None:
+    if ref_id in existing:
+        raise node.error("id", f"duplicate id {ref_id!r}")
+
+
+def _product(node: _Node) -> Product:
+    ref_id = node.str("id")
+    product = Product(
+        ref_id=ref_id,
+        display_name=node.str("displayName", ref_id),
+        description=node.str("description", None),
+        multiple_subscriptions=node.bool("multipleSubscriptions", False),
+        downgrade_plan=node.str("downgradePlan", None),
+        initial_plan=node.str("initialPlan", None),
+        metadata=node.mapping("metadata"),
+        uuid=stable_uuid("product", ref_id),
+    )
+    node.check_unknown()
+    return product
+
+
+def _feature(node: _Node) -> Feature:
+    ref_id = node.str("id")
+    feature_type = node.choice("type", FEATURE_TYPES)
+    meter_type = node.choice("meterType", METER_TYPES, "None")
+    if feature_type == "BOOLEAN" and meter_type != "None":
+        raise node.error("meterType", "a BOOLEAN feature cannot be metered")
+    meter = None
+    if "meter" in node.data:
+        meter_node = _Node(node.path, node.raw("meter"), node.data.key_lines["meter"], "meter")
+        aggregation = meter_node.choice("aggregation", AGGREGATIONS, "COUNT")
+        field = meter_node.str("field", None)
+        if aggregation != "COUNT" and field is None:
+            raise meter_node.error(None, f"aggregation {aggregation} needs a 'field' (a dimension)")
+        filters = meter_node.mapping("filters") or {}
+        meter = Meter(
+            event_name=meter_node.str("eventName"),
+            aggregation=aggregation,
+            field=field,
+            filters=tuple((str(key), str(value)) for key, value in filters.items()),
+        )
+        meter_node.check_unknown()
+        if meter_type != "Incremental":
+            raise node.error("meter", "a raw-event meter needs meterType Incremental")
+    feature = Feature(
+        ref_id=ref_id,
+        display_name=node.str("displayName", ref_id),
+        feature_type=feature_type,
+        meter_type=meter_type,
+        units=node.str("units", None),
+        units_plural=node.str("unitsPlural", None),
+        description=node.str("description", None),
+        metadata=node.mapping("metadata"),
+        meter=meter,
+        uuid=stable_uuid("feature", ref_id),
+    )
+    node.check_unknown()
+    return feature
+
+
+def _entitlement(node: _Node, catalog: Catalog, order: int) -> EntitlementSpec:
+    feature_ref = node.str("feature")
+    feature = catalog.features.get(feature_ref)
+    if feature is None:
+        raise node.error("feature", f"unknown feature {feature_ref!r}")
+    reset_period = node.choice("resetPeriod", RESET_PERIODS, None)
+    unlimited = node.bool("unlimited", False)
+    usage_limit = node.number("usageLimit", None)
+    if feature.feature_type == "BOOLEAN" and (usage_limit is not None or unlimited):
+        raise node.error(None, f"feature {feature_ref!r} is BOOLEAN: no usageLimit/unlimited")
+    if reset_period and feature.meter_type != "Incremental":
+        raise node.error("resetPeriod", "only Incremental features can reset usage")
+    monthly = node.choice("monthlyAccordingTo", MONTHLY_ACCORDING_TO, None)
+    weekly = node.choice("weeklyAccordingTo", WEEKLY_ACCORDING_TO, None)
+    if reset_period == "MONTH" and monthly is None:
+        monthly = "SubscriptionStart"
+    if reset_period == "WEEK" and weekly is None:
+        weekly = "SubscriptionStart"
+    spec = EntitlementSpec(
+        feature_ref=feature_ref,
+        usage_limit=usage_limit,
+        unlimited=unlimited,
+        soft_limit=node.bool("softLimit", False),
+        reset_period=reset_period,
+        monthly_according_to=monthly,
+        weekly_according_to=weekly,
+        display_name_override=node.str("displayNameOverride", None),
+        hidden_from_widgets=node.strings("hiddenFromWidgets", WIDGETS),
+        description=node.str("description", None),
+        order=order,
+    )
+    node.check_unknown()
+    return spec
+
+
+def _price(node: _Node, catalog: Catalog, ref_id: str, index: int) -> PriceSpec:
+    billing_model = node.choice("billingModel", BILLING_MODELS, "FLAT_FEE")
+    feature_ref = node.str("feature", None)
+    if billing_model == "PER_UNIT":
+        if feature_ref is None:
+            raise node.error(None, "a PER_UNIT price needs a 'feature'")
+        if feature_ref not in catalog.features:
+            raise node.error("feature", f"unknown feature {feature_ref!r}")
+    overrides: list[tuple[str, Decimal, str]] = []
+    for override in node.items("countries", "country price"):
+        overrides.append(
+            (override.str("country").upper(), override.decimal("amount"), override.str("currency"))
+        )
+        override.check_unknown()
+    billing_period = node.choice("billingPeriod", BILLING_PERIODS)
+    price = PriceSpec(
+        billing_model=billing_model,
+        billing_period=billing_period,
+        amount=node.decimal("amount"),
+        currency=node.str("currency", "USD").upper(),
+        feature_ref=feature_ref,
+        min_unit_quantity=node.int("minUnitQuantity", None),
+        max_unit_quantity=node.int("maxUnitQuantity", None),
+        country_overrides=tuple(overrides),
+        uuid=stable_uuid("price", f"{ref_id}:{index}:{billing_period}"),
+    )
+    node.check_unknown()
+    return price
+
+
+def _package(node: _Node, kind: str, catalog: Catalog) -> Package:
+    ref_id = node.str("id")
+    product_ref = node.str("product")
+    if product_ref not in catalog.products:
+        raise node.error("product", f"unknown product {product_ref!r}")
+    entitlements = tuple(
+        _entitlement(item, catalog, index)
+        for index, item in enumerate(node.items("entitlements", "entitlement"))
+    )
+    prices = tuple(
+        _price(item, catalog, ref_id, index)
+        for index, item in enumerate(node.items("prices", "price"))
+    )
+    pricing_type = node.choice("pricingType", PRICING_TYPES, "PAID" if prices else "FREE")
+    if pricing_type == "PAID" and not prices:
+        raise node.error("pricingType", "a PAID package needs at least one price")
+    if pricing_type != "PAID" and prices:
+        raise node.error("prices", f"a {pricing_type} package cannot have prices")
+    trial = None
+    if kind == "plan" and "defaultTrial" in node.data:
+        trial_node = _Node(
+            node.path, node.raw("defaultTrial"), node.data.key_lines["defaultTrial"], "defaultTrial"
+        )
+        trial = TrialSpec(
+            duration=trial_node.int("duration"),
+            units=trial_node.choice("units", TRIAL_UNITS, "DAY"),
+            end_behavior=trial_node.choice("trialEndBehavior", TRIAL_END, "CONVERT_TO_PAID"),
+        )
+        trial_node.check_unknown()
+    compatible = node.strings("compatibleAddons") if kind == "plan" else ()
+    for addon_ref in compatible:
+        if addon_ref not in catalog.addons:
+            raise node.error("compatibleAddons", f"unknown add-on {addon_ref!r}")
+    package = Package(
+        kind=kind,
+        ref_id=ref_id,
+        product_ref=product_ref,
+        display_name=node.str("displayName", ref_id),
+        description=node.str("description", None),
+        pricing_type=pricing_type,
+        entitlements=entitlements,
+        prices=prices,
+        hidden_from_widgets=node.strings("hiddenFromWidgets", WIDGETS),
+        metadata=node.mapping("metadata"),
+        order=node.int("order", 0),
+        parent_ref=node.str("parent", None) if kind == "plan" else None,
+        default_trial=trial,
+        compatible_addons=compatible,
+        max_quantity=node.int("maxQuantity", None) if kind == "addon" else None,
+        version=1,
+        uuid=stable_uuid(kind, ref_id),
+    )
+    node.check_unknown()
+    return package
+
+
+def _check_plan_links(catalog: Catalog, nodes: dict[str, _Node]) -> None:
+    for ref_id, plan in catalog.plans.items():
+        node = nodes[ref_id]
+        if plan.parent_ref is None:
+            continue
+        parent = catalog.plans.get(plan.parent_ref)
+        if parent is None:
+            raise node.error("parent", f"unknown parent plan {plan.parent_ref!r}")
+        if parent.product_ref != plan.product_ref:
+            raise node.error("parent", "the parent plan belongs to another product")
+        seen = {ref_id}
+        current: Package | None = parent
+        while current is not None:
+            if current.ref_id in seen:
+                raise node.error("parent", "parent plans form a cycle")
+            seen.add(current.ref_id)
+            current = catalog.plans.get(current.parent_ref) if current.parent_ref else None
+
+
+def _coupon(node: _Node) -> Coupon:
+    ref_id = node.str("id")
+    discount_type = node.choice("type", ("PERCENTAGE", "FIXED"))
+    percent = None
+    amounts: list[tuple[Decimal, str]] = []
+    if discount_type == "PERCENTAGE":
+        percent = node.decimal("percentOff")
+        if percent > 100:
+            raise node.error("percentOff", "'percentOff' must be at most 100")
+    else:
+        for item in node.items("amountsOff", "amount"):
+            amounts.append((item.decimal("amount"), item.str("currency", "USD").upper()))
+            item.check_unknown()
+        if not amounts:
+            raise node.error(None, "a FIXED coupon needs 'amountsOff'")
+    codes: list[PromotionCode] = []
+    for item in node.items("promotionCodes", "promotion code"):
+        codes.append(
+            PromotionCode(
+                code=item.str("code"),
+                active=item.bool("active", True),
+                max_redemptions=item.int("maxRedemptions", None),
+            )
+        )
+        item.check_unknown()
+    coupon = Coupon(
+        ref_id=ref_id,
+        name=node.str("name", ref_id),
+        discount_type=discount_type,
+        percent_off=percent,
+        amounts_off=tuple(amounts),
+        duration_in_months=node.int("durationInMonths", None),
+        description=node.str("description", None),
+        status=node.choice("status", ("ACTIVE", "ARCHIVED"), "ACTIVE"),
+        promotion_codes=tuple(codes),
+        metadata=node.mapping("metadata"),
+        uuid=stable_uuid("coupon", ref_id),
+    )
+    node.check_unknown()
+    return coupon
+
+
+def _experiment(node: _Node, catalog: Catalog) -> Experiment:
+    product_ref = node.str("product")
+    if product_ref not in catalog.products:
+        raise node.error("product", f"unknown product {product_ref!r}")
+    plans = {}
+    for key in ("controlPlan", "variantPlan"):
+        ref = node.str(key)
+        if ref not in catalog.plans or catalog.plans[ref].product_ref != product_ref:
+            raise node.error(key, f"unknown plan {ref!r} of product {product_ref!r}")
+        plans[key] = ref
+    percentage = node.int("variantPercentage", 50)
+    if not 0 <= percentage <= 100:
+        raise node.error("variantPercentage", "'variantPercentage' must be between 0 and 100")
+    experiment = Experiment(
+        ref_id=node.str("id"),
+        name=node.str("name"),
+        product_ref=product_ref,
+        control_group_name=node.str("controlGroupName", "Control group"),
+        variant_group_name=node.str("variantGroupName", "Variant group"),
+        control_plan=plans["controlPlan"],
+        variant_plan=plans["variantPlan"],
+        variant_percentage=percentage,
+    )
+    node.check_unknown()
+    return experiment
+
+
+def _customer(node: _Node, catalog: Catalog) -> SeedCustomer:
+    subscriptions: list[SeedSubscription] = []
+    for item in node.items("subscriptions", "subscription"):
+        plan_ref = item.str("plan")
+        if plan_ref not in catalog.plans:
+            raise item.error("plan", f"unknown plan {plan_ref!r}")
+        addons = []
+        for addon in item.items("addons", "add-on"):
+            addon_ref = addon.str("id")
+            if addon_ref not in catalog.addons:
+                raise addon.error("id", f"unknown add-on {addon_ref!r}")
+            addons.append((addon_ref, addon.int("quantity", 1)))
+            addon.check_unknown()
+        billable = []
+        for unit in item.items("billableFeatures", "billable feature"):
+            billable.append((unit.str("feature"), unit.number("quantity")))
+            unit.check_unknown()
+        subscriptions.append(
+            SeedSubscription(
+                plan_ref=plan_ref,
+                resource_id=item.str("resourceId", None),
+                billing_period=item.choice("billingPeriod", BILLING_PERIODS, None),
+                addons=tuple(addons),
+                billable_features=tuple(billable),
+            )
+        )
+        item.check_unknown()
+    promotions: list[SeedPromotion] = []
+    for item in node.items("promotionalEntitlements", "promotional entitlement"):
+        feature_ref = item.str("feature")
+        if feature_ref not in catalog.features:
+            raise item.error("feature", f"unknown feature {feature_ref!r}")
+        promotions.append(
+            SeedPromotion(
+                feature_ref=feature_ref,
+                period=item.choice("period", PROMO_PERIODS, "LIFETIME"),
+                usage_limit=item.number("usageLimit", None),
+                unlimited=item.bool("unlimited", False),
+            )
+        )
+        item.check_unknown()
+    customer = SeedCustomer(
+        ref_id=node.str("id"),
+        name=node.str("name", None),
+        email=node.str("email", None),
+        metadata=node.mapping("metadata"),
+        payment_method_id=node.str("paymentMethodId", None),
+        subscriptions=tuple(subscriptions),
+        promotional_entitlements=tuple(promotions),
+    )
+    node.check_unknown()
+    return customer

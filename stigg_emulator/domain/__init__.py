@@ -1,0 +1,1 @@
+"""Domain services: customers, subscriptions, entitlements, usage, paywall, pricing."""

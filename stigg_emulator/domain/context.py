@@ -1,0 +1,64 @@
+"""The domain's shared state: database, catalog, clock and change bus, plus transaction scopes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection
+
+from stigg_emulator.catalog.model import Catalog
+from stigg_emulator.clock import Clock
+from stigg_emulator.domain.changes import ENTITLEMENTS, USAGE, Change, ChangeBus
+from stigg_emulator.storage.database import Database
+
+
+@dataclass
+class Tx:
+    """A write transaction and the changes it will announce once committed."""
+
+    conn: Connection
+    changes: list[Change] = field(default_factory=list)
+
+    def entitlements_changed(self, customer_ref: str, resource_id: str | None = None) -> None:
+        """Record that a customer's entitlements changed."""
+        self.changes.append(Change(ENTITLEMENTS, customer_ref, resource_id))
+
+    def usage_changed(self, customer_ref: str, resource_id: str | None, feature_ref: str) -> None:
+        """Record that a customer's usage of a feature changed."""
+        self.changes.append(Change(USAGE, customer_ref, resource_id, feature_ref))
+
+
+class Domain:
+    """Everything the services need; one instance per emulator process."""
+
+    def __init__(self, db: Database, catalog: Catalog, clock: Clock | None = None) -> None:
+        self.db = db
+        self.catalog = catalog
+        self.clock = clock or Clock()
+        self.bus = ChangeBus()
+
+    @contextmanager
+    def write(self) -> Iterator[Tx]:
+        """One transaction; its recorded changes are published only after commit."""
+        with self.db.transaction() as connection:
+            tx = Tx(connection)
+            yield tx
+        self.bus.publish(_dedupe(tx.changes))
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read-only connection."""
+        with self.db.read() as connection:
+            yield connection
+
+
+def _dedupe(changes: list[Change]) -> list[Change]:
+    seen: set[Change] = set()
+    result = []
+    for change in changes:
+        if change not in seen:
+            seen.add(change)
+            result.append(change)
+    return result

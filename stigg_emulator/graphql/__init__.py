@@ -1,0 +1,1 @@
+"""GraphQL API: Stigg's schema (generated SDL), resolvers per area, HTTP execution."""

@@ -1,0 +1,1 @@
+"""HTTP surface: Starlette app, edge routes, auth, CORS, realtime endpoints."""

@@ -1,0 +1,88 @@
+"""Assemble the Starlette application: GraphQL, edge routes, health, CORS."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from stigg_emulator.domain import subscriptions
+from stigg_emulator.http import edge
+from stigg_emulator.http.graphql_route import graphql_http
+from stigg_emulator.http.state import AppState
+
+logger = logging.getLogger("stigg_emulator")
+
+CORS_HEADERS = [
+    "X-API-KEY",
+    "X-CUSTOMER-KEY",
+    "X-API-VERSION",
+    "source",
+    "x-graphql-operation-name",
+    "apollographql-client-name",
+    "apollographql-client-version",
+    "content-type",
+    "X-SDK-INSTANCE-ID",
+    "X-SDK-OS-PROCESS-HOSTNAME",
+    "X-SDK-OS-PROCESS-ID",
+    "X-SDK-OS-PROCESS-TIMESTAMP",
+    "X-SDK-OS-PROCESS-FINGERPRINT",
+    "cache-control",
+    "last-event-id",
+]
+SCHEDULER_INTERVAL_S = 1.0
+
+
+async def healthz(_request: Request) -> Response:
+    """Liveness: 200 once the app serves requests."""
+    return PlainTextResponse("ok")
+
+
+async def _scheduler(state: AppState) -> None:
+    """Apply due time-based transitions (trial ends, cancellations, scheduled updates)."""
+    while True:
+        await asyncio.sleep(SCHEDULER_INTERVAL_S)
+        try:
+            subscriptions.process_due(state.domain)
+        except Exception:
+            logger.exception("scheduled transitions failed")
+
+
+def create_app(state: AppState) -> Starlette:
+    """The ASGI app serving both ports."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        task = asyncio.create_task(_scheduler(state))
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    routes = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/graphql", graphql_http, methods=["POST"]),
+        *edge.routes(),
+    ]
+    middleware = [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=["*"],
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=CORS_HEADERS,
+            max_age=600,
+        )
+    ]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.emulator = state
+    return app

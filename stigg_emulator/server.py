@@ -1,0 +1,73 @@
+"""Build the emulator from settings and serve it on the main and edge ports (one uvicorn)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+
+import uvicorn
+
+from stigg_emulator.catalog import load_catalog
+from stigg_emulator.catalog.versions import sync_packages
+from stigg_emulator.clock import Clock
+from stigg_emulator.domain import customers
+from stigg_emulator.domain.context import Domain
+from stigg_emulator.domain.read_model import EntitlementReads
+from stigg_emulator.graphql.schema import build_schema
+from stigg_emulator.http.app import create_app
+from stigg_emulator.http.auth import Keys
+from stigg_emulator.http.state import AppState
+from stigg_emulator.settings import Settings
+from stigg_emulator.storage import Database
+
+logger = logging.getLogger("stigg_emulator")
+
+
+def build_state(settings: Settings, clock: Clock | None = None) -> AppState:
+    """Load the catalog, open the database, publish package versions, seed customers."""
+    catalog = load_catalog(settings.catalog)
+    database = Database(settings.database_url)
+    domain = Domain(database, catalog, clock)
+    sync_packages(domain)
+    customers.seed(domain)
+    reads = EntitlementReads(domain)
+    keys = Keys(settings.client_key, settings.server_key, settings.signing_secret)
+    return AppState(domain, reads, build_schema(), keys)
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.setblocking(False)
+    return sock
+
+
+def serve(settings: Settings) -> None:
+    """Run until interrupted; both ports are served by the same app and event loop."""
+    state = build_state(settings)
+    sockets = [_bind(settings.host, settings.port)]
+    if settings.edge_port != settings.port:
+        sockets.append(_bind(settings.host, settings.edge_port))
+    config = uvicorn.Config(
+        create_app(state),
+        log_level=settings.log_level,
+        access_log=False,
+        lifespan="on",
+        ws="websockets-sansio",
+    )
+    server = uvicorn.Server(config)
+    logger.info(
+        "stigg emulator on http://%s:%d (edge on port %d), database %s",
+        settings.host,
+        settings.port,
+        settings.edge_port,
+        settings.database_url,
+    )
+    try:
+        asyncio.run(server.serve(sockets=sockets))
+    finally:
+        state.domain.db.dispose()

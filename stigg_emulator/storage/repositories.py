@@ -1,0 +1,351 @@
+"""Row-level reads and writes used by the domain services (one function per query)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, and_, delete, func, insert, select, update
+
+from stigg_emulator.storage import tables as t
+
+Row = dict[str, Any]
+ACTIVE_STATUSES = ("ACTIVE", "IN_TRIAL")
+
+
+def _one(connection: Connection, statement: Any) -> Row | None:
+    row = connection.execute(statement).mappings().first()
+    return dict(row) if row is not None else None
+
+
+def _all(connection: Connection, statement: Any) -> list[Row]:
+    return [dict(row) for row in connection.execute(statement).mappings().all()]
+
+
+# customers -----------------------------------------------------------------------------------
+
+
+def get_customer(connection: Connection, ref_id: str) -> Row | None:
+    """The customer row (archived ones included)."""
+    return _one(connection, select(t.customers).where(t.customers.c.ref_id == ref_id))
+
+
+def insert_customer(connection: Connection, values: Row) -> None:
+    """Create a customer row."""
+    connection.execute(insert(t.customers).values(**values))
+
+
+def update_customer(connection: Connection, ref_id: str, values: Row) -> None:
+    """Change fields of a customer row."""
+    connection.execute(update(t.customers).where(t.customers.c.ref_id == ref_id).values(**values))
+
+
+def count_customers(connection: Connection) -> int:
+    """How many customers exist (archived included)."""
+    return int(connection.execute(select(func.count()).select_from(t.customers)).scalar_one())
+
+
+def get_billing(connection: Connection, customer_ref: str) -> Row | None:
+    """The billing-side record of a customer."""
+    table = t.billing_records
+    return _one(connection, select(table).where(table.c.customer_ref == customer_ref))
+
+
+def put_billing(connection: Connection, customer_ref: str, values: Row) -> None:
+    """Create or replace the billing-side record of a customer."""
+    table = t.billing_records
+    if get_billing(connection, customer_ref) is None:
+        connection.execute(insert(table).values(customer_ref=customer_ref, **values))
+    else:
+        connection.execute(
+            update(table).where(table.c.customer_ref == customer_ref).values(**values)
+        )
+
+
+def delete_billing(connection: Connection, customer_ref: str) -> None:
+    """Remove the billing-side record (archive)."""
+    table = t.billing_records
+    connection.execute(delete(table).where(table.c.customer_ref == customer_ref))
+
+
+# subscriptions -------------------------------------------------------------------------------
+
+
+def get_subscription(connection: Connection, ref_id: str) -> Row | None:
+    """One subscription by its ref id."""
+    table = t.subscriptions
+    return _one(connection, select(table).where(table.c.ref_id == ref_id))
+
+
+def customer_subscriptions(
+    connection: Connection,
+    customer_ref: str,
+    statuses: Sequence[str] | None = ACTIVE_STATUSES,
+) -> list[Row]:
+    """Subscriptions of a customer (by default the active ones), newest first."""
+    table = t.subscriptions
+    statement = select(table).where(table.c.customer_ref == customer_ref)
+    if statuses is not None:
+        statement = statement.where(table.c.status.in_(statuses))
+    return _all(connection, statement.order_by(table.c.created_at.desc(), table.c.ref_id))
+
+
+def insert_subscription(connection: Connection, values: Row) -> None:
+    """Create a subscription row."""
+    connection.execute(insert(t.subscriptions).values(**values))
+
+
+def update_subscription(connection: Connection, ref_id: str, values: Row) -> None:
+    """Change fields of a subscription row."""
+    table = t.subscriptions
+    connection.execute(update(table).where(table.c.ref_id == ref_id).values(**values))
+
+
+def due_subscriptions(connection: Connection, now_ms: int) -> list[Row]:
+    """Subscriptions with a time-based transition due at `now_ms`."""
+    table = t.subscriptions
+    statement = select(table).where(
+        (
+            table.c.status.in_(ACTIVE_STATUSES)
+            & (
+                and_(table.c.status == "IN_TRIAL", table.c.trial_end_date <= now_ms)
+                | (table.c.cancellation_date <= now_ms)
+                | (table.c.end_date <= now_ms)
+            )
+        )
+        | and_(table.c.status == "NOT_STARTED", table.c.start_date <= now_ms)
+    )
+    return _all(connection, statement)
+
+
+def next_due_time(connection: Connection) -> int | None:
+    """The earliest future time-based transition of any subscription or scheduled update."""
+    table = t.subscriptions
+    candidates = []
+    for column, statuses in (
+        (table.c.trial_end_date, ("IN_TRIAL",)),
+        (table.c.cancellation_date, ACTIVE_STATUSES),
+        (table.c.end_date, ACTIVE_STATUSES),
+        (table.c.start_date, ("NOT_STARTED",)),
+    ):
+        value = connection.execute(
+            select(func.min(column)).where(table.c.status.in_(statuses))
+        ).scalar()
+        if value is not None:
+            candidates.append(int(value))
+    updates = t.scheduled_updates
+    value = connection.execute(
+        select(func.min(updates.c.scheduled_at)).where(updates.c.status == "Scheduled")
+    ).scalar()
+    if value is not None:
+        candidates.append(int(value))
+    return min(candidates) if candidates else None
+
+
+# scheduled updates ---------------------------------------------------------------------------
+
+
+def subscription_schedules(
+    connection: Connection, subscription_ref: str, statuses: Iterable[str] = ("Scheduled",)
+) -> list[Row]:
+    """Scheduled updates of a subscription with one of `statuses`, oldest first."""
+    table = t.scheduled_updates
+    statement = (
+        select(table)
+        .where(table.c.subscription_ref == subscription_ref, table.c.status.in_(list(statuses)))
+        .order_by(table.c.scheduled_at, table.c.id)
+    )
+    return _all(connection, statement)
+
+
+def due_schedules(connection: Connection, now_ms: int) -> list[Row]:
+    """Scheduled updates whose time has come."""
+    table = t.scheduled_updates
+    statement = (
+        select(table)
+        .where(table.c.status == "Scheduled", table.c.scheduled_at <= now_ms)
+        .order_by(table.c.scheduled_at, table.c.id)
+    )
+    return _all(connection, statement)
+
+
+def insert_schedule(connection: Connection, values: Row) -> None:
+    """Record a scheduled update."""
+    connection.execute(insert(t.scheduled_updates).values(**values))
+
+
+def set_schedule_status(connection: Connection, ids: Sequence[int], status: str) -> None:
+    """Change the status of scheduled updates."""
+    table = t.scheduled_updates
+    connection.execute(update(table).where(table.c.id.in_(list(ids))).values(status=status))
+
+
+# checkout ------------------------------------------------------------------------------------
+
+
+def insert_checkout(connection: Connection, values: Row) -> None:
+    """Persist a pending checkout session."""
+    connection.execute(insert(t.checkout_sessions).values(**values))
+
+
+def get_checkout(connection: Connection, session_id: str) -> Row | None:
+    """A checkout session by id."""
+    table = t.checkout_sessions
+    return _one(connection, select(table).where(table.c.id == session_id))
+
+
+# promotional entitlements --------------------------------------------------------------------
+
+
+def customer_promotions(
+    connection: Connection, customer_ref: str, statuses: Sequence[str] | None = ("Active",)
+) -> list[Row]:
+    """Promotional entitlements of a customer."""
+    table = t.promotional_entitlements
+    statement = select(table).where(table.c.customer_ref == customer_ref)
+    if statuses is not None:
+        statement = statement.where(table.c.status.in_(statuses))
+    return _all(connection, statement.order_by(table.c.created_at.desc()))
+
+
+def insert_promotion(connection: Connection, values: Row) -> None:
+    """Grant a promotional entitlement."""
+    connection.execute(insert(t.promotional_entitlements).values(**values))
+
+
+def update_promotion(connection: Connection, uuid: str, values: Row) -> None:
+    """Change a promotional entitlement."""
+    table = t.promotional_entitlements
+    connection.execute(update(table).where(table.c.uuid == uuid).values(**values))
+
+
+# usage ---------------------------------------------------------------------------------------
+
+
+def customer_usage(connection: Connection, customer_ref: str, resource_key: str) -> list[Row]:
+    """Current usage rows of one customer scope."""
+    table = t.usage
+    statement = select(table).where(
+        table.c.customer_ref == customer_ref, table.c.resource_key == resource_key
+    )
+    return _all(connection, statement)
+
+
+def get_usage(
+    connection: Connection, customer_ref: str, resource_key: str, feature_ref: str
+) -> Row | None:
+    """The usage row of one feature."""
+    table = t.usage
+    statement = select(table).where(
+        table.c.customer_ref == customer_ref,
+        table.c.resource_key == resource_key,
+        table.c.feature_ref == feature_ref,
+    )
+    return _one(connection, statement)
+
+
+def put_usage(
+    connection: Connection,
+    customer_ref: str,
+    resource_key: str,
+    feature_ref: str,
+    values: Row,
+    exists: bool,
+) -> None:
+    """Create or update the usage row of one feature."""
+    table = t.usage
+    if exists:
+        connection.execute(
+            update(table)
+            .where(
+                table.c.customer_ref == customer_ref,
+                table.c.resource_key == resource_key,
+                table.c.feature_ref == feature_ref,
+            )
+            .values(**values)
+        )
+    else:
+        connection.execute(
+            insert(table).values(
+                customer_ref=customer_ref,
+                resource_key=resource_key,
+                feature_ref=feature_ref,
+                **values,
+            )
+        )
+
+
+def find_measurement(connection: Connection, customer_ref: str, idempotency_key: str) -> Row | None:
+    """A usage measurement previously reported with this idempotency key."""
+    table = t.usage_measurements
+    statement = select(table).where(
+        table.c.customer_ref == customer_ref, table.c.idempotency_key == idempotency_key
+    )
+    return _one(connection, statement)
+
+
+def insert_measurement(connection: Connection, values: Row) -> None:
+    """Record one usage measurement."""
+    connection.execute(insert(t.usage_measurements).values(**values))
+
+
+def existing_event_keys(connection: Connection, keys: Sequence[str]) -> set[str]:
+    """Which of these event idempotency keys were already ingested."""
+    table = t.usage_events
+    found: set[str] = set()
+    for offset in range(0, len(keys), 500):
+        chunk = list(keys[offset : offset + 500])
+        statement = select(table.c.idempotency_key).where(table.c.idempotency_key.in_(chunk))
+        found.update(connection.execute(statement).scalars().all())
+    return found
+
+
+def insert_events(connection: Connection, rows: list[Row]) -> None:
+    """Store raw usage events (keys already de-duplicated)."""
+    if rows:
+        connection.execute(insert(t.usage_events), rows)
+
+
+def existing_unique_values(
+    connection: Connection,
+    customer_ref: str,
+    resource_key: str,
+    feature_ref: str,
+    period_start: int,
+    values: Sequence[str],
+) -> set[str]:
+    """Which dimension values a COUNT_UNIQUE meter has already counted in this period."""
+    table = t.meter_unique_values
+    statement = select(table.c.value).where(
+        table.c.customer_ref == customer_ref,
+        table.c.resource_key == resource_key,
+        table.c.feature_ref == feature_ref,
+        table.c.period_start == period_start,
+        table.c.value.in_(list(values)),
+    )
+    return set(connection.execute(statement).scalars().all())
+
+
+def insert_unique_values(connection: Connection, rows: list[Row]) -> None:
+    """Remember newly counted COUNT_UNIQUE dimension values."""
+    if rows:
+        connection.execute(insert(t.meter_unique_values), rows)
+
+
+def insert_entitlement_check(connection: Connection, values: Row) -> None:
+    """Record an entitlement check reported by a client SDK."""
+    connection.execute(insert(t.entitlement_checks).values(**values))
+
+
+# catalog packages ----------------------------------------------------------------------------
+
+
+def package_versions(connection: Connection) -> list[Row]:
+    """Every stored package version."""
+    table = t.packages
+    return _all(connection, select(table).order_by(table.c.ref_id, table.c.version))
+
+
+def insert_package(connection: Connection, values: Row) -> None:
+    """Store a newly published package version."""
+    connection.execute(insert(t.packages).values(**values))

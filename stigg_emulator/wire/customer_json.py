@@ -1,0 +1,420 @@
+"""Wire JSON of customers, subscriptions and promotional entitlements (plain dicts, no cycles)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+from stigg_emulator.catalog.model import Catalog
+from stigg_emulator.clock import iso
+from stigg_emulator.domain.periods import period_at
+from stigg_emulator.domain.pricing import build_bill
+from stigg_emulator.storage import repositories as repo
+from stigg_emulator.wire.catalog_json import (
+    ENVIRONMENT_ID,
+    addon_json,
+    coupon_json,
+    environment_json,
+    feature_object_json,
+    money,
+    plan_json,
+    price_json,
+)
+
+PROMOTION_STATUS = {"Active": "Active", "Expired": "Expired", "Revoked": "Expired"}
+
+
+def billing_period_range(subscription: dict[str, Any], now: datetime) -> tuple[int, int] | None:
+    """Start and end (epoch ms) of the current billing period of a paid subscription."""
+    period = subscription.get("billing_period")
+    if not period:
+        return None
+    unit = "YEAR" if period == "ANNUALLY" else "MONTH"
+    current = period_at(int(subscription["billing_anchor"]), unit, now)
+    return current.start, current.end
+
+
+def experiment_json(info: dict[str, Any] | None) -> dict[str, Any] | None:
+    """`experimentInfo`."""
+    if not info:
+        return None
+    return {"__typename": "experimentInfo", "status": "IN_PROGRESS", **info}
+
+
+def customer_json(
+    connection: Connection,
+    catalog: Catalog,
+    row: dict[str, Any],
+    now: datetime,
+    *,
+    with_subscriptions: bool = True,
+) -> dict[str, Any]:
+    """`Customer`; subscriptions are embedded (one level) only when `with_subscriptions`."""
+    billing = repo.get_billing(connection, row["ref_id"]) or {}
+    active = repo.customer_subscriptions(connection, row["ref_id"])
+    promotions = repo.customer_promotions(connection, row["ref_id"])
+    coupon = catalog.coupons.get(row["coupon_ref"]) if row.get("coupon_ref") else None
+    payment_method = billing.get("payment_method_id")
+    trialed = repo.customer_subscriptions(connection, row["ref_id"], statuses=None)
+    trialed_plans = {
+        (sub["plan_ref"], sub["product_ref"]) for sub in trialed if sub.get("was_in_trial")
+    }
+    by_type: dict[str, int] = {}
+    for sub in active:
+        by_type[sub["pricing_type"]] = by_type.get(sub["pricing_type"], 0) + 1
+    customer: dict[str, Any] = {
+        "__typename": "Customer",
+        "id": row["uuid"],
+        "customerId": row["ref_id"],
+        "refId": row["ref_id"],
+        "name": row.get("name"),
+        "email": row.get("email"),
+        "additionalMetaData": row.get("metadata"),
+        "billingId": row.get("billing_id"),
+        "billingLinkUrl": None,
+        "billingCurrency": billing.get("currency"),
+        "crmId": row.get("crm_id"),
+        "crmHubspotCompanyId": None,
+        "crmHubspotCompanyUrl": None,
+        "salesforceId": row.get("salesforce_id"),
+        "awsMarketplaceCustomerId": row.get("aws_marketplace_customer_id"),
+        "coupon": coupon_json(coupon) if coupon else None,
+        "createdAt": iso(row["created_at"]),
+        "updatedAt": iso(row["updated_at"]),
+        "deletedAt": iso(row.get("archived_at")),
+        "environmentId": ENVIRONMENT_ID,
+        "environment": environment_json(),
+        "excludeFromExperiment": bool(row.get("exclude_from_experiment")),
+        "experiment": None,
+        "experimentInfo": experiment_json(row.get("experiment")),
+        "hasPaymentMethod": bool(payment_method),
+        "defaultPaymentMethodId": payment_method,
+        "defaultPaymentMethodType": "CARD" if payment_method else None,
+        "defaultPaymentMethodLast4Digits": "4242" if payment_method else None,
+        "defaultPaymentMethodCardBrand": "visa" if payment_method else None,
+        "defaultPaymentExpirationMonth": 12 if payment_method else None,
+        "defaultPaymentExpirationYear": 2030 if payment_method else None,
+        "defaultPaymentMethodWalletType": None,
+        "hasActiveSubscription": bool(active),
+        "hasActiveResource": any(sub.get("resource_id") for sub in active),
+        "totalActiveSubscription": float(len(active)),
+        "totalActivePromotionalEntitlements": float(len(promotions)),
+        "promotionalEntitlements": [
+            promotion_json(catalog, promo, row["ref_id"]) for promo in promotions
+        ],
+        "eligibleForTrial": [
+            {
+                "__typename": "EligibleForTrial",
+                "productId": product.uuid,
+                "productRefId": product.ref_id,
+                "eligible": not any(ref == product.ref_id for _, ref in trialed_plans),
+            }
+            for product in catalog.products.values()
+        ],
+        "trialedPlans": [
+            {
+                "__typename": "TrialedPlan",
+                "planRefId": plan,
+                "productRefId": product,
+                "planId": plan,
+                "productId": product,
+            }
+            for plan, product in sorted(trialed_plans)
+        ],
+        "statistics": {
+            "__typename": "CustomerStatistics",
+            "activeSubscriptionsByPricingType": [
+                {
+                    "__typename": "SubscriptionPricingTypeStatistics",
+                    "pricingType": kind,
+                    "totalCount": float(count),
+                }
+                for kind, count in sorted(by_type.items())
+            ],
+        },
+        "syncStates": [],
+        "subscriptions": None,
+    }
+    if with_subscriptions:
+        customer["subscriptions"] = [
+            subscription_json(connection, catalog, sub, now, customer_row=row) for sub in active
+        ]
+    return customer
+
+
+def promotion_json(catalog: Catalog, row: dict[str, Any], customer_ref: str) -> dict[str, Any]:
+    """`PromotionalEntitlement`."""
+    feature = catalog.features.get(row["feature_ref"])
+    config = row.get("reset_config") or {}
+    reset = None
+    if row.get("reset_period") == "MONTH":
+        reset = {
+            "__typename": "MonthlyResetPeriodConfig",
+            "monthlyAccordingTo": config.get("monthlyAccordingTo", "SubscriptionStart"),
+        }
+    elif row.get("reset_period") == "WEEK":
+        reset = {
+            "__typename": "WeeklyResetPeriodConfig",
+            "weeklyAccordingTo": config.get("weeklyAccordingTo", "SubscriptionStart"),
+        }
+    return {
+        "__typename": "PromotionalEntitlement",
+        "id": row["uuid"],
+        "featureId": feature.uuid if feature else row["feature_ref"],
+        "feature": feature_object_json(feature) if feature else None,
+        "customer": {"__typename": "Customer", "customerId": customer_ref, "refId": customer_ref},
+        "usageLimit": row.get("usage_limit"),
+        "hasUnlimitedUsage": bool(row.get("unlimited")),
+        "unlimited": bool(row.get("unlimited")),
+        "hasSoftLimit": bool(row.get("soft_limit")),
+        "resetPeriod": row.get("reset_period"),
+        "resetPeriodConfiguration": reset,
+        "period": row["period"],
+        "startDate": iso(row["start_date"]),
+        "endDate": iso(row.get("end_date")),
+        "status": PROMOTION_STATUS.get(row["status"], "Expired"),
+        "isVisible": bool(row.get("is_visible", True)),
+        "description": row.get("description"),
+        "enumValues": None,
+        "featureGroupIds": None,
+        "featureGroups": None,
+        "meter": None,
+        "environmentId": ENVIRONMENT_ID,
+        "createdAt": iso(row.get("created_at")),
+        "updatedAt": iso(row.get("updated_at")),
+    }
+
+
+def schedule_json(row: dict[str, Any]) -> dict[str, Any]:
+    """`SubscriptionScheduledUpdate` with its `ScheduleVariables` union member."""
+    variables = dict(row.get("variables") or {})
+    return {
+        "__typename": "SubscriptionScheduledUpdate",
+        "subscriptionScheduleType": row["schedule_type"],
+        "scheduleStatus": row["status"],
+        "scheduledExecutionTime": iso(row["scheduled_at"]),
+        "createdAt": iso(row["created_at"]),
+        "billingId": None,
+        "targetPackage": None,
+        "scheduleVariables": variables or None,
+    }
+
+
+def subscription_json(
+    connection: Connection,
+    catalog: Catalog,
+    row: dict[str, Any],
+    now: datetime,
+    *,
+    customer_row: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """`CustomerSubscription` (customer embedded without its own subscriptions)."""
+    plan = catalog.package(row["plan_ref"], row["plan_version"])
+    assert plan is not None, f"plan {row['plan_ref']} vanished from the catalog"
+    customer_row = customer_row or repo.get_customer(connection, row["customer_ref"]) or {}
+    country = row.get("billing_country_code")
+    billable = {
+        item["featureId"]: float(item["quantity"]) for item in row.get("billable_features") or []
+    }
+    coupon = catalog.coupons.get(row["coupon_ref"]) if row.get("coupon_ref") else None
+    bill = build_bill(
+        catalog,
+        plan,
+        row.get("billing_period"),
+        country,
+        billable,
+        row.get("unit_quantity"),
+        list(row.get("addons") or []),
+        coupon,
+    )
+    period_range = billing_period_range(row, now)
+    schedules = repo.subscription_schedules(
+        connection, row["ref_id"], ("Scheduled", "PendingPayment")
+    )
+    addons = []
+    for entry in row.get("addons") or []:
+        addon = catalog.package(entry["addonId"], entry.get("version"))
+        if addon is None:
+            continue
+        addon_price = next(
+            (
+                p
+                for p in addon.prices
+                if p.billing_period == (row.get("billing_period") or "MONTHLY")
+            ),
+            None,
+        )
+        addons.append(
+            {
+                "__typename": "SubscriptionAddon",
+                "id": f"{row['uuid']}:{addon.ref_id}",
+                "addonId": addon.ref_id,
+                "quantity": float(entry.get("quantity") or 1),
+                "addon": addon_json(catalog, addon, country),
+                "price": price_json(catalog, addon, addon_price, country) if addon_price else None,
+                "subscription": None,
+                "createdAt": iso(row["created_at"]),
+                "updatedAt": iso(row["updated_at"]),
+            }
+        )
+    prices = [
+        {
+            "__typename": "SubscriptionPrice",
+            "id": f"{row['uuid']}:{index}",
+            "subscriptionId": row["ref_id"],
+            "usageLimit": float(line.quantity) if line.kind == "unit" else None,
+            "billingModel": line.price.billing_model,
+            "featureId": line.price.feature_ref,
+            "hasSoftLimit": False,
+            "price": price_json(catalog, plan, line.price, country),
+            "subscription": None,
+            "createdAt": iso(row["created_at"]),
+            "updatedAt": iso(row["updated_at"]),
+            "environmentId": ENVIRONMENT_ID,
+        }
+        for index, line in enumerate(bill.lines)
+        if line.kind != "addon"
+    ]
+    effective_end = row.get("cancellation_date") or row.get("end_date")
+    resource_id = row.get("resource_id")
+    customer = (
+        customer_json(connection, catalog, customer_row, now, with_subscriptions=False)
+        if customer_row
+        else None
+    )
+    paying = row.get("paying_customer_ref")
+    return {
+        "__typename": "CustomerSubscription",
+        "id": row["uuid"],
+        "subscriptionId": row["ref_id"],
+        "refId": row["ref_id"],
+        "status": row["status"],
+        "pricingType": row["pricing_type"],
+        "billingPeriod": row.get("billing_period"),
+        "additionalMetaData": row.get("metadata"),
+        "startDate": iso(row["start_date"]),
+        "endDate": iso(row.get("end_date")),
+        "cancellationDate": iso(row.get("cancellation_date")),
+        "cancelReason": row.get("cancel_reason"),
+        "effectiveEndDate": iso(effective_end),
+        "trialEndDate": iso(row.get("trial_end_date")),
+        "wasInTrial": bool(row.get("was_in_trial")),
+        "trialConfiguration": (
+            {
+                "__typename": "TrialConfiguration",
+                "trialEndBehavior": plan.default_trial.end_behavior
+                if plan.default_trial
+                else "CONVERT_TO_PAID",
+            }
+            if row.get("trial_end_date")
+            else None
+        ),
+        "billingCycleAnchor": iso(row["billing_anchor"]),
+        "currentBillingPeriodStart": iso(period_range[0]) if period_range else None,
+        "currentBillingPeriodEnd": iso(period_range[1]) if period_range else None,
+        "billingId": None,
+        "billingLinkUrl": None,
+        "billingSyncError": None,
+        "oldBillingId": None,
+        "crmId": None,
+        "crmLinkUrl": None,
+        "salesforceId": None,
+        "isCustomPriceSubscription": False,
+        "paymentCollection": row["payment_collection"],
+        "paymentCollectionMethod": "CHARGE" if row["pricing_type"] == "PAID" else "NONE",
+        "plan": plan_json(catalog, plan, country),
+        "addons": addons,
+        "prices": prices,
+        "totalPrice": (
+            {
+                "__typename": "CustomerSubscriptionTotalPrice",
+                "subTotal": money(bill.subtotal, bill.currency),
+                "addonsTotal": money(bill.addons_total, bill.currency),
+                "total": money(bill.total, bill.currency),
+            }
+            if bill.lines
+            else None
+        ),
+        "coupon": _subscription_coupon(catalog, row),
+        "coupons": [c for c in [_subscription_coupon(catalog, row)] if c],
+        "customerId": customer_row.get("uuid"),
+        "customer": customer,
+        "payingCustomerId": None,
+        "payingCustomer": (
+            {"__typename": "Customer", "customerId": paying, "refId": paying} if paying else None
+        ),
+        "resourceId": None,
+        "resource": (
+            {
+                "__typename": "CustomerResource",
+                "resourceId": resource_id,
+                "createdAt": iso(row["created_at"]),
+                "environmentId": ENVIRONMENT_ID,
+                "customer": customer,
+                "subscriptions": [],
+            }
+            if resource_id
+            else None
+        ),
+        "experimentInfo": experiment_json(row.get("experiment")),
+        "experiment": None,
+        "scheduledUpdates": [schedule_json(item) for item in schedules],
+        "futureUpdates": [
+            {**schedule_json(item), "__typename": "SubscriptionFutureUpdate"} for item in schedules
+        ],
+        "latestInvoice": None,
+        "lastUsageInvoice": None,
+        "minimumSpend": None,
+        "budget": None,
+        "budgetExceeded": False,
+        "freeItems": None,
+        "entitlements": None,
+        "subscriptionEntitlements": [],
+        "outdatedPricePackages": [] if plan == catalog.package(plan.ref_id) else [plan.ref_id],
+        "syncStates": [],
+        "environmentId": ENVIRONMENT_ID,
+        "environment": environment_json(),
+        "createdAt": iso(row["created_at"]),
+    }
+
+
+def _subscription_coupon(catalog: Catalog, row: dict[str, Any]) -> dict[str, Any] | None:
+    coupon = catalog.coupons.get(row["coupon_ref"]) if row.get("coupon_ref") else None
+    if coupon is None:
+        return None
+    data = coupon_json(coupon)
+    return {
+        "__typename": "SubscriptionCoupon",
+        "id": coupon.uuid,
+        "refId": coupon.ref_id,
+        "name": coupon.name,
+        "type": coupon.discount_type,
+        "discountValue": data["discountValue"],
+        "percentOff": data["percentOff"],
+        "amountsOff": data["amountsOff"],
+        "durationInMonths": data["durationInMonths"],
+        "status": "ACTIVE",
+        "startDate": iso(row["start_date"]),
+        "expirationDate": None,
+        "environmentId": ENVIRONMENT_ID,
+    }
+
+
+def active_subscriptions_json(
+    connection: Connection,
+    catalog: Catalog,
+    customer_ref: str,
+    resource_ids: list[str] | None,
+    now: datetime,
+) -> list[dict[str, Any]] | None:
+    """Active subscriptions of a customer, optionally limited to resources (None: no customer)."""
+    customer = repo.get_customer(connection, customer_ref)
+    if customer is None or customer.get("archived_at") is not None:
+        return None
+    rows = repo.customer_subscriptions(connection, customer_ref)
+    if resource_ids is not None:
+        wanted = set(resource_ids)
+        rows = [row for row in rows if row.get("resource_id") in wanted]
+    return [subscription_json(connection, catalog, row, now, customer_row=customer) for row in rows]
