@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -47,7 +48,11 @@ def create_app(settings: SiteSettings) -> Starlette:
 
     async def page(request: Request) -> Response:
         body = render_page(request.url.path, settings)
-        return HTMLResponse(body, headers={"Cache-Control": REVALIDATE})
+        etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:24] + '"'
+        headers = {"Cache-Control": REVALIDATE, "ETag": etag}
+        if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+            return Response(status_code=304, headers=headers)
+        return HTMLResponse(body, headers=headers)
 
     async def runtime(request: Request) -> Response:
         path = str(request.path_params["path"])

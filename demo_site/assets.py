@@ -65,6 +65,8 @@ def safe_file(root: Path, relative: str) -> Path | None:
     """`root/relative` if it is a servable file inside `root`, else None."""
     if not relative or relative.endswith(HIDDEN_SUFFIXES):
         return None
+    if any(part.startswith(".") for part in relative.split("/")):
+        return None
     base = root.resolve()
     candidate = (base / relative).resolve()
     if not candidate.is_relative_to(base) or not candidate.is_file():

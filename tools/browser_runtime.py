@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from runtime_compress import precompress_tree
 from runtime_lock import ServedWheel, build_lock
+from runtime_repack import repack
 from runtime_wheels import ensure_wheel, load_pins, sha256_of
 
 REPO = Path(__file__).resolve().parents[1]
@@ -38,7 +39,8 @@ WHEEL_CACHE = REPO / ".cache" / "wheels"
 SDK_DIST = REPO / ".cache" / "sdk-dist"
 PYODIDE_NPM = REPO / "node_modules" / "pyodide"
 PYSCRIPT_NPM = REPO / "node_modules" / "@pyscript" / "core"
-PYODIDE_CORE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+PYODIDE_CORE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
+STDLIB_ZIP = "python_stdlib.zip"
 SDK_SOURCES = ("stigg_client", "widgets", "stigg_emulator", "pyproject.toml", "README.md")
 # What the demo pages ask PyScript for: the SDK (its lock entry pulls in pydantic), plus the
 # sync transport used in PyScript workers.
@@ -77,9 +79,11 @@ def prune(directory: Path, keep: set[str]) -> None:
             shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
 
 
-def copy_pyodide(target: Path) -> None:
-    """Copy the Pyodide core files (not its lock: ours replaces it)."""
+def copy_pyodide(target: Path, root: Path) -> None:
+    """Copy the Pyodide core files (not its lock: ours replaces it); re-store the stdlib zip."""
     changed = [name for name in PYODIDE_CORE_FILES if sync_file(PYODIDE_NPM / name, target / name)]
+    if repack(PYODIDE_NPM / STDLIB_ZIP, target / STDLIB_ZIP, root):
+        changed.append(STDLIB_ZIP + " (re-stored)")
     if changed:
         log(f"pyodide core copied: {', '.join(changed)}")
 
@@ -130,15 +134,15 @@ def build_sdk_wheel() -> Path:
     return out / built[0].name
 
 
-def serve_wheels(pyodide_dir: Path) -> list[ServedWheel]:
-    """Place the pinned wheels and the SDK wheel beside pyodide.mjs; return what is served."""
+def serve_wheels(pyodide_dir: Path, root: Path) -> list[ServedWheel]:
+    """Place the pinned wheels (re-stored) and the SDK wheel (as built) beside pyodide.mjs."""
     pins = load_pins()
     served: list[ServedWheel] = []
     for pin in pins.wheels:
         cached = ensure_wheel(pins, pin, WHEEL_CACHE)
         target = pyodide_dir / "wheels" / pin.filename
-        sync_file(cached, target)
-        served.append(ServedWheel(target, f"wheels/{pin.filename}", pin.sha256))
+        repack(cached, target, root)
+        served.append(ServedWheel(target, f"wheels/{pin.filename}", sha256_of(target)))
     prune(pyodide_dir / "wheels", _with_variants({p.filename for p in pins.wheels}))
     sdk = build_sdk_wheel()
     sdk_sha = sha256_of(sdk)
@@ -171,9 +175,9 @@ def assemble(root: Path = RUNTIME) -> dict[str, Any]:
     pyscript_dir = root / "pyscript" / pyscript_version
     prune(root / "pyodide", {pyodide_version})
     prune(root / "pyscript", {pyscript_version})
-    copy_pyodide(pyodide_dir)
+    copy_pyodide(pyodide_dir, root)
     copy_pyscript(pyscript_dir)
-    served = serve_wheels(pyodide_dir)
+    served = serve_wheels(pyodide_dir, root)
     core_lock = json.loads((PYODIDE_NPM / "pyodide-lock.json").read_text())
     lock = build_lock(core_lock, served)
     if write_if_changed(pyodide_dir / "pyodide-lock.json", json.dumps(lock, indent=1) + "\n"):

@@ -131,6 +131,8 @@ def test_page_is_isolated_uncached_and_local(http: httpx.Client) -> None:
     assert response.headers["cross-origin-embedder-policy"] == "require-corp"
     assert "cdn" not in response.text.lower()
     assert "&quot;packages_cache&quot;: &quot;passthrough&quot;" in response.text
+    again = http.get("/", headers={"If-None-Match": response.headers["etag"]})
+    assert again.status_code == 304
 
 
 @pytest.mark.parametrize(

@@ -22,6 +22,7 @@ from demo_site.settings import REPO
 sys.path.insert(0, str(REPO / "tools"))
 
 import runtime_compress
+import runtime_repack
 from runtime_lock import ServedWheel, build_lock, pyodide_environment, wheel_imports
 from runtime_wheels import PinFile, WheelPin, ensure_wheel, file_url
 
@@ -196,3 +197,22 @@ def test_precompress_keeps_only_worthwhile_variants(tmp_path: Path) -> None:
 )
 def test_accept_encoding_parsing(header: str, expected: set[str]) -> None:
     assert accepted_encodings(header) == expected
+
+
+def test_restored_wheel_keeps_members_and_is_written_once(tmp_path: Path) -> None:
+    source = tmp_path / "src" / "pkg-1.0-py3-none-any.whl"
+    source.parent.mkdir()
+    with zipfile.ZipFile(source, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("pkg/__init__.py", "x = 1\n" * 200)
+        archive.writestr("pkg-1.0.dist-info/METADATA", "Name: pkg\nVersion: 1.0\n")
+    root = tmp_path / "runtime"
+    target = root / "wheels" / source.name
+    assert runtime_repack.repack(source, target, root) is True
+    with zipfile.ZipFile(source) as before, zipfile.ZipFile(target) as after:
+        assert before.namelist() == after.namelist()
+        assert all(i.compress_type == zipfile.ZIP_STORED for i in after.infolist())
+        assert all(before.read(n) == after.read(n) for n in before.namelist())
+    assert runtime_repack.repack(source, target, root) is False
+    with zipfile.ZipFile(source, "a") as archive:
+        archive.writestr("pkg/extra.py", "")
+    assert runtime_repack.repack(source, target, root) is True
