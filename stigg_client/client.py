@@ -392,11 +392,22 @@ class Stigg:
         raw = data.get("entitlements")
         if not isinstance(raw, list):
             raise StiggError("the entitlements response has no entitlements list")
-        entries = [entry_from_wire(item) for item in raw if isinstance(item, dict)]
-        changed = self._cache.store(scope, entries)
         self._last_failure.pop(scope, None)
+        self.store_entitlements(raw, resource_id)
+
+    def store_entitlements(
+        self, entitlements: list[dict[str, Any]], resource_id: str | None = None
+    ) -> list[str] | None:
+        """Put GraphQL `Entitlement` objects (e.g. a persisted snapshot) into the current
+        customer's cache, under the usual replace rule. Returns the changed feature ids, or None
+        when the data is older than what is cached."""
+        customer_id = self.require_customer()
+        scope: Scope = (customer_id, resource_id)
+        entries = [entry_from_wire(item) for item in entitlements if isinstance(item, dict)]
+        changed = self._cache.store(scope, entries)
         if changed:
             self._emitter.emit("entitlements_updated", changed)
+        return changed
 
     async def _graphql_entitlements(
         self, customer_id: str, resource_id: str | None

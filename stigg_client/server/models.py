@@ -1,0 +1,131 @@
+"""Server-SDK-only enums and result shapes (the rest is shared from `stigg_client.models`)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from stigg_client.models.base import StiggModel, UtcDateTime
+from stigg_client.models.entitlements import Entitlement, MeteredEntitlement
+
+
+class UsageUpdateBehavior(StrEnum):
+    """How `report_usage` applies `value`: add it (DELTA, the default) or replace (SET)."""
+
+    DELTA = "DELTA"
+    SET = "SET"
+
+
+class SubscriptionScheduleStatus(StrEnum):
+    """Which scheduled updates `cancel_subscription_scheduled_updates` cancels."""
+
+    SCHEDULED = "Scheduled"
+    PENDING_PAYMENT = "PendingPayment"
+    CANCELED = "Canceled"
+    DONE = "Done"
+    FAILED = "Failed"
+
+
+class SubscriptionMigrationTime(StrEnum):
+    """When `migrate_subscription_to_latest` takes effect."""
+
+    END_OF_BILLING_PERIOD = "END_OF_BILLING_PERIOD"
+    IMMEDIATE = "IMMEDIATE"
+
+
+class SubscriptionCancellationTime(StrEnum):
+    """When `cancel_subscription` takes effect."""
+
+    END_OF_BILLING_PERIOD = "END_OF_BILLING_PERIOD"
+    IMMEDIATE = "IMMEDIATE"
+    SPECIFIC_DATE = "SPECIFIC_DATE"
+
+
+class SubscriptionCancellationAction(StrEnum):
+    """What happens to entitlements when a subscription is cancelled."""
+
+    DEFAULT = "DEFAULT"
+    REVOKE_ENTITLEMENTS = "REVOKE_ENTITLEMENTS"
+
+
+class PromotionalEntitlementPeriod(StrEnum):
+    """How long a granted promotional entitlement lasts."""
+
+    ONE_WEEK = "ONE_WEEK"
+    ONE_MONTH = "ONE_MONTH"
+    SIX_MONTH = "SIX_MONTH"
+    ONE_YEAR = "ONE_YEAR"
+    LIFETIME = "LIFETIME"
+    CUSTOM = "CUSTOM"
+
+
+class ReportEventAck(StiggModel):
+    """Acknowledgement of `report_event`: how many events were accepted (0 sent when offline)."""
+
+    accepted: int
+    offline: bool = False
+
+
+class ArchiveCustomerResult(StiggModel):
+    """`archive_customer`: the archived customer's id."""
+
+    customer_id: str
+
+
+class PromotionalEntitlementFeature(StiggModel):
+    """The feature of a promotional entitlement."""
+
+    id: str
+    feature_type: str | None = None
+    meter_type: str | None = None
+    display_name: str | None = None
+
+
+class PromotionalEntitlement(StiggModel):
+    """A promotional entitlement granted to a customer."""
+
+    id: str | None = None
+    status: str | None = None
+    period: str | None = None
+    start_date: UtcDateTime | None = None
+    end_date: UtcDateTime | None = None
+    usage_limit: float | None = None
+    has_unlimited_usage: bool | None = None
+    has_soft_limit: bool | None = None
+    reset_period: str | None = None
+    is_visible: bool | None = None
+    description: str | None = None
+    feature: PromotionalEntitlementFeature | None = None
+
+
+class RevokedPromotionalEntitlement(StiggModel):
+    """`revoke_promotional_entitlements`: the id of the revoked grant."""
+
+    id: str
+
+
+class EntitlementsUpdatedEvent(StiggModel):
+    """Payload of `entitlements_updated`: the customer and its entitlements after the change."""
+
+    customer_id: str
+    resource_id: str | None = None
+    access_denied_reason: str | None = None
+    entitlements: list[Entitlement]
+
+
+class UsageMeasurementUpdated(StiggModel):
+    """The `usage` part of a `usage_updated` payload."""
+
+    customer_id: str
+    resource_id: str | None = None
+    feature_id: str
+    current_usage: float
+    usage_period_start: UtcDateTime | None = None
+    usage_period_end: UtcDateTime | None = None
+    next_reset_date: UtcDateTime | None = None
+
+
+class UsageUpdatedEvent(StiggModel):
+    """Payload of `usage_updated`: the new usage and the entitlement as now cached (if known)."""
+
+    usage: UsageMeasurementUpdated
+    entitlement: MeteredEntitlement | None = None

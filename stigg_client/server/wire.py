@@ -1,0 +1,124 @@
+"""Arguments in (snake_case Python) → GraphQL variables; wire objects → the SDK's result shapes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.alias_generators import to_camel
+
+from stigg_client import mapping
+from stigg_client.errors import ValidationError
+from stigg_client.models.base import format_utc
+
+Json = dict[str, Any]
+
+OPAQUE_KEYS = frozenset(
+    {"metadata", "additional_meta_data", "invoice_custom_fields", "dimensions"}
+)
+"""Keys whose values are free-form JSON: their inner keys are sent exactly as given."""
+
+DIMENSION_TYPES = (str, int, float, bool)
+
+
+def to_wire(value: Any) -> Any:
+    """snake_case keys → camelCase (not inside opaque JSON), datetimes → ISO, enums → values.
+
+    Keys whose value is None are dropped, so optional arguments that were not given are not
+    sent. Pydantic models are dumped by alias first.
+    """
+    if isinstance(value, BaseModel):
+        return to_wire(value.model_dump(by_alias=False, exclude_none=True))
+    if isinstance(value, Mapping):
+        result: Json = {}
+        for key, item in value.items():
+            if item is None:
+                continue
+            name = str(key)
+            result[to_camel(name)] = plain(item) if name in OPAQUE_KEYS else to_wire(item)
+        return result
+    if isinstance(value, list | tuple):
+        return [to_wire(item) for item in value]
+    return plain(value)
+
+
+def plain(value: Any) -> Any:
+    """JSON-ready copy of a free-form value (datetimes and enums converted, keys untouched)."""
+    if isinstance(value, datetime):
+        return format_utc(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def check_dimensions(dimensions: Mapping[str, Any] | None) -> None:
+    """Event dimensions: string keys, values str | int | float | bool (the guide's rule)."""
+    for key, item in (dimensions or {}).items():
+        if not isinstance(key, str):
+            raise ValidationError(f"dimension keys must be strings, got {key!r}")
+        if not isinstance(item, DIMENSION_TYPES):
+            raise ValidationError(
+                f"dimension {key!r} must be str, int, float or bool, got {type(item).__name__}"
+            )
+
+
+def billing_info(value: Mapping[str, Any] | None) -> Json | None:
+    """Customer billing info; `currency` is an ISO-4217 enum on the wire (upper case)."""
+    if value is None:
+        return None
+    wire: Json = to_wire(value)
+    currency = wire.get("currency")
+    if isinstance(currency, str):
+        wire["currency"] = currency.upper()
+    return wire
+
+
+def slim_subscription(raw: Json | None) -> Json | None:
+    """`CustomerSubscription` (slim selection) → `{id, planId, status, addons, addonIds, ...}`."""
+    if raw is None:
+        return None
+    plan = raw.get("plan") or {}
+    customer = raw.get("customer") or {}
+    resource = raw.get("resource") or None
+    prices = [p.get("price") for p in raw.get("prices") or [] if p.get("price")]
+    addons = [
+        {"addonId": (a.get("addon") or {}).get("refId"), "quantity": a.get("quantity")}
+        for a in raw.get("addons") or []
+    ]
+    return {
+        "id": raw.get("id"),
+        "planId": plan.get("refId"),
+        "status": raw.get("status"),
+        "addons": addons,
+        "addonIds": [a["addonId"] for a in addons if a["addonId"]],
+        "customerId": customer.get("customerId"),
+        "resource": {"id": resource.get("resourceId")} if resource else None,
+        "metadata": raw.get("metadata"),
+        "price": mapping.price_point(prices[0]) if prices else None,
+        "pricingType": raw.get("pricingType"),
+        "paymentCollection": raw.get("paymentCollection"),
+        "latestInvoice": raw.get("latestInvoice"),
+        "experimentInfo": raw.get("experimentInfo"),
+        "effectiveEndDate": raw.get("effectiveEndDate"),
+    }
+
+
+def feature_entitlements(items: Any) -> list[Json]:
+    """Feature entitlements of an `[EntitlementUnion]` list (credit entitlements are skipped)."""
+    result: list[Json] = []
+    for item in items or []:
+        if not isinstance(item, dict):
+            continue
+        if item.get("__typename") not in (None, "FeatureEntitlement"):
+            continue
+        feature = item.get("feature")
+        if isinstance(feature, dict) and feature.get("refId"):
+            result.append(item)
+    return result
