@@ -27,6 +27,9 @@ _EXPORTS = {
     "EntitlementFallback": "stigg_client.models.entitlements",
     "ManualVisibility": "stigg_client.visibility",
     "RetryPolicy": "stigg_client.transport.retry",
+    "StiggServer": "stigg_client.server",
+    "StiggServerSync": "stigg_client.server",
+    "UsageUpdateBehavior": "stigg_client.server",
 }
 
 __all__ = [
@@ -43,7 +46,10 @@ __all__ = [
     "RetryPolicy",
     "Stigg",
     "StiggError",
+    "StiggServer",
+    "StiggServerSync",
     "StiggTimeoutError",
+    "UsageUpdateBehavior",
     "ValidationError",
 ]
 
@@ -64,6 +70,7 @@ if TYPE_CHECKING:
         MeteredEntitlement,
         NumericEntitlement,
     )
+    from stigg_client.server import StiggServer, StiggServerSync, UsageUpdateBehavior
     from stigg_client.transport.retry import RetryPolicy
     from stigg_client.visibility import ManualVisibility
 

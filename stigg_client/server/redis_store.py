@@ -138,9 +138,7 @@ class RedisEntitlementsStore:
             )
             for (feature_id, raw), usage in zip(entitlements.items(), usages, strict=True)
         }
-        return CustomerEntitlements(
-            merged, metadata.get("accessDeniedReason"), int(raw_stamp or 0)
-        )
+        return CustomerEntitlements(merged, metadata.get("accessDeniedReason"), int(raw_stamp or 0))
 
     async def set_customer(
         self,

@@ -16,9 +16,7 @@ from stigg_client.models.base import format_utc
 
 Json = dict[str, Any]
 
-OPAQUE_KEYS = frozenset(
-    {"metadata", "additional_meta_data", "invoice_custom_fields", "dimensions"}
-)
+OPAQUE_KEYS = frozenset({"metadata", "additional_meta_data", "invoice_custom_fields", "dimensions"})
 """Keys whose values are free-form JSON: their inner keys are sent exactly as given."""
 
 DIMENSION_TYPES = (str, int, float, bool)

@@ -1,0 +1,39 @@
+"""Server-key SDK: `StiggServer` (async), `StiggServerSync`, entitlement stores and enums."""
+
+from __future__ import annotations
+
+from stigg_client.server.client import UNSET, StiggServer
+from stigg_client.server.models import (
+    EntitlementsUpdatedEvent,
+    PromotionalEntitlementPeriod,
+    ReportEventAck,
+    SubscriptionCancellationAction,
+    SubscriptionCancellationTime,
+    SubscriptionMigrationTime,
+    SubscriptionScheduleStatus,
+    UsageUpdateBehavior,
+    UsageUpdatedEvent,
+)
+from stigg_client.server.realtime import Backoff
+from stigg_client.server.redis_store import RedisEntitlementsStore
+from stigg_client.server.store import EntitlementsStore, InMemoryEntitlementsStore
+from stigg_client.server.sync import StiggServerSync
+
+__all__ = [
+    "UNSET",
+    "Backoff",
+    "EntitlementsStore",
+    "EntitlementsUpdatedEvent",
+    "InMemoryEntitlementsStore",
+    "PromotionalEntitlementPeriod",
+    "RedisEntitlementsStore",
+    "ReportEventAck",
+    "StiggServer",
+    "StiggServerSync",
+    "SubscriptionCancellationAction",
+    "SubscriptionCancellationTime",
+    "SubscriptionMigrationTime",
+    "SubscriptionScheduleStatus",
+    "UsageUpdateBehavior",
+    "UsageUpdatedEvent",
+]
