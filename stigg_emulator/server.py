@@ -18,6 +18,7 @@ from stigg_emulator.graphql.schema import build_schema
 from stigg_emulator.http.app import create_app
 from stigg_emulator.http.auth import Keys
 from stigg_emulator.http.state import AppState
+from stigg_emulator.realtime.hub import Hub
 from stigg_emulator.settings import Settings
 from stigg_emulator.storage import Database
 
@@ -33,7 +34,7 @@ def build_state(settings: Settings, clock: Clock | None = None) -> AppState:
     customers.seed(domain)
     reads = EntitlementReads(domain)
     keys = Keys(settings.client_key, settings.server_key, settings.signing_secret)
-    return AppState(domain, reads, build_schema(), keys)
+    return AppState(domain, reads, build_schema(), keys, Hub(domain, reads))
 
 
 def _bind(host: str, port: int) -> socket.socket:

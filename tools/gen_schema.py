@@ -77,6 +77,7 @@ ROOT_FIELDS: dict[str, tuple[str, ...]] = {
         "reportEntitlementCheckRequested",
     ),
     "Subscription": (
+        "creditBalanceUpdated",
         "entitlementsUpdated",
         "entitlementsUpdatedV2",
         "usageUpdated",

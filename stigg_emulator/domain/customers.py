@@ -135,8 +135,26 @@ def provision(domain: Domain, tx: Tx, data: dict[str, Any], base_url: str) -> di
     result_subscription: dict[str, Any] | None = None
     params = data.get("subscriptionParams")
     if params is not None:
+        params = dict(params)
+        experiment = None
+        requested = domain.catalog.plans.get(str(params.get("planId")))
+        assignment = (
+            assign_experiment(domain.catalog, ref_id, requested.product_ref)
+            if requested is not None and created and not excluded
+            else None
+        )
+        if assignment is not None:
+            chosen, group = assignment
+            params["planId"] = chosen.variant_plan if group == "VARIANT" else chosen.control_plan
+            experiment = experiment_info(chosen, group)
+            repo.update_customer(tx.conn, ref_id, {"experiment": experiment})
         outcome = subscriptions.provision(
-            domain, tx, {**params, "customerId": ref_id}, base_url, skip_payment_check=True
+            domain,
+            tx,
+            {**params, "customerId": ref_id},
+            base_url,
+            skip_payment_check=True,
+            experiment=experiment,
         )
         result_subscription = outcome.subscription_ref
         strategy = "REQUESTED_PLAN"

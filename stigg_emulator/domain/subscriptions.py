@@ -585,8 +585,6 @@ def cancel_schedule(domain: Domain, tx: Tx, data: dict[str, Any]) -> str:
     if status not in ("Scheduled", "PendingPayment"):
         raise bad_input("status must be Scheduled or PendingPayment")
     schedules = repo.subscription_schedules(tx.conn, ref_id, (status,))
-    if not schedules:
-        raise StiggError("FutureUpdateNotFound", f"Subscription {ref_id} has no {status} updates")
     repo.set_schedule_status(tx.conn, [s["id"] for s in schedules], "Canceled")
     return ref_id
 

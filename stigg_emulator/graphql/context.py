@@ -24,6 +24,7 @@ class RequestContext:
     reads: EntitlementReads
     caller: Caller
     base_url: str
+    hub: Any = None  # realtime hub (set for WebSocket subscriptions)
 
 
 def ctx(info: GraphQLResolveInfo) -> RequestContext:

@@ -12,12 +12,14 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 from stigg_emulator.domain import subscriptions
 from stigg_emulator.http import edge
 from stigg_emulator.http.graphql_route import graphql_http
 from stigg_emulator.http.state import AppState
+from stigg_emulator.realtime.sse import customer_events
+from stigg_emulator.realtime.ws import graphql_ws
 
 logger = logging.getLogger("stigg_emulator")
 
@@ -72,6 +74,8 @@ def create_app(state: AppState) -> Starlette:
     routes = [
         Route("/healthz", healthz, methods=["GET"]),
         Route("/graphql", graphql_http, methods=["POST"]),
+        WebSocketRoute("/graphql", graphql_ws),
+        Route("/v1/c/{customer_id}/events", customer_events, methods=["GET"]),
         *edge.routes(),
     ]
     middleware = [

@@ -10,8 +10,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from stigg_emulator.domain.errors import StiggError
+from stigg_emulator.domain.paywall import paywall_json
 from stigg_emulator.graphql.resolvers.entitlements import sdk_configuration
+from stigg_emulator.graphql.resolvers.subscriptions import resource_filter
 from stigg_emulator.http.state import AppState, caller_of, unauthorized
+from stigg_emulator.wire.customer_json import active_subscriptions_json
 
 JSON = "application/json"
 
@@ -60,11 +63,64 @@ async def sdk_config(request: Request) -> Response:
     return _json({"data": {"sdkConfiguration": sdk_configuration(state.domain.catalog.sdk)}})
 
 
+async def subscriptions(request: Request) -> Response:
+    """`/v1/c/{customerId}/subscriptions.json[?resourceId=R | ?resourceIds=A&resourceIds=B]`."""
+    state: AppState = request.app.state.emulator
+    caller = caller_of(request, state)
+    if caller is None:
+        return unauthorized()
+    customer_id = request.path_params["customer_id"]
+    domain = state.domain
+    try:
+        caller.check_customer(customer_id)
+        wanted = resource_filter(
+            request.query_params.get("resourceId"), request.query_params.getlist("resourceIds")
+        )
+        with domain.read() as connection:
+            result = active_subscriptions_json(
+                connection, domain.catalog, customer_id, wanted, domain.clock.now()
+            )
+        if result is None:
+            raise StiggError("CustomerNotFound", f"Customer not found: {customer_id}")
+    except StiggError as error:
+        return error_response(error)
+    return _json({"data": {"getActiveSubscriptions": result}})
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").lower() == "true"
+
+
+async def paywall(request: Request) -> Response:
+    """`/v1/paywall.json` and `/v1/p/{productId}/paywall.json` (public paywall)."""
+    state: AppState = request.app.state.emulator
+    if caller_of(request, state) is None:
+        return unauthorized()
+    params = request.query_params
+    data = {
+        "productId": request.path_params.get("product_id"),
+        "billingCountryCode": params.get("billingCountryCode") or None,
+        "includeHiddenPlans": _flag(params.get("includeHiddenPlans")),
+        "fetchAllCountriesPrices": _flag(params.get("fetchAllCountriesPrices")),
+        "context": params.get("context") or None,
+    }
+    domain = state.domain
+    try:
+        with domain.read() as connection:
+            result = paywall_json(connection, domain.catalog, data, domain.clock.now())
+    except StiggError as error:
+        return error_response(error)
+    return _json({"data": {"paywall": result}})
+
+
 def routes() -> list[Route]:
     """The edge routes (mounted on both ports)."""
     return [
         Route("/v1/c/{customer_id}/entitlements.json", entitlements, methods=["GET"]),
         Route("/v1/c/{customer_id}/entitlements-state.json", entitlements_state, methods=["GET"]),
+        Route("/v1/c/{customer_id}/subscriptions.json", subscriptions, methods=["GET"]),
+        Route("/v1/paywall.json", paywall, methods=["GET"]),
+        Route("/v1/p/{product_id}/paywall.json", paywall, methods=["GET"]),
         Route("/v1/config/client-sdk-configuration.json", sdk_config, methods=["GET"]),
         Route("/v1/config/server-sdk-configuration.json", sdk_config, methods=["GET"]),
     ]

@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse
 from stigg_emulator.domain.context import Domain
 from stigg_emulator.domain.read_model import EntitlementReads
 from stigg_emulator.http.auth import Caller, Keys
+from stigg_emulator.realtime.hub import Hub
 
 
 @dataclass
@@ -21,6 +22,7 @@ class AppState:
     reads: EntitlementReads
     schema: GraphQLSchema
     keys: Keys
+    hub: Hub
 
 
 def caller_of(

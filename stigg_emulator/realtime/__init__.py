@@ -1,0 +1,1 @@
+"""Real-time pushes: a hub fed by committed changes, GraphQL over WebSocket, and SSE."""

@@ -1,0 +1,188 @@
+"""Turns committed changes into subscription payloads and fans them out to live streams."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+from stigg_emulator.domain.changes import ENTITLEMENTS, PACKAGE, USAGE, Change
+from stigg_emulator.domain.context import Domain
+from stigg_emulator.domain.entitlements import entitlement_json, feature_entitlement_json
+from stigg_emulator.domain.read_model import EntitlementReads
+from stigg_emulator.wire.catalog_json import ENVIRONMENT_ID
+
+ACCOUNT_ID = "local-account"
+KINDS = (
+    "entitlementsUpdated",
+    "entitlementsUpdatedV2",
+    "usageUpdated",
+    "usageUpdatedV2",
+    "packagePublished",
+)
+QUEUE_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class Event:
+    """One push: which subscription field, for which customer, with what payload."""
+
+    kind: str
+    customer_ref: str | None
+    payload: dict[str, Any]
+
+
+def _ms(text: str | None) -> float | None:
+    if text is None:
+        return None
+    from stigg_emulator.clock import parse_iso, to_ms
+
+    return float(to_ms(parse_iso(text)))
+
+
+class Hub:
+    """Builds payloads after each commit (only when someone listens) and queues them."""
+
+    def __init__(self, domain: Domain, reads: EntitlementReads) -> None:
+        self.domain = domain
+        self.reads = reads
+        self._queues: set[asyncio.Queue[Event]] = set()
+        domain.bus.subscribe(self._on_changes)
+
+    async def stream(
+        self, kinds: tuple[str, ...], customer_ref: str | None = None
+    ) -> AsyncIterator[Event]:
+        """Yield future events of `kinds` (optionally for one customer) until cancelled."""
+        queue: asyncio.Queue[Event] = asyncio.Queue(QUEUE_LIMIT)
+        self._queues.add(queue)
+        try:
+            while True:
+                event = await queue.get()
+                if event.kind in kinds and (
+                    customer_ref is None or event.customer_ref in (None, customer_ref)
+                ):
+                    yield event
+        finally:
+            self._queues.discard(queue)
+
+    def _publish(self, event: Event) -> None:
+        for queue in list(self._queues):
+            if queue.full():
+                continue
+            queue.put_nowait(event)
+
+    def _on_changes(self, changes: list[Change]) -> None:
+        if not self._queues:
+            return
+        for change in changes:
+            if change.kind == ENTITLEMENTS:
+                scopes = {None, change.resource_id}
+                for resource_id in scopes:
+                    self._entitlements(change.customer_ref, resource_id)
+            elif change.kind == USAGE and change.feature_ref:
+                self._usage(change.customer_ref, change.resource_id, change.feature_ref)
+            elif change.kind == PACKAGE:
+                self._publish(
+                    Event(
+                        "packagePublished",
+                        None,
+                        {
+                            "__typename": "PackagePublished",
+                            "accountId": ACCOUNT_ID,
+                            "environmentId": ENVIRONMENT_ID,
+                            "packageRefId": change.package_ref,
+                            "packageType": change.package_type,
+                            "packageVersion": change.package_version,
+                            "migrationType": "NEW_CUSTOMERS",
+                        },
+                    )
+                )
+
+    def _entitlements(self, customer_ref: str, resource_id: str | None) -> None:
+        state = self.reads.entitlements_state(customer_ref, resource_id)
+        common = {
+            "accountId": ACCOUNT_ID,
+            "environmentId": ENVIRONMENT_ID,
+            "customerId": customer_ref,
+            "resourceId": resource_id,
+            "accessDeniedReason": state["accessDeniedReason"],
+        }
+        self._publish(
+            Event(
+                "entitlementsUpdated",
+                customer_ref,
+                {
+                    "__typename": "EntitlementsUpdated",
+                    **common,
+                    "entitlements": state["entitlements"],
+                },
+            )
+        )
+        self._publish(
+            Event(
+                "entitlementsUpdatedV2",
+                customer_ref,
+                {
+                    "__typename": "EntitlementsUpdatedV2",
+                    **common,
+                    "entitlements": state["entitlementsV2"],
+                },
+            )
+        )
+
+    def _usage(self, customer_ref: str, resource_id: str | None, feature_ref: str) -> None:
+        scope = self.reads.state(customer_ref, resource_id)
+        grant = scope.grants.get(feature_ref)
+        if grant is None:
+            return
+        entitlement = entitlement_json(scope, grant)
+        usage = scope.usage.get(feature_ref)
+        self._publish(
+            Event(
+                "usageUpdated",
+                customer_ref,
+                {
+                    "__typename": "UsageUpdated",
+                    "entitlement": entitlement,
+                    "usage": {
+                        "__typename": "UsageMeasurementUpdated",
+                        "accountId": ACCOUNT_ID,
+                        "environmentId": ENVIRONMENT_ID,
+                        "customerId": customer_ref,
+                        "resourceId": resource_id,
+                        "featureId": feature_ref,
+                        "currentUsage": usage.value if usage else 0.0,
+                        "usagePeriodStart": _ms(entitlement["usagePeriodStart"]),
+                        "usagePeriodEnd": _ms(entitlement["usagePeriodEnd"]),
+                        "nextResetDate": _ms(entitlement["nextResetDate"]),
+                    },
+                },
+            )
+        )
+        self._publish(
+            Event(
+                "usageUpdatedV2",
+                customer_ref,
+                {
+                    "__typename": "UsageUpdatedV2",
+                    "accountId": ACCOUNT_ID,
+                    "environmentId": ENVIRONMENT_ID,
+                    "customerId": customer_ref,
+                    "resourceId": resource_id,
+                    "entitlementReference": {
+                        "__typename": "EntitlementReference",
+                        "id": feature_ref,
+                        "type": "FEATURE",
+                    },
+                    "usage": {
+                        "__typename": "UsageV2",
+                        "currentUsage": usage.value if usage else 0.0,
+                        "usagePeriodStart": entitlement["usagePeriodStart"],
+                        "usagePeriodEnd": entitlement["usagePeriodEnd"],
+                        "usageUpdatedAt": entitlement["usageUpdatedAt"],
+                    },
+                    "entitlement": feature_entitlement_json(entitlement),
+                },
+            )
+        )
