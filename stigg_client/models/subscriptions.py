@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 
 from stigg_client.models.base import Amount, StiggModel, UtcDateTime
 from stigg_client.models.common import ExperimentInfo, Metadata, ResourceRef
@@ -64,16 +64,20 @@ class SlimCustomerRef(StiggModel):
 
 
 class SlimPlanRef(StiggModel):
-    """A plan by id and name (slim subscription lists)."""
+    """A plan by id and name (slim subscription lists; `refId` is accepted for the id)."""
 
-    plan_id: str
+    plan_id: str = Field(
+        validation_alias=AliasChoices("planId", "plan_id", "refId"), serialization_alias="planId"
+    )
     display_name: str | None = None
 
 
 class SlimAddonRef(StiggModel):
     """An addon by id (slim subscription lists)."""
 
-    addon_id: str
+    addon_id: str = Field(
+        validation_alias=AliasChoices("addonId", "addon_id", "refId"), serialization_alias="addonId"
+    )
 
 
 class SlimSubscriptionAddon(StiggModel):

@@ -58,15 +58,19 @@ def new_customer(emulator: EmulatorProcess, plan_id: str = "plan-stigg-starter")
     return customer_id
 
 
-def provision_subscription(emulator: EmulatorProcess, customer_id: str, plan_id: str) -> str:
-    """Subscribe `customer_id` to `plan_id`; returns the subscription id."""
+def provision_subscription(
+    emulator: EmulatorProcess, customer_id: str, plan_id: str, **extra: Any
+) -> str:
+    """Subscribe `customer_id` to `plan_id` (no payment needed); returns the subscription id."""
     data = server_graphql(
         emulator,
         "ProvisionSubscription",
         PROVISION_SUBSCRIPTION,
-        {"input": {"customerId": customer_id, "planId": plan_id}},
+        {"input": {"customerId": customer_id, "planId": plan_id, **extra}},
     )
-    subscription_id: str = data["provisionSubscription"]["subscription"]["subscriptionId"]
+    result = data["provisionSubscription"]
+    assert result["status"] == "SUCCESS", result
+    subscription_id: str = result["subscription"]["subscriptionId"]
     return subscription_id
 
 

@@ -1,0 +1,42 @@
+"""Offline mode (protocol §5.6): no network at all, fallbacks and mock results."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from stigg_client import Stigg
+
+
+async def test_offline_mode_answers_from_fallbacks_without_network() -> None:
+    client = Stigg.initialize(
+        api_key="",
+        customer_id="41XTDbE",
+        offline=True,
+        base_uri="http://127.0.0.1:9",
+        entitlements_fallback={
+            "feature-number-of-seats": {"hasAccess": True},
+            "feature-templates": {"hasAccess": True, "usageLimit": 10},
+        },
+    )
+    await client.wait_for_initialization()
+    assert client.initialization_state == "READY"
+    seats = client.get_boolean_entitlement("feature-number-of-seats")
+    assert (seats.is_fallback, seats.has_access) == (True, True)
+    templates = client.get_metered_entitlement("feature-templates", requested_usage=3)
+    assert (templates.has_access, templates.usage_limit) == (True, 10)
+    assert client.get_numeric_entitlement("other").has_access is False
+    assert {e.feature.id for e in await client.get_entitlements() if e.feature} == {
+        "feature-number-of-seats",
+        "feature-templates",
+    }
+    paywall = await client.get_paywall()
+    assert paywall.plans == [] and paywall.currency is not None
+    assert paywall.currency.code == "USD"
+    assert (await client.get_customer()).id == "offline-customer-id"
+    estimate = await client.estimate_subscription(plan_id="p")
+    assert estimate.total is not None and estimate.total.amount == Decimal(0)
+    assert await client.wait_for_checkout_completed(subscription_id="s") is None
+    await client.set_customer_id("someone-else")
+    await client.refresh()
+    assert client.customer_id == "41XTDbE"
+    await client.close()
