@@ -171,7 +171,7 @@ class Stigg:
         loop = asyncio.get_running_loop()
         self._ready = loop.create_future()
         self._context_task = loop.create_task(self._initialize(self._context_version))
-        if self.config.background_refresh:
+        if self.config.background_refresh and self._refresh_task is None:
             self._unsubscribe_visibility = self._visibility.subscribe(self._on_visibility)
             self._refresh_task = loop.create_task(self._refresh_loop())
 
@@ -279,7 +279,7 @@ class Stigg:
             and resource_id == self._resource_id
             and self._ready is not None
         ):
-            return asyncio.shield(self._ready)
+            return _observed(self._ready)
         self._customer_id = customer_id
         self._credentials.customer_token = token
         self._resource_id = resource_id
@@ -303,7 +303,7 @@ class Stigg:
                 "You must set customer ID first, use set_customer_id or pass it to initialize"
             )
         if resource_id == self._resource_id and self._ready is not None:
-            return asyncio.shield(self._ready)
+            return _observed(self._ready)
         self._resource_id = resource_id
         return self._restart_context(keep_customer=True)
 
@@ -331,11 +331,11 @@ class Stigg:
         if self._ready is None:
             self._ensure_started()
             assert self._ready is not None
-            return asyncio.shield(self._ready)
+            return _observed(self._ready)
         if self._ready.done():
             self._ready = loop.create_future()
         self._context_task = loop.create_task(self._initialize(self._context_version))
-        return asyncio.shield(self._ready)
+        return _observed(self._ready)
 
     def _update_scope(self) -> None:
         self._scope = (
@@ -761,6 +761,14 @@ def _resolve_transport(transport: TransportName | Transport) -> Transport:
 def _log_background_failure(task: asyncio.Task[None]) -> None:
     if not task.cancelled() and task.exception() is not None:
         logger.warning("background entitlements renewal failed: %s", task.exception())
+
+
+def _observed(future: asyncio.Future[None]) -> asyncio.Future[None]:
+    """A view of `future` that may be awaited or ignored (an ignored failure is not reported
+    as "exception never retrieved"; it is logged and signalled through `initialize_failed`)."""
+    view = asyncio.shield(future)
+    view.add_done_callback(lambda done: None if done.cancelled() else done.exception())
+    return view
 
 
 class _Done:

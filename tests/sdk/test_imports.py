@@ -1,0 +1,38 @@
+"""Import-time constraints: cheap `import stigg_client`, no CPython-only transport at import."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def run(code: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    return result.stdout.strip()
+
+
+def test_package_import_is_cheap() -> None:
+    out = run("import sys, stigg_client; print('pydantic' in sys.modules, 'httpx' in sys.modules)")
+    assert out == "False False"
+
+
+def test_client_import_needs_only_stdlib_and_pydantic() -> None:
+    code = (
+        "import sys\n"
+        "for name in ('httpx', 'requests', 'pyodide', 'js', 'pyodide_http'):\n"
+        "    sys.modules[name] = None  # any import of these now fails\n"
+        "from stigg_client import Stigg\n"
+        "import stigg_client.checkout, stigg_client.visibility, stigg_client._bench\n"
+        "client = Stigg.initialize(api_key='k', offline=True)\n"
+        "print(client.get_boolean_entitlement('f').is_fallback)\n"
+    )
+    assert run(code) == "True"
+
+
+def test_auto_transport_is_httpx_on_cpython() -> None:
+    from stigg_client.transport import create_transport
+    from stigg_client.transport.httpx_transport import HttpxTransport
+
+    assert isinstance(create_transport("auto"), HttpxTransport)
