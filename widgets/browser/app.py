@@ -1,0 +1,458 @@
+"""Controllers for each `<stigg-*>` element: load data through the SDK, render, wire events."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from widgets.browser.ffi import dispatch, intl_formatters
+from widgets.formatting import Formatters
+from widgets.pricing import CustomerState
+from widgets.render import (
+    PaywallOptions,
+    PortalOptions,
+    RenderOptions,
+    render_customer_portal,
+    render_gate,
+    render_paywall,
+    render_state,
+    render_upgrade_prompt,
+    render_usage_meter,
+    usage_from_metered,
+)
+from widgets.texts import Texts
+
+logger = logging.getLogger("widgets")
+Subscriber = Callable[[Any, dict[str, Any]], Any]
+
+
+class Controller:
+    """One element's behaviour; subclasses load data and render."""
+
+    live = False
+
+    def __init__(self, app: WidgetApp, element: Any) -> None:
+        self.app, self.element = app, element
+        self.proxies: list[tuple[str, Any]] = []
+        self.task: asyncio.Task[None] | None = None
+
+    def attr(self, name: str) -> str | None:
+        value = self.element.getAttribute(name)
+        return None if value is None else str(value)
+
+    @property
+    def root(self) -> Any:
+        return self.element.shadowRoot.querySelector(".root")
+
+    def options(self) -> dict[str, Any]:
+        locale = self.attr("locale") or self.app.locale
+        return {"texts": self.app.texts_for(locale), "formatters": self.app.formatters_for(locale)}
+
+    def start(self) -> None:
+        from pyodide.ffi import create_proxy
+
+        for kind in ("click", "change", "input"):
+            proxy = create_proxy(self.on_event)
+            self.element.shadowRoot.addEventListener(kind, proxy)
+            self.proxies.append((kind, proxy))
+        hydrating = self.element.hasAttribute("data-stigg-ssr") and not self.app.hydrated(self)
+        self.reload(render=not hydrating)
+
+    def stop(self) -> None:
+        for kind, proxy in self.proxies:
+            self.element.shadowRoot.removeEventListener(kind, proxy)
+            proxy.destroy()
+        self.proxies.clear()
+        if self.task:
+            self.task.cancel()
+
+    def reload(self, render: bool = True) -> None:
+        if self.task and not self.task.done():
+            self.task.cancel()
+        self.task = asyncio.ensure_future(self._load(render))
+
+    async def _load(self, render: bool) -> None:
+        texts = self.options()["texts"]
+        if render and self.element.dataset.state != "ready":
+            self.show("loading", render_state("loading", texts))
+        try:
+            await self.load()
+            if render:
+                self.show("ready", self.render())
+            else:
+                self.element.dataset.hydrated = "true"
+                self.mark_ready()
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            logger.exception("widget load failed")
+            import js
+
+            state = "offline" if not js.navigator.onLine else "error"
+            self.show(state, render_state(state, texts))
+            dispatch(self.element, "stigg-error", {"message": str(error), "retryable": True})
+            self.app.notify("stigg-error", self.element, {"message": str(error)})
+
+    def mark_ready(self) -> None:
+        self.element.removeAttribute("aria-busy")
+        self.element.dataset.state = "ready"
+        dispatch(self.element, "stigg-ready", {"tag": str(self.element.localName)})
+        self.app.notify("stigg-ready", self.element, {})
+
+    def show(self, state: str, html: str) -> None:
+        self.root.innerHTML = html
+        if state == "ready":
+            self.mark_ready()
+        else:
+            self.element.dataset.state = state
+            if state == "loading":
+                self.element.setAttribute("aria-busy", "true")
+            else:
+                self.element.removeAttribute("aria-busy")
+
+    def on_event(self, event: Any) -> None:
+        target = event.target
+        action = target.getAttribute("data-action") if target.getAttribute else None
+        if action is None and event.type == "click":
+            closest = target.closest("[data-action]")
+            if closest is not None:
+                target, action = closest, closest.getAttribute("data-action")
+        if action == "retry" and event.type == "click":
+            self.reload()
+        elif action:
+            self.handle(str(action), target, str(event.type))
+
+    def handle(self, action: str, target: Any, kind: str) -> None:
+        """React to a `data-action` element being clicked or changed."""
+
+    async def load(self) -> None:
+        raise NotImplementedError
+
+    def render(self) -> str:
+        raise NotImplementedError
+
+
+class PaywallController(Controller):
+    """`<stigg-paywall>` / `<stigg-pricing-table>`."""
+
+    paywall: Any = None
+    customer: CustomerState | None = None
+
+    def __init__(self, app: WidgetApp, element: Any) -> None:
+        super().__init__(app, element)
+        self.period: str | None = None
+        self.quantities: dict[str, float] = {}
+        self.addons: set[str] = set()
+
+    async def load(self) -> None:
+        client = self.app.client
+        self.paywall = await client.get_paywall(
+            product_id=self.attr("product-id"),
+            resource_id=self.attr("resource-id"),
+            billing_country_code=self.attr("billing-country-code"),
+        )
+        self.customer = await self.app.customer_state(self.attr("resource-id"))
+
+    def paywall_options(self) -> PaywallOptions:
+        return PaywallOptions(
+            **self.options(),
+            billing_period=self.period or self.attr("billing-period"),
+            layout=self.attr("layout") or "cards",
+            highlighted_plan_id=self.attr("highlighted-plan-id"),
+            hide_addons=self.element.hasAttribute("hide-addons"),
+            show_only_eligible_plans=self.element.hasAttribute("show-only-eligible-plans"),
+            billing_country_code=self.attr("billing-country-code"),
+            customer=self.customer,
+            quantities=dict(self.quantities),
+            selected_addons=frozenset(self.addons),
+        )
+
+    def render(self) -> str:
+        return render_paywall(self.paywall, self.paywall_options())
+
+    def rerender(self, focus_selector: str | None = None) -> None:
+        if self.paywall is None:
+            return
+        self.show("ready", self.render())
+        if focus_selector:
+            node = self.root.querySelector(focus_selector)
+            if node is not None:
+                node.focus()
+
+    def handle(self, action: str, target: Any, kind: str) -> None:
+        if action == "period" and kind == "change":
+            self.period = str(target.value)
+            dispatch(self.element, "stigg-billing-period-change", {"billingPeriod": self.period})
+            self.app.notify("stigg-billing-period-change", self.element, {"period": self.period})
+            self.rerender(f'input[data-action="period"][value="{self.period}"]')
+        elif action == "quantity" and kind == "change":
+            try:
+                self.quantities[str(target.dataset.planId)] = float(target.value)
+            except ValueError:
+                return
+            self.rerender(f'input[data-action="quantity"][data-plan-id="{target.dataset.planId}"]')
+        elif action == "addon" and kind == "change":
+            addon = str(target.value)
+            (self.addons.add if target.checked else self.addons.discard)(addon)
+        elif action == "select" and kind == "click":
+            self.select(target)
+
+    def select(self, button: Any) -> None:
+        plan_id = str(button.dataset.planId)
+        root = self.root
+        checked = root.querySelector('input[data-action="period"]:checked')
+        section = root.querySelector("[data-billing-period]")
+        period = str(checked.value) if checked else str(section.dataset.billingPeriod)
+        quantities = {}
+        for node in root.querySelectorAll(
+            f'input[data-action="quantity"][data-plan-id="{plan_id}"]'
+        ):
+            quantities[str(node.dataset.featureId)] = float(node.value)
+        addons = [
+            str(node.value)
+            for node in root.querySelectorAll(
+                f'input[data-action="addon"][data-plan-id="{plan_id}"]'
+            )
+            if node.checked
+        ]
+        customer = self.customer
+        detail = {
+            "planId": plan_id,
+            "intention": str(button.dataset.intention),
+            "billingPeriod": period,
+            "quantities": quantities,
+            "addons": addons,
+            "customerId": customer.customer_id if customer else self.app.client.customer_id,
+            "resourceId": self.attr("resource-id"),
+        }
+        dispatch(self.element, "stigg-plan-selected", detail)
+        self.app.notify("stigg-plan-selected", self.element, detail)
+
+
+class PortalController(Controller):
+    """`<stigg-customer-portal>`."""
+
+    live = True
+    portal: Any = None
+
+    async def load(self) -> None:
+        self.portal = await self.app.client.get_customer_portal(
+            resource_id=self.attr("resource-id"), product_id=self.attr("product-id")
+        )
+
+    def render(self) -> str:
+        hidden = frozenset((self.attr("hidden-sections") or "").replace(",", " ").split())
+        options = PortalOptions(
+            **self.options(), hidden_sections=hidden, paywall_href=self.attr("paywall-href")
+        )
+        return render_customer_portal(self.portal, options)
+
+    def handle(self, action: str, target: Any, kind: str) -> None:
+        if kind != "click":
+            return
+        if action == "manage":
+            detail = {"intention": "MANAGE_SUBSCRIPTION"}
+        elif action == "cancel-scheduled":
+            detail = {
+                "intention": "CANCEL_SCHEDULED_UPDATES",
+                "subscriptionId": str(target.dataset.subscriptionId),
+            }
+        else:
+            return
+        dispatch(self.element, "stigg-manage-subscription", detail)
+        self.app.notify("stigg-manage-subscription", self.element, detail)
+
+
+class MeterController(Controller):
+    """`<stigg-usage-meter feature-id>`: from the SDK's cached metered entitlement."""
+
+    live = True
+
+    async def load(self) -> None:
+        await self.app.client.wait_for_initialization()
+
+    def render(self) -> str:
+        feature_id = self.attr("feature-id") or ""
+        result = self.app.client.get_metered_entitlement(feature_id=feature_id)
+        warning = float(self.attr("warning-at") or 70) / 100
+        return render_usage_meter(
+            usage_from_metered(feature_id, result), RenderOptions(**self.options()), warning
+        )
+
+
+class GateController(Controller):
+    """`<stigg-gate feature-id [requested-usage]>`: content or the `denied` slot."""
+
+    live = True
+
+    async def load(self) -> None:
+        await self.app.client.wait_for_initialization()
+
+    def render(self) -> str:
+        feature_id = self.attr("feature-id") or ""
+        requested = self.attr("requested-usage")
+        client = self.app.client
+        if requested is not None:
+            result = client.get_metered_entitlement(
+                feature_id=feature_id, requested_usage=float(requested)
+            )
+        else:
+            result = client.get_boolean_entitlement(feature_id=feature_id)
+        self.element.dataset.access = "granted" if result.has_access else "denied"
+        return render_gate(result.has_access, RenderOptions(**self.options()))
+
+
+class UpgradePromptController(Controller):
+    """`<stigg-upgrade-prompt feature-id>`: names the cheapest plan that unlocks the feature."""
+
+    paywall: Any = None
+
+    async def load(self) -> None:
+        self.paywall = await self.app.client.get_paywall()
+
+    def render(self) -> str:
+        requested = self.attr("requested-usage")
+        return render_upgrade_prompt(
+            self.paywall,
+            self.attr("feature-id") or "",
+            float(requested) if requested else None,
+            RenderOptions(**self.options()),
+            href=self.attr("paywall-href"),
+        )
+
+    def handle(self, action: str, target: Any, kind: str) -> None:
+        if action == "upgrade" and kind == "click":
+            detail = {"intention": "UPGRADE_PLAN", "planId": str(target.dataset.planId)}
+            dispatch(self.element, "stigg-manage-subscription", detail)
+            self.app.notify("stigg-manage-subscription", self.element, detail)
+
+
+CONTROLLERS: dict[str, type[Controller]] = {
+    "stigg-paywall": PaywallController,
+    "stigg-pricing-table": PaywallController,
+    "stigg-customer-portal": PortalController,
+    "stigg-usage-meter": MeterController,
+    "stigg-gate": GateController,
+    "stigg-upgrade-prompt": UpgradePromptController,
+}
+
+
+_keys = iter(range(1, 1 << 62))
+
+
+def element_key(element: Any) -> int:
+    """A stable key per DOM element (each FFI call hands Python a new proxy object)."""
+    try:
+        return int(element.stiggKey)
+    except (AttributeError, TypeError):
+        key = next(_keys)
+        element.stiggKey = key
+        return key
+
+
+class WidgetApp:
+    """Owns the SDK client, the controllers of connected elements, and Python subscribers."""
+
+    def __init__(
+        self, client: Any, locale: str = "en", text_overrides: dict[str, str] | None = None
+    ) -> None:
+        self.client, self.locale = client, locale
+        self.text_overrides = dict(text_overrides or {})
+        self.controllers: dict[int, Controller] = {}
+        self.subscribers: dict[str, list[Subscriber]] = {}
+        self._formatters: dict[str, Formatters] = {}
+        self._hydrated: set[int] = set()
+        client.add_listener("entitlements_updated", self._entitlements_updated)
+
+    def texts_for(self, locale: str) -> Texts:
+        return Texts(locale, self.text_overrides)
+
+    def formatters_for(self, locale: str) -> Formatters:
+        if locale not in self._formatters:
+            self._formatters[locale] = intl_formatters(locale)
+        return self._formatters[locale]
+
+    def hydrated(self, controller: Controller) -> bool:
+        key = element_key(controller.element)
+        seen = key in self._hydrated
+        self._hydrated.add(key)
+        return seen
+
+    def on(self, event: str, subscriber: Subscriber) -> Callable[[], None]:
+        """Call `subscriber(element, detail)` for a `stigg-*` event; returns an unsubscribe."""
+        self.subscribers.setdefault(event, []).append(subscriber)
+        return lambda: self.subscribers[event].remove(subscriber)
+
+    def notify(self, event: str, element: Any, detail: dict[str, Any]) -> None:
+        for subscriber in list(self.subscribers.get(event, [])):
+            try:
+                subscriber(element, detail)
+            except Exception:
+                logger.exception("subscriber for %s failed", event)
+
+    async def customer_state(self, resource_id: str | None) -> CustomerState | None:
+        """The current customer's plan, period and trial, when a customer is set."""
+        customer_id = self.client.customer_id
+        if not customer_id:
+            return None
+        subscriptions = await self.client.get_active_subscriptions(resource_id)
+        if not subscriptions:
+            return CustomerState(customer_id=customer_id, resource_id=resource_id)
+        sub = subscriptions[0]
+        status = str(getattr(sub.status, "value", sub.status) or "")
+        period = sub.price.billing_period if sub.price else None
+        trial_days = None
+        if status == "IN_TRIAL" and sub.trial_end_date:
+            trial_days = max(0, (sub.trial_end_date - datetime.now(UTC)).days)
+        plan_id = sub.plan.id if sub.plan else None
+        return CustomerState(
+            customer_id=customer_id,
+            resource_id=resource_id,
+            current_plan_id=plan_id,
+            current_billing_period=str(getattr(period, "value", period)) if period else None,
+            trial_plan_id=plan_id if status == "IN_TRIAL" else None,
+            trial_days_left=trial_days,
+        )
+
+    def lifecycle(self, kind: str, element: Any, name: Any, old: Any, new: Any) -> None:
+        """Entry point the JS shim calls (queued calls replay on register)."""
+        key = element_key(element)
+        try:
+            if kind == "connected":
+                controller = CONTROLLERS[str(element.localName)](self, element)
+                self.controllers[key] = controller
+                controller.start()
+            elif kind == "disconnected":
+                controller = self.controllers.pop(key, None)
+                if controller:
+                    controller.stop()
+            elif kind == "attribute" and key in self.controllers:
+                controller = self.controllers[key]
+                if isinstance(controller, PaywallController) and name == "billing-period":
+                    controller.period = None
+                controller.reload(render=True)
+        except Exception:
+            logger.exception("lifecycle %s failed", kind)
+
+    def _entitlements_updated(self, *_: Any) -> None:
+        for controller in list(self.controllers.values()):
+            if controller.live:
+                controller.reload(render=True)
+
+
+async def mount(
+    client: Any, *, locale: str = "en", texts: dict[str, str] | None = None
+) -> WidgetApp:
+    """Register the Python side with the element shim; returns the app (for `app.on(...)`)."""
+    import js
+    from pyodide.ffi import create_proxy
+
+    app = WidgetApp(client, locale, texts)
+    if not hasattr(js.window, "stiggElements") or js.window.stiggElements is None:
+        await js.customElements.whenDefined("stigg-paywall")
+    app._lifecycle_proxy = create_proxy(app.lifecycle)  # type: ignore[attr-defined]
+    js.window.stiggElements.register(app._lifecycle_proxy)  # type: ignore[attr-defined]
+    return app

@@ -1,0 +1,56 @@
+"""Thin FFI helpers: `Intl` formatters and DOM events (imports `js` lazily, Pyodide only)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from widgets.formatting import Formatters
+
+
+def js_object(value: dict[str, Any]) -> Any:
+    """A plain JS object (not a Map) from a dict."""
+    import js
+    from pyodide.ffi import to_js
+
+    return to_js(value, dict_converter=js.Object.fromEntries)
+
+
+def intl_formatters(locale: str) -> Formatters:
+    """Formatters built on the browser's `Intl` for `locale`."""
+    import js
+
+    numbers = js.Intl.NumberFormat.new(locale)
+    dates = js.Intl.DateTimeFormat.new(locale, js_object({"dateStyle": "medium"}))
+    money_cache: dict[str, Any] = {}
+
+    def money(amount: Decimal, currency: str) -> str:
+        fmt = money_cache.get(currency)
+        if fmt is None:
+            options = {"style": "currency", "currency": currency, "maximumFractionDigits": 2}
+            fmt = money_cache[currency] = js.Intl.NumberFormat.new(locale, js_object(options))
+        value = float(amount)
+        if value.is_integer():
+            fmt_whole = js.Intl.NumberFormat.new(
+                locale,
+                js_object({"style": "currency", "currency": currency, "maximumFractionDigits": 0}),
+            )
+            return str(fmt_whole.format(value))
+        return str(fmt.format(value))
+
+    def number(value: float) -> str:
+        return str(numbers.format(value))
+
+    def date(value: datetime) -> str:
+        return str(dates.format(js.Date.new(value.timestamp() * 1000)))
+
+    return Formatters(money=money, number=number, date=date)
+
+
+def dispatch(element: Any, name: str, detail: dict[str, Any]) -> bool:
+    """Fire a bubbling, composed, cancelable CustomEvent; False when a listener cancelled it."""
+    import js
+
+    init = js_object({"detail": detail, "bubbles": True, "composed": True, "cancelable": True})
+    return bool(element.dispatchEvent(js.CustomEvent.new(name, init)))
