@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from stigg_client import StiggServer, UsageUpdateBehavior
-from stigg_client.errors import AuthenticationError, NotFoundError, ValidationError
+from stigg_client.errors import ApiError, AuthenticationError, NotFoundError, ValidationError
 from stigg_client.server import SubscriptionMigrationTime, SubscriptionScheduleStatus
 from stigg_client.transport.retry import NO_RETRY
 from tests.sdk.server.conftest import fresh_id
@@ -143,7 +143,7 @@ async def test_update_and_get_customer(server: StiggServer) -> None:
     assert customer.name == "Test Name"
     assert customer.email == "new@example.com"
     assert customer.metadata == {"lorem": "ipsum"}
-    assert customer.has_payment_method is False
+    assert customer.has_payment_method is True  # billing_info carried a payment method
     assert customer.promotional_entitlements == []
     assert customer.created_at is not None and customer.created_at.tzinfo is not None
 
@@ -197,7 +197,9 @@ async def test_update_seats_and_addons_then_cancel_scheduled_updates_and_migrate
     server: StiggServer,
 ) -> None:
     customer_id = fresh_id()
-    await server.provision_customer(customer_id, subscription_params=None)
+    await server.provision_customer(
+        customer_id, subscription_params=None, billing_info=BILLING_INFO
+    )
     provisioned = await server.provision_subscription(
         customer_id,
         "plan-stigg-team",
@@ -221,10 +223,12 @@ async def test_update_seats_and_addons_then_cancel_scheduled_updates_and_migrate
     ):
         cancelled = await server.cancel_subscription_scheduled_updates(subscription.id, status)
         assert cancelled.subscription_id == subscription.id
-    migrated = await server.migrate_subscription_to_latest(
-        subscription.id, SubscriptionMigrationTime.END_OF_BILLING_PERIOD
-    )
-    assert migrated.subscription_id == subscription.id
+    # The catalog has one version of each plan: Stigg answers a typed business error.
+    with pytest.raises(ApiError) as raised:
+        await server.migrate_subscription_to_latest(
+            subscription.id, SubscriptionMigrationTime.END_OF_BILLING_PERIOD
+        )
+    assert raised.value.code == "SubscriptionAlreadyOnLatestPlanError"
 
 
 async def test_paid_subscription_without_payment_method_needs_checkout(
@@ -348,12 +352,12 @@ async def test_report_usage_delta_set_and_bulk(server: StiggServer) -> None:
     bulk = await server.report_usage_bulk(
         [
             {"customer_id": customer_id, "feature_id": "feature-demo-03", "value": 1},
-            {"customer_id": customer_id, "feature_id": "feature-demo-01", "value": 0},
+            {"customer_id": customer_id, "feature_id": "feature-demo-03", "value": 2},
         ]
     )
-    assert [ack.feature_id for ack in bulk] == ["feature-demo-03", "feature-demo-01"]
+    assert [ack.current_usage for ack in bulk] == [11, 13]
     metered = await server.get_metered_entitlement(customer_id, "feature-demo-03")
-    assert metered.current_usage == 11
+    assert metered.current_usage == 13
     assert not metered.has_access  # limit 2
 
 
@@ -433,7 +437,9 @@ async def test_coupons_and_products(server: StiggServer) -> None:
 
 async def test_estimates(server: StiggServer) -> None:
     customer_id = fresh_id()
-    await server.provision_customer(customer_id, subscription_params=None)
+    await server.provision_customer(
+        customer_id, subscription_params=None, billing_info=BILLING_INFO
+    )
     estimate = await server.estimate_subscription(
         customer_id,
         "plan-stigg-pro",
