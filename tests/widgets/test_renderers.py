@@ -1,0 +1,299 @@
+"""CPython tests for the pure renderers: structure, texts, badges, intentions, periods, savings."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from tests.widgets.models import paywall, portal
+from widgets import pricing
+from widgets.formatting import Formatters, plain_money
+from widgets.pricing import CustomerState
+from widgets.render import (
+    PaywallOptions,
+    PortalOptions,
+    ScheduledUpdate,
+    UsageInfo,
+    render_customer_portal,
+    render_gate,
+    render_paywall,
+    render_state,
+    render_upgrade_prompt,
+    render_usage_meter,
+    ssr_element,
+)
+from widgets.texts import DE, EN, Texts
+
+
+def plan_li(html: str, plan_id: str) -> str:
+    match = re.search(rf'<li class="plan"[^>]*data-plan-id="{plan_id}".*?</article></li>', html)
+    assert match, plan_id
+    return match.group(0)
+
+
+def test_cards_show_visible_plans_in_order_with_texts() -> None:
+    html = render_paywall(paywall(), PaywallOptions(billing_period="MONTHLY"))
+    ids = re.findall(r'<li class="plan"[^>]*data-plan-id="([^"]+)"', html)
+    assert ids == ["free", "pro", "team", "enterprise"]  # "secret" is hidden from the paywall
+    free = plan_li(html, "free")
+    assert "100 calls per month" in free
+    assert "Awesome feature" in free  # displayNameOverride
+    assert "SSO" not in free  # hiddenFromWidgets
+    assert "Unlimited calls" in plan_li(html, "team")
+    assert "$10</span>" in plan_li(html, "pro") and "/ month" in plan_li(html, "pro")
+    assert "Custom" in plan_li(html, "enterprise")
+    assert "Everything in Starter, plus" in plan_li(html, "pro")
+
+
+def test_period_toggle_is_labelled_radio_group_with_savings() -> None:
+    html = render_paywall(paywall(), PaywallOptions(billing_period="MONTHLY"))
+    assert 'role="radiogroup" aria-label="Billing period"' in html
+    assert re.search(r'value="MONTHLY" checked', html)
+    assert "Save 20%" in html  # 96 vs 12 x 10
+    annual = render_paywall(paywall(), PaywallOptions(billing_period="ANNUALLY"))
+    assert re.search(r'value="ANNUALLY" checked', annual)
+    assert "$96</span>" in plan_li(annual, "pro") and "/ year" in plan_li(annual, "pro")
+
+
+def test_savings_percent_rounds_down_and_ignores_single_period_plans() -> None:
+    plans = paywall().plans
+    assert pricing.savings_percent(plans) == 20
+    assert pricing.savings_percent([plans[0], plans[3]]) == 0
+
+
+def test_per_unit_price_has_quantity_input_and_trial_cta() -> None:
+    html = render_paywall(paywall(), PaywallOptions(billing_period="MONTHLY"))
+    team = plan_li(html, "team")
+    assert "per seat" in team
+    assert re.search(r'<input type="number"[^>]*min="2" max="50"[^>]*value="2"', team)
+    assert 'data-intention="START_TRIAL"' in team and "Start 14-day trial" in team
+
+
+def test_anonymous_visitor_gets_started_and_contact_us() -> None:
+    html = render_paywall(paywall(), PaywallOptions(billing_period="MONTHLY"))
+    assert "Get started" in plan_li(html, "pro")
+    assert 'data-intention="REQUEST_CUSTOM_PLAN_ACCESS"' in plan_li(html, "enterprise")
+    assert "Contact us" in plan_li(html, "enterprise")
+
+
+@pytest.mark.parametrize(
+    ("customer", "period", "plan_id", "expected"),
+    [
+        (
+            CustomerState("c", current_plan_id="pro", current_billing_period="MONTHLY"),
+            "MONTHLY",
+            "pro",
+            None,
+        ),
+        (
+            CustomerState("c", current_plan_id="pro", current_billing_period="MONTHLY"),
+            "ANNUALLY",
+            "pro",
+            "CHANGE_BILLING_PERIOD",
+        ),
+        (CustomerState("c", current_plan_id="pro"), "MONTHLY", "free", "DOWNGRADE_PLAN"),
+        (CustomerState("c", current_plan_id="free"), "MONTHLY", "pro", "UPGRADE_PLAN"),
+        (CustomerState("c", current_plan_id="free"), "MONTHLY", "team", "START_TRIAL"),
+        (
+            CustomerState("c", current_plan_id="pro", trial_plan_id="pro"),
+            "MONTHLY",
+            "pro",
+            "UPGRADE_TRIAL_TO_PAID",
+        ),
+        (
+            CustomerState("c", current_plan_id="pro", scheduled_plan_id="free"),
+            "MONTHLY",
+            "free",
+            "CANCEL_SCHEDULED_UPDATES",
+        ),
+        (
+            CustomerState("c", current_plan_id="team", current_quantities={"seats": 3}),
+            "MONTHLY",
+            "team",
+            "CHANGE_UNIT_QUANTITY",
+        ),
+        (
+            CustomerState("c", current_plan_id="team", current_quantities={"seats": 2}),
+            "MONTHLY",
+            "team",
+            None,
+        ),
+    ],
+)
+def test_intentions(
+    customer: CustomerState, period: str, plan_id: str, expected: str | None
+) -> None:
+    plans = paywall().plans
+    plan = next(p for p in plans if p.id == plan_id)
+    quantity = 2 if pricing.unit_price(plan, period) else None
+    assert pricing.intention(plan, plans, customer, period, quantity) == expected
+
+
+def test_current_recommended_scheduled_badges_and_disabled_current_cta() -> None:
+    customer = CustomerState(
+        "c",
+        current_plan_id="pro",
+        current_billing_period="MONTHLY",
+        scheduled_plan_id="free",
+        trial_plan_id="pro",
+        trial_days_left=4,
+    )
+    options = PaywallOptions(
+        billing_period="MONTHLY", customer=customer, highlighted_plan_id="team"
+    )
+    html = render_paywall(paywall(), options)
+    pro = plan_li(html, "pro")
+    assert "data-current" in pro and 'aria-current="true"' in pro
+    assert "Current plan</span>" in pro and "4 days left on your free trial" in pro
+    assert "badge-scheduled" in plan_li(html, "free") and "Cancel scheduled change" in html
+    assert "badge-recommended" in plan_li(html, "team") and "data-highlighted" in plan_li(
+        html, "team"
+    )
+    current = CustomerState("c", current_plan_id="pro", current_billing_period="MONTHLY")
+    pro = plan_li(
+        render_paywall(paywall(), PaywallOptions(billing_period="MONTHLY", customer=current)), "pro"
+    )
+    assert re.search(r"<button[^>]*disabled[^>]*>Current plan</button>", pro)
+    switch = plan_li(
+        render_paywall(paywall(), PaywallOptions(billing_period="ANNUALLY", customer=current)),
+        "pro",
+    )
+    assert "Switch to annual billing" in switch
+
+
+def test_eligible_only_and_hide_addons() -> None:
+    customer = CustomerState("c", current_plan_id="pro")
+    html = render_paywall(
+        paywall(),
+        PaywallOptions(customer=customer, hide_addons=True, show_only_eligible_plans=True),
+    )
+    assert 'data-plan-id="free"' not in html.split('class="plans"')[1].split("<li")[1]
+    assert "Available add-ons" not in html
+    with_addons = render_paywall(paywall(), PaywallOptions())
+    assert "stigg-compatible-addon-extra" in with_addons
+
+
+def test_table_layout_is_a_real_comparison_table() -> None:
+    html = render_paywall(paywall(), PaywallOptions(layout="table", billing_period="MONTHLY"))
+    assert '<table class="comparison"' in html and '<th scope="col">Feature</th>' in html
+    row = re.search(r'<tr class="stigg-entitlement-calls".*?</tr>', html).group(0)
+    assert "100 calls per month" in row and "Unlimited calls" in row
+    sso = re.search(r'<tr class="stigg-entitlement-sso".*?</tr>', html).group(0)
+    assert "Included" in sso and "Not included" in sso
+
+
+def test_states_loading_empty_error_offline() -> None:
+    texts = Texts()
+    assert 'aria-busy="true"' in render_state("loading", texts)
+    assert "No plans are available." in render_paywall(paywall().model_copy(update={"plans": []}))
+    error = render_state("error", texts)
+    assert 'role="alert"' in error and 'data-action="retry"' in error and "Retry" in error
+    assert 'data-action="retry"' in render_state("offline", texts)
+    assert 'aria-busy="true"' in render_paywall(None)
+
+
+def test_german_catalog_and_overrides_cover_every_key() -> None:
+    assert set(DE) == set(EN)
+    html = render_paywall(paywall(), PaywallOptions(texts=Texts("de-DE"), billing_period="MONTHLY"))
+    assert "Monatlich" in html and "20 % sparen" in html and "Kontakt aufnehmen" in html
+    custom = Texts("en", {"cta_contact": "Talk to sales"})
+    assert "Talk to sales" in render_paywall(paywall(), PaywallOptions(texts=custom))
+
+
+def test_money_formatter_is_pluggable() -> None:
+    assert plain_money(__import__("decimal").Decimal("1234.5"), "EUR") == "€1,234.50"
+    fmt = Formatters(money=lambda amount, code: f"<{amount} {code}>")
+    html = render_paywall(paywall(), PaywallOptions(formatters=fmt, billing_period="MONTHLY"))
+    assert "&lt;10 USD&gt;" in html
+
+
+def test_usage_meter_levels_and_value_text() -> None:
+    def meter(used: float) -> str:
+        return render_usage_meter(UsageInfo("calls", "API calls", used, 100, units="calls"))
+
+    assert 'data-usage-level="ok"' in meter(69)
+    assert 'data-usage-level="warning"' in meter(70) and "Approaching the limit" in meter(70)
+    assert 'data-usage-level="exceeded"' in meter(100) and "Limit reached" in meter(100)
+    assert 'aria-valuetext="69 of 100 calls used"' in meter(69)
+    unlimited = render_usage_meter(UsageInfo("c", "C", 5, None, unlimited=True, units="calls"))
+    assert "<meter" not in unlimited and "(unlimited)" in unlimited
+
+
+def test_portal_sections() -> None:
+    options = PortalOptions(
+        paywall_href="/pricing",
+        scheduled_updates=[ScheduledUpdate("sub-1", "Starter")],
+    )
+    html = render_customer_portal(portal(), options)
+    for needle in (
+        "In trial",
+        "5 days left",
+        "750 of 1,000 calls used",
+        "2 x Extra calls",
+        "Unlimited tokens",
+        "Billed to Ada",
+        "Card ending in 4242",
+        "Expires 03/2030",
+        "View invoice history",
+        'href="/pricing"',
+        'data-action="cancel-scheduled"',
+        "Changes to Starter",
+    ):
+        assert needle in html, needle
+    assert "SSO" not in html  # not metered: no meter
+    hidden = render_customer_portal(portal(), PortalOptions(hidden_sections=frozenset({"usage"})))
+    assert "<meter" not in hidden
+    assert 'data-usage-level="exceeded"' in render_customer_portal(portal(used=1000))
+
+
+def test_gate_and_upgrade_prompt() -> None:
+    assert "<slot></slot>" in render_gate(True)
+    assert '<slot name="denied">' in render_gate(False)
+    prompt = render_upgrade_prompt(paywall(), "calls", requested=500)
+    assert 'data-plan-id="pro"' in prompt and "Upgrade to Pro to unlock API calls." in prompt
+    assert 'data-plan-id="team"' in render_upgrade_prompt(paywall(), "calls", requested=5000)
+    assert "not available on any plan" in render_upgrade_prompt(paywall(), "nope")
+
+
+def test_ssr_element_marks_output_for_hydration() -> None:
+    html = ssr_element(
+        "stigg-paywall",
+        {"product-id": "p"},
+        render_paywall(paywall()),
+        css_href="/w/stigg-widgets.css",
+    )
+    assert html.startswith('<stigg-paywall product-id="p" data-stigg-ssr data-state="ready">')
+    assert '<template shadowrootmode="open">' in html and "data-stigg-ssr>" in html
+    with pytest.raises(ValueError):
+        ssr_element("script", {}, "", css_href="x")
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.handlers: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.handlers += [name for name, _ in attrs if name.startswith("on")]
+
+
+XSS = '<img src=x onerror="alert(1)">{}<script>alert(2)</script>'
+
+
+def test_every_catalog_string_is_escaped() -> None:
+    outputs = [
+        render_paywall(paywall(XSS), PaywallOptions(billing_period="MONTHLY")),
+        render_paywall(paywall(XSS), PaywallOptions(layout="table")),
+        render_customer_portal(portal(XSS)),
+        render_upgrade_prompt(paywall(XSS), "sso"),
+    ]
+    for html in outputs:
+        parsed = _Collector()
+        parsed.feed(html)
+        assert "img" not in parsed.tags and "script" not in parsed.tags
+        assert parsed.handlers == []
+        assert "&lt;img src=x onerror=" in html
