@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from stigg_client import AuthenticationError, ManualVisibility, RetryPolicy, Stigg
-from tests.sdk.backend import new_customer, report_usage
+from tests.sdk.backend import new_customer, provision_subscription, report_usage
 from tests.sdk.transports import RecordingTransport
 from tests.support.processes import EmulatorProcess
 
@@ -268,5 +268,26 @@ async def test_initialize_without_a_running_loop_starts_on_wait(emulator: Emulat
         assert client.initialization_state == "IN_PROGRESS"
         await client.wait_for_initialization()
         assert client.get_boolean_entitlement("feature-demo-02").has_access
+    finally:
+        await client.close()
+
+
+async def test_resource_context_reads_the_resource_entitlements(emulator: EmulatorProcess) -> None:
+    customer_id = new_customer(emulator)
+    provision_subscription(emulator, customer_id, "plan-workspace-free", resourceId="ws-1")
+    client = make_client(emulator, customer_id=customer_id, background_refresh=False)
+    try:
+        await client.wait_for_initialization()
+        global_projects = client.get_metered_entitlement("feature-projects")
+        assert global_projects.access_denied_reason == "NoFeatureEntitlementInSubscription"
+        await client.set_resource("ws-1")
+        projects = client.get_metered_entitlement("feature-projects", requested_usage=3)
+        assert (projects.is_fallback, projects.has_access, projects.usage_limit) == (False, True, 3)
+        slim = await client.get_active_subscriptions_list(resource_id="ws-1")
+        assert [s.plan.plan_id for s in slim if s.plan] == ["plan-workspace-free"]
+        client.clear_resource()
+        assert client.resource_id is None
+        again = client.get_metered_entitlement("feature-projects")
+        assert again.access_denied_reason == "NoFeatureEntitlementInSubscription"
     finally:
         await client.close()
