@@ -83,6 +83,13 @@ def savings_percent(plans: list[Plan], country: str | None = None) -> int:
     return best
 
 
+def starting_price(plan: Plan, period: str, country: str | None = None) -> Decimal:
+    """The plan's price for `period` at the smallest quantity it can be bought in."""
+    unit = unit_price(plan, period, country)
+    quantity = (unit.min_unit_quantity or 1) if unit else 1
+    return total(plan, period, quantity, country)
+
+
 def unit_price(plan: Plan, period: str, country: str | None = None) -> PricePoint | None:
     """The plan's per-unit price point for `period`, if it has one."""
     return next((p for p in price_points(plan, period, country) if p.feature_id), None)
@@ -189,7 +196,7 @@ def cheapest_unlocking(
 
     def key(plan: Plan) -> tuple[int, Decimal, int]:
         custom = 1 if _value(plan.pricing_type) == "CUSTOM" else 0
-        price = total(plan, MONTHLY) or total(plan, ANNUALLY) / 12
+        price = starting_price(plan, MONTHLY) or starting_price(plan, ANNUALLY) / 12
         return (custom, price, plan.order if plan.order is not None else 0)
 
     return min(candidates, key=key) if candidates else None
