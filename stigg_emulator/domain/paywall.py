@@ -12,9 +12,9 @@ from stigg_emulator.domain.errors import StiggError, not_found
 from stigg_emulator.storage import repositories as repo
 from stigg_emulator.wire.catalog_json import (
     CURRENCY_SYMBOLS,
+    all_country_prices,
     feature_object_json,
     plan_json,
-    price_json,
 )
 from stigg_emulator.wire.customer_json import customer_json, subscription_json
 
@@ -34,15 +34,6 @@ def visible_plans(
     return plans
 
 
-def _all_country_prices(catalog: Catalog, plan: Package) -> list[dict[str, Any]]:
-    prices = []
-    for price in plan.prices:
-        prices.append(price_json(catalog, plan, price))
-        for code, _amount, _currency in price.country_overrides:
-            prices.append(price_json(catalog, plan, price, code))
-    return prices
-
-
 def paywall_json(
     connection: Connection, catalog: Catalog, data: dict[str, Any], now: datetime
 ) -> dict[str, Any]:
@@ -59,7 +50,7 @@ def paywall_json(
     for plan in plans:
         document = plan_json(catalog, plan, country)
         if data.get("fetchAllCountriesPrices"):
-            document["prices"] = _all_country_prices(catalog, plan)
+            document["prices"] = all_country_prices(catalog, plan)
         documents.append(document)
         for price in plan.prices:
             amount, currency, matched = price.for_country(country)

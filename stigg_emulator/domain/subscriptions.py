@@ -600,9 +600,7 @@ def migrate_to_latest(domain: Domain, tx: Tx, data: dict[str, Any]) -> str:
         if entry["addonId"] in domain.catalog.addons
     ]
     if plan.version == row["plan_version"] and addons == list(row.get("addons") or []):
-        raise StiggError(
-            "SubscriptionAlreadyOnLatestPlanError", f"Subscription {ref_id} is on the latest plan"
-        )
+        return ref_id  # already on the latest versions: nothing to migrate
     if (
         data.get("subscriptionMigrationTime") == "END_OF_BILLING_PERIOD"
         and row["status"] == "ACTIVE"

@@ -61,6 +61,25 @@ async def graphql_ws(websocket: WebSocket) -> None:
             await websocket.send_text(json.dumps(data))
 
     async def run(op_id: str, payload: dict[str, Any]) -> None:
+        try:
+            await stream(op_id, payload)
+        except Exception:
+            logger.exception("subscription %s failed", op_id)
+            with contextlib.suppress(Exception):
+                await send(
+                    {
+                        "id": op_id,
+                        "type": "error",
+                        "payload": [
+                            {
+                                "message": "Unexpected error",
+                                "extensions": {"code": "UnexpectedError"},
+                            }
+                        ],
+                    }
+                )
+
+    async def stream(op_id: str, payload: dict[str, Any]) -> None:
         ok, result = await subscribe(
             state.schema, payload, context_value=context, error_formatter=format_error
         )
@@ -70,7 +89,10 @@ async def graphql_ws(websocket: WebSocket) -> None:
             return
         try:
             async for item in result:  # type: ignore[union-attr]
-                await send({"id": op_id, "type": "next", "payload": item})
+                body: dict[str, Any] = {"data": item.data}
+                if item.errors:
+                    body["errors"] = [format_error(error) for error in item.errors]
+                await send({"id": op_id, "type": "next", "payload": body})
             await send({"id": op_id, "type": "complete"})
         finally:
             operations.pop(op_id, None)

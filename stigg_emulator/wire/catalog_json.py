@@ -146,8 +146,18 @@ def price_json(
 def package_prices(
     catalog: Catalog, package: Package, country: str | None = None
 ) -> list[dict[str, Any]]:
-    """Prices of a package for a billing country (all prices when `country` is None)."""
+    """Prices of a package for a billing country (default prices when `country` is None)."""
     return [price_json(catalog, package, price, country) for price in package.prices]
+
+
+def all_country_prices(catalog: Catalog, package: Package) -> list[dict[str, Any]]:
+    """Default prices followed by every per-country override."""
+    prices = []
+    for price in package.prices:
+        prices.append(price_json(catalog, package, price))
+        for code, _amount, _currency in price.country_overrides:
+            prices.append(price_json(catalog, package, price, code))
+    return prices
 
 
 def trial_json(package: Package) -> dict[str, Any] | None:
@@ -270,6 +280,7 @@ def plan_json(
     result.update(
         {
             "__typename": "Plan",
+            "planId": plan.ref_id,  # edge JSON of `plan { planId: refId }`
             "type": "PLAN",
             "isParent": any(other.parent_ref == plan.ref_id for other in catalog.plans.values()),
             "basePlan": plan_json(catalog, parent, country, shallow=True) if parent else None,
@@ -299,6 +310,7 @@ def addon_json(
     result.update(
         {
             "__typename": "Addon",
+            "addonId": addon.ref_id,  # edge JSON of `addon { addonId: refId }`
             "type": "ADDON",
             "maxQuantity": float(addon.max_quantity) if addon.max_quantity is not None else None,
             "hasSubscriptions": False,

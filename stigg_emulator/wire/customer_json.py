@@ -15,6 +15,7 @@ from stigg_emulator.storage import repositories as repo
 from stigg_emulator.wire.catalog_json import (
     ENVIRONMENT_ID,
     addon_json,
+    all_country_prices,
     coupon_json,
     environment_json,
     feature_object_json,
@@ -27,10 +28,8 @@ PROMOTION_STATUS = {"Active": "Active", "Expired": "Expired", "Revoked": "Expire
 
 
 def billing_period_range(subscription: dict[str, Any], now: datetime) -> tuple[int, int] | None:
-    """Start and end (epoch ms) of the current billing period of a paid subscription."""
-    period = subscription.get("billing_period")
-    if not period:
-        return None
+    """Start and end (epoch ms) of the current billing period (monthly for free plans)."""
+    period = subscription.get("billing_period") or "MONTHLY"
     unit = "YEAR" if period == "ANNUALLY" else "MONTH"
     current = period_at(int(subscription["billing_anchor"]), unit, now)
     return current.start, current.end
@@ -324,7 +323,7 @@ def subscription_json(
         "isCustomPriceSubscription": False,
         "paymentCollection": row["payment_collection"],
         "paymentCollectionMethod": "CHARGE" if row["pricing_type"] == "PAID" else "NONE",
-        "plan": plan_json(catalog, plan, country),
+        "plan": {**plan_json(catalog, plan), "prices": all_country_prices(catalog, plan)},
         "addons": addons,
         "prices": prices,
         "totalPrice": (

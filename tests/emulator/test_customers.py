@@ -103,7 +103,9 @@ def test_update_customer(emulator: EmulatorProcess) -> None:
     api.data(PROVISION, {"input": {"refId": ref, "name": "Old"}})
     updated = api.data(
         """mutation UpdateCustomer($input: UpdateCustomerInput!) {
-             updateCustomer: updateOneCustomer(input: $input) { customerId name email additionalMetaData }
+             updateCustomer: updateOneCustomer(input: $input) {
+               customerId name email additionalMetaData
+             }
            }""",
         {
             "input": {
@@ -127,7 +129,9 @@ def test_update_customer(emulator: EmulatorProcess) -> None:
     )
     assert code == "CustomerNotFound"
     code = api.error_code(
-        f'mutation {{ updateOneCustomer(input: {{refId: "{ref}", couponRefId: "nope"}}) {{ customerId }} }}'
+        "mutation U($input: UpdateCustomerInput!) "
+        "{ updateOneCustomer(input: $input) { customerId } }",
+        {"input": {"refId": ref, "couponRefId": "nope"}},
     )
     assert code == "CouponNotFound"
 
