@@ -247,9 +247,19 @@ class Stigg:
     def _succeed(self) -> None:
         self._state = InitializationState.READY
         self._error = None
-        if self._ready is not None and not self._ready.done():
+        if self._ready is not None and self._ready.done():
+            self._ready = asyncio.get_running_loop().create_future()
+        if self._ready is not None:
             self._ready.set_result(None)
         self._emitter.emit("initialized")
+
+    def _recover_if_loaded(self) -> None:
+        """A failed initialization becomes READY once a later load brought every scope in."""
+        if self._state is not InitializationState.FAILED or not self._sdk_configured:
+            return
+        if all(self._cache.get(scope) is not None for scope in self._active_scopes()):
+            logger.info("Stigg entitlements loaded after an initialization failure")
+            self._succeed()
 
     def _fail(self, error: BaseException) -> None:
         self._state = InitializationState.FAILED
@@ -394,6 +404,7 @@ class Stigg:
             raise StiggError("the entitlements response has no entitlements list")
         self._last_failure.pop(scope, None)
         self.store_entitlements(raw, resource_id)
+        self._recover_if_loaded()
 
     def store_entitlements(
         self, entitlements: list[dict[str, Any]], resource_id: str | None = None

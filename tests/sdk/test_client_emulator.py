@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from stigg_client import AuthenticationError, ManualVisibility, RetryPolicy, Stigg
+from stigg_client import AuthenticationError, ManualVisibility, NetworkError, RetryPolicy, Stigg
 from tests.sdk.backend import new_customer, provision_subscription, report_usage
 from tests.sdk.transports import RecordingTransport
 from tests.support.processes import EmulatorProcess
@@ -289,5 +289,34 @@ async def test_resource_context_reads_the_resource_entitlements(emulator: Emulat
         assert client.resource_id is None
         again = client.get_metered_entitlement("feature-projects")
         assert again.access_denied_reason == "NoFeatureEntitlementInSubscription"
+    finally:
+        await client.close()
+
+
+async def test_initialization_recovers_when_a_later_refresh_succeeds(
+    emulator: EmulatorProcess, transport: RecordingTransport
+) -> None:
+    outage = {"on": True}
+
+    def entitlements_down(method: str, url: str, body: Any) -> bool:
+        asks = "entitlements.json" in url or (body or {}).get("operationName") == "GetEntitlements"
+        return outage["on"] and asks
+
+    transport.fail_when = entitlements_down
+    client = make_client(
+        emulator, customer_id="customer-demo-01", transport=transport, cache_ttl_s=0.3
+    )
+    initialized: list[bool] = []
+    client.add_listener("initialized", lambda: initialized.append(True))
+    try:
+        with pytest.raises(NetworkError, match="injected"):
+            await client.wait_for_initialization()
+        assert client.initialization_state == "FAILED"
+        outage["on"] = False
+        await asyncio.sleep(1.0)  # the background refresh runs every 0.3 s
+        assert client.initialization_state == "READY"
+        await client.wait_for_initialization()
+        assert initialized == [True]
+        assert client.get_boolean_entitlement("feature-demo-02").has_access
     finally:
         await client.close()

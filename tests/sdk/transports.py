@@ -20,6 +20,7 @@ class RecordingTransport:
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         self.delay_s: Callable[[str, str, Any], float] = lambda method, url, body: 0.0
         self.fail_next = 0
+        self.fail_when: Callable[[str, str, Any], bool] = lambda method, url, body: False
 
     async def request(
         self,
@@ -31,8 +32,8 @@ class RecordingTransport:
         timeout_s: float,
     ) -> HttpResponse:
         self.requests.append((method, url, dict(headers)))
-        if self.fail_next > 0:
-            self.fail_next -= 1
+        if self.fail_next > 0 or self.fail_when(method, url, json_body):
+            self.fail_next = max(0, self.fail_next - 1)
             raise NetworkError(f"injected network failure for {url}")
         response = await self.inner.request(
             method, url, headers=headers, json_body=json_body, timeout_s=timeout_s
