@@ -16,6 +16,8 @@ demo: setup
 
 test: setup system-deps
 	$(PY) -m pytest
+	# The emulator suite again, against a private PostgreSQL cluster started (and removed) here.
+	$(PY) -m tests.emulator.pg_cluster -- $(PY) -m pytest -q tests/emulator
 
 bench: setup system-deps
 	$(PY) -m bench

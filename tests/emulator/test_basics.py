@@ -169,3 +169,13 @@ def test_client_key_cannot_run_server_mutations(emulator: EmulatorProcess) -> No
     assert server(emulator).data(
         '{ getCustomerByRefId(input: {customerId: "sneaky"}) { customerId } }'
     ) == {"getCustomerByRefId": None}
+
+
+def test_suite_runs_on_the_requested_database(emulator: EmulatorProcess) -> None:
+    """Under `make test`'s PostgreSQL pass the emulator really uses PostgreSQL."""
+    import os
+
+    wanted = "postgresql" if os.environ.get("STIGG_TEST_DATABASE_URL") else "sqlite"
+    assert emulator.database_url.startswith(wanted)
+    log = emulator.log_path.read_text()
+    assert ("database postgresql" in log) == (wanted == "postgresql")
