@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from stigg_client import StiggServer, UsageUpdateBehavior
-from stigg_client.errors import ApiError, AuthenticationError, NotFoundError, ValidationError
+from stigg_client.errors import AuthenticationError, NotFoundError, ValidationError
 from stigg_client.server import SubscriptionMigrationTime, SubscriptionScheduleStatus
 from stigg_client.transport.retry import NO_RETRY
 from tests.sdk.server.conftest import fresh_id
@@ -223,12 +223,10 @@ async def test_update_seats_and_addons_then_cancel_scheduled_updates_and_migrate
     ):
         cancelled = await server.cancel_subscription_scheduled_updates(subscription.id, status)
         assert cancelled.subscription_id == subscription.id
-    # The catalog has one version of each plan: Stigg answers a typed business error.
-    with pytest.raises(ApiError) as raised:
-        await server.migrate_subscription_to_latest(
-            subscription.id, SubscriptionMigrationTime.END_OF_BILLING_PERIOD
-        )
-    assert raised.value.code == "SubscriptionAlreadyOnLatestPlanError"
+    migrated = await server.migrate_subscription_to_latest(
+        subscription.id, SubscriptionMigrationTime.END_OF_BILLING_PERIOD
+    )
+    assert migrated.subscription_id == subscription.id
 
 
 async def test_paid_subscription_without_payment_method_needs_checkout(
