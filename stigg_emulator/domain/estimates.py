@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from stigg_emulator.catalog.model import Coupon
-from stigg_emulator.clock import iso
+from stigg_emulator.clock import from_ms, iso
 from stigg_emulator.domain.context import Domain
 from stigg_emulator.domain.customers import require_customer
 from stigg_emulator.domain.errors import bad_input
@@ -81,18 +81,18 @@ def _amounts(bill: Bill, tax_percentage: Decimal, start_ms: int) -> dict[str, An
     }
 
 
-def _period_range(
-    billing_period: str | None, anchor: int, now_ms: int, domain: Domain
-) -> tuple[int, int]:
+def _first_period(billing_period: str | None, start_ms: int) -> tuple[int, int]:
+    """The first billing period of a subscription starting at `start_ms`."""
     unit = "YEAR" if billing_period == "ANNUALLY" else "MONTH"
-    period = period_at(anchor, unit, domain.clock.now() if now_ms >= anchor else _dt(anchor))
+    period = period_at(start_ms, unit, from_ms(start_ms))
     return period.start, period.end
 
 
-def _dt(ms: int) -> Any:
-    from stigg_emulator.clock import from_ms
-
-    return from_ms(ms)
+def _current_period(domain: Domain, billing_period: str | None, anchor_ms: int) -> tuple[int, int]:
+    """The billing period (anchored at `anchor_ms`) that contains now."""
+    unit = "YEAR" if billing_period == "ANNUALLY" else "MONTH"
+    period = period_at(anchor_ms, unit, domain.clock.now())
+    return period.start, period.end
 
 
 def estimate_new(domain: Domain, connection: Connection, data: dict[str, Any]) -> dict[str, Any]:
@@ -122,7 +122,7 @@ def estimate_new(domain: Domain, connection: Connection, data: dict[str, Any]) -
     )
     now = domain.clock.now_ms()
     start = parse_time(data.get("startDate"), "startDate") or now
-    range_start, range_end = _period_range(period, start, now, domain)
+    range_start, range_end = _first_period(period, start)
     amounts = _amounts(bill, _tax_percentage(data), start)
     current = [
         row
@@ -197,8 +197,8 @@ def estimate_update(domain: Domain, connection: Connection, data: dict[str, Any]
         coupon or old_coupon,
     )
     now = domain.clock.now_ms()
-    range_start, range_end = _period_range(
-        row.get("billing_period"), int(row["billing_anchor"]), now, domain
+    range_start, range_end = _current_period(
+        domain, row.get("billing_period"), int(row["billing_anchor"])
     )
     remaining, length = range_end - now, range_end - range_start
     credit = -prorate(old_bill.total, remaining, length)

@@ -31,7 +31,9 @@ def fresh_database_url(tmp: Path) -> str:
 def start_emulator(tmp: Path, catalog: Path = TEST_CATALOG, **kwargs: object) -> EmulatorProcess:
     """An emulator on free ports with its own fresh database."""
     return EmulatorProcess(
-        database_url=fresh_database_url(tmp), catalog=catalog, log_path=tmp / "emulator.log",
+        database_url=fresh_database_url(tmp),
+        catalog=catalog,
+        log_path=tmp / "emulator.log",
         **kwargs,  # type: ignore[arg-type]
     ).start()
 
