@@ -236,7 +236,8 @@ def test_customer_portal_and_checkout_state(emulator: EmulatorProcess) -> None:
              entitlements { feature { refId } usageLimit }
              promotionalEntitlements { displayName }
              billingInformation { email name }
-             showWatermark canUpgradeSubscription } }
+             showWatermark canUpgradeSubscription
+           }
         }""",
         {"input": {"customerId": "customer-demo-01"}},
     )["customerPortal"]
