@@ -398,7 +398,7 @@ class StiggServer:
             except Exception as error:  # a broken store must not break checks
                 logger.warning("entitlement store read failed: %r", error)
                 cached = None
-            if cached is not None:
+            if cached is not None and not _expired(cached, _now_ms()):
                 return cached
         task = self._inflight.get(scope)
         if task is None:
@@ -1148,6 +1148,15 @@ def _promotional(raw: Mapping[str, Any]) -> PromotionalEntitlement:
         else None
     )
     return PromotionalEntitlement.model_validate(values)
+
+
+def _expired(state: CustomerEntitlements, now_ms: int) -> bool:
+    """True when an entitlement's `validUntil` has passed (the scope must be refetched)."""
+    for raw in state.entitlements.values():
+        until = epoch_ms(raw.get("validUntil"))
+        if until is not None and until <= now_ms:
+            return True
+    return False
 
 
 def _fallback(kind: str, fallback: EntitlementFallback | None) -> Entitlement:
