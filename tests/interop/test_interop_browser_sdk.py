@@ -301,3 +301,27 @@ def test_offline_mode(run: ScenarioRun) -> None:
         "feature-templates",
     }
     assert run.value("offline.getPaywall")["plans"] == []
+
+
+def test_every_browser_sdk_http_exchange_succeeds(run: ScenarioRun) -> None:
+    """The browser SDK uses the global fetch (recorded); the Node SDK set-up calls are not."""
+    exchanges = run.events.get("http", [])
+    assert exchanges, "no HTTP exchange recorded"
+    failed = [e for e in exchanges if not 200 <= e["status"] < 300]
+    assert not failed, failed
+    # Offline mode made no request at all (its base URIs point at port 9).
+    assert not [e for e in exchanges if ":9/" in e["url"]]
+
+
+def test_batched_entitlement_check_report_is_answered_with_an_array(run: ScenarioRun) -> None:
+    batches = [
+        e
+        for e in run.events.get("http", [])
+        if e.get("batch") and "ReportEntitlementCheckRequested" in e["operations"]
+    ]
+    assert batches, "getBooleanEntitlement(shouldTrack) sent no batched report"
+    for batch in batches:
+        answer = batch["answer"]
+        assert isinstance(answer, list)
+        assert len(answer) == len(batch["operations"])
+        assert all(item["data"]["reportEntitlementCheckRequested"] is True for item in answer)

@@ -15,6 +15,26 @@ const setLocationSearch = (search) => {
   globalThis.window.location.href = `http://127.0.0.1/checkout/success${search}`;
 };
 
+// Record every HTTP exchange the SDKs make (installed before they load, in case they keep a
+// reference to fetch): lets the tests check statuses and the batched entitlement-check answer.
+const exchanges = [];
+const realFetch = globalThis.fetch;
+globalThis.fetch = async (input, init = {}) => {
+  const url = typeof input === 'string' ? input : input.url;
+  const response = await realFetch(input, init);
+  const entry = { url, method: init.method ?? 'GET', status: response.status };
+  try {
+    const body = init.body ? JSON.parse(init.body) : null;
+    entry.operations = body ? [body].flat().map((op) => op.operationName) : [];
+    entry.batch = Array.isArray(body);
+    if (entry.batch) entry.answer = await response.clone().json();
+  } catch {
+    entry.unreadable = true;
+  }
+  exchanges.push(entry);
+  return response;
+};
+
 const Stigg = requireFromRepo('@stigg/js-client-sdk').default;
 const { Stigg: ServerStigg } = requireFromRepo('@stigg/node-server-sdk');
 
@@ -192,4 +212,5 @@ await h.step('offline.getPaywall', () => offline.getPaywall());
 
 await sleep(600); // let the batched entitlement-check report flush before exiting
 h.note('ids', { ...ids, paidSubscriptionId });
+for (const entry of exchanges) h.note('http', entry);
 await h.finish();
