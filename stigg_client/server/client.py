@@ -588,7 +588,9 @@ class StiggServer:
         )
         raw = data.get("provisionCustomer") or {}
         if raw.get("entitlementsV2") is not None:
-            await self._store_state((customer_id, None), raw["entitlementsV2"], None)
+            params = subscription_params if isinstance(subscription_params, Mapping) else {}
+            resource_id = params.get("resource_id")
+            await self._store_state((customer_id, resource_id), raw["entitlementsV2"], None)
         return ProvisionCustomerResult.model_validate(
             {
                 "customer": raw.get("customer"),

@@ -522,3 +522,23 @@ async def test_network_failure_answers_fallbacks() -> None:
     per_call = await server.get_boolean_entitlement("c", "feature-y", fallback={"hasAccess": True})
     assert per_call.is_fallback and per_call.has_access
     await server.close()
+
+
+async def test_provision_customer_with_default_subscription_params_and_resource(
+    server: StiggServer,
+) -> None:
+    default = fresh_id()
+    result = await server.provision_customer(default, name="Default journey")
+    assert result.customer.id == default and result.customer.name == "Default journey"
+    scoped = fresh_id()
+    provisioned = await server.provision_customer(
+        scoped,
+        subscription_params={"plan_id": "plan-workspace-free", "resource_id": "resource-01"},
+    )
+    assert provisioned.subscription is not None
+    assert provisioned.subscription.resource is not None
+    assert provisioned.subscription.resource.id == "resource-01"
+    check = await server.get_metered_entitlement(
+        scoped, "feature-projects", resource_id="resource-01"
+    )
+    assert check.has_access and check.usage_limit == 3
