@@ -66,7 +66,11 @@ def test_savings_percent_rounds_down_and_ignores_single_period_plans() -> None:
 def test_per_unit_price_has_quantity_input_and_trial_cta() -> None:
     html = render_paywall(paywall(), PaywallOptions(billing_period="MONTHLY"))
     team = plan_li(html, "team")
-    assert "per seat" in team
+    assert "per seat" in team and "Number of seats" in team
+    without_units = paywall()
+    without_units.plans[2].entitlements.pop()  # the seats feature is no longer described
+    team = plan_li(render_paywall(without_units, PaywallOptions(billing_period="MONTHLY")), "team")
+    assert "per unit" in team and "Number of seats" in team
     assert re.search(r'<input type="number"[^>]*min="2" max="50"[^>]*value="2"', team)
     assert 'data-intention="START_TRIAL"' in team and "Start 14-day trial" in team
 

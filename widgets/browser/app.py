@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from widgets.browser.ffi import dispatch, intl_formatters
+from widgets.browser.ffi import dispatch, intl_formatters, nullable
 from widgets.formatting import Formatters
 from widgets.pricing import CustomerState
 from widgets.render import (
@@ -40,7 +40,7 @@ class Controller:
         self.task: asyncio.Task[None] | None = None
 
     def attr(self, name: str) -> str | None:
-        value = self.element.getAttribute(name)
+        value = nullable(self.element.getAttribute(name))
         return None if value is None else str(value)
 
     @property
@@ -115,9 +115,9 @@ class Controller:
 
     def on_event(self, event: Any) -> None:
         target = event.target
-        action = target.getAttribute("data-action") if target.getAttribute else None
+        action = nullable(target.getAttribute("data-action"))
         if action is None and event.type == "click":
-            closest = target.closest("[data-action]")
+            closest = nullable(target.closest("[data-action]"))
             if closest is not None:
                 target, action = closest, closest.getAttribute("data-action")
         if action == "retry" and event.type == "click":
@@ -155,6 +155,8 @@ class PaywallController(Controller):
             billing_country_code=self.attr("billing-country-code"),
         )
         self.customer = await self.app.customer_state(self.attr("resource-id"))
+        current = self.customer.current_plan_id if self.customer else None
+        self.element.dataset.currentPlan = current or ""
 
     def paywall_options(self) -> PaywallOptions:
         return PaywallOptions(
@@ -178,7 +180,7 @@ class PaywallController(Controller):
             return
         self.show("ready", self.render())
         if focus_selector:
-            node = self.root.querySelector(focus_selector)
+            node = nullable(self.root.querySelector(focus_selector))
             if node is not None:
                 node.focus()
 
@@ -203,7 +205,7 @@ class PaywallController(Controller):
     def select(self, button: Any) -> None:
         plan_id = str(button.dataset.planId)
         root = self.root
-        checked = root.querySelector('input[data-action="period"]:checked')
+        checked = nullable(root.querySelector('input[data-action="period"]:checked'))
         section = root.querySelector("[data-billing-period]")
         period = str(checked.value) if checked else str(section.dataset.billingPeriod)
         quantities = {}
@@ -420,6 +422,7 @@ class WidgetApp:
     def lifecycle(self, kind: str, element: Any, name: Any, old: Any, new: Any) -> None:
         """Entry point the JS shim calls (queued calls replay on register)."""
         key = element_key(element)
+        name = nullable(name)
         try:
             if kind == "connected":
                 controller = CONTROLLERS[str(element.localName)](self, element)
@@ -451,7 +454,7 @@ async def mount(
     from pyodide.ffi import create_proxy
 
     app = WidgetApp(client, locale, texts)
-    if not hasattr(js.window, "stiggElements") or js.window.stiggElements is None:
+    if nullable(getattr(js.window, "stiggElements", None)) is None:
         await js.customElements.whenDefined("stigg-paywall")
     app._lifecycle_proxy = create_proxy(app.lifecycle)  # type: ignore[attr-defined]
     js.window.stiggElements.register(app._lifecycle_proxy)  # type: ignore[attr-defined]

@@ -54,3 +54,14 @@ def dispatch(element: Any, name: str, detail: dict[str, Any]) -> bool:
 
     init = js_object({"detail": detail, "bubbles": True, "composed": True, "cancelable": True})
     return bool(element.dispatchEvent(js.CustomEvent.new(name, init)))
+
+
+def nullable(value: Any) -> Any:
+    """`value` with JS `null` (Pyodide's `jsnull`) turned into None."""
+    if value is None:
+        return None
+    try:
+        from pyodide.ffi import jsnull
+    except ImportError:
+        return value
+    return None if value is jsnull else value

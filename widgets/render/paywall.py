@@ -150,7 +150,8 @@ def _price(plan: Plan, period: str, options: PaywallOptions, currency: str) -> s
     if flat or not unit:
         parts.append(f'<span class="amount" part="amount">{text(money(flat, code))}</span>')
     if unit is not None:
-        units = _unit_name(plan, unit.feature_id or "")
+        singular, _ = _unit_names(plan, unit.feature_id or "")
+        units = singular or texts("unit")
         parts.append(
             f'<span class="amount" part="amount">{text(money(unit.amount or 0, code))}</span> '
             f'<span class="unit" part="price-unit">{text(texts("per_unit", unit=units))}</span>'
@@ -161,11 +162,14 @@ def _price(plan: Plan, period: str, options: PaywallOptions, currency: str) -> s
     )
 
 
-def _unit_name(plan: Plan, feature_id: str) -> str:
+def _unit_names(plan: Plan, feature_id: str) -> tuple[str | None, str]:
+    """(singular unit or None when unknown, plural/label) of a per-unit price's feature."""
     for entitlement in pricing.effective_entitlements(plan):
-        if entitlement.feature.id == feature_id:
-            return entitlement.feature.units or entitlement.feature.display_name or feature_id
-    return feature_id.removeprefix("feature-")
+        feature = entitlement.feature
+        if feature.id == feature_id:
+            plural = feature.units_plural or feature.units or feature.display_name or feature_id
+            return feature.units, plural
+    return None, feature_id.removeprefix("feature-")
 
 
 def _quantity(plan: Plan, period: str, options: PaywallOptions) -> str:
@@ -173,7 +177,7 @@ def _quantity(plan: Plan, period: str, options: PaywallOptions) -> str:
     if unit is None:
         return ""
     value = quantity_for(plan, period, options)
-    units = _unit_name(plan, unit.feature_id or "")
+    _, units = _unit_names(plan, unit.feature_id or "")
     input_attrs = attrs(
         {
             "type": "number",

@@ -1,0 +1,103 @@
+"""Fixtures for the widget browser tests: the widget test site and one shared page per module."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from demo_site.process import ensure_runtime, free_port
+from tests.support.processes import EmulatorProcess
+
+SERVER = Path(__file__).with_name("widget_server.py")
+CUSTOMER_ID = "customer-demo-01"
+PYODIDE_TIMEOUT_MS = 90_000
+
+
+@dataclass
+class WidgetSite:
+    """A running widget test server."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def start_site(emulator: EmulatorProcess, log: Path, *, ssr: bool) -> WidgetSite:
+    """Start widget_server.py against `emulator` and wait for /healthz."""
+    config = {
+        "api_key": emulator.client_key,
+        "base_uri": emulator.base_url,
+        "edge_uri": emulator.edge_url,
+        "customer_id": CUSTOMER_ID,
+    }
+    port = free_port()
+    args = [sys.executable, str(SERVER), "--port", str(port), "--config", json.dumps(config)]
+    handle = log.open("ab")
+    process = subprocess.Popen(args + (["--ssr"] if ssr else []), stdout=handle, stderr=handle)
+    site = WidgetSite(process, port, log)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(site.url + "healthz", timeout=2):
+                return site
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.1)
+    site.stop()
+    raise RuntimeError(f"widget site failed:\n{log.read_text()[-4000:]}")
+
+
+@pytest.fixture(scope="session")
+def widget_runtime() -> None:
+    """Build the runtime (with the SDK wheel that ships `widgets`) from the current tree."""
+    ensure_runtime()
+
+
+def open_widget_page(browser: Browser, site: WidgetSite) -> Iterator[Page]:
+    """A page with the widgets mounted and every element ready."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(PYODIDE_TIMEOUT_MS)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(site.url)
+    page.wait_for_function("document.body.dataset.python === 'ready'")
+    page.wait_for_function(
+        "[...document.querySelectorAll('main > [id]')]"
+        ".filter(e => e.localName.startsWith('stigg-'))"
+        ".every(e => e.dataset.state && e.dataset.state !== 'loading')"
+    )
+    page.errors = errors  # type: ignore[attr-defined]
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def widget_site(
+    widget_runtime: None, emulator: EmulatorProcess, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[WidgetSite]:
+    """The test page against the session's emulator, with a server-rendered paywall."""
+    site = start_site(emulator, tmp_path_factory.mktemp("widgets") / "site.log", ssr=True)
+    yield site
+    site.stop()

@@ -1,0 +1,93 @@
+"""Widgets in real Chromium, interactions on a shared page: keyboard, events, hydration."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.widgets.conftest import WidgetSite, open_widget_page
+
+
+@pytest.fixture(scope="module")
+def widget_page(browser: Browser, widget_site: WidgetSite) -> Iterator[Page]:
+    yield from open_widget_page(browser, widget_site)
+
+
+def capture(page: Page) -> None:
+    """Record every stigg-* event reaching the document, with its flags."""
+    page.evaluate(
+        """() => { window.captured = [];
+        for (const name of ['stigg-plan-selected', 'stigg-billing-period-change'])
+          document.addEventListener(name, e => window.captured.push({name, detail: e.detail,
+            bubbles: e.bubbles, composed: e.composed, cancelable: e.cancelable,
+            target: e.target.id})); }"""
+    )
+
+
+def test_period_toggle_by_keyboard(widget_page: Page) -> None:
+    capture(widget_page)
+    paywall = widget_page.locator("#paywall")
+    paywall.locator('input[value="MONTHLY"]').focus()
+    widget_page.keyboard.press("ArrowRight")
+    expect(paywall.locator('input[value="ANNUALLY"]')).to_be_checked()
+    pro_price = paywall.locator('li[data-plan-id="plan-stigg-pro"] .price')
+    expect(pro_price).to_contain_text("$120")
+    expect(pro_price).to_contain_text("/ year")
+    assert widget_page.evaluate("document.activeElement.id") == "paywall"  # focus kept
+    events = widget_page.evaluate("window.captured")
+    assert events[-1]["name"] == "stigg-billing-period-change"
+    assert events[-1]["detail"] == {"billingPeriod": "ANNUALLY"}
+    widget_page.keyboard.press("ArrowLeft")
+    expect(paywall.locator('input[value="MONTHLY"]')).to_be_checked()
+    expect(pro_price).to_contain_text("$12")
+
+
+def test_cta_click_fires_plan_selected(widget_page: Page) -> None:
+    capture(widget_page)
+    paywall = widget_page.locator("#paywall")
+    quantity = paywall.locator('li[data-plan-id="plan-stigg-team"] input[data-action="quantity"]')
+    quantity.fill("5")
+    quantity.press("Tab")
+    paywall.locator('li[data-plan-id="plan-stigg-pro"] input[data-action="addon"]').check()
+    paywall.locator('li[data-plan-id="plan-stigg-pro"] button.cta').click()
+    event = widget_page.evaluate("window.captured").pop()
+    assert event["name"] == "stigg-plan-selected" and event["target"] == "paywall"
+    assert event["bubbles"] and event["composed"] and event["cancelable"]
+    assert event["detail"] == {
+        "planId": "plan-stigg-pro",
+        "intention": "UPGRADE_PLAN",
+        "billingPeriod": "MONTHLY",
+        "quantities": {},
+        "addons": ["addon-extra-requests"],
+        "customerId": "customer-demo-01",
+        "resourceId": None,
+    }
+    paywall.locator('li[data-plan-id="plan-stigg-team"] button.cta').press("Enter")
+    team = widget_page.evaluate("window.captured").pop()["detail"]
+    assert team["intention"] == "START_TRIAL" and team["quantities"] == {"feature-seats": 5}
+    python_side = json.loads(widget_page.locator("#py-events").text_content() or "[]")
+    assert [d["planId"] for d in python_side][-2:] == ["plan-stigg-pro", "plan-stigg-team"]
+
+
+def test_server_rendered_paywall_is_hydrated_not_rerendered(widget_page: Page) -> None:
+    ssr = widget_page.locator("#ssr")
+    expect(ssr).to_have_attribute("data-hydrated", "true")
+    assert ssr.locator("section.paywall").get_attribute("data-original") == "server"
+    ssr.locator('input[value="ANNUALLY"]').check()
+    expect(ssr.locator('li[data-plan-id="plan-stigg-pro"] .price')).to_contain_text("$120")
+    assert ssr.locator("section.paywall").get_attribute("data-original") is None
+
+
+def test_attribute_change_rerenders(widget_page: Page) -> None:
+    table = widget_page.locator("#table")
+    table.evaluate("el => el.layout = 'cards'")
+    expect(table.locator("li.plan")).to_have_count(3)
+    table.evaluate("el => el.layout = 'table'")
+    expect(table.locator("table.comparison")).to_be_visible()
+
+
+def test_no_page_errors(widget_page: Page) -> None:
+    assert widget_page.errors == []  # type: ignore[attr-defined]

@@ -1,0 +1,131 @@
+"""Widgets in real Chromium, read-only checks on a fresh page: rendering, a11y, screenshots."""
+
+from __future__ import annotations
+
+import base64
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.widgets.conftest import WidgetSite, open_widget_page
+
+BASELINES = Path(__file__).with_name("baselines")
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+UPDATE_BASELINES = os.environ.get("UPDATE_WIDGET_BASELINES") == "1"
+MAX_DIFF_RATIO = 0.01
+
+
+@pytest.fixture(scope="module")
+def widget_page(browser: Browser, widget_site: WidgetSite) -> Iterator[Page]:
+    yield from open_widget_page(browser, widget_site)
+
+
+def test_paywall_renders_plans_from_the_emulator(widget_page: Page) -> None:
+    paywall = widget_page.locator("#paywall")
+    plans = paywall.locator("li.plan")
+    expect(plans).to_have_count(3)  # Enterprise is hidden from the paywall
+    expect(plans.locator("h3")).to_have_text(["Starter", "Pro", "Team"])
+    starter = paywall.locator('li.plan[data-plan-id="plan-stigg-starter"]')
+    expect(starter).to_have_attribute("data-current", "")
+    expect(starter.locator("button.cta")).to_be_disabled()
+    expect(paywall.locator('li[data-plan-id="plan-stigg-pro"] .price')).to_contain_text("$12")
+    team = paywall.locator('li[data-plan-id="plan-stigg-team"]')
+    expect(team.locator(".badge-recommended")).to_be_visible()
+    # The catalog's Team plan prices seats without describing the seat feature: generic unit.
+    expect(team.locator(".price")).to_contain_text("$10 per unit / month")
+    expect(team.locator(".quantity")).to_contain_text("Number of seats")
+    expect(paywall.locator('[role="radiogroup"]')).to_have_attribute("aria-label", "Billing period")
+    expect(paywall.locator(".save")).to_have_text("Save 16%")  # 120 vs 12 x 12
+    table = widget_page.locator("#table table.comparison")
+    expect(table.locator('thead th[scope="col"]')).to_have_count(4)
+    expect(widget_page.locator("#table")).to_have_attribute("data-state", "ready")
+
+
+def test_gates_meter_prompt_and_portal(widget_page: Page) -> None:
+    expect(widget_page.locator("#gate-granted")).to_have_attribute("data-access", "granted")
+    expect(widget_page.get_by_text("Granted content")).to_be_visible()
+    expect(widget_page.get_by_text("Denied content")).to_be_hidden()
+    expect(widget_page.locator("#gate-denied")).to_have_attribute("data-access", "denied")
+    expect(widget_page.get_by_text("Upgrade to use API calls")).to_be_visible()
+    expect(widget_page.get_by_text("Secret content")).to_be_hidden()
+    # Team inherits Pro's API calls and one seat costs $10 a month, less than Pro's $12.
+    expect(widget_page.locator("#prompt .upgrade-prompt")).to_have_attribute(
+        "data-plan-id", "plan-stigg-team"
+    )
+    meter = widget_page.locator("#meter meter")
+    expect(meter).to_have_attribute("aria-valuetext", "0 of 2 requests used")
+    portal = widget_page.locator("#portal")
+    expect(portal.locator("h4")).to_have_text(["Starter"])
+    expect(portal.locator(".usage-meter")).to_have_count(1)
+    expect(portal.get_by_text("Billed to First customer")).to_be_visible()
+
+
+def test_axe_reports_no_serious_violations(widget_page: Page) -> None:
+    widget_page.add_script_tag(path=str(AXE))
+    result = widget_page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    serious = [
+        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+
+
+def diff_ratio(page: Page, baseline: bytes, current: bytes) -> float:
+    """Share of pixels that differ by more than a small amount, computed in a canvas."""
+    return float(
+        page.evaluate(
+            """async ([a, b]) => {
+              const load = async (data) => createImageBitmap(await (await fetch(data)).blob());
+              const [x, y] = [await load(a), await load(b)];
+              if (x.width !== y.width || x.height !== y.height) return 1;
+              const pixels = (img) => { const c = new OffscreenCanvas(img.width, img.height);
+                const g = c.getContext('2d'); g.drawImage(img, 0, 0);
+                return g.getImageData(0, 0, img.width, img.height).data; };
+              const [p, q] = [pixels(x), pixels(y)];
+              let differing = 0;
+              for (let i = 0; i < p.length; i += 4) {
+                const d = Math.abs(p[i] - q[i]) + Math.abs(p[i + 1] - q[i + 1])
+                  + Math.abs(p[i + 2] - q[i + 2]);
+                if (d > 48) differing++;
+              }
+              return differing / (p.length / 4);
+            }""",
+            [
+                "data:image/png;base64," + base64.b64encode(baseline).decode(),
+                "data:image/png;base64," + base64.b64encode(current).decode(),
+            ],
+        )
+    )
+
+
+@pytest.mark.parametrize("element_id", ["paywall", "table", "portal", "gate-denied", "prompt"])
+def test_screenshots_match_baselines(widget_page: Page, element_id: str) -> None:
+    widget_page.evaluate("document.activeElement && document.activeElement.blur()")
+    shot = widget_page.locator(f"#{element_id}").screenshot(animations="disabled")
+    baseline = BASELINES / f"{element_id}.png"
+    if UPDATE_BASELINES or not baseline.exists():
+        BASELINES.mkdir(exist_ok=True)
+        baseline.write_bytes(shot)
+        pytest.skip(f"wrote baseline {baseline.name}")
+    ratio = diff_ratio(widget_page, baseline.read_bytes(), shot)
+    assert ratio <= MAX_DIFF_RATIO, f"{element_id}: {ratio:.2%} of pixels differ"
+
+
+def test_diff_detects_a_changed_widget(widget_page: Page) -> None:
+    before = widget_page.locator("#prompt").screenshot(animations="disabled")
+    widget_page.evaluate(
+        "document.getElementById('prompt').style.setProperty('--stigg-color-primary', '#d10000')"
+    )
+    after = widget_page.locator("#prompt").screenshot(animations="disabled")
+    widget_page.evaluate(
+        "document.getElementById('prompt').style.removeProperty('--stigg-color-primary')"
+    )
+    assert diff_ratio(widget_page, before, after) > MAX_DIFF_RATIO
+
+
+def test_no_page_errors(widget_page: Page) -> None:
+    assert widget_page.errors == []  # type: ignore[attr-defined]

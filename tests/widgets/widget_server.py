@@ -1,0 +1,106 @@
+"""A minimal site for the widget browser tests: the runtime, widgets/static and one test page.
+
+Run as `python tests/widgets/widget_server.py --port P --config JSON`; the page optionally
+includes a server-rendered paywall (`--ssr`) made by the same renderers, from the emulator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import html
+import json
+import sys
+from pathlib import Path
+from string import Template
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+import uvicorn  # noqa: E402
+from starlette.applications import Starlette  # noqa: E402
+from starlette.requests import Request  # noqa: E402
+from starlette.responses import HTMLResponse, PlainTextResponse, Response  # noqa: E402
+from starlette.routing import Route  # noqa: E402
+
+from demo_site.assets import serve_from  # noqa: E402
+from demo_site.settings import DEFAULT_RUNTIME  # noqa: E402
+
+PAGE = Path(__file__).with_name("page")
+STATIC = REPO / "widgets" / "static"
+
+
+async def server_render(config: dict[str, str]) -> str:
+    """A paywall rendered in CPython from the emulator, marked for hydration."""
+    from stigg_client import Stigg
+    from widgets.render import PaywallOptions, render_paywall, ssr_element
+
+    client = Stigg.initialize(
+        api_key=config["api_key"], base_uri=config["base_uri"], base_edge_uri=config["edge_uri"]
+    )
+    try:
+        paywall = await client.get_paywall(product_id="product-stigg")
+    finally:
+        await client.close()
+    inner = render_paywall(paywall, PaywallOptions(billing_period="MONTHLY"))
+    attributes = {"id": "ssr", "product-id": "product-stigg", "billing-period": "MONTHLY"}
+    return "<h2>Server-rendered</h2>" + ssr_element(
+        "stigg-paywall", attributes, inner, css_href="/static/stigg-widgets.css"
+    )
+
+
+def create_app(config: dict[str, str], ssr: str) -> Starlette:
+    manifest = json.loads((DEFAULT_RUNTIME / "manifest.json").read_text())
+    pyscript_config = {
+        "interpreter": "/runtime/" + manifest["pyodide_mjs"],
+        "packages": list(manifest["main_packages"]),
+        "packages_cache": "passthrough",
+    }
+    page = Template((PAGE / "index.html").read_text()).substitute(
+        pyscript_js="/runtime/" + manifest["pyscript_js"],
+        config=json.dumps(config).replace("<", "\\u003c"),
+        pyscript_config=html.escape(json.dumps(pyscript_config), quote=True),
+        ssr=ssr,
+    )
+
+    async def index(request: Request) -> Response:
+        return HTMLResponse(page, headers={"Cache-Control": "no-store"})
+
+    async def app_py(request: Request) -> Response:
+        return serve_from(PAGE, request, "app.py", immutable=False)
+
+    async def runtime(request: Request) -> Response:
+        return serve_from(
+            DEFAULT_RUNTIME, request, str(request.path_params["path"]), immutable=True
+        )
+
+    async def static(request: Request) -> Response:
+        return serve_from(STATIC, request, str(request.path_params["path"]), immutable=False)
+
+    async def healthz(request: Request) -> Response:
+        return PlainTextResponse("ok")
+
+    return Starlette(
+        routes=[
+            Route("/", index),
+            Route("/app.py", app_py),
+            Route("/runtime/{path:path}", runtime),
+            Route("/static/{path:path}", static),
+            Route("/healthz", healthz),
+        ]
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--config", required=True)
+    parser.add_argument("--ssr", action="store_true")
+    args = parser.parse_args()
+    config = json.loads(args.config)
+    ssr = asyncio.run(server_render(config)) if args.ssr else ""
+    uvicorn.run(create_app(config, ssr), host="127.0.0.1", port=args.port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()
