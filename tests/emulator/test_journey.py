@@ -68,8 +68,9 @@ def test_changed_package_is_a_new_version_until_migration(tmp_path: Path) -> Non
         emulator.stop()
         catalog.write_text(catalog.read_text().replace("usageLimit: 1}", "usageLimit: 5}"))
         emulator.start()
-        get = """query G($input: GetActiveSubscriptionsInput!) { getActiveSubscriptions(input: $input)
-                 { subscriptionId plan { versionNumber } } }"""
+        get = """query G($input: GetActiveSubscriptionsInput!) {
+                 getActiveSubscriptions(input: $input) {
+                   subscriptionId plan { versionNumber } } }"""
         [subscription] = api.data(get, {"input": {"customerId": "v-1"}})["getActiveSubscriptions"]
         assert subscription["plan"]["versionNumber"] == 1
         limits = api.edge("/v1/c/v-1/entitlements.json").json()["data"]["entitlements"]
