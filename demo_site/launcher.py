@@ -97,6 +97,9 @@ def run(demo_port: int, emulator_port: int, edge_port: int) -> int:
         [python, "-m", "demo_site", "serve", "--port", str(demo_port), "--emulator-url",
          emulator_url, "--edge-url", edge_url, "--client-key", CLIENT_KEY],
     )  # fmt: skip
+    # Ctrl-C even when started from a background job (which inherits SIGINT ignored); SIGTERM
+    # stops cleanly too.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     children = [emulator.start(), site.start()]
     status = 0
