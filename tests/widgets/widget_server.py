@@ -77,6 +77,15 @@ def create_app(config: dict[str, str], ssr: str) -> Starlette:
     async def static(request: Request) -> Response:
         return serve_from(STATIC, request, str(request.path_params["path"]), immutable=False)
 
+    async def bare(request: Request) -> Response:
+        """The elements without Python: what a visitor sees before Pyodide starts."""
+        body = (
+            '<!doctype html><html lang="en"><title>bare</title>'
+            '<script type="module" src="/static/stigg-elements.js"></script>'
+            '<stigg-paywall id="p"></stigg-paywall><stigg-gate id="g"><p>x</p></stigg-gate>'
+        )
+        return HTMLResponse(body)
+
     async def healthz(request: Request) -> Response:
         return PlainTextResponse("ok")
 
@@ -86,6 +95,7 @@ def create_app(config: dict[str, str], ssr: str) -> Starlette:
             Route("/app.py", app_py),
             Route("/runtime/{path:path}", runtime),
             Route("/static/{path:path}", static),
+            Route("/bare", bare),
             Route("/healthz", healthz),
         ]
     )

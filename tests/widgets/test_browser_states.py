@@ -1,0 +1,121 @@
+"""Widgets in real Chromium: hostile catalog strings never run, and error/offline/retry states."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import yaml
+from playwright.sync_api import Browser, Page, expect
+
+from demo_site.process import free_port
+from tests.conftest import TEST_CATALOG, database_url_for
+from tests.support.processes import EmulatorProcess
+from tests.widgets.conftest import WidgetSite, open_widget_page, start_site
+
+PAYLOAD = '<img src=x onerror="window.__xss=1">{}<script>window.__xss=2</script>'
+CATALOG_TEXT_KEYS = {"displayName", "description", "displayNameOverride", "name"}
+
+
+def hostile(node: Any) -> Any:
+    """The catalog with every display string wrapped in markup that would run if parsed."""
+    if isinstance(node, dict):
+        return {
+            key: PAYLOAD.format(value)
+            if key in CATALOG_TEXT_KEYS and isinstance(value, str)
+            else hostile(value)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [hostile(item) for item in node]
+    return node
+
+
+@pytest.fixture(scope="module")
+def xss_page(
+    browser: Browser, widget_runtime: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Page]:
+    tmp = tmp_path_factory.mktemp("xss")
+    catalog = tmp / "catalog.yaml"
+    catalog.write_text(yaml.safe_dump(hostile(yaml.safe_load(TEST_CATALOG.read_text()))))
+    emulator = EmulatorProcess(
+        database_url=database_url_for(tmp), catalog=catalog, log_path=tmp / "emulator.log"
+    ).start()
+    site = start_site(emulator, tmp / "site.log", ssr=True)
+    try:
+        yield from open_widget_page(browser, site)
+    finally:
+        site.stop()
+        emulator.stop()
+
+
+def test_hostile_catalog_strings_render_as_text(xss_page: Page) -> None:
+    paywall = xss_page.locator("#paywall")
+    expect(paywall.locator("li.plan h3").first).to_contain_text('<img src=x onerror="window')
+    for element_id in ("paywall", "table", "portal", "ssr", "prompt", "meter"):
+        images = xss_page.locator(f"#{element_id}").locator("img, script")
+        expect(images).to_have_count(0)
+    assert xss_page.evaluate("window.__xss") is None
+    assert xss_page.errors == []  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="module")
+def dead_page(
+    browser: Browser, widget_runtime: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Page]:
+    """The page pointed at a port where nothing listens: every load fails."""
+    tmp = tmp_path_factory.mktemp("dead")
+    nothing = EmulatorProcess(
+        database_url=database_url_for(tmp),
+        catalog=TEST_CATALOG,
+        log_path=tmp / "e.log",
+        port=free_port(),
+        edge_port=free_port(),
+    )
+    site: WidgetSite = start_site(nothing, tmp / "site.log", ssr=False)
+    try:
+        yield from open_widget_page(browser, site)
+    finally:
+        site.stop()
+
+
+def test_error_state_has_alert_and_retry(dead_page: Page) -> None:
+    paywall = dead_page.locator("#paywall")
+    expect(paywall).to_have_attribute("data-state", "error")
+    alert = paywall.locator('[role="alert"]')
+    expect(alert).to_be_visible()
+    expect(alert.get_by_role("button", name="Retry")).to_be_visible()
+    dead_page.evaluate(
+        "window.errors = []; document.addEventListener('stigg-error', e => "
+        "window.errors.push(e.detail))"
+    )
+    alert.get_by_role("button", name="Retry").click()
+    dead_page.wait_for_function("window.errors.length > 0", timeout=60_000)
+    expect(paywall).to_have_attribute("data-state", "error")
+    assert dead_page.evaluate("window.errors[0].retryable") is True
+
+
+def test_offline_state_when_the_browser_is_offline(dead_page: Page) -> None:
+    portal = dead_page.locator("#portal")
+    dead_page.context.set_offline(True)
+    try:
+        portal.get_by_role("button", name="Retry").click()
+        expect(portal).to_have_attribute("data-state", "offline", timeout=60_000)
+        expect(portal.locator('[role="status"]')).to_contain_text("offline")
+    finally:
+        dead_page.context.set_offline(False)
+
+
+def test_loading_state_is_busy_before_python(browser: Browser, dead_page: Page) -> None:
+    page = browser.new_page()
+    try:
+        page.goto(dead_page.url + "bare")
+        paywall = page.locator("#p")
+        expect(paywall).to_have_attribute("aria-busy", "true")
+        expect(paywall).to_have_attribute("data-state", "loading")
+        expect(paywall.locator(".skeleton-card")).to_have_count(3)
+        assert page.evaluate("document.querySelector('#p').productId = 'x'") == "x"
+        expect(paywall).to_have_attribute("product-id", "x")
+    finally:
+        page.close()
