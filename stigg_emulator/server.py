@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import socket
 
@@ -17,6 +16,7 @@ from stigg_emulator.domain.read_model import EntitlementReads
 from stigg_emulator.graphql.schema import build_schema
 from stigg_emulator.http.app import create_app
 from stigg_emulator.http.auth import Keys
+from stigg_emulator.http.fast_edge import FastEdge
 from stigg_emulator.http.state import AppState
 from stigg_emulator.realtime.hub import Hub
 from stigg_emulator.settings import Settings
@@ -54,7 +54,7 @@ def serve(settings: Settings) -> None:
     if settings.edge_port != settings.port:
         sockets.append(_bind(settings.host, settings.edge_port))
     config = uvicorn.Config(
-        create_app(state),
+        FastEdge(create_app(state), state),
         log_level=settings.log_level,
         access_log=False,
         lifespan="on",
@@ -69,6 +69,6 @@ def serve(settings: Settings) -> None:
         settings.database_url,
     )
     try:
-        asyncio.run(server.serve(sockets=sockets))
+        server.run(sockets=sockets)  # uvloop + httptools when installed
     finally:
         state.domain.db.dispose()
