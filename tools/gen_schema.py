@@ -53,7 +53,6 @@ ROOT_FIELDS: dict[str, tuple[str, ...]] = {
         "getSubscription",
         "coupons",
         "products",
-        "usageHistoryV2",
     ),
     "Mutation": (
         "provisionCustomer",
