@@ -21,6 +21,7 @@ from stigg_emulator.http.state import AppState
 from stigg_emulator.realtime.hub import Hub
 from stigg_emulator.settings import Settings
 from stigg_emulator.storage import Database
+from stigg_emulator.storage import repositories as repo
 
 logger = logging.getLogger("stigg_emulator")
 
@@ -30,6 +31,8 @@ def build_state(settings: Settings, clock: Clock | None = None) -> AppState:
     catalog = load_catalog(settings.catalog)
     database = Database(settings.database_url)
     domain = Domain(database, catalog, clock)
+    with domain.read() as connection:
+        domain.clock.observe(repo.latest_stamp(connection))  # stamps stay monotonic across restarts
     sync_packages(domain)
     customers.seed(domain)
     reads = EntitlementReads(domain)

@@ -349,3 +349,12 @@ def package_versions(connection: Connection) -> list[Row]:
 def insert_package(connection: Connection, values: Row) -> None:
     """Store a newly published package version."""
     connection.execute(insert(t.packages).values(**values))
+
+
+def latest_stamp(connection: Connection) -> int:
+    """The newest entitlement/usage update stamp stored (0 when empty)."""
+    values = [
+        connection.execute(select(func.max(t.customers.c.entitlements_updated_at))).scalar(),
+        connection.execute(select(func.max(t.usage.c.updated_at))).scalar(),
+    ]
+    return max((int(value) for value in values if value is not None), default=0)
