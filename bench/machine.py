@@ -44,4 +44,6 @@ def describe() -> dict[str, Any]:
         "os": platform.platform(),
         "python": platform.python_version(),
         "chromium": chromium_version(),
+        # Other work on the machine skews timings: note how busy it was when the run started.
+        "load_average_1m": round(os.getloadavg()[0], 2),
     }

@@ -1,5 +1,5 @@
 """Demo page load: cold (fresh profile) and warm (same profile) time to the rendered answer, and
-bytes transferred by asset type, measured in headless Chromium through the DevTools protocol."""
+bytes transferred by asset type (page and worker requests), measured in headless Chromium."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from playwright.sync_api import BrowserContext, Playwright, sync_playwright
+from playwright.sync_api import BrowserContext, Playwright, Request, sync_playwright
 
 from bench.core import BenchResult, Metric, Options, benchmark
 from bench.services import Services
@@ -64,27 +64,25 @@ def asset_kind(url: str, resource_type: str, site_port: int | None) -> str:
     parts = urlsplit(url)
     if parts.port != site_port:
         return "api (emulator)"
-    if resource_type == "Document":
+    if resource_type == "document":
         return "html"
     suffix = "." + parts.path.rsplit(".", 1)[-1] if "." in parts.path else ""
     return ASSET_KINDS.get(suffix, "other")
 
 
 def visit(context: BrowserContext, url: str) -> Visit:
-    """Open `url` in a new page of `context`, wait for the answer, and account the bytes."""
+    """Open `url` in a new page of `context`, wait for the answer, and account the bytes.
+
+    Bytes are counted from the context's `requestfinished` events, so requests made by PyScript
+    workers count too; a response served from the disk cache counts as 0.
+    """
+    finished: list[Request] = []
+
+    def on_finished(request: Request) -> None:
+        finished.append(request)
+
+    context.on("requestfinished", on_finished)
     page = context.new_page()
-    cdp = context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    records: dict[str, dict[str, Any]] = defaultdict(dict)
-
-    def on_response(event: dict[str, Any]) -> None:
-        records[event["requestId"]].update(url=event["response"]["url"], type=event["type"])
-
-    def on_finished(event: dict[str, Any]) -> None:
-        records[event["requestId"]]["encoded"] = int(event["encodedDataLength"])
-
-    cdp.on("Network.responseReceived", on_response)
-    cdp.on("Network.loadingFinished", on_finished)
     page.add_init_script(ANSWER_PROBE)
     page.goto(url)
     page.wait_for_function("window.__answerAt !== undefined", timeout=ANSWER_TIMEOUT_MS)
@@ -92,14 +90,16 @@ def visit(context: BrowserContext, url: str) -> Visit:
     state = str(page.evaluate("window.__answerState"))
     if state == "error":
         raise RuntimeError(f"{url} rendered an error: {page.inner_text('#answer')}")
-    page.wait_for_timeout(300)  # let the last loadingFinished events arrive
+    page.wait_for_timeout(300)  # let the last requestfinished events arrive
+    context.remove_listener("requestfinished", on_finished)
     site_port = urlsplit(url).port
     by_kind: dict[str, int] = defaultdict(int)
-    for record in records.values():
-        if "url" in record and not record["url"].startswith("data:"):
-            kind = asset_kind(record["url"], record.get("type", ""), site_port)
-            by_kind[kind] += record.get("encoded", 0)
-    cdp.detach()
+    for request in finished:
+        if request.url.startswith(("data:", "blob:")):
+            continue
+        sizes = request.sizes()
+        received = max(0, sizes["responseBodySize"] + sizes["responseHeadersSize"])
+        by_kind[asset_kind(request.url, request.resource_type, site_port)] += received
     page.close()
     return Visit(answer_ms, state, dict(by_kind))
 
@@ -152,4 +152,5 @@ def run(options: Options, services: Services) -> BenchResult:
         "chromium_reported": version,
         "bytes": [summarize("cold", cold), summarize("warm", warm)],
     }
-    return BenchResult("page_load", metrics, details)
+    slug = options.page.strip("/").split("?")[0].replace("/", "-")
+    return BenchResult("page_load" + (f"-{slug}" if slug else ""), metrics, details)
