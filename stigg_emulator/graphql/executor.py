@@ -14,6 +14,10 @@ from stigg_emulator.graphql.auth_rule import ClientKeyRule
 from stigg_emulator.graphql.context import RequestContext
 
 logger = logging.getLogger("stigg_emulator")
+# Ariadne logs every GraphQL error (bad client input included) with a traceback; keep those quiet.
+# Unexpected resolver failures are still logged by `format_error` through `logger`.
+client_error_logger = logging.getLogger("stigg_emulator.graphql.client_errors")
+client_error_logger.setLevel(logging.CRITICAL)
 
 MAX_BATCH = 100
 
@@ -57,7 +61,7 @@ def execute_one(schema: GraphQLSchema, payload: Any, context: RequestContext) ->
             validation_rules=_rules,
             error_formatter=format_error,
             introspection=True,
-            logger=logger,
+            logger=client_error_logger,
         )
     except StiggError as error:
         return error_body(error.code, error.message)
