@@ -53,3 +53,13 @@ def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProce
     ).start()
     yield process
     process.stop()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run Playwright tests last.
+
+    pytest-playwright's sync API keeps an event loop running in the main thread for the rest of
+    the session once a browser has started, after which pytest-asyncio cannot run a test's loop.
+    Ordering every test that uses Playwright after all others keeps both kinds in one run.
+    """
+    items.sort(key=lambda item: "playwright" in getattr(item, "fixturenames", ()))
