@@ -1,1 +1,1 @@
-"""Helpers shared by the test suite: free ports, external processes started and stopped by fixtures."""
+"""Helpers shared by the test suite: free ports and external processes run by fixtures."""

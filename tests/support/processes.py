@@ -30,7 +30,9 @@ def wait_for_http(url: str, process: subprocess.Popen[bytes], timeout_s: float =
     last_error: Exception | None = None
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"process exited with code {process.returncode} before {url} answered")
+            raise RuntimeError(
+                f"process exited with code {process.returncode} before {url} answered"
+            )
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if 200 <= response.status < 300:
@@ -66,14 +68,24 @@ class EmulatorProcess:
 
     def command(self) -> list[str]:
         args = [
-            sys.executable, "-m", "stigg_emulator", "serve",
-            "--host", "127.0.0.1",
-            "--port", str(self.port),
-            "--edge-port", str(self.edge_port),
-            "--catalog", str(self.catalog),
-            "--database-url", self.database_url,
-            "--client-key", self.client_key,
-            "--server-key", self.server_key,
+            sys.executable,
+            "-m",
+            "stigg_emulator",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--edge-port",
+            str(self.edge_port),
+            "--catalog",
+            str(self.catalog),
+            "--database-url",
+            self.database_url,
+            "--client-key",
+            self.client_key,
+            "--server-key",
+            self.server_key,
         ]
         if self.signing_secret:
             args += ["--signing-secret", self.signing_secret]
@@ -88,9 +100,10 @@ class EmulatorProcess:
         try:
             wait_for_http(f"{self.base_url}/healthz", self.process)
             wait_for_http(f"{self.edge_url}/healthz", self.process)
-        except Exception:
+        except Exception as error:
             self.stop()
-            raise RuntimeError(f"emulator failed to start:\n{self.log_path.read_text()[-4000:]}")
+            log_tail = self.log_path.read_text()[-4000:]
+            raise RuntimeError(f"emulator failed to start:\n{log_tail}") from error
         return self
 
     def stop(self, kill: bool = False) -> None:
