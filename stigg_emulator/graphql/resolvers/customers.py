@@ -68,7 +68,13 @@ def resolve_provision_customer(
                 domain.clock.now(),
             ),
         )
-    entitlements = ctx(info).reads.entitlements_state(ref_id, None)
+    # Entitlements of the scope the new subscription lives in (its resource, if any).
+    resource_id = (
+        subscription["resource"]["resourceId"]
+        if subscription and subscription.get("resource")
+        else None
+    )
+    entitlements = ctx(info).reads.entitlements_state(ref_id, resource_id)
     return {
         "customer": customer,
         "subscription": subscription,
