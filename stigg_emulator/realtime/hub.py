@@ -11,6 +11,7 @@ from stigg_emulator.domain.changes import ENTITLEMENTS, PACKAGE, USAGE, Change
 from stigg_emulator.domain.context import Domain
 from stigg_emulator.domain.entitlements import entitlement_json, feature_entitlement_json
 from stigg_emulator.domain.read_model import EntitlementReads
+from stigg_emulator.storage import repositories as repo
 from stigg_emulator.wire.catalog_json import ENVIRONMENT_ID
 
 ACCOUNT_ID = "local-account"
@@ -77,8 +78,7 @@ class Hub:
             return
         for change in changes:
             if change.kind == ENTITLEMENTS:
-                scopes = {None, change.resource_id}
-                for resource_id in scopes:
+                for resource_id in self._scopes(change.customer_ref, change.resource_id):
                     self._entitlements(change.customer_ref, resource_id)
             elif change.kind == USAGE and change.feature_ref:
                 self._usage(change.customer_ref, change.resource_id, change.feature_ref)
@@ -98,6 +98,16 @@ class Hub:
                         },
                     )
                 )
+
+    def _scopes(self, customer_ref: str, resource_id: str | None) -> list[str | None]:
+        """Scopes a change reaches: the global one, the resource, and (for customer-level
+        changes) every resource the customer has subscriptions in."""
+        if resource_id is not None:
+            return [None, resource_id]
+        with self.domain.read() as connection:
+            rows = repo.customer_subscriptions(connection, customer_ref, statuses=None)
+        resources = sorted({row["resource_id"] for row in rows if row.get("resource_id")})
+        return [None, *resources]
 
     def _entitlements(self, customer_ref: str, resource_id: str | None) -> None:
         state = self.reads.entitlements_state(customer_ref, resource_id)

@@ -151,3 +151,51 @@ def test_sse_streams_changes_of_one_customer(emulator: EmulatorProcess) -> None:
         "feature-demo-03",
         2,
     )
+
+
+async def test_customer_level_change_reaches_resource_scopes(emulator: EmulatorProcess) -> None:
+    ref = f"rs-{uuid.uuid4().hex[:8]}"
+    await asyncio.to_thread(_provision, emulator, ref)
+    await asyncio.to_thread(
+        server(emulator).data,
+        "mutation P($input: ProvisionSubscriptionInput!) "
+        "{ provisionSubscriptionV2(input: $input) { status } }",
+        {"input": {"customerId": ref, "planId": "plan-workspace-free", "resourceId": "ws-9"}},
+    )
+    ws = await _connect(emulator, SERVER_KEY)
+    try:
+        assert await _recv(ws) == {"type": "connection_ack"}
+        query = (
+            "subscription { entitlementsUpdated { customerId resourceId "
+            "entitlements { feature { refId } } } }"
+        )
+        await ws.send(
+            json.dumps(
+                {"type": "subscribe", "id": "e", "payload": {"query": query, "variables": {}}}
+            )
+        )
+        await asyncio.sleep(0.3)
+        await asyncio.to_thread(
+            server(emulator).data,
+            "mutation G($input: GrantPromotionalEntitlementsInput!) "
+            "{ grantPromotionalEntitlements(input: $input) { id } }",
+            {
+                "input": {
+                    "customerId": ref,
+                    "promotionalEntitlements": [
+                        {"featureId": "feature-demo-02", "period": "LIFETIME"}
+                    ],
+                }
+            },
+        )
+        scopes: dict[str | None, set[str]] = {}
+        while set(scopes) != {None, "ws-9"}:
+            payload = (await _recv(ws))["payload"]["data"]["entitlementsUpdated"]
+            if payload["customerId"] == ref:
+                scopes[payload["resourceId"]] = {
+                    e["feature"]["refId"] for e in payload["entitlements"]
+                }
+        assert scopes[None] == {"feature-demo-02"}
+        assert scopes["ws-9"] == {"feature-demo-02", "feature-projects"}
+    finally:
+        await ws.close()
