@@ -51,6 +51,8 @@ def start_site(emulator: EmulatorProcess, log: Path, *, ssr: bool) -> WidgetSite
         "base_uri": emulator.base_url,
         "edge_uri": emulator.edge_url,
         "customer_id": CUSTOMER_ID,
+        "cache_ttl_s": 1.0,  # live-update tests: background refresh every second
+        "attempts": 2,  # error-state tests: fail fast against a dead port
     }
     port = free_port()
     args = [sys.executable, str(SERVER), "--port", str(port), "--config", json.dumps(config)]

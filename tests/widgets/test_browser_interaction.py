@@ -8,7 +8,11 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.widgets.conftest import WidgetSite, open_widget_page
+from tests.emulator.helpers import server
+from tests.support.processes import EmulatorProcess
+from tests.widgets.conftest import CUSTOMER_ID, WidgetSite, open_widget_page
+
+REPORT = "mutation R($input: ReportUsageInput!) { reportUsage(input: $input) { currentUsage } }"
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +91,27 @@ def test_attribute_change_rerenders(widget_page: Page) -> None:
     expect(table.locator("li.plan")).to_have_count(3)
     table.evaluate("el => el.layout = 'table'")
     expect(table.locator("table.comparison")).to_be_visible()
+
+
+def test_widgets_follow_usage_changes_live(widget_page: Page, emulator: EmulatorProcess) -> None:
+    api = server(emulator)
+    usage = {"customerId": CUSTOMER_ID, "featureId": "feature-demo-03"}
+    expect(widget_page.locator("#gate-usage")).to_have_attribute("data-access", "granted")
+    api.data(REPORT, {"input": {**usage, "value": 2, "updateBehavior": "SET"}})
+    try:
+        meter = widget_page.locator("#meter .usage-meter")
+        expect(meter).to_have_attribute("data-usage-level", "exceeded", timeout=30_000)
+        expect(meter.locator("meter")).to_have_attribute("aria-valuetext", "2 of 2 requests used")
+        expect(widget_page.locator("#gate-usage")).to_have_attribute("data-access", "denied")
+        expect(widget_page.get_by_text("Request quota used up")).to_be_visible()
+        expect(widget_page.locator("#portal .usage-meter")).to_have_attribute(
+            "data-usage-level", "exceeded"
+        )
+    finally:
+        api.data(REPORT, {"input": {**usage, "value": 0, "updateBehavior": "SET"}})
+    expect(widget_page.locator("#gate-usage")).to_have_attribute(
+        "data-access", "granted", timeout=30_000
+    )
 
 
 def test_no_page_errors(widget_page: Page) -> None:

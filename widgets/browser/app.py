@@ -440,9 +440,16 @@ class WidgetApp:
         except Exception:
             logger.exception("lifecycle %s failed", kind)
 
-    def _entitlements_updated(self, *_: Any) -> None:
+    def _entitlements_updated(self, changed: Any = None, *_: Any) -> None:
+        """SDK listener: re-render live widgets whose feature changed (all when unknown)."""
+        features = None if changed is None else {str(f) for f in changed}
+        if features is not None and not features:
+            return
         for controller in list(self.controllers.values()):
-            if controller.live:
+            if not controller.live:
+                continue
+            feature_id = controller.attr("feature-id")
+            if features is None or feature_id is None or feature_id in features:
                 controller.reload(render=True)
 
 

@@ -4,7 +4,7 @@ import json
 
 from pyscript import document
 
-from stigg_client import Stigg
+from stigg_client import RetryPolicy, Stigg
 from widgets.browser import mount
 
 config = json.loads(document.getElementById("stigg-config").textContent)
@@ -13,6 +13,8 @@ client = Stigg.initialize(
     base_uri=config["base_uri"],
     base_edge_uri=config["edge_uri"],
     customer_id=config["customer_id"],
+    cache_ttl_s=float(config.get("cache_ttl_s", 30)),
+    retry=RetryPolicy(attempts=int(config.get("attempts", 4))),
 )
 app = await mount(client)  # noqa: F704 - PyScript allows top-level await
 received: list[dict] = []
