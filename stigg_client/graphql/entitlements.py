@@ -2,43 +2,30 @@
 
 from __future__ import annotations
 
-RESET_PERIOD_CONFIGURATION = """
-resetPeriodConfiguration {
-  __typename
-  ... on MonthlyResetPeriodConfig { monthlyAccordingTo }
-  ... on WeeklyResetPeriodConfig { weeklyAccordingTo }
-  ... on YearlyResetPeriodConfig { yearlyAccordingTo }
-}"""
+from stigg_client.graphql.fragments import (
+    ENTITLEMENT_ACCESS_FIELDS,
+    ENTITLEMENT_LIMIT_FIELDS,
+    ENTITLEMENT_PERIOD_FIELDS,
+    ENTITLEMENT_RESET_FIELDS,
+    FEATURE_FIELDS,
+)
 
 ENTITLEMENT_FIELDS = (
-    """
-isGranted
-accessDeniedReason
+    ENTITLEMENT_ACCESS_FIELDS
+    + """
 customerId
-resourceId
-usageLimit
-hasUnlimitedUsage
-hasSoftLimit
+resourceId"""
+    + ENTITLEMENT_LIMIT_FIELDS
+    + """
 currentUsage
-requestedUsage
-entitlementUpdatedAt
-usageUpdatedAt
-usagePeriodAnchor
-usagePeriodStart
-usagePeriodEnd
-resetPeriod"""
-    + RESET_PERIOD_CONFIGURATION
+requestedUsage"""
+    + ENTITLEMENT_PERIOD_FIELDS
+    + ENTITLEMENT_RESET_FIELDS
     + """
 feature {
-  id
-  refId
-  featureType
-  meterType
-  featureUnits
-  featureUnitsPlural
-  displayName
-  description
-  additionalMetaData
+  id"""
+    + FEATURE_FIELDS
+    + """
 }"""
 )
 

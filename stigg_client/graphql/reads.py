@@ -7,19 +7,13 @@ Aliases rename Stigg's fields to the SDK's shapes where a rename is all the mapp
 from __future__ import annotations
 
 from stigg_client.graphql.entitlements import ENTITLEMENT_FIELDS
-
-MONEY = "{ amount currency }"
-
-FEATURE = """{
-  refId
-  featureType
-  meterType
-  featureUnits
-  featureUnitsPlural
-  displayName
-  description
-  additionalMetaData
-}"""
+from stigg_client.graphql.fragments import (
+    EXPERIMENT_INFO,
+    FEATURE,
+    MONEY,
+    PRICE,
+    input_operation,
+)
 
 PACKAGE_ENTITLEMENT = (
     """{
@@ -32,21 +26,6 @@ PACKAGE_ENTITLEMENT = (
   feature """
     + FEATURE
     + """
-}"""
-)
-
-PRICE = (
-    """{
-  billingModel
-  billingPeriod
-  billingCountryCode
-  minUnitQuantity
-  maxUnitQuantity
-  blockSize
-  price """
-    + MONEY
-    + """
-  feature { refId }
 }"""
 )
 
@@ -92,8 +71,6 @@ PLAN = (
     + """
 }"""
 )
-
-EXPERIMENT_INFO = "{ id name groupName groupType }"
 
 SUBSCRIPTION = (
     """{
@@ -170,28 +147,24 @@ GET_CUSTOMER = (
 }"""
 )
 
-GET_ACTIVE_SUBSCRIPTIONS = (
-    """query GetActiveSubscriptions($input: GetActiveSubscriptionsInput!) {
-  getActiveSubscriptions(input: $input) """
-    + SUBSCRIPTION
-    + """
-}"""
+GET_ACTIVE_SUBSCRIPTIONS = input_operation(
+    "query",
+    "GetActiveSubscriptions",
+    "GetActiveSubscriptionsInput",
+    "getActiveSubscriptions",
+    SUBSCRIPTION,
 )
 
-GET_ACTIVE_SUBSCRIPTIONS_LIST = (
-    """query GetActiveSubscriptionsList($input: GetActiveSubscriptionsInput!) {
-  getActiveSubscriptions(input: $input) """
-    + SLIM_SUBSCRIPTION_V2
-    + """
-}"""
+GET_ACTIVE_SUBSCRIPTIONS_LIST = input_operation(
+    "query",
+    "GetActiveSubscriptionsList",
+    "GetActiveSubscriptionsInput",
+    "getActiveSubscriptions",
+    SLIM_SUBSCRIPTION_V2,
 )
 
-GET_SUBSCRIPTION = (
-    """query GetSubscription($input: GetSubscriptionInput!) {
-  getSubscription(input: $input) """
-    + SUBSCRIPTION
-    + """
-}"""
+GET_SUBSCRIPTION = input_operation(
+    "query", "GetSubscription", "GetSubscriptionInput", "getSubscription", SUBSCRIPTION
 )
 
 GET_COUPONS = """query GetCoupons {
@@ -263,19 +236,14 @@ GET_CUSTOMER_PORTAL = (
 }"""
 )
 
+PREVIEW_TOTALS = (
+    "total " + MONEY + " totalExcludingTax " + MONEY + " subTotal " + MONEY + " tax " + MONEY
+)
+
 SUBSCRIPTION_PREVIEW = (
     """{
-  total """
-    + MONEY
-    + """
-  totalExcludingTax """
-    + MONEY
-    + """
-  subTotal """
-    + MONEY
-    + """
-  tax """
-    + MONEY
+  """
+    + PREVIEW_TOTALS
     + """
   discountAmount """
     + MONEY
@@ -290,37 +258,26 @@ SUBSCRIPTION_PREVIEW = (
     + " netAmount "
     + MONEY
     + """ }
-  subscription {
-    total """
-    + MONEY
-    + """
-    totalExcludingTax """
-    + MONEY
-    + """
-    subTotal """
-    + MONEY
-    + """
-    tax """
-    + MONEY
-    + """
-  }
+  subscription { """
+    + PREVIEW_TOTALS
+    + """ }
   isPlanDowngrade
   hasScheduledUpdates
 }"""
 )
 
-ESTIMATE_SUBSCRIPTION = (
-    """mutation EstimateSubscription($input: EstimateSubscriptionInput!) {
-  estimateSubscription(input: $input) """
-    + SUBSCRIPTION_PREVIEW
-    + """
-}"""
+ESTIMATE_SUBSCRIPTION = input_operation(
+    "mutation",
+    "EstimateSubscription",
+    "EstimateSubscriptionInput",
+    "estimateSubscription",
+    SUBSCRIPTION_PREVIEW,
 )
 
-ESTIMATE_SUBSCRIPTION_UPDATE = (
-    """mutation EstimateSubscriptionUpdate($input: EstimateSubscriptionUpdateInput!) {
-  estimateSubscriptionUpdate(input: $input) """
-    + SUBSCRIPTION_PREVIEW
-    + """
-}"""
+ESTIMATE_SUBSCRIPTION_UPDATE = input_operation(
+    "mutation",
+    "EstimateSubscriptionUpdate",
+    "EstimateSubscriptionUpdateInput",
+    "estimateSubscriptionUpdate",
+    SUBSCRIPTION_PREVIEW,
 )

@@ -1,42 +1,36 @@
 """GraphQL documents of the server-key SDK (protocol §2.2, Appendix B/C/D).
 
 Read documents shared with the client-key SDK (customer, subscription, coupons, paywall,
-estimates) are imported from `stigg_client.graphql.reads`; the ones below are server-only.
+estimates) live in `stigg_client.graphql.reads` and shared selections in
+`stigg_client.graphql.fragments`; the documents below are server-only.
 Aliases rename wire fields to the SDK's shapes where a rename is all the mapping needs.
 """
 
 from __future__ import annotations
 
-from stigg_client.graphql.entitlements import RESET_PERIOD_CONFIGURATION
-from stigg_client.graphql.reads import EXPERIMENT_INFO, PRICE
+from stigg_client.graphql.fragments import (
+    ENTITLEMENT_ACCESS_FIELDS,
+    ENTITLEMENT_LIMIT_FIELDS,
+    ENTITLEMENT_PERIOD_FIELDS,
+    ENTITLEMENT_RESET_FIELDS,
+    EXPERIMENT_INFO,
+    FEATURE,
+    PRICE,
+    input_operation,
+)
 
 FEATURE_ENTITLEMENT_FIELDS = (
-    """
-isGranted
-accessDeniedReason
-usageLimit
-hasUnlimitedUsage
-hasSoftLimit
-currentUsage
-entitlementUpdatedAt
-usageUpdatedAt
-usagePeriodAnchor
-usagePeriodStart
-usagePeriodEnd
-validUntil
-resetPeriod"""
-    + RESET_PERIOD_CONFIGURATION
+    ENTITLEMENT_ACCESS_FIELDS
+    + ENTITLEMENT_LIMIT_FIELDS
     + """
-feature {
-  refId
-  featureType
-  meterType
-  featureUnits
-  featureUnitsPlural
-  displayName
-  description
-  additionalMetaData
-}"""
+currentUsage"""
+    + ENTITLEMENT_PERIOD_FIELDS
+    + """
+validUntil"""
+    + ENTITLEMENT_RESET_FIELDS
+    + """
+feature """
+    + FEATURE
 )
 
 ENTITLEMENT_UNION = (
@@ -113,17 +107,17 @@ PROVISION_CUSTOMER = (
 }"""
 )
 
-UPDATE_CUSTOMER = (
-    """mutation UpdateCustomer($input: UpdateCustomerInput!) {
-  updateCustomer: updateOneCustomer(input: $input) """
-    + SLIM_CUSTOMER
-    + """
-}"""
+UPDATE_CUSTOMER = input_operation(
+    "mutation",
+    "UpdateCustomer",
+    "UpdateCustomerInput",
+    "updateCustomer: updateOneCustomer",
+    SLIM_CUSTOMER,
 )
 
-ARCHIVE_CUSTOMER = """mutation ArchiveCustomer($input: ArchiveCustomerInput!) {
-  archiveCustomer(input: $input) { customerId }
-}"""
+ARCHIVE_CUSTOMER = input_operation(
+    "mutation", "ArchiveCustomer", "ArchiveCustomerInput", "archiveCustomer", "{ customerId }"
+)
 
 PROVISION_SUBSCRIPTION = (
     """mutation ProvisionSubscription($input: ProvisionSubscriptionInput!) {
@@ -141,20 +135,20 @@ PROVISION_SUBSCRIPTION = (
 }"""
 )
 
-UPDATE_SUBSCRIPTION = (
-    """mutation UpdateSubscription($input: UpdateSubscriptionInput!) {
-  updateSubscription: updateOneSubscription(input: $input) """
-    + SLIM_SUBSCRIPTION
-    + """
-}"""
+UPDATE_SUBSCRIPTION = input_operation(
+    "mutation",
+    "UpdateSubscription",
+    "UpdateSubscriptionInput",
+    "updateSubscription: updateOneSubscription",
+    SLIM_SUBSCRIPTION,
 )
 
-CANCEL_SUBSCRIPTION = (
-    """mutation CancelSubscription($input: SubscriptionCancellationInput!) {
-  cancelSubscription(input: $input) """
-    + SLIM_SUBSCRIPTION
-    + """
-}"""
+CANCEL_SUBSCRIPTION = input_operation(
+    "mutation",
+    "CancelSubscription",
+    "SubscriptionCancellationInput",
+    "cancelSubscription",
+    SLIM_SUBSCRIPTION,
 )
 
 CANCEL_SUBSCRIPTION_UPDATES = """mutation CancelSubscriptionUpdates(
@@ -181,20 +175,12 @@ USAGE_MEASUREMENT = """{
   nextResetDate
 }"""
 
-REPORT_USAGE = (
-    """mutation ReportUsage($input: ReportUsageInput!) {
-  reportUsage(input: $input) """
-    + USAGE_MEASUREMENT
-    + """
-}"""
+REPORT_USAGE = input_operation(
+    "mutation", "ReportUsage", "ReportUsageInput", "reportUsage", USAGE_MEASUREMENT
 )
 
-REPORT_USAGE_BULK = (
-    """mutation ReportUsageBulk($input: ReportUsageBulkInput!) {
-  reportUsageBulk(input: $input) """
-    + USAGE_MEASUREMENT
-    + """
-}"""
+REPORT_USAGE_BULK = input_operation(
+    "mutation", "ReportUsageBulk", "ReportUsageBulkInput", "reportUsageBulk", USAGE_MEASUREMENT
 )
 
 REPORT_EVENT = """mutation ReportEvent($input: UsageEventsReportInput!) {
@@ -216,12 +202,12 @@ PROMOTIONAL_ENTITLEMENT = """{
   feature { refId featureType meterType displayName }
 }"""
 
-GRANT_PROMOTIONAL_ENTITLEMENTS = (
-    """mutation GrantPromotionalEntitlements($input: GrantPromotionalEntitlementsInput!) {
-  grantPromotionalEntitlements(input: $input) """
-    + PROMOTIONAL_ENTITLEMENT
-    + """
-}"""
+GRANT_PROMOTIONAL_ENTITLEMENTS = input_operation(
+    "mutation",
+    "GrantPromotionalEntitlements",
+    "GrantPromotionalEntitlementsInput",
+    "grantPromotionalEntitlements",
+    PROMOTIONAL_ENTITLEMENT,
 )
 
 REVOKE_PROMOTIONAL_ENTITLEMENT = """mutation RevokePromotionalEntitlement(
