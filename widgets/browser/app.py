@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -49,7 +50,21 @@ class Controller:
 
     def options(self) -> dict[str, Any]:
         locale = self.attr("locale") or self.app.locale
-        return {"texts": self.app.texts_for(locale), "formatters": self.app.formatters_for(locale)}
+        texts = self.app.texts_for(locale, self.text_overrides())
+        return {"texts": texts, "formatters": self.app.formatters_for(locale)}
+
+    def text_overrides(self) -> dict[str, str]:
+        """Overrides from the JSON `<script>` whose id the `texts` attribute names."""
+        script_id = self.attr("texts")
+        if not script_id:
+            return {}
+        import js
+
+        node = nullable(js.document.getElementById(script_id))
+        if node is None:
+            return {}
+        data = json.loads(str(node.textContent) or "{}")
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
     def start(self) -> None:
         from pyodide.ffi import create_proxy
@@ -369,8 +384,9 @@ class WidgetApp:
         self._hydrated: set[int] = set()
         client.add_listener("entitlements_updated", self._entitlements_updated)
 
-    def texts_for(self, locale: str) -> Texts:
-        return Texts(locale, self.text_overrides)
+    def texts_for(self, locale: str, overrides: dict[str, str] | None = None) -> Texts:
+        """Texts for `locale`: shipped catalog, then app-wide, then per-element overrides."""
+        return Texts(locale, {**self.text_overrides, **(overrides or {})})
 
     def formatters_for(self, locale: str) -> Formatters:
         if locale not in self._formatters:

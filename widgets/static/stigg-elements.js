@@ -2,15 +2,15 @@
 // (widgets/browser); this module only reflects attributes, shows a CSS skeleton and hands
 // lifecycle calls to Python once it registers, queueing them until then.
 const PAYWALL = ["product-id", "resource-id", "highlighted-plan-id", "billing-period",
-  "billing-country-code", "show-only-eligible-plans", "hide-addons", "layout", "locale", "theme"];
+  "billing-country-code", "show-only-eligible-plans", "hide-addons", "layout", "locale", "theme", "texts"];
 const TAGS = {
   "stigg-paywall": PAYWALL,
   "stigg-pricing-table": PAYWALL,
   "stigg-customer-portal": ["resource-id", "product-id", "hidden-sections", "paywall-href",
-    "locale", "theme"],
-  "stigg-usage-meter": ["feature-id", "warning-at", "locale", "theme"],
-  "stigg-gate": ["feature-id", "requested-usage"],
-  "stigg-upgrade-prompt": ["feature-id", "requested-usage", "paywall-href", "locale", "theme"],
+    "locale", "theme", "texts"],
+  "stigg-usage-meter": ["feature-id", "warning-at", "locale", "theme", "texts"],
+  "stigg-gate": ["feature-id", "requested-usage", "locale", "texts"],
+  "stigg-upgrade-prompt": ["feature-id", "requested-usage", "paywall-href", "locale", "theme", "texts"],
 };
 const CSS_HREF = new URL("./stigg-widgets.css", import.meta.url).href;
 const queue = [];
