@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
+import widgets
+from stigg_client.models.enums import EntitlementResetPeriod, SubscriptionStatus
 from tests.widgets.models import paywall, portal
 from widgets import pricing
 from widgets.formatting import Formatters, plain_money
@@ -235,7 +238,7 @@ def test_portal_sections() -> None:
         "In trial",
         "5 days left",
         "750 of 1,000 calls used",
-        "2 x Extra calls",
+        "2 \u00d7 Extra calls",
         "Unlimited tokens",
         "Billed to Ada",
         "Card ending in 4242",
@@ -301,3 +304,30 @@ def test_every_catalog_string_is_escaped() -> None:
         assert "img" not in parsed.tags and "script" not in parsed.tags
         assert parsed.handlers == []
         assert "&lt;img src=x onerror=" in html
+
+
+def test_every_text_key_used_by_the_renderers_is_shipped() -> None:
+    sources = [*Path(widgets.__file__).parent.glob("render/*.py"), Path(pricing.__file__)]
+    used: set[str] = set()
+    for source in sources:
+        code = source.read_text()
+        used |= set(re.findall(r'texts\(\s*"([a-z_]+)"\s*[,)]', code))
+        used |= set(re.findall(r'"(cta_[a-z_]+)"', code))
+    used |= {"status_" + s.value for s in SubscriptionStatus}
+    used |= {"period_" + p.value for p in EntitlementResetPeriod}
+    assert len(used) > 40
+    assert used - set(EN) == set()
+
+
+def test_browser_package_imports_in_cpython() -> None:
+    from widgets.browser import app, ffi
+
+    assert ffi.nullable(None) is None and ffi.nullable(0) == 0
+    assert set(app.CONTROLLERS) == {
+        "stigg-paywall",
+        "stigg-pricing-table",
+        "stigg-customer-portal",
+        "stigg-usage-meter",
+        "stigg-gate",
+        "stigg-upgrade-prompt",
+    }

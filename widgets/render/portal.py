@@ -168,17 +168,20 @@ def _usage(portal: CustomerPortal, options: PortalOptions) -> str:
     return _section("usage", options.texts("usage_title"), f'<ul class="meters">{meters}</ul>')
 
 
-def _addon_line(addon: dict[str, Any]) -> str:
+def _addon_line(addon: dict[str, Any], options: PortalOptions) -> str:
     name = addon.get("addonName") or addon.get("displayName") or addon.get("addonId") or ""
     nested = addon.get("addon")
     if not name and isinstance(nested, dict):
         name = nested.get("displayName") or nested.get("id") or ""
     quantity = addon.get("quantity")
-    return f"{quantity:g} x {name}" if isinstance(quantity, int | float) else str(name)
+    if isinstance(quantity, int | float):
+        count = options.formatters.number(quantity)
+        return options.texts("addon_quantity", quantity=count, name=name)
+    return str(name)
 
 
 def _addons(portal: CustomerPortal, options: PortalOptions) -> str:
-    lines = [_addon_line(a) for sub in portal.subscriptions for a in sub.addons]
+    lines = [_addon_line(a, options) for sub in portal.subscriptions for a in sub.addons]
     if not lines:
         return ""
     items = "".join(f'<li part="addon">{text(line)}</li>' for line in lines)
@@ -195,7 +198,7 @@ def _promotions(portal: CustomerPortal, options: PortalOptions) -> str:
             line = options.texts("unlimited", units=units or name)
         elif promo.get("usageLimit") is not None:
             count = options.formatters.number(float(promo["usageLimit"]))
-            line = f"{name}: {count} {units}".strip()
+            line = options.texts("promotion_limit", name=name, count=count, units=units).strip()
         else:
             line = str(name)
         items.append(f'<li part="promotion">{text(line)}</li>')
