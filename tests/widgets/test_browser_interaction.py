@@ -76,6 +76,21 @@ def test_cta_click_fires_plan_selected(widget_page: Page) -> None:
     assert [d["planId"] for d in python_side][-2:] == ["plan-stigg-pro", "plan-stigg-team"]
 
 
+def test_uncancelled_selection_follows_cta_href(widget_page: Page) -> None:
+    paywall = widget_page.locator("#paywall")
+    paywall.evaluate("el => el.ctaHref = '#chosen-{planId}-{billingPeriod}'")
+    paywall.locator('li[data-plan-id="plan-stigg-pro"] button.cta').click()
+    widget_page.wait_for_function("location.hash === '#chosen-plan-stigg-pro-MONTHLY'")
+    widget_page.evaluate(
+        "history.replaceState(null, '', location.pathname);"
+        "document.addEventListener('stigg-plan-selected', e => e.preventDefault(), {once: true})"
+    )
+    paywall.locator('li[data-plan-id="plan-stigg-pro"] button.cta').click()
+    widget_page.wait_for_timeout(300)
+    assert widget_page.evaluate("location.hash") == ""
+    paywall.evaluate("el => el.ctaHref = null")
+
+
 def test_server_rendered_paywall_is_hydrated_not_rerendered(widget_page: Page) -> None:
     ssr = widget_page.locator("#ssr")
     expect(ssr).to_have_attribute("data-hydrated", "true")

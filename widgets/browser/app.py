@@ -245,8 +245,21 @@ class PaywallController(Controller):
             "customerId": customer.customer_id if customer else self.app.client.customer_id,
             "resourceId": self.attr("resource-id"),
         }
-        dispatch(self.element, "stigg-plan-selected", detail)
+        proceed = dispatch(self.element, "stigg-plan-selected", detail)
         self.app.notify("stigg-plan-selected", self.element, detail)
+        template = self.attr("cta-href")
+        if proceed and template:
+            self.follow(template, detail)
+
+    def follow(self, template: str, detail: dict[str, Any]) -> None:
+        """Default action of an uncancelled selection: go to `cta-href` with values filled in."""
+        import js
+
+        values = {k: js.encodeURIComponent(str(v or "")) for k, v in detail.items()}
+        url = template
+        for key in ("planId", "intention", "billingPeriod", "customerId", "resourceId"):
+            url = url.replace("{" + key + "}", str(values.get(key, "")))
+        js.window.location.assign(url)
 
 
 class PortalController(Controller):

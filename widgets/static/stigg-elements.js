@@ -2,7 +2,7 @@
 // (widgets/browser); this module only reflects attributes, shows a CSS skeleton and hands
 // lifecycle calls to Python once it registers, queueing them until then.
 const PAYWALL = ["product-id", "resource-id", "highlighted-plan-id", "billing-period",
-  "billing-country-code", "show-only-eligible-plans", "hide-addons", "layout", "locale", "theme", "texts"];
+  "billing-country-code", "show-only-eligible-plans", "hide-addons", "layout", "locale", "theme", "texts", "cta-href"];
 const TAGS = {
   "stigg-paywall": PAYWALL,
   "stigg-pricing-table": PAYWALL,
