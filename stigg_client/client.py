@@ -404,6 +404,14 @@ class Stigg:
             raise StiggError("the entitlements response has no entitlements list")
         self._last_failure.pop(scope, None)
         self.store_entitlements(raw, resource_id)
+        if self._state is InitializationState.FAILED and not self._sdk_configured:
+            # Initialization failed at its first step; the API answers again, so finish it.
+            try:
+                await self._fetch_sdk_configuration()
+            except StiggError as error:
+                logger.warning("SDK configuration still unavailable: %s", error)
+            else:
+                self._sdk_configured = True
         self._recover_if_loaded()
 
     def store_entitlements(

@@ -964,6 +964,10 @@ class StiggServer:
             if values.get(required) is None:
                 raise ValidationError(f"report_usage needs {required}")
         check_dimensions(values.get("dimensions"))
+        if not values.get("idempotency_key"):
+            # Requests are retried after timeouts and dropped connections, when the server may
+            # already have applied the report: a key per call makes those retries count once.
+            values["idempotency_key"] = str(uuid.uuid4())
         wire: dict[str, Any] = to_wire(values)
         return wire
 

@@ -119,6 +119,14 @@ class StiggApi:
                     "attempt %d of %s %s: HTTP %d", attempt + 1, method, url, response.status
                 )
                 continue
+            if response.status < 300 and not isinstance(response.body, dict):
+                # A success status without a JSON object (a truncated or garbled answer, a proxy's
+                # HTML page) is a transport fault like a dropped connection: retry it.
+                last_error = NetworkError(
+                    f"{method} {url}: the response is not a JSON object", status=response.status
+                )
+                logger.debug("attempt %d of %s %s: body is not JSON", attempt + 1, method, url)
+                continue
             return response
         assert last_error is not None
         raise last_error

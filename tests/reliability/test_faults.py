@@ -1,0 +1,257 @@
+"""Faults between the SDKs and the emulator, injected by a proxy: down, slow, 500s, malformed
+JSON, connections closed mid-response. Checks keep answering (cache or fallback), public async
+methods raise typed errors, retries back off with jitter, and recovery needs no help."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import time
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+
+from stigg_client import RetryPolicy, Stigg, StiggServer
+from stigg_client.errors import (
+    ApiError,
+    AuthenticationError,
+    NetworkError,
+    NotFoundError,
+    StiggError,
+    StiggTimeoutError,
+    ValidationError,
+)
+from tests.reliability.conftest import provision
+from tests.support.fault_proxy import FaultProxy, Mode
+from tests.support.processes import CLIENT_KEY, SERVER_KEY, EmulatorProcess
+
+FAULTS: tuple[Mode, ...] = ("refuse", "delay", "error500", "malformed", "truncate")
+TIMEOUT_S = 0.4
+FAST_RETRY = RetryPolicy(attempts=3, initial_delay_s=0.05, max_delay_s=0.1)
+TYPED = (NetworkError, AuthenticationError, NotFoundError, ValidationError, ApiError)
+
+
+async def eventually(predicate: Callable[[], bool], timeout_s: float = 10.0) -> None:
+    """Poll `predicate` every 50 ms until it holds (bounded in time)."""
+    deadline = time.monotonic() + timeout_s
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.05)
+
+
+def set_both(proxies: tuple[FaultProxy, FaultProxy], mode: Mode) -> None:
+    for proxy in proxies:
+        proxy.set_mode(mode, delay_s=TIMEOUT_S * 4)
+
+
+@pytest.fixture
+async def customer(emulator: EmulatorProcess) -> str:
+    return await asyncio.to_thread(provision, emulator.base_url, "plan-stigg-pro")
+
+
+@pytest.fixture
+async def client(
+    graphql_proxy: FaultProxy, edge_proxy: FaultProxy, customer: str
+) -> AsyncIterator[Stigg]:
+    sdk = Stigg.initialize(
+        CLIENT_KEY,
+        customer_id=customer,
+        base_uri=graphql_proxy.url,
+        base_edge_uri=edge_proxy.url,
+        request_timeout_s=TIMEOUT_S,
+        retry=FAST_RETRY,
+        cache_ttl_s=0.3,
+        background_refresh=False,
+        entitlements_fallback={"feature-fallback-only": {"hasAccess": True}},
+    )
+    yield sdk
+    await sdk.close()
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+async def test_client_checks_answer_from_cache_and_methods_raise_typed_errors(
+    client: Stigg, graphql_proxy: FaultProxy, edge_proxy: FaultProxy, fault: Mode
+) -> None:
+    await client.wait_for_initialization()
+    pro_limit = client.get_metered_entitlement("feature-api-calls").usage_limit
+    assert pro_limit == 1000
+    updates: list[list[str]] = []
+    client.add_listener("entitlements_updated", updates.append)
+
+    set_both((graphql_proxy, edge_proxy), fault)
+    started = time.monotonic()
+    with pytest.raises(NetworkError) as raised:  # refresh() bypasses the edge: GraphQL only
+        await client.refresh()
+    # 3 attempts, each bounded by the timeout, plus two short backoffs
+    assert time.monotonic() - started < 3 * TIMEOUT_S + 0.2 + 2.0
+    if fault == "delay":
+        assert isinstance(raised.value, StiggTimeoutError)
+    for method in (client.get_customer, client.get_active_subscriptions, client.get_coupons):
+        with pytest.raises(StiggError) as failure:
+            await method()
+        assert isinstance(failure.value, TYPED), repr(failure.value)
+    # Checks keep answering from the (now stale) cache, never raising, never waiting.
+    await asyncio.sleep(0.35)  # past cache_ttl_s: checks start background renewals that fail
+    for _ in range(3):
+        metered = client.get_metered_entitlement("feature-api-calls", requested_usage=1)
+        assert (metered.has_access, metered.usage_limit, metered.is_fallback) == (True, 1000, False)
+        boolean = client.get_boolean_entitlement("feature-demo-02")
+        assert (boolean.has_access, boolean.is_fallback) == (True, False)
+        await asyncio.sleep(0.1)
+    entitlements = await client.get_entitlements()
+    assert {e.feature.id for e in entitlements if e.feature} >= {"feature-api-calls"}
+    assert updates == []
+
+    set_both((graphql_proxy, edge_proxy), "pass")
+    await client.refresh()
+    assert client.get_metered_entitlement("feature-api-calls").usage_limit == 1000
+    await client.get_customer()
+
+
+@pytest.mark.parametrize("fault", ["refuse", "error500", "malformed", "truncate"])
+async def test_client_starting_during_outage_serves_fallbacks_then_recovers(
+    graphql_proxy: FaultProxy, edge_proxy: FaultProxy, customer: str, fault: Mode
+) -> None:
+    set_both((graphql_proxy, edge_proxy), fault)
+    events: list[str] = []
+    sdk = Stigg.initialize(
+        CLIENT_KEY,
+        customer_id=customer,
+        base_uri=graphql_proxy.url,
+        base_edge_uri=edge_proxy.url,
+        request_timeout_s=TIMEOUT_S,
+        retry=FAST_RETRY,
+        cache_ttl_s=0.3,
+        background_refresh=False,
+        entitlements_fallback={"feature-api-calls": {"hasAccess": True, "usageLimit": 7}},
+    )
+    sdk.add_listener("initialize_failed", lambda error: events.append(f"failed:{type(error)}"))
+    sdk.add_listener("initialized", lambda: events.append("initialized"))
+    try:
+        with pytest.raises(NetworkError):
+            await sdk.wait_for_initialization()
+        assert events == [f"failed:{NetworkError}"]
+        fallback = sdk.get_metered_entitlement("feature-api-calls")
+        assert (fallback.is_fallback, fallback.usage_limit) == (True, 7)
+        unknown = sdk.get_boolean_entitlement("feature-demo-02")
+        assert (unknown.is_fallback, unknown.has_access) == (True, False)
+
+        set_both((graphql_proxy, edge_proxy), "pass")
+
+        # Checks alone (no explicit refresh) bring the data in once the outage is over.
+        def recovered() -> bool:
+            return not sdk.get_metered_entitlement("feature-api-calls").is_fallback
+
+        await eventually(recovered)
+        assert sdk.get_metered_entitlement("feature-api-calls").usage_limit == 1000
+        await eventually(lambda: "initialized" in events)
+        assert events == [f"failed:{NetworkError}", "initialized"]
+        await sdk.wait_for_initialization()
+    finally:
+        await sdk.close()
+
+
+async def test_retries_back_off_with_jitter_within_bounds(
+    graphql_proxy: FaultProxy, edge_proxy: FaultProxy, customer: str
+) -> None:
+    policy = RetryPolicy(attempts=4, initial_delay_s=0.1, max_delay_s=0.25)
+    sdk = Stigg.initialize(
+        CLIENT_KEY,
+        customer_id=customer,
+        base_uri=graphql_proxy.url,
+        base_edge_uri=edge_proxy.url,
+        request_timeout_s=TIMEOUT_S,
+        retry=policy,
+        background_refresh=False,
+    )
+    try:
+        await sdk.wait_for_initialization()
+        gaps: list[list[float]] = []
+        for _ in range(3):
+            graphql_proxy.clear()
+            graphql_proxy.set_mode("error500")
+            with pytest.raises(NetworkError) as raised:
+                await sdk.refresh()
+            assert raised.value.status == 500
+            attempts = graphql_proxy.requests("/graphql")
+            assert len(attempts) == policy.attempts  # first try + 3 retries, then give up
+            gaps.append([b.at - a.at for a, b in itertools.pairwise(attempts)])
+        for run in gaps:
+            for index, gap in enumerate(run):
+                base = min(policy.max_delay_s, policy.initial_delay_s * 2**index)
+                assert base / 2 - 0.01 <= gap <= base + 0.25, (index, gap, run)
+        # Jitter: the three runs did not wait identical times (a fixed delay would).
+        assert len({round(run[0], 4) for run in gaps}) > 1
+        # 4xx answers are final: one attempt only.
+        graphql_proxy.set_mode("pass")
+        graphql_proxy.clear()
+        with pytest.raises(NotFoundError):
+            await sdk.get_subscription("no-such-subscription")
+        assert len(graphql_proxy.requests("/graphql")) == 1
+    finally:
+        await sdk.close()
+
+
+async def test_edge_fault_falls_back_to_graphql(
+    client: Stigg, graphql_proxy: FaultProxy, edge_proxy: FaultProxy
+) -> None:
+    edge_proxy.set_mode("malformed")
+    await client.wait_for_initialization()
+    assert client.get_metered_entitlement("feature-api-calls").usage_limit == 1000
+    assert edge_proxy.requests("/v1/")  # the edge was tried first
+    assert graphql_proxy.requests("/graphql")  # and GraphQL answered
+
+
+# ---------------------------------------------------------------------- server SDK
+
+
+@pytest.fixture
+async def server_sdk(graphql_proxy: FaultProxy) -> AsyncIterator[StiggServer]:
+    sdk = StiggServer(
+        api_key=SERVER_KEY,
+        base_uri=graphql_proxy.url,
+        realtime_updates=False,
+        request_timeout_s=TIMEOUT_S,
+        entitlements_timeout_s=TIMEOUT_S,
+        retry=FAST_RETRY,
+        entitlements_fallback={"feature-api-calls": {"hasAccess": True, "usageLimit": 3}},
+    )
+    yield sdk
+    await sdk.close()
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+async def test_server_reads_fall_back_raise_typed_and_recover(
+    server_sdk: StiggServer, graphql_proxy: FaultProxy, customer: str, fault: Mode
+) -> None:
+    await server_sdk.wait_for_initialization()
+    live = await server_sdk.get_metered_entitlement(customer, "feature-api-calls")
+    assert (live.is_fallback, live.usage_limit) == (False, 1000)
+
+    graphql_proxy.set_mode(fault, delay_s=TIMEOUT_S * 4)
+    checks: list[Any] = [
+        await server_sdk.get_metered_entitlement(customer, "feature-api-calls"),
+        await server_sdk.get_boolean_entitlement(customer, "feature-demo-02"),
+        await server_sdk.get_numeric_entitlement(customer, "feature-demo-01"),
+    ]
+    assert all(check.is_fallback for check in checks)
+    assert checks[0].usage_limit == 3
+    assert not checks[1].has_access  # no fallback configured: denied, never raised
+    reads: list[Callable[[], Any]] = [
+        lambda: server_sdk.get_customer(customer),
+        lambda: server_sdk.get_active_subscriptions_list(customer),
+        lambda: server_sdk.get_paywall(),
+        lambda: server_sdk.report_usage(customer, "feature-demo-03", 1),
+    ]
+    for read in reads:
+        with pytest.raises(StiggError) as failure:
+            await read()
+        assert isinstance(failure.value, NetworkError), repr(failure.value)
+
+    graphql_proxy.set_mode("pass")
+    recovered = await server_sdk.get_metered_entitlement(customer, "feature-api-calls")
+    assert (recovered.is_fallback, recovered.usage_limit) == (False, 1000)
+    customer_read = await server_sdk.get_customer(customer)
+    assert customer_read.id == customer
