@@ -16,8 +16,9 @@ demo: setup
 
 test: setup system-deps
 	$(PY) -m pytest
-	# The emulator suite again, against a private PostgreSQL cluster started (and removed) here.
-	$(PY) -m tests.emulator.pg_cluster -- $(PY) -m pytest -q tests/emulator
+	# The emulator suite (and the usage durability tests) again, against a private PostgreSQL
+	# cluster started (and removed) here.
+	$(PY) -m tests.emulator.pg_cluster -- $(PY) -m pytest -q tests/emulator tests/reliability/test_durability.py
 
 bench: setup system-deps
 	$(PY) -m bench
