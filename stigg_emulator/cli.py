@@ -57,6 +57,13 @@ def parser() -> argparse.ArgumentParser:
         "X-CUSTOMER-KEY = hex HMAC-SHA256(secret, customerId)",
     )
     serve.add_argument(
+        "--checkout-activation-delay",
+        type=float,
+        default=2.0,
+        help="seconds between paying on the hosted checkout page and the subscription "
+        "becoming active (the billing webhook's delay)",
+    )
+    serve.add_argument(
         "--log-level",
         default="info",
         choices=["critical", "error", "warning", "info", "debug"],
@@ -81,6 +88,7 @@ def main(argv: list[str] | None = None) -> None:
         server_key=args.server_key,
         signing_secret=args.signing_secret,
         log_level=args.log_level,
+        checkout_activation_delay=args.checkout_activation_delay,
     )
     from stigg_emulator.server import serve
 

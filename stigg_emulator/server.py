@@ -7,6 +7,7 @@ import socket
 
 import uvicorn
 
+from stigg_emulator.billing import ledger
 from stigg_emulator.catalog import load_catalog
 from stigg_emulator.catalog.versions import sync_packages
 from stigg_emulator.clock import Clock
@@ -30,6 +31,7 @@ def build_state(settings: Settings, clock: Clock | None = None) -> AppState:
     """Load the catalog, open the database, publish package versions, seed customers."""
     catalog = load_catalog(settings.catalog)
     database = Database(settings.database_url)
+    ledger.ensure_tables(database)
     domain = Domain(database, catalog, clock)
     with domain.read() as connection:
         domain.clock.observe(repo.latest_stamp(connection))  # stamps stay monotonic across restarts
@@ -37,7 +39,14 @@ def build_state(settings: Settings, clock: Clock | None = None) -> AppState:
     customers.seed(domain)
     reads = EntitlementReads(domain)
     keys = Keys(settings.client_key, settings.server_key, settings.signing_secret)
-    return AppState(domain, reads, build_schema(), keys, Hub(domain, reads))
+    return AppState(
+        domain,
+        reads,
+        build_schema(),
+        keys,
+        Hub(domain, reads),
+        checkout_activation_delay=settings.checkout_activation_delay,
+    )
 
 
 def _bind(host: str, port: int) -> socket.socket:

@@ -23,3 +23,4 @@ class Settings:
     server_key: str = "server-local-key"
     signing_secret: str | None = None
     log_level: str = "info"
+    checkout_activation_delay: float = 2.0

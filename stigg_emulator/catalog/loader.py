@@ -466,13 +466,20 @@ def _coupon(node: _Node) -> Coupon:
             )
         )
         item.check_unknown()
+    months = node.int("durationInMonths", None)
+    duration_type = node.choice(
+        "durationType", ("ONCE", "REPEATING", "FOREVER"), "REPEATING" if months else "FOREVER"
+    )
+    if duration_type == "REPEATING" and not months:
+        raise node.error("durationType", "a REPEATING coupon needs 'durationInMonths'")
     coupon = Coupon(
         ref_id=ref_id,
         name=node.str("name", ref_id),
         discount_type=discount_type,
         percent_off=percent,
         amounts_off=tuple(amounts),
-        duration_in_months=node.int("durationInMonths", None),
+        duration_in_months=months if duration_type == "REPEATING" else None,
+        duration_type=duration_type,
         description=node.str("description", None),
         status=node.choice("status", ("ACTIVE", "ARCHIVED"), "ACTIVE"),
         promotion_codes=tuple(codes),

@@ -130,6 +130,7 @@ class Coupon:
     duration_in_months: int | None = None
     description: str | None = None
     status: str = "ACTIVE"
+    duration_type: str = "FOREVER"  # ONCE | REPEATING (durationInMonths) | FOREVER
     promotion_codes: tuple[PromotionCode, ...] = ()
     metadata: dict[str, Any] | None = None
     uuid: str = ""

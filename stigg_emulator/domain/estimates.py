@@ -1,19 +1,29 @@
-"""Price estimates for a new subscription or an update (Decimal money, exact-time proration)."""
+"""Price estimates for a new subscription or an update (Decimal money, exact-time proration).
+
+A subscription starting now (no `startDate`) that replaces a paid one of the same product and
+resource is charged the new price (prorated to the current period when the billing period stays,
+in full from now when it changes) and credited the unused time of the old one. Proration credit
+and debit are raw prices; the coupon then discounts their net sum (as in Stigg's documented
+example); tax is exclusive. The `subscription` block is the full-period recurring price after the
+change (a ONCE coupon does not discount it).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection
 
+from stigg_emulator.billing.quote import ZERO, Figures, coupon_applies, money_json, prorated
 from stigg_emulator.catalog.model import Coupon
 from stigg_emulator.clock import from_ms, iso
 from stigg_emulator.domain.context import Domain
 from stigg_emulator.domain.customers import require_customer
 from stigg_emulator.domain.errors import bad_input
 from stigg_emulator.domain.periods import period_at
-from stigg_emulator.domain.pricing import Bill, build_bill, cents, default_billing_period, prorate
+from stigg_emulator.domain.pricing import Bill, build_bill, default_billing_period
 from stigg_emulator.domain.subscriptions import (
     parse_time,
     require_plan,
@@ -23,80 +33,101 @@ from stigg_emulator.domain.subscriptions import (
     validate_billable,
 )
 from stigg_emulator.storage import repositories as repo
-from stigg_emulator.wire.catalog_json import money
 
 
-def _tax_percentage(data: dict[str, Any]) -> Decimal:
-    info = data.get("billingInformation") or {}
-    value = info.get("taxPercentage")
+def tax_percentage(info: dict[str, Any] | None) -> Decimal:
+    """The exclusive tax rate of a billing-information input (0 when absent)."""
+    value = (info or {}).get("taxPercentage")
     if value is None:
-        return Decimal(0)
+        return ZERO
     percentage = Decimal(str(value))
     if percentage < 0 or percentage > 100:
         raise bad_input("taxPercentage must be between 0 and 100")
     return percentage
 
 
-def _discount_json(coupon: Coupon | None, start_ms: int) -> dict[str, Any] | None:
-    if coupon is None:
-        return None
-    value = (
-        coupon.percent_off
-        if coupon.percent_off is not None
-        else (coupon.amounts_off[0][0] if coupon.amounts_off else Decimal(0))
-    )
-    return {
-        "__typename": "SubscriptionPreviewDiscount",
-        "name": coupon.name,
-        "type": coupon.discount_type,
-        "value": float(value),
-        "durationType": "REPEATING" if coupon.duration_in_months else "FOREVER",
-        "durationInMonths": float(coupon.duration_in_months) if coupon.duration_in_months else None,
-        "start": iso(start_ms),
-        "end": None,
-    }
+def period_unit(billing_period: str | None) -> str:
+    """Reset unit of a billing period."""
+    return "YEAR" if billing_period == "ANNUALLY" else "MONTH"
 
 
-def _amounts(bill: Bill, tax_percentage: Decimal, start_ms: int) -> dict[str, Any]:
-    excluding = bill.subtotal - bill.discount
-    tax = cents(excluding * tax_percentage / Decimal(100))
-    currency = bill.currency
-    return {
-        "subTotal": money(bill.subtotal, currency),
-        "discountAmount": money(bill.discount, currency) if bill.coupon else None,
-        "totalExcludingTax": money(excluding, currency),
-        "tax": money(tax, currency),
-        "taxDetails": (
-            {
-                "__typename": "SubscriptionPreviewTaxDetails",
-                "displayName": "Tax",
-                "percentage": float(tax_percentage),
-                "inclusive": False,
-            }
-            if tax_percentage
-            else None
-        ),
-        "total": money(excluding + tax, currency),
-        "discount": _discount_json(bill.coupon, start_ms),
-    }
-
-
-def _first_period(billing_period: str | None, start_ms: int) -> tuple[int, int]:
+def first_period(billing_period: str | None, start_ms: int) -> tuple[int, int]:
     """The first billing period of a subscription starting at `start_ms`."""
-    unit = "YEAR" if billing_period == "ANNUALLY" else "MONTH"
-    period = period_at(start_ms, unit, from_ms(start_ms))
+    period = period_at(start_ms, period_unit(billing_period), from_ms(start_ms))
     return period.start, period.end
 
 
-def _current_period(domain: Domain, billing_period: str | None, anchor_ms: int) -> tuple[int, int]:
-    """The billing period (anchored at `anchor_ms`) that contains now."""
-    unit = "YEAR" if billing_period == "ANNUALLY" else "MONTH"
-    period = period_at(anchor_ms, unit, domain.clock.now())
+def current_period(billing_period: str | None, anchor_ms: int, now_ms: int) -> tuple[int, int]:
+    """The billing period (anchored at `anchor_ms`) that contains `now_ms`."""
+    period = period_at(anchor_ms, period_unit(billing_period), from_ms(now_ms))
     return period.start, period.end
 
 
-def estimate_new(domain: Domain, connection: Connection, data: dict[str, Any]) -> dict[str, Any]:
-    """`estimateSubscription`."""
+def subscription_bill(domain: Domain, row: dict[str, Any]) -> Bill:
+    """The undiscounted full-period bill of a stored subscription."""
+    plan = domain.catalog.package(row["plan_ref"], row["plan_version"])
+    assert plan is not None
+    return build_bill(
+        domain.catalog,
+        plan,
+        row.get("billing_period"),
+        row.get("billing_country_code"),
+        {i["featureId"]: float(i["quantity"]) for i in row.get("billable_features") or []},
+        row.get("unit_quantity"),
+        list(row.get("addons") or []),
+    )
+
+
+def stored_coupon(domain: Domain, row: dict[str, Any]) -> Coupon | None:
+    """The coupon a subscription carries."""
+    return domain.catalog.coupons.get(row["coupon_ref"]) if row.get("coupon_ref") else None
+
+
+@dataclass
+class Quote:
+    """What a change costs now (`immediate`) and per period afterwards (`recurring`)."""
+
+    bill: Bill
+    immediate: Figures
+    recurring: Figures
+    credit: Decimal
+    debit: Decimal
+    proration_date: int
+    range_start: int
+    range_end: int
+    is_downgrade: bool = False
+    has_scheduled_updates: bool = False
+    has_prorations: bool = False
+
+    def json(self) -> dict[str, Any]:
+        """`SubscriptionPreview`."""
+        currency = self.bill.currency
+        return {
+            "__typename": "SubscriptionPreview",
+            **self.immediate.json(),
+            "subscription": {"__typename": "SubscriptionPricePreviewDTO", **self.recurring.json()},
+            "billingPeriodRange": {
+                "__typename": "DateRange",
+                "start": iso(self.range_start),
+                "end": iso(self.range_end),
+            },
+            "proration": {
+                "__typename": "SubscriptionPreviewProrations",
+                "prorationDate": iso(self.proration_date),
+                "credit": money_json(self.credit, currency),
+                "debit": money_json(self.debit, currency),
+                "netAmount": money_json(self.credit + self.debit, currency),
+                "hasProrations": self.has_prorations,
+            },
+            "isPlanDowngrade": self.is_downgrade,
+            "hasScheduledUpdates": self.has_scheduled_updates,
+            "credits": None,
+            "minimumSpendAdjustment": money_json(ZERO, currency),
+        }
+
+
+def quote_new(domain: Domain, connection: Connection, data: dict[str, Any]) -> Quote:
+    """The cost of subscribing as `data` asks (estimateSubscription, checkout, first invoice)."""
     catalog = domain.catalog
     customer_ref = str(data.get("customerId") or "")
     require_customer(connection, customer_ref)
@@ -118,121 +149,134 @@ def estimate_new(domain: Domain, connection: Connection, data: dict[str, Any]) -
         {i["featureId"]: i["quantity"] for i in billable},
         unit_quantity,
         addons,
-        coupon,
     )
+    currency = bill.currency
     now = domain.clock.now_ms()
     start = parse_time(data.get("startDate"), "startDate") or now
-    range_start, range_end = _first_period(period, start)
-    amounts = _amounts(bill, _tax_percentage(data), start)
-    current = [
+    tax = tax_percentage(data.get("billingInformation"))
+    resource_id = data.get("resourceId") or None
+    scope = [
         row
         for row in repo.customer_subscriptions(connection, customer_ref)
         if row["product_ref"] == plan.product_ref
-        and (row.get("resource_id") or None) == (data.get("resourceId") or None)
+        and (row.get("resource_id") or None) == resource_id
         and row["status"] != "IN_TRIAL"
     ]
-    current_plan = catalog.plans.get(current[0]["plan_ref"]) if current else None
-    return {
-        "__typename": "SubscriptionPreview",
-        **amounts,
-        "subscription": {"__typename": "SubscriptionPricePreviewDTO", **amounts},
-        "billingPeriodRange": {
-            "__typename": "DateRange",
-            "start": iso(range_start),
-            "end": iso(range_end),
-        },
-        "proration": None,
-        "isPlanDowngrade": bool(current_plan and current_plan.order > plan.order),
-        "hasScheduledUpdates": False,
-        "credits": None,
-        "minimumSpendAdjustment": money(0, bill.currency),
-    }
+    current = scope[0] if scope else None
+    current_plan = catalog.plans.get(current["plan_ref"]) if current else None
+    range_start, range_end = first_period(period, start)
+    credit, debit, proration_date = ZERO, bill.subtotal, start
+    has_prorations = False
+    if (
+        current is not None
+        and current["status"] == "ACTIVE"
+        and current["pricing_type"] == "PAID"
+        and current.get("billing_period")
+        and data.get("startDate") is None
+    ):
+        old = subscription_bill(domain, current)
+        old_start, old_end = current_period(
+            current["billing_period"], int(current["billing_anchor"]), now
+        )
+        remaining, length = old_end - now, old_end - old_start
+        credit = -prorated(old.subtotal, remaining, length, old.currency)
+        proration_date, has_prorations = now, True
+        if current["billing_period"] == period:
+            debit = prorated(bill.subtotal, remaining, length, currency)
+            range_start, range_end = old_start, old_end
+        else:
+            range_start, range_end = first_period(period, now)
+    immediate = Figures(currency, credit + debit, coupon, proration_date, tax)
+    recurring_coupon = (
+        coupon
+        if coupon is not None and coupon_applies(coupon, start, range_end, first_invoice=False)
+        else None
+    )
+    recurring = Figures(currency, bill.subtotal, recurring_coupon, start, tax)
+    return Quote(
+        bill,
+        immediate,
+        recurring,
+        credit,
+        debit,
+        proration_date,
+        range_start,
+        range_end,
+        is_downgrade=bool(current_plan and current_plan.order > plan.order),
+        has_prorations=has_prorations,
+    )
 
 
-def estimate_update(domain: Domain, connection: Connection, data: dict[str, Any]) -> dict[str, Any]:
-    """`estimateSubscriptionUpdate`: new full price plus the prorated charge for the period left."""
+def estimate_new(domain: Domain, connection: Connection, data: dict[str, Any]) -> dict[str, Any]:
+    """`estimateSubscription`."""
+    return quote_new(domain, connection, data).json()
+
+
+def quote_update(domain: Domain, connection: Connection, data: dict[str, Any]) -> Quote:
+    """The cost of changing quantities, add-ons or the coupon of a subscription right now."""
     catalog = domain.catalog
     row = require_subscription(connection, str(data.get("subscriptionId") or ""))
     plan = catalog.package(row["plan_ref"], row["plan_version"])
     assert plan is not None
-    old_billable = {
-        i["featureId"]: float(i["quantity"]) for i in row.get("billable_features") or []
-    }
-    old_coupon = catalog.coupons.get(row["coupon_ref"]) if row.get("coupon_ref") else None
-    country = row.get("billing_country_code")
-    old_bill = build_bill(
-        catalog,
-        plan,
-        row.get("billing_period"),
-        country,
-        old_billable,
-        row.get("unit_quantity"),
-        list(row.get("addons") or []),
-        old_coupon,
-    )
+    old_bill = subscription_bill(domain, row)
+    old_billable = [
+        {"featureId": i["featureId"], "quantity": float(i["quantity"])}
+        for i in row.get("billable_features") or []
+    ]
     addons = (
         validate_addons(catalog, plan, data["addons"])
         if data.get("addons") is not None
         else list(row.get("addons") or [])
     )
-    billable_list, unit = validate_billable(
+    billable, unit = validate_billable(
         catalog,
         plan,
-        data.get("billableFeatures")
-        if data.get("billableFeatures") is not None
-        else [{"featureId": k, "quantity": v} for k, v in old_billable.items()],
+        data.get("billableFeatures") if data.get("billableFeatures") is not None else old_billable,
         data.get("unitQuantity")
         if data.get("unitQuantity") is not None
         else row.get("unit_quantity"),
     )
-    coupon, _ = resolve_coupon(catalog, data)
+    new_coupon, _ = resolve_coupon(catalog, data)
+    now = domain.clock.now_ms()
+    if new_coupon is not None:
+        coupon, coupon_start = new_coupon, now
+    else:
+        coupon, coupon_start = stored_coupon(domain, row), int(row["start_date"])
     new_bill = build_bill(
         catalog,
         plan,
         row.get("billing_period"),
-        country,
-        {i["featureId"]: i["quantity"] for i in billable_list},
+        row.get("billing_country_code"),
+        {i["featureId"]: i["quantity"] for i in billable},
         unit,
         addons,
-        coupon or old_coupon,
     )
-    now = domain.clock.now_ms()
-    range_start, range_end = _current_period(
-        domain, row.get("billing_period"), int(row["billing_anchor"])
-    )
-    remaining, length = range_end - now, range_end - range_start
-    credit = -prorate(old_bill.total, remaining, length)
-    debit = prorate(new_bill.total, remaining, length)
-    net = credit + debit
     currency = new_bill.currency
-    tax_percentage = _tax_percentage(data)
-    full = _amounts(new_bill, tax_percentage, now)
-    tax = cents(net * tax_percentage / Decimal(100)) if net > 0 else Decimal(0)
-    return {
-        "__typename": "SubscriptionPreview",
-        "subTotal": money(net, currency),
-        "totalExcludingTax": money(net, currency),
-        "tax": money(tax, currency),
-        "taxDetails": full["taxDetails"],
-        "total": money(net + tax, currency),
-        "discountAmount": full["discountAmount"],
-        "discount": full["discount"],
-        "subscription": {"__typename": "SubscriptionPricePreviewDTO", **full},
-        "billingPeriodRange": {
-            "__typename": "DateRange",
-            "start": iso(range_start),
-            "end": iso(range_end),
-        },
-        "proration": {
-            "__typename": "SubscriptionPreviewProrations",
-            "prorationDate": iso(now),
-            "credit": money(credit, currency),
-            "debit": money(debit, currency),
-            "netAmount": money(net, currency),
-            "hasProrations": net != 0,
-        },
-        "isPlanDowngrade": False,
-        "hasScheduledUpdates": bool(repo.subscription_schedules(connection, row["ref_id"])),
-        "credits": None,
-        "minimumSpendAdjustment": money(0, currency),
-    }
+    start, end = current_period(row.get("billing_period"), int(row["billing_anchor"]), now)
+    remaining, length = end - now, end - start
+    credit = -prorated(old_bill.subtotal, remaining, length, currency)
+    debit = prorated(new_bill.subtotal, remaining, length, currency)
+    tax = tax_percentage(row.get("billing_info"))
+    applies_now = coupon is not None and coupon_applies(
+        coupon, coupon_start, now, first_invoice=new_coupon is not None
+    )
+    applies_later = coupon is not None and coupon_applies(
+        coupon, coupon_start, end, first_invoice=False
+    )
+    return Quote(
+        new_bill,
+        Figures(currency, credit + debit, coupon if applies_now else None, coupon_start, tax),
+        Figures(currency, new_bill.subtotal, coupon if applies_later else None, coupon_start, tax),
+        credit,
+        debit,
+        now,
+        start,
+        end,
+        has_scheduled_updates=bool(repo.subscription_schedules(connection, row["ref_id"])),
+        has_prorations=credit + debit != 0,
+    )
+
+
+def estimate_update(domain: Domain, connection: Connection, data: dict[str, Any]) -> dict[str, Any]:
+    """`estimateSubscriptionUpdate`."""
+    return quote_update(domain, connection, data).json()

@@ -302,6 +302,12 @@ def provision(
         "created_at": now,
         "updated_at": now,
     }
+    first_invoice = None
+    charged = plan.pricing_type == "PAID" and not trial_wanted and bill.total > 0
+    if charged and has_payment and not needs_payment and start <= now:
+        from stigg_emulator.domain.estimates import quote_new  # estimates imports this module
+
+        first_invoice = quote_new(domain, tx.conn, data)
     repo.insert_subscription(tx.conn, values)
     if needs_payment:
         session_id = secrets.token_urlsafe(18)
@@ -322,6 +328,18 @@ def provision(
             ref_id, "PAYMENT_REQUIRED", f"{base_url.rstrip('/')}/checkout/{session_id}", session_id
         )
     activate_replacing(domain, tx, values, replaced)
+    if first_invoice is not None:
+        from stigg_emulator.billing import ledger
+
+        ledger.charge(
+            domain,
+            tx,
+            values,
+            first_invoice.immediate,
+            "SUBSCRIPTION_CREATION",
+            (first_invoice.range_start, first_invoice.range_end),
+            base_url,
+        )
     return ProvisionOutcome(ref_id, "SUCCESS", is_scheduled=start > now)
 
 

@@ -15,7 +15,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
 from stigg_emulator.domain import subscriptions
-from stigg_emulator.http import edge
+from stigg_emulator.http import checkout_page, edge
 from stigg_emulator.http.graphql_route import graphql_http
 from stigg_emulator.http.state import AppState
 from stigg_emulator.realtime.sse import customer_events
@@ -77,6 +77,7 @@ def create_app(state: AppState) -> Starlette:
         WebSocketRoute("/graphql", graphql_ws),
         Route("/v1/c/{customer_id}/events", customer_events, methods=["GET"]),
         *edge.routes(),
+        *checkout_page.routes(),
     ]
     middleware = [
         Middleware(

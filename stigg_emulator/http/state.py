@@ -23,6 +23,7 @@ class AppState:
     schema: GraphQLSchema
     keys: Keys
     hub: Hub
+    checkout_activation_delay: float = 2.0  # seconds from payment to activation
 
 
 def caller_of(

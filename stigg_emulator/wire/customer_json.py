@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from stigg_emulator.billing import ledger
 from stigg_emulator.catalog.model import Catalog
 from stigg_emulator.clock import iso
 from stigg_emulator.domain.periods import period_at
@@ -56,6 +57,7 @@ def customer_json(
     promotions = repo.customer_promotions(connection, row["ref_id"])
     coupon = catalog.coupons.get(row["coupon_ref"]) if row.get("coupon_ref") else None
     payment_method = billing.get("payment_method_id")
+    card = ledger.default_payment_method(connection, row["ref_id"]) if payment_method else None
     trialed = repo.customer_subscriptions(connection, row["ref_id"], statuses=None)
     trialed_plans = {
         (sub["plan_ref"], sub["product_ref"]) for sub in trialed if sub.get("was_in_trial")
@@ -90,11 +92,11 @@ def customer_json(
         "experimentInfo": experiment_json(row.get("experiment")),
         "hasPaymentMethod": bool(payment_method),
         "defaultPaymentMethodId": payment_method,
-        "defaultPaymentMethodType": "CARD" if payment_method else None,
-        "defaultPaymentMethodLast4Digits": "4242" if payment_method else None,
-        "defaultPaymentMethodCardBrand": "visa" if payment_method else None,
-        "defaultPaymentExpirationMonth": 12 if payment_method else None,
-        "defaultPaymentExpirationYear": 2030 if payment_method else None,
+        "defaultPaymentMethodType": "CARD" if card else None,
+        "defaultPaymentMethodLast4Digits": card.last4 if card else None,
+        "defaultPaymentMethodCardBrand": card.brand if card else None,
+        "defaultPaymentExpirationMonth": card.exp_month if card else None,
+        "defaultPaymentExpirationYear": card.exp_year if card else None,
         "defaultPaymentMethodWalletType": None,
         "hasActiveSubscription": bool(active),
         "hasActiveResource": any(sub.get("resource_id") for sub in active),
@@ -363,7 +365,7 @@ def subscription_json(
         "futureUpdates": [
             {**schedule_json(item), "__typename": "SubscriptionFutureUpdate"} for item in schedules
         ],
-        "latestInvoice": None,
+        "latestInvoice": ledger.latest_invoice_json(connection, row["ref_id"]),
         "lastUsageInvoice": None,
         "minimumSpend": None,
         "budget": None,

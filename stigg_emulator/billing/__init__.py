@@ -1,0 +1,1 @@
+"""The emulated billing integration: money, cards, invoices, checkout, test clock."""

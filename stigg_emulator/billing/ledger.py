@@ -1,0 +1,267 @@
+"""Payment methods, charges and invoices of the emulated billing integration (Stripe's part)."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from stigg_emulator.billing import tables as bt
+from stigg_emulator.billing.money import round_money
+from stigg_emulator.billing.quote import Figures
+from stigg_emulator.clock import iso
+from stigg_emulator.domain.context import Domain, Tx
+from stigg_emulator.storage import repositories as repo
+from stigg_emulator.storage.database import Database
+
+SUCCEEDS, DECLINES, REQUIRES_ACTION = "succeeds", "declines", "requires_action"
+
+# Stripe's test card numbers and what a charge on them does.
+TEST_CARDS = {
+    "4242424242424242": ("visa", SUCCEEDS),
+    "5555555555554444": ("mastercard", SUCCEEDS),
+    "4000000000000002": ("visa", DECLINES),
+    "4000002500003155": ("visa", REQUIRES_ACTION),
+}
+# Stripe's test payment-method ids, usable as `billingInformation.paymentMethodId`.
+TEST_PAYMENT_METHODS = {
+    "pm_card_visa": ("visa", "4242", SUCCEEDS),
+    "pm_card_mastercard": ("mastercard", "4444", SUCCEEDS),
+    "pm_card_chargeDeclined": ("visa", "0002", DECLINES),
+    "pm_card_authenticationRequired": ("visa", "3155", REQUIRES_ACTION),
+}
+DECLINE_MESSAGE = "Your card was declined."
+
+
+def ensure_tables(db: Database) -> None:
+    """Create the billing tables if missing."""
+    bt.metadata.create_all(db.engine)
+
+
+@dataclass(frozen=True)
+class PaymentMethod:
+    """A card on file."""
+
+    id: str
+    brand: str
+    last4: str
+    exp_month: int
+    exp_year: int
+    behavior: str
+
+
+def default_payment_method(connection: Connection, customer_ref: str) -> PaymentMethod | None:
+    """The customer's default card (ids set through billingInformation look like a Visa 4242)."""
+    billing = repo.get_billing(connection, customer_ref) or {}
+    pm_id = billing.get("payment_method_id")
+    if not pm_id:
+        return None
+    table = bt.payment_methods
+    row = connection.execute(select(table).where(table.c.id == pm_id)).mappings().first()
+    if row is not None:
+        return PaymentMethod(
+            row["id"],
+            row["brand"],
+            row["last4"],
+            row["exp_month"],
+            row["exp_year"],
+            row["behavior"],
+        )
+    brand, last4, behavior = TEST_PAYMENT_METHODS.get(str(pm_id), ("visa", "4242", SUCCEEDS))
+    return PaymentMethod(str(pm_id), brand, last4, 12, 2030, behavior)
+
+
+def attach_card(
+    domain: Domain,
+    tx: Tx,
+    customer_ref: str,
+    number: str,
+    exp_month: int,
+    exp_year: int,
+    details: dict[str, Any],
+) -> PaymentMethod:
+    """Store a test card as the customer's default payment method."""
+    brand, behavior = TEST_CARDS[number]
+    method = PaymentMethod(
+        f"pm_local_{secrets.token_hex(8)}", brand, number[-4:], exp_month, exp_year, behavior
+    )
+    now = domain.clock.now_ms()
+    tx.conn.execute(
+        insert(bt.payment_methods).values(
+            id=method.id,
+            customer_ref=customer_ref,
+            brand=brand,
+            last4=method.last4,
+            exp_month=exp_month,
+            exp_year=exp_year,
+            behavior=behavior,
+            details=details or None,
+            created_at=now,
+        )
+    )
+    billing = repo.get_billing(tx.conn, customer_ref) or {}
+    info = dict(billing.get("billing_info") or {})
+    info["paymentMethodId"] = method.id
+    if details.get("billingAddress"):
+        info["billingAddress"] = details["billingAddress"]
+    repo.put_billing(
+        tx.conn,
+        customer_ref,
+        {
+            "billing_info": info,
+            "payment_method_id": method.id,
+            "currency": billing.get("currency"),
+            "updated_at": now,
+        },
+    )
+    return method
+
+
+def charge(
+    domain: Domain,
+    tx: Tx,
+    subscription: dict[str, Any],
+    figures: Figures,
+    reason: str,
+    period: tuple[int, int],
+    base_url: str,
+) -> str:
+    """Invoice `figures` and charge the payer's card; sets the subscription's paymentCollection.
+
+    Returns the invoice id. Nothing due (or a credit) is a PAID invoice.
+    """
+    payer = subscription.get("paying_customer_ref") or subscription["customer_ref"]
+    method = default_payment_method(tx.conn, payer)
+    total = figures.total_rounded
+    currency = figures.currency
+    behavior = method.behavior if method is not None and total > 0 else SUCCEEDS
+    if method is None and total > 0:
+        behavior = DECLINES
+    invoice_id = f"in_local_{secrets.token_hex(8)}"
+    status, collection, error, secret = "PAID", "NOT_REQUIRED", None, None
+    if behavior == DECLINES:
+        status, collection = "OPEN", "FAILED"
+        error = DECLINE_MESSAGE if method is not None else "No payment method on file."
+    elif behavior == REQUIRES_ACTION:
+        status, collection = "OPEN", "ACTION_REQUIRED"
+        secret = f"pi_local_{secrets.token_hex(8)}_secret_{secrets.token_hex(6)}"
+    now = domain.clock.now_ms()
+    tx.conn.execute(
+        insert(bt.invoices).values(
+            id=invoice_id,
+            subscription_ref=subscription["ref_id"],
+            customer_ref=payer,
+            billing_reason=reason,
+            status=status,
+            currency=currency,
+            sub_total=str(round_money(figures.sub_total, currency)),
+            discount=str(round_money(figures.discount, currency)),
+            tax=str(round_money(figures.tax, currency)),
+            total=str(total),
+            period_start=period[0],
+            period_end=period[1],
+            requires_action=behavior == REQUIRES_ACTION,
+            payment_secret=secret,
+            payment_url=f"{base_url.rstrip('/')}/checkout/invoices/{invoice_id}"
+            if status == "OPEN"
+            else None,
+            error_message=error,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    repo.update_subscription(
+        tx.conn, subscription["ref_id"], {"payment_collection": collection, "updated_at": now}
+    )
+    return invoice_id
+
+
+def get_invoice(connection: Connection, invoice_id: str) -> dict[str, Any] | None:
+    """One invoice row."""
+    table = bt.invoices
+    row = connection.execute(select(table).where(table.c.id == invoice_id)).mappings().first()
+    return dict(row) if row is not None else None
+
+
+def subscription_invoices(connection: Connection, subscription_ref: str) -> list[dict[str, Any]]:
+    """Invoices of a subscription, newest first."""
+    table = bt.invoices
+    statement = (
+        select(table)
+        .where(table.c.subscription_ref == subscription_ref)
+        .order_by(table.c.created_at.desc(), table.c.id)
+    )
+    return [dict(row) for row in connection.execute(statement).mappings().all()]
+
+
+def customer_invoices(connection: Connection, customer_ref: str) -> list[dict[str, Any]]:
+    """Invoices a customer paid or owes, newest first."""
+    table = bt.invoices
+    statement = (
+        select(table)
+        .where(table.c.customer_ref == customer_ref)
+        .order_by(table.c.created_at.desc(), table.c.id)
+    )
+    return [dict(row) for row in connection.execute(statement).mappings().all()]
+
+
+def pay_invoice(domain: Domain, tx: Tx, invoice_id: str) -> dict[str, Any] | None:
+    """Complete an OPEN invoice (3-D Secure confirmed); returns the updated row."""
+    invoice = get_invoice(tx.conn, invoice_id)
+    if invoice is None or invoice["status"] != "OPEN":
+        return invoice
+    now = domain.clock.now_ms()
+    tx.conn.execute(
+        update(bt.invoices)
+        .where(bt.invoices.c.id == invoice_id)
+        .values(status="PAID", requires_action=False, error_message=None, updated_at=now)
+    )
+    latest = subscription_invoices(tx.conn, invoice["subscription_ref"])
+    if latest and latest[0]["id"] == invoice_id:
+        repo.update_subscription(
+            tx.conn,
+            invoice["subscription_ref"],
+            {"payment_collection": "NOT_REQUIRED", "updated_at": now},
+        )
+    return get_invoice(tx.conn, invoice_id)
+
+
+def invoice_json(row: dict[str, Any]) -> dict[str, Any]:
+    """`SubscriptionInvoice`."""
+    total = Decimal(row["total"])
+    excluding = Decimal(row["sub_total"]) - Decimal(row["discount"])
+    return {
+        "__typename": "SubscriptionInvoice",
+        "billingId": row["id"],
+        "status": row["status"],
+        "billingReason": row["billing_reason"],
+        "currency": row["currency"],
+        "subTotal": float(Decimal(row["sub_total"])),
+        "subTotalExcludingTax": float(Decimal(row["sub_total"])),
+        "totalExcludingTax": float(excluding),
+        "tax": float(Decimal(row["tax"])),
+        "total": float(total),
+        "amountDue": float(total) if row["status"] == "OPEN" else 0.0,
+        "appliedBalance": 0.0,
+        "startingBalance": 0.0,
+        "endingBalance": 0.0,
+        "attemptCount": 1.0,
+        "dueDate": iso(row["created_at"]),
+        "requiresAction": bool(row["requires_action"]),
+        "paymentUrl": row.get("payment_url"),
+        "paymentSecret": row.get("payment_secret"),
+        "errorMessage": row.get("error_message"),
+        "pdfUrl": None,
+        "lines": None,
+        "createdAt": iso(row["created_at"]),
+        "updatedAt": iso(row["updated_at"]),
+    }
+
+
+def latest_invoice_json(connection: Connection, subscription_ref: str) -> dict[str, Any] | None:
+    """The newest invoice of a subscription, as `SubscriptionInvoice`."""
+    rows = subscription_invoices(connection, subscription_ref)
+    return invoice_json(rows[0]) if rows else None

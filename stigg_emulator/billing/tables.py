@@ -1,0 +1,44 @@
+"""Tables of the emulated billing side: payment methods and invoices (own MetaData)."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, BigInteger, Boolean, Column, Integer, MetaData, String, Table, Text
+
+metadata = MetaData()
+
+payment_methods = Table(
+    "billing_payment_methods",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("customer_ref", String(200), nullable=False, index=True),
+    Column("brand", String(20), nullable=False),
+    Column("last4", String(4), nullable=False),
+    Column("exp_month", Integer, nullable=False),
+    Column("exp_year", Integer, nullable=False),
+    Column("behavior", String(20), nullable=False),  # succeeds | declines | requires_action
+    Column("details", JSON),  # billing address, phone, tax id given at checkout
+    Column("created_at", BigInteger, nullable=False),
+)
+
+invoices = Table(
+    "billing_invoices",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("subscription_ref", String(200), nullable=False, index=True),
+    Column("customer_ref", String(200), nullable=False, index=True),
+    Column("billing_reason", String(40), nullable=False),
+    Column("status", String(20), nullable=False),  # OPEN | PAID | CANCELED
+    Column("currency", String(10), nullable=False),
+    Column("sub_total", String(40), nullable=False),  # Decimal text, minor-unit rounded
+    Column("discount", String(40), nullable=False),
+    Column("tax", String(40), nullable=False),
+    Column("total", String(40), nullable=False),
+    Column("period_start", BigInteger, nullable=False),
+    Column("period_end", BigInteger, nullable=False),
+    Column("requires_action", Boolean, nullable=False, default=False),
+    Column("payment_secret", String(80)),
+    Column("payment_url", Text),
+    Column("error_message", Text),
+    Column("created_at", BigInteger, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+)
