@@ -17,7 +17,7 @@ from stigg_emulator.domain.subscriptions import parse_time
 from stigg_emulator.storage import repositories as repo
 from stigg_emulator.wire.catalog_json import ENVIRONMENT_ID
 
-MAX_EVENTS = 10_000
+MAX_EVENTS = 1_000
 MAX_BULK = 1_000
 
 

@@ -12,6 +12,7 @@ from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema
 from stigg_emulator.domain.errors import StiggError
 from stigg_emulator.graphql.auth_rule import ClientKeyRule
 from stigg_emulator.graphql.context import RequestContext
+from stigg_emulator.graphql.depth_rule import DepthLimitRule
 
 logger = logging.getLogger("stigg_emulator")
 # Ariadne logs every GraphQL error (bad client input included) with a traceback; keep those quiet.
@@ -43,8 +44,8 @@ def _rules(
     context: RequestContext | None, _document: DocumentNode, _data: dict[str, Any]
 ) -> Collection[type[ASTValidationRule]]:
     if context is not None and not context.caller.is_server:
-        return [ClientKeyRule]
-    return []
+        return [ClientKeyRule, DepthLimitRule]
+    return [DepthLimitRule]
 
 
 def execute_one(schema: GraphQLSchema, payload: Any, context: RequestContext) -> dict[str, Any]:
