@@ -1,10 +1,13 @@
-"""Command line: `stigg-emulator serve ...` (also `python -m stigg_emulator serve ...`)."""
+"""Command line: `stigg-emulator serve|clock ...` (also `python -m stigg_emulator ...`)."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from stigg_emulator.catalog import CatalogError
@@ -69,12 +72,52 @@ def parser() -> argparse.ArgumentParser:
         choices=["critical", "error", "warning", "info", "debug"],
         help="log verbosity",
     )
+    clock = commands.add_parser(
+        "clock",
+        help="read or advance a running emulator's test clock",
+        description="Talk to GET/POST /emulator/clock of a running emulator (server key). "
+        "Advancing freezes 'now' at the new time and applies what crossing it causes: trial "
+        "ends, cancellations, scheduled updates, promotion expiry, renewal invoices.",
+    )
+    clock.add_argument("action", choices=["show", "advance"], help="what to do")
+    when = clock.add_mutually_exclusive_group()
+    when.add_argument("--to", help="ISO-8601 time to move to, e.g. 2030-02-01T00:00:00Z")
+    when.add_argument("--by", help="duration to move by: 35d, 12h, 2w, 90m or 30s")
+    clock.add_argument("--url", default="http://127.0.0.1:4100", help="emulator base URL")
+    clock.add_argument("--server-key", default="server-local-key", help="server API key")
     return root
+
+
+def clock_command(args: argparse.Namespace) -> int:
+    """`stigg-emulator clock show|advance`: prints the JSON answer; exit 1 on an error."""
+    body = None
+    if args.action == "advance":
+        if not (args.to or args.by):
+            print("stigg-emulator: clock advance needs --to or --by", file=sys.stderr)
+            return 2
+        body = json.dumps({"to": args.to} if args.to else {"by": args.by}).encode()
+    request = urllib.request.Request(
+        args.url.rstrip("/") + "/emulator/clock",
+        data=body,
+        method="POST" if body else "GET",
+        headers={"X-API-KEY": args.server_key, "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            print(response.read().decode())
+            return 0
+    except urllib.error.HTTPError as error:
+        print(error.read().decode(), file=sys.stderr)
+    except OSError as error:
+        print(f"stigg-emulator: cannot reach {args.url}: {error}", file=sys.stderr)
+    return 1
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `stigg-emulator` console script."""
     args = parser().parse_args(argv)
+    if args.command == "clock":
+        raise SystemExit(clock_command(args))
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(name)s %(levelname)s %(message)s"
     )

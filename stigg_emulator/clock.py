@@ -6,14 +6,28 @@ from datetime import UTC, datetime
 
 
 class Clock:
-    """Wall-clock time; tests (issue 4) substitute a controllable subclass."""
+    """Wall-clock time until a test clock sets it; from then on "now" stands still where set."""
 
     def __init__(self) -> None:
         self._last_stamp = 0
+        self._frozen: datetime | None = None
 
     def now(self) -> datetime:
         """The current time (UTC, timezone-aware)."""
-        return datetime.now(UTC)
+        return self._frozen if self._frozen is not None else datetime.now(UTC)
+
+    def set(self, moment: datetime) -> None:
+        """Freeze "now" at `moment` (test clock); time never goes back."""
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        if moment < self.now():
+            raise ValueError("the clock cannot go back in time")
+        self._frozen = moment
+
+    @property
+    def is_frozen(self) -> bool:
+        """True once a test clock has set the time."""
+        return self._frozen is not None
 
     def now_ms(self) -> int:
         """The current time as epoch milliseconds."""

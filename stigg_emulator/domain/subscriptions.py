@@ -223,6 +223,10 @@ def provision(
         for row in repo.customer_subscriptions(tx.conn, customer_ref, statuses=LIVE_STATUSES)
         if row["product_ref"] == product.ref_id and (row.get("resource_id") or None) == resource_id
     ]
+    later = data.get("scheduleStrategy") in ("END_OF_BILLING_PERIOD", "END_OF_BILLING_MONTH")
+    paid_now = [r for r in same_scope if r["status"] == "ACTIVE" and r["pricing_type"] == "PAID"]
+    if later and data.get("startDate") is None and paid_now:
+        start = period_end(domain, paid_now[0])  # e.g. a downgrade at the end of the period
     override = data.get("trialOverrideConfiguration") or {}
     trial_wanted = plan.default_trial is not None and not data.get("skipTrial")
     if "isTrial" in override:

@@ -15,7 +15,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
 from stigg_emulator.domain import subscriptions
-from stigg_emulator.http import checkout_page, edge
+from stigg_emulator.http import checkout_page, edge, test_clock_route
 from stigg_emulator.http.graphql_route import graphql_http
 from stigg_emulator.http.state import AppState
 from stigg_emulator.realtime.sse import customer_events
@@ -78,6 +78,7 @@ def create_app(state: AppState) -> Starlette:
         Route("/v1/c/{customer_id}/events", customer_events, methods=["GET"]),
         *edge.routes(),
         *checkout_page.routes(),
+        *test_clock_route.routes(),
     ]
     middleware = [
         Middleware(
