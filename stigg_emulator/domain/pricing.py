@@ -70,7 +70,8 @@ def discount_amount(coupon: Coupon | None, subtotal: Decimal, currency: str) -> 
     if coupon is None or subtotal <= 0:
         return Decimal(0)
     if coupon.discount_type == "PERCENTAGE" and coupon.percent_off is not None:
-        return cents(subtotal * coupon.percent_off / Decimal(100))
+        # Rounded to cents, yet never above a (sub-cent) subtotal: a total never goes negative.
+        return min(cents(subtotal * coupon.percent_off / Decimal(100)), subtotal)
     for amount, code in coupon.amounts_off:
         if code == currency:
             return min(amount, subtotal)
