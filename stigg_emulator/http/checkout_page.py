@@ -143,9 +143,8 @@ def _checkout_page(
     parts = [f"<p class='error' role='alert' id='error'>{escape(error)}</p>" if error else ""]
     if session.status != checkout.OPEN:
         parts.append(f"<p id='closed'>This checkout is {escape(session.status.lower())}.</p>")
-        return _page(
-            "Checkout", _order_html(state, session, quote) + f"<section>{''.join(parts)}</section>"
-        )
+        body = _order_html(state, session, quote) + f"<section>{''.join(parts)}</section>"
+        return _page("Checkout", body, status)
     parts.append(f"<form method='post' action='/checkout/{escape(session.id)}'>")
     parts.append("<h2>Pay with card</h2>")
     parts.append(

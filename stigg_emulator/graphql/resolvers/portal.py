@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from typing import Any
+from urllib.parse import quote
 
 from ariadne import MutationType, QueryType
 from graphql import GraphQLResolveInfo
@@ -150,7 +151,7 @@ def resolve_portal(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> dict[s
             "defaultPaymentExpirationYear": customer["defaultPaymentExpirationYear"],
         },
         "showWatermark": domain.catalog.sdk.is_widget_watermark_enabled,
-        "billingPortalUrl": None,
+        "billingPortalUrl": f"{context.base_url}/billing/{quote(customer_ref, safe='')}/invoices",
         "canUpgradeSubscription": any(
             plan.pricing_type == "PAID" for plan in domain.catalog.plans.values()
         ),

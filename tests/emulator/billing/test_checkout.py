@@ -1,0 +1,333 @@
+"""Hosted checkout (plain HTTP form posts) and payment states of subscriptions and invoices."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+
+from tests.emulator.billing.helpers import (
+    ACTIVATION_DELAY_S,
+    active,
+    new_customer,
+    provision,
+    set_clock,
+    subscription,
+)
+from tests.emulator.helpers import Api, client, server
+from tests.support.processes import CLIENT_KEY, EmulatorProcess
+
+SUCCESS = "https://shop.test/done?from=checkout"
+CANCEL = "https://shop.test/pricing"
+CARD = {"expiry": "12/34", "cvc": "123"}
+
+
+def _wait_for(condition: Callable[[], Any], timeout_s: float = 8.0) -> Any:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("condition not met in time")
+
+
+def _checkout(api: Api, ref: str, **options: Any) -> tuple[str, str]:
+    result = provision(
+        api,
+        customerId=ref,
+        planId="plan-b-basic",
+        billingPeriod="MONTHLY",
+        addons=[{"addonId": "addon-b-storage", "quantity": 1}],
+        billingInformation={"taxPercentage": 10},
+        checkoutOptions={"successUrl": SUCCESS, "cancelUrl": CANCEL, **options},
+    )
+    assert result["status"] == "PAYMENT_REQUIRED"
+    assert result["subscription"] is None
+    url = result["checkoutUrl"]
+    assert url == f"{api.emulator.base_url}/checkout/{result['checkoutBillingId']}"
+    return url, result["checkoutBillingId"]
+
+
+def _pending_subscription_id(location: str) -> str:
+    return parse_qs(urlsplit(location).query)["subscriptionId"][0]
+
+
+def test_page_shows_the_order_and_paying_activates_later(billing: EmulatorProcess) -> None:
+    api = server(billing)
+    set_clock(api, to="2030-01-01T00:00:00Z")
+    ref = new_customer(api)
+    url, _ = _checkout(api, ref, allowPromoCodes=True)
+    page = api.http.get(url)
+    assert page.status_code == 200
+    text = page.text
+    # Basic 30 + Storage 5 = 35; tax 10% = 3.50; total 38.50 (the estimate's figures).
+    for expected in ("Basic", "Billed monthly", "Add-on Storage x 1", "$35.00", "$3.50", "$38.50"):
+        assert expected in text, expected
+    assert "name='promotionCode'" in text
+    assert "<script" not in text  # works without JavaScript
+    # Applying a code re-prices the order without paying: 50% of 35 = 17.50 + 1.75 tax = 19.25.
+    applied = api.http.post(url, data={"action": "apply", "promotionCode": "HALF3"})
+    assert applied.status_code == 200 and "$19.25" in applied.text
+
+    events: list[str] = []
+    ready = threading.Event()
+
+    def listen() -> None:
+        with httpx.stream(
+            "GET",
+            f"{billing.base_url}/v1/c/{ref}/events",
+            params={"apiKey": CLIENT_KEY},
+            timeout=15,
+        ) as response:
+            for line in response.iter_lines():
+                if line.startswith("event: ready"):
+                    ready.set()
+                elif line.startswith("data: ") and "feature-b-flag" in line:
+                    events.append(line)
+                    return
+
+    listener = threading.Thread(target=listen, daemon=True)
+    listener.start()
+    assert ready.wait(10)
+    paid_at = time.monotonic()
+    response = api.http.post(
+        url,
+        data={
+            "action": "pay",
+            "cardNumber": "4242 4242 4242 4242",
+            "promotionCode": "HALF3",
+            **CARD,
+        },
+    )
+    assert response.status_code == 303
+    location = response.headers["location"]
+    sub_id = _pending_subscription_id(location)
+    assert location == f"{SUCCESS}&subscriptionId={sub_id}&checkoutCompleted=true"
+    # The card is on file at once; the subscription follows after the activation delay.
+    customer = api.data(
+        "query C($input: GetCustomerByRefIdInput!) { getCustomerByRefId(input: $input) "
+        "{ hasPaymentMethod defaultPaymentMethodLast4Digits defaultPaymentMethodCardBrand "
+        "defaultPaymentExpirationMonth defaultPaymentExpirationYear } }",
+        {"input": {"customerId": ref}},
+    )["getCustomerByRefId"]
+    assert customer == {
+        "hasPaymentMethod": True,
+        "defaultPaymentMethodLast4Digits": "4242",
+        "defaultPaymentMethodCardBrand": "visa",
+        "defaultPaymentExpirationMonth": 12,
+        "defaultPaymentExpirationYear": 2034,
+    }
+    assert active(api, ref) == [] or time.monotonic() - paid_at >= ACTIVATION_DELAY_S
+    [live] = _wait_for(lambda: active(api, ref))
+    assert time.monotonic() - paid_at >= ACTIVATION_DELAY_S * 0.9
+    assert live["subscriptionId"] == sub_id
+    assert live["status"] == "ACTIVE"
+    assert live["paymentCollection"] == "NOT_REQUIRED"
+    invoice = live["latestInvoice"]
+    assert (invoice["status"], invoice["billingReason"], invoice["currency"]) == (
+        "PAID",
+        "SUBSCRIPTION_CREATION",
+        "USD",
+    )
+    assert (invoice["subTotal"], invoice["tax"], invoice["total"]) == (35, 1.75, 19.25)
+    listener.join(10)
+    assert events, "no realtime entitlement update carried the new plan's feature"
+    payload = json.loads(events[0].removeprefix("data: "))
+    assert payload["customerId"] == ref
+    # The portal links to the invoices; the invoice list has the paid invoice.
+    portal = client(billing).data(
+        "query P($input: CustomerPortalInput!) { customerPortal(input: $input) "
+        "{ billingPortalUrl billingInformation { defaultPaymentMethodLast4Digits } } }",
+        {"input": {"customerId": ref}},
+    )["customerPortal"]
+    assert portal["billingInformation"]["defaultPaymentMethodLast4Digits"] == "4242"
+    listing = httpx.get(portal["billingPortalUrl"], headers={"Accept": "application/json"})
+    [listed] = listing.json()["data"]
+    assert listed["billingId"] == invoice["billingId"] and listed["total"] == 19.25
+    # The session is closed now.
+    again = api.http.post(url, data={"action": "pay", "cardNumber": "4242424242424242", **CARD})
+    assert again.status_code == 422 and "no longer open" in again.text
+
+
+def test_declined_card_shows_an_error_and_stores_nothing(billing: EmulatorProcess) -> None:
+    api = server(billing)
+    ref = new_customer(api)
+    url, _ = _checkout(api, ref)
+    response = api.http.post(url, data={"action": "pay", "cardNumber": "4000000000000002", **CARD})
+    assert response.status_code == 402
+    assert "Your card was declined." in response.text
+    assert "role='alert'" in response.text
+    has_card = api.data(
+        "query C($input: GetCustomerByRefIdInput!) { getCustomerByRefId(input: $input) "
+        "{ hasPaymentMethod } }",
+        {"input": {"customerId": ref}},
+    )["getCustomerByRefId"]["hasPaymentMethod"]
+    assert has_card is False
+    time.sleep(ACTIVATION_DELAY_S * 2)
+    assert active(api, ref) == []
+    # Still open: a good card afterwards works.
+    retry = api.http.post(url, data={"action": "pay", "cardNumber": "4242424242424242", **CARD})
+    assert retry.status_code == 303
+
+
+def test_card_needing_authentication_leaves_payment_action_required(
+    billing: EmulatorProcess,
+) -> None:
+    api = server(billing)
+    ref = new_customer(api)
+    url, _ = _checkout(api, ref)
+    response = api.http.post(url, data={"action": "pay", "cardNumber": "4000002500003155", **CARD})
+    assert response.status_code == 303
+    sub_id = _pending_subscription_id(response.headers["location"])
+    [live] = _wait_for(lambda: active(api, ref))
+    assert live["subscriptionId"] == sub_id
+    assert live["paymentCollection"] == "ACTION_REQUIRED"
+    invoice = live["latestInvoice"]
+    assert invoice["status"] == "OPEN" and invoice["requiresAction"] is True
+    assert invoice["paymentSecret"]
+    payment_url = invoice["paymentUrl"]
+    assert payment_url.startswith(f"{billing.base_url}/checkout/invoices/")
+    page = httpx.get(payment_url)
+    assert page.status_code == 200 and "Complete authentication" in page.text
+    done = httpx.post(payment_url, data={"action": "authenticate"})
+    assert "PAID" in done.text
+    after = subscription(api, sub_id)
+    assert after["paymentCollection"] == "NOT_REQUIRED"
+    assert after["latestInvoice"]["status"] == "PAID"
+    assert after["latestInvoice"]["requiresAction"] is False
+
+
+def test_cancel_returns_to_cancel_url_and_creates_nothing(billing: EmulatorProcess) -> None:
+    api = server(billing)
+    ref = new_customer(api)
+    url, _ = _checkout(api, ref)
+    response = api.http.post(url, data={"action": "cancel"})
+    assert response.status_code == 303
+    location = urlsplit(response.headers["location"])
+    assert f"{location.scheme}://{location.netloc}{location.path}" == CANCEL
+    assert parse_qs(location.query)["checkoutCompleted"] == ["false"]
+    time.sleep(ACTIVATION_DELAY_S * 2)
+    assert active(api, ref) == []
+    assert "canceled" in api.http.get(url).text
+
+
+def test_checkout_options_and_escaping(billing: EmulatorProcess) -> None:
+    api = server(billing)
+    ref = new_customer(api)
+    result = provision(
+        api,
+        customerId=ref,
+        planId="plan-b-pro",
+        billingPeriod="MONTHLY",
+        checkoutOptions={
+            "successUrl": SUCCESS,
+            "cancelUrl": CANCEL,
+            "allowPromoCodes": True,
+            "collectBillingAddress": True,
+            "collectPhoneNumber": True,
+            "allowTaxIdCollection": True,
+        },
+    )
+    url = result["checkoutUrl"]
+    text = httpx.get(url).text
+    # The plan's display name is `Pro <script>alert('x')</script> & co`: shown as text.
+    assert "Pro &lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; co" in text
+    assert "<script>" not in text
+    for name in ("line1", "city", "postalCode", "country", "phone", "taxId", "promotionCode"):
+        assert f"name='{name}'" in text, name
+    missing = httpx.post(url, data={"action": "pay", "cardNumber": "4242424242424242", **CARD})
+    assert missing.status_code == 422 and "Address is required." in missing.text
+    address = {"line1": "1 Main St", "city": "Aarhus", "postalCode": "8000", "country": "DK"}
+    no_phone = httpx.post(
+        url, data={"action": "pay", "cardNumber": "4242424242424242", **CARD, **address}
+    )
+    assert no_phone.status_code == 422 and "Phone number is required." in no_phone.text
+    bad_code = httpx.post(
+        url,
+        data={
+            "action": "pay",
+            "cardNumber": "4242424242424242",
+            "phone": "+45 1234",
+            "promotionCode": "NOPE",
+            **CARD,
+            **address,
+        },
+    )
+    assert bad_code.status_code == 422 and "PromotionCodeNotFound" in bad_code.text
+    paid = httpx.post(
+        url,
+        data={
+            "action": "pay",
+            "cardNumber": "4242424242424242",
+            "phone": "+45 1234",
+            "taxId": "DK12345678",
+            "promotionCode": "TENOFF",
+            **CARD,
+            **address,
+        },
+    )
+    assert paid.status_code == 303
+    [live] = _wait_for(lambda: active(api, ref))
+    assert live["plan"]["refId"] == "plan-b-pro"
+    assert live["latestInvoice"]["total"] == 50  # 60 - TENOFF 10
+
+
+def test_card_on_file_creates_paid_subscriptions_at_once(billing: EmulatorProcess) -> None:
+    api = server(billing)
+    good = new_customer(api, "pm_card_visa")
+    created = provision(api, customerId=good, planId="plan-b-basic", billingPeriod="MONTHLY")
+    assert created["status"] == "SUCCESS" and created["checkoutUrl"] is None
+    sub = created["subscription"]
+    assert (sub["status"], sub["paymentCollection"]) == ("ACTIVE", "NOT_REQUIRED")
+    assert sub["latestInvoice"]["status"] == "PAID"
+    assert sub["latestInvoice"]["total"] == 30
+
+    declined = new_customer(api, "pm_card_chargeDeclined")
+    sub = provision(api, customerId=declined, planId="plan-b-basic", billingPeriod="MONTHLY")[
+        "subscription"
+    ]
+    assert sub["paymentCollection"] == "FAILED"
+    assert sub["latestInvoice"]["status"] == "OPEN"
+    assert sub["latestInvoice"]["errorMessage"] == "Your card was declined."
+    assert sub["latestInvoice"]["paymentUrl"]
+
+    action = new_customer(api, "pm_card_authenticationRequired")
+    sub = provision(api, customerId=action, planId="plan-b-basic", billingPeriod="MONTHLY")[
+        "subscription"
+    ]
+    assert sub["paymentCollection"] == "ACTION_REQUIRED"
+    assert sub["latestInvoice"]["requiresAction"] is True
+
+
+def test_apply_subscription_with_a_payment_method_by_client_key(billing: EmulatorProcess) -> None:
+    api = server(billing)
+    ref = new_customer(api)
+    applied = client(billing).data(
+        "mutation A($input: ApplySubscriptionInput!) { applySubscription(input: $input) "
+        "{ subscription { status paymentCollection latestInvoice { status total } } } }",
+        {
+            "input": {
+                "customerId": ref,
+                "planId": "plan-b-basic",
+                "billingPeriod": "MONTHLY",
+                "paymentMethodId": f"pm_card_visa_{uuid.uuid4().hex[:4]}",
+            }
+        },
+    )["applySubscription"]["subscription"]
+    assert applied == {
+        "status": "ACTIVE",
+        "paymentCollection": "NOT_REQUIRED",
+        "latestInvoice": {"status": "PAID", "total": 30},
+    }
+
+
+def test_unknown_session_is_not_found(billing: EmulatorProcess) -> None:
+    assert httpx.get(f"{billing.base_url}/checkout/nope").status_code == 404
+    assert httpx.get(f"{billing.base_url}/checkout/invoices/nope").status_code == 404
