@@ -1,4 +1,8 @@
-"""Network reads of the client SDK (never cached): variables in, validated models out."""
+"""Network reads (never cached): variables in, validated models out.
+
+The module-level functions are the reads both SDKs make the same way (the server SDK calls them
+too); `Reads` adds the client SDK's context (current customer/resource) and edge documents.
+"""
 
 from __future__ import annotations
 
@@ -40,6 +44,111 @@ def to_wire(value: Any) -> Any:
     return value
 
 
+def checked_resource_ids(ids: Sequence[str]) -> list[str]:
+    """The `resourceIds` filter, at most `MAX_RESOURCE_IDS` of them."""
+    listed = list(ids)
+    if len(listed) > MAX_RESOURCE_IDS:
+        raise ValidationError(f"at most {MAX_RESOURCE_IDS} resource ids are allowed")
+    return listed
+
+
+def paywall_of(data: Mapping[str, Any]) -> Paywall:
+    """The `paywall` of a GraphQL or edge answer."""
+    return Paywall.model_validate(mapping.paywall(data.get("paywall") or {}))
+
+
+def slim_subscriptions_of(data: Mapping[str, Any]) -> list[SlimSubscriptionV2]:
+    """The `getActiveSubscriptions` list of a GraphQL or edge answer; null: no such customer."""
+    raw = data.get("getActiveSubscriptions")
+    if raw is None:
+        raise NotFoundError("Customer not found", code="CustomerNotFound")
+    return [SlimSubscriptionV2.model_validate(item) for item in raw]
+
+
+async def fetch_paywall(
+    api: StiggApi,
+    *,
+    product_id: str | None,
+    customer_id: str | None,
+    resource_id: str | None,
+    billing_country_code: str | None,
+    include_hidden_plans: bool,
+    context: str | None = None,
+) -> Paywall:
+    """`GetPaywall` with the given (truthy) filters."""
+    candidates = {
+        "productId": product_id,
+        "customerId": customer_id,
+        "resourceId": resource_id,
+        "context": context,
+        "billingCountryCode": billing_country_code,
+        "includeHiddenPlans": include_hidden_plans,
+    }
+    variables = {"input": {k: v for k, v in candidates.items() if v}}
+    return paywall_of(await api.graphql("GetPaywall", documents.GET_PAYWALL, variables))
+
+
+async def fetch_customer(api: StiggApi, customer_id: str) -> Customer:
+    """`getCustomerByRefId`; null means not found."""
+    data = await api.graphql(
+        "GetCustomerById", documents.GET_CUSTOMER, {"input": {"customerId": customer_id}}
+    )
+    raw = data.get("getCustomerByRefId")
+    if raw is None:
+        raise NotFoundError("Customer not found", code="CustomerNotFound")
+    return Customer.model_validate(mapping.customer(raw))
+
+
+async def fetch_active_subscriptions_list(
+    api: StiggApi, query: Mapping[str, Any]
+) -> list[SlimSubscriptionV2]:
+    """`GetActiveSubscriptionsList` (slim subscriptions) over GraphQL."""
+    data = await api.graphql(
+        "GetActiveSubscriptionsList",
+        documents.GET_ACTIVE_SUBSCRIPTIONS_LIST,
+        {"input": query},
+    )
+    return slim_subscriptions_of(data)
+
+
+async def fetch_subscription(api: StiggApi, subscription_id: str) -> Subscription:
+    """`getSubscription` by id."""
+    data = await api.graphql(
+        "GetSubscription",
+        documents.GET_SUBSCRIPTION,
+        {"input": {"subscriptionId": subscription_id}},
+    )
+    raw = data.get("getSubscription")
+    if raw is None:
+        raise NotFoundError(f"Subscription {subscription_id} not found")
+    return Subscription.model_validate(mapping.subscription(raw))
+
+
+async def fetch_coupons(api: StiggApi) -> list[Coupon]:
+    """Active coupons (first 50)."""
+    data = await api.graphql("GetCoupons", documents.GET_COUPONS)
+    edges = (data.get("coupons") or {}).get("edges") or []
+    return [Coupon.model_validate(edge["node"]) for edge in edges]
+
+
+async def fetch_estimate(api: StiggApi, wire_input: Any) -> SubscriptionPreview:
+    """`estimateSubscription` with already-wired `input` variables."""
+    data = await api.graphql(
+        "EstimateSubscription", documents.ESTIMATE_SUBSCRIPTION, {"input": wire_input}
+    )
+    return SubscriptionPreview.model_validate(data.get("estimateSubscription") or {})
+
+
+async def fetch_estimate_update(api: StiggApi, wire_input: Any) -> SubscriptionPreview:
+    """`estimateSubscriptionUpdate` with already-wired `input` variables."""
+    data = await api.graphql(
+        "EstimateSubscriptionUpdate",
+        documents.ESTIMATE_SUBSCRIPTION_UPDATE,
+        {"input": wire_input},
+    )
+    return SubscriptionPreview.model_validate(data.get("estimateSubscriptionUpdate") or {})
+
+
 class Reads:
     """Implements the client's read methods on a `StiggApi` and the client's current context."""
 
@@ -65,19 +174,16 @@ class Reads:
                 query["billingCountryCode"] = billing_country_code
             if include_hidden_plans:
                 query["includeHiddenPlans"] = "true"
-            data = await self._api.edge(path + "?" + urlencode(query))
-        else:
-            candidates = {
-                "productId": product_id,
-                "customerId": customer_id,
-                "resourceId": resource_id,
-                "context": context,
-                "billingCountryCode": billing_country_code,
-                "includeHiddenPlans": include_hidden_plans,
-            }
-            variables = {"input": {k: v for k, v in candidates.items() if v}}
-            data = await self._api.graphql("GetPaywall", documents.GET_PAYWALL, variables)
-        return Paywall.model_validate(mapping.paywall(data.get("paywall") or {}))
+            return paywall_of(await self._api.edge(path + "?" + urlencode(query)))
+        return await fetch_paywall(
+            self._api,
+            product_id=product_id,
+            customer_id=customer_id,
+            resource_id=resource_id,
+            billing_country_code=billing_country_code,
+            include_hidden_plans=include_hidden_plans,
+            context=context,
+        )
 
     async def customer_portal(
         self, *, resource_id: str | None, product_id: str | None
@@ -95,24 +201,14 @@ class Reads:
 
     async def customer(self) -> Customer:
         """`getCustomerByRefId` for the current customer; null means not found."""
-        customer_id = self._client.require_customer()
-        data = await self._api.graphql(
-            "GetCustomerById", documents.GET_CUSTOMER, {"input": {"customerId": customer_id}}
-        )
-        raw = data.get("getCustomerByRefId")
-        if raw is None:
-            raise NotFoundError("Customer not found", code="CustomerNotFound")
-        return Customer.model_validate(mapping.customer(raw))
+        return await fetch_customer(self._api, self._client.require_customer())
 
     def _subscriptions_input(
         self, resource_id: str | None, resource_ids: Sequence[str] | None
     ) -> dict[str, Any]:
         query: dict[str, Any] = {"customerId": self._client.require_customer()}
         if resource_ids is not None:
-            ids = list(resource_ids)
-            if len(ids) > MAX_RESOURCE_IDS:
-                raise ValidationError(f"at most {MAX_RESOURCE_IDS} resource ids are allowed")
-            query["resourceIds"] = ids
+            query["resourceIds"] = checked_resource_ids(resource_ids)
         elif resource_id is not None:
             query["resourceId"] = resource_id
         return query
@@ -130,16 +226,8 @@ class Reads:
                 params = [("resourceId", query["resourceId"])]
             path = f"/v1/c/{query['customerId']}/subscriptions.json"
             data = await self._api.edge(path + ("?" + urlencode(params) if params else ""))
-        else:
-            data = await self._api.graphql(
-                "GetActiveSubscriptionsList",
-                documents.GET_ACTIVE_SUBSCRIPTIONS_LIST,
-                {"input": query},
-            )
-        raw = data.get("getActiveSubscriptions")
-        if raw is None:
-            raise NotFoundError("Customer not found", code="CustomerNotFound")
-        return [SlimSubscriptionV2.model_validate(item) for item in raw]
+            return slim_subscriptions_of(data)
+        return await fetch_active_subscriptions_list(self._api, query)
 
     async def active_subscriptions(self, *, resource_id: str | None) -> list[Subscription]:
         """`GetActiveSubscriptions` (full subscriptions, always GraphQL)."""
@@ -154,21 +242,11 @@ class Reads:
 
     async def subscription(self, subscription_id: str) -> Subscription:
         """`getSubscription` by id."""
-        data = await self._api.graphql(
-            "GetSubscription",
-            documents.GET_SUBSCRIPTION,
-            {"input": {"subscriptionId": subscription_id}},
-        )
-        raw = data.get("getSubscription")
-        if raw is None:
-            raise NotFoundError(f"Subscription {subscription_id} not found")
-        return Subscription.model_validate(mapping.subscription(raw))
+        return await fetch_subscription(self._api, subscription_id)
 
     async def coupons(self) -> list[Coupon]:
         """Active coupons (first 50)."""
-        data = await self._api.graphql("GetCoupons", documents.GET_COUPONS)
-        edges = (data.get("coupons") or {}).get("edges") or []
-        return [Coupon.model_validate(edge["node"]) for edge in edges]
+        return await fetch_coupons(self._api)
 
     async def estimate_subscription(self, params: Mapping[str, Any]) -> SubscriptionPreview:
         """`estimateSubscription`; `customer_id`/`resource_id` default to the current context."""
@@ -180,18 +258,10 @@ class Reads:
             values["price_unit_amount"] = values.pop("unit_quantity")
         if "plan_id" not in values:
             raise ValidationError("estimate_subscription needs plan_id")
-        data = await self._api.graphql(
-            "EstimateSubscription", documents.ESTIMATE_SUBSCRIPTION, {"input": to_wire(values)}
-        )
-        return SubscriptionPreview.model_validate(data.get("estimateSubscription") or {})
+        return await fetch_estimate(self._api, to_wire(values))
 
     async def estimate_subscription_update(self, params: Mapping[str, Any]) -> SubscriptionPreview:
         """`estimateSubscriptionUpdate` for `subscription_id`."""
         if "subscription_id" not in params:
             raise ValidationError("estimate_subscription_update needs subscription_id")
-        data = await self._api.graphql(
-            "EstimateSubscriptionUpdate",
-            documents.ESTIMATE_SUBSCRIPTION_UPDATE,
-            {"input": to_wire(params)},
-        )
-        return SubscriptionPreview.model_validate(data.get("estimateSubscriptionUpdate") or {})
+        return await fetch_estimate_update(self._api, to_wire(params))

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from stigg_client import mapping
+from stigg_client import reads
 from stigg_client.cache import entry_from_wire
 from stigg_client.config import DEFAULT_BASE_URI, parse_fallbacks
 from stigg_client.decisions import (
@@ -39,7 +39,6 @@ from stigg_client.errors import (
     StiggError,
     ValidationError,
 )
-from stigg_client.graphql import reads as read_documents
 from stigg_client.graphql.entitlements import GET_SDK_CONFIGURATION
 from stigg_client.models.customer import Customer
 from stigg_client.models.entitlements import (
@@ -97,7 +96,6 @@ from stigg_client.transport.retry import RetryPolicy
 logger = logging.getLogger("stigg_client")
 
 SOURCE = "NODE_SERVER_SDK"
-MAX_RESOURCE_IDS = 100
 _PROCESS_TIMESTAMP = str(int(time.time() * 1000))
 
 ServerEvent = Literal["entitlements_updated", "usage_updated"]
@@ -631,15 +629,7 @@ class StiggServer:
 
     async def get_customer(self, customer_id: str) -> Customer:
         """A customer with its subscriptions; `NotFoundError` when it does not exist."""
-        data = await self.api.graphql(
-            "GetCustomerById",
-            read_documents.GET_CUSTOMER,
-            {"input": {"customerId": customer_id}},
-        )
-        raw = data.get("getCustomerByRefId")
-        if raw is None:
-            raise NotFoundError("Customer not found", code="CustomerNotFound")
-        return Customer.model_validate(mapping.customer(raw))
+        return await reads.fetch_customer(self.api, customer_id)
 
     async def archive_customer(self, customer_id: str) -> ArchiveCustomerResult:
         """Archive a customer (its PII is cleared and it can no longer be read)."""
@@ -831,31 +821,12 @@ class StiggServer:
         if isinstance(resource_id, str):
             query["resourceId"] = resource_id
         elif resource_id is not None:
-            ids = list(resource_id)
-            if len(ids) > MAX_RESOURCE_IDS:
-                raise ValidationError(f"at most {MAX_RESOURCE_IDS} resource ids are allowed")
-            query["resourceIds"] = ids
-        data = await self.api.graphql(
-            "GetActiveSubscriptionsList",
-            read_documents.GET_ACTIVE_SUBSCRIPTIONS_LIST,
-            {"input": query},
-        )
-        raw = data.get("getActiveSubscriptions")
-        if raw is None:
-            raise NotFoundError("Customer not found", code="CustomerNotFound")
-        return [SlimSubscriptionV2.model_validate(item) for item in raw]
+            query["resourceIds"] = reads.checked_resource_ids(resource_id)
+        return await reads.fetch_active_subscriptions_list(self.api, query)
 
     async def get_subscription(self, subscription_id: str) -> Subscription:
         """One subscription with its plan, prices and add-ons."""
-        data = await self.api.graphql(
-            "GetSubscription",
-            read_documents.GET_SUBSCRIPTION,
-            {"input": {"subscriptionId": subscription_id}},
-        )
-        raw = data.get("getSubscription")
-        if raw is None:
-            raise NotFoundError(f"Subscription {subscription_id} not found")
-        return Subscription.model_validate(mapping.subscription(raw))
+        return await reads.fetch_subscription(self.api, subscription_id)
 
     # ------------------------------------------------------------------ catalog reads
 
@@ -869,22 +840,18 @@ class StiggServer:
         include_hidden_plans: bool = False,
     ) -> Paywall:
         """Plans, prices and entitlements for a pricing page (or one customer's paywall)."""
-        candidates = {
-            "productId": product_id,
-            "customerId": customer_id,
-            "resourceId": resource_id,
-            "billingCountryCode": billing_country_code,
-            "includeHiddenPlans": include_hidden_plans,
-        }
-        variables = {"input": {k: v for k, v in candidates.items() if v}}
-        data = await self.api.graphql("GetPaywall", read_documents.GET_PAYWALL, variables)
-        return Paywall.model_validate(mapping.paywall(data.get("paywall") or {}))
+        return await reads.fetch_paywall(
+            self.api,
+            product_id=product_id,
+            customer_id=customer_id,
+            resource_id=resource_id,
+            billing_country_code=billing_country_code,
+            include_hidden_plans=include_hidden_plans,
+        )
 
     async def get_coupons(self) -> list[Coupon]:
         """Active coupons."""
-        data = await self.api.graphql("GetCoupons", read_documents.GET_COUPONS)
-        edges = (data.get("coupons") or {}).get("edges") or []
-        return [Coupon.model_validate(edge["node"]) for edge in edges]
+        return await reads.fetch_coupons(self.api)
 
     async def get_products(self) -> list[Product]:
         """Every product with its downgrade plan."""
@@ -925,10 +892,7 @@ class StiggServer:
                 "skip_trial": skip_trial,
             }
         )
-        data = await self.api.graphql(
-            "EstimateSubscription", read_documents.ESTIMATE_SUBSCRIPTION, {"input": payload}
-        )
-        return SubscriptionPreview.model_validate(data.get("estimateSubscription") or {})
+        return await reads.fetch_estimate(self.api, payload)
 
     async def estimate_subscription_update(
         self,
@@ -949,12 +913,7 @@ class StiggServer:
                 "unit_quantity": unit_quantity,
             }
         )
-        data = await self.api.graphql(
-            "EstimateSubscriptionUpdate",
-            read_documents.ESTIMATE_SUBSCRIPTION_UPDATE,
-            {"input": payload},
-        )
-        return SubscriptionPreview.model_validate(data.get("estimateSubscriptionUpdate") or {})
+        return await reads.fetch_estimate_update(self.api, payload)
 
     # ------------------------------------------------------------------ usage and events
 
