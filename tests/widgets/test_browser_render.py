@@ -120,8 +120,19 @@ def test_screenshots_match_baselines(
 ) -> None:
     widget_page.evaluate("document.activeElement && document.activeElement.blur()")
     element = widget_page.locator(f"#{element_id}")
-    # dates depend on the day the suite runs: masked
-    shot = element.screenshot(animations="disabled", mask=[element.locator(".reset")])
+    # Pin the element to the page's top-left corner so fractional heights of the elements above
+    # it cannot shift its anti-aliasing; dates depend on the day the suite runs: masked.
+    element.evaluate(
+        """el => { const bg = getComputedStyle(el).backgroundColor;
+          el.dataset.oldStyle = el.style.cssText;
+          el.style.cssText = 'position:absolute;top:0;left:0;width:1100px;z-index:10;background:'
+            + (bg === 'rgba(0, 0, 0, 0)' ? '#fff' : bg); }"""
+    )
+    widget_page.evaluate("window.scrollTo(0, 0)")
+    try:
+        shot = element.screenshot(animations="disabled", mask=[element.locator(".reset")])
+    finally:
+        element.evaluate("el => { el.style.cssText = el.dataset.oldStyle }")
     baseline = BASELINES / f"{element_id}.png"
     if UPDATE_BASELINES or not baseline.exists():
         BASELINES.mkdir(exist_ok=True)
