@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from stigg_client.errors import NetworkError, StiggTimeoutError
-from stigg_client.transport.base import HttpResponse
+from stigg_client.transport.base import HttpResponse, json_or_none, sdk_errors
 
 
 class HttpxTransport:
@@ -30,19 +29,19 @@ class HttpxTransport:
         """Send one request with a total timeout of `timeout_s`."""
         httpx = self._httpx
         content = json.dumps(json_body).encode() if json_body is not None else None
-        try:
+        with sdk_errors(
+            method,
+            url,
+            timeout_s,
+            (httpx.HTTPError,),
+            lambda e: isinstance(e, httpx.TimeoutException),
+        ):
             response = await self._client.request(
                 method, url, headers=headers, content=content, timeout=timeout_s
             )
-        except httpx.TimeoutException as error:
-            raise StiggTimeoutError(f"{method} {url} timed out after {timeout_s}s") from error
-        except httpx.HTTPError as error:
-            raise NetworkError(f"{method} {url} failed: {error!r}") from error
-        try:
-            body: Any = response.json()
-        except ValueError:
-            body = None
-        return HttpResponse(response.status_code, response.reason_phrase, body)
+        return HttpResponse(
+            response.status_code, response.reason_phrase, json_or_none(response.json)
+        )
 
     async def aclose(self) -> None:
         """Close the connection pool."""

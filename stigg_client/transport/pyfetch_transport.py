@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from stigg_client.errors import NetworkError, StiggTimeoutError
-from stigg_client.transport.base import HttpResponse
+from stigg_client.transport.base import HttpResponse, json_or_none, sdk_errors
 
 
 class PyfetchTransport:
@@ -49,18 +48,12 @@ class PyfetchTransport:
         if json_body is not None:
             options["body"] = json.dumps(json_body)
         try:
-            response = await self._pyfetch(url, **options)
-            text = await response.text()
-        except Exception as error:
-            if timed_out:
-                raise StiggTimeoutError(f"{method} {url} timed out after {timeout_s}s") from error
-            raise NetworkError(f"{method} {url} failed: {error!r}") from error
+            with sdk_errors(method, url, timeout_s, (Exception,), lambda error: timed_out):
+                response = await self._pyfetch(url, **options)
+                text = await response.text()
         finally:
             js.clearTimeout(timer)
-        try:
-            body: Any = json.loads(text) if text else None
-        except ValueError:
-            body = None
+        body = json_or_none(lambda: json.loads(text) if text else None)
         return HttpResponse(int(response.status), str(response.status_text), body)
 
     async def aclose(self) -> None:

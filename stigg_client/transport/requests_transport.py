@@ -11,8 +11,7 @@ import importlib
 import sys
 from typing import Any
 
-from stigg_client.errors import NetworkError, StiggTimeoutError
-from stigg_client.transport.base import HttpResponse
+from stigg_client.transport.base import HttpResponse, json_or_none, sdk_errors
 
 
 class RequestsTransport:
@@ -36,18 +35,17 @@ class RequestsTransport:
     ) -> HttpResponse:
         """Send one request and block until the response (or the timeout)."""
         requests = self._requests
-        try:
+        with sdk_errors(
+            method,
+            url,
+            timeout_s,
+            (requests.RequestException,),
+            lambda e: isinstance(e, requests.Timeout),
+        ):
             response = self._session.request(
                 method, url, headers=headers, json=json_body, timeout=timeout_s
             )
-        except requests.Timeout as error:
-            raise StiggTimeoutError(f"{method} {url} timed out after {timeout_s}s") from error
-        except requests.RequestException as error:
-            raise NetworkError(f"{method} {url} failed: {error!r}") from error
-        try:
-            body: Any = response.json()
-        except ValueError:
-            body = None
+        body = json_or_none(response.json)
         return HttpResponse(int(response.status_code), str(response.reason or ""), body)
 
     async def request(
