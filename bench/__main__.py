@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+import bench.emulator_throughput
 import bench.page_load  # noqa: F401 - registers the benchmark
 from bench.core import REGISTRY, Options
 from bench.machine import describe
