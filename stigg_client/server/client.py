@@ -17,7 +17,7 @@ import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from stigg_client import reads
 from stigg_client.cache import entry_from_wire
@@ -101,6 +101,13 @@ _PROCESS_TIMESTAMP = str(int(time.time() * 1000))
 ServerEvent = Literal["entitlements_updated", "usage_updated"]
 SERVER_EVENTS: frozenset[str] = frozenset({"entitlements_updated", "usage_updated"})
 Listener = Callable[[Any], Any]
+
+_E = TypeVar("_E", BooleanEntitlement, NumericEntitlement, MeteredEntitlement)
+_KINDS: dict[type[Entitlement], str] = {
+    BooleanEntitlement: "boolean",
+    NumericEntitlement: "numeric",
+    MeteredEntitlement: "metered",
+}
 
 
 class _Unset:
@@ -464,6 +471,22 @@ class StiggServer:
 
     async def _check(
         self,
+        model: type[_E],
+        customer_id: str,
+        feature_id: str,
+        resource_id: str | None,
+        requested_usage: float,
+        fallback: EntitlementFallback | Mapping[str, Any] | None,
+    ) -> _E:
+        """The `model` decision of one feature (the public getters differ only in `model`)."""
+        result = await self._decide(
+            _KINDS[model], customer_id, feature_id, resource_id, requested_usage, fallback
+        )
+        assert isinstance(result, model)
+        return result
+
+    async def _decide(
+        self,
         kind: str,
         customer_id: str,
         feature_id: str,
@@ -494,9 +517,9 @@ class StiggServer:
         fallback: EntitlementFallback | Mapping[str, Any] | None = None,
     ) -> BooleanEntitlement:
         """Whether the customer has access to a boolean feature."""
-        result = await self._check("boolean", customer_id, feature_id, resource_id, 0.0, fallback)
-        assert isinstance(result, BooleanEntitlement)
-        return result
+        return await self._check(
+            BooleanEntitlement, customer_id, feature_id, resource_id, 0.0, fallback
+        )
 
     async def get_numeric_entitlement(
         self,
@@ -507,9 +530,9 @@ class StiggServer:
         fallback: EntitlementFallback | Mapping[str, Any] | None = None,
     ) -> NumericEntitlement:
         """The numeric configuration value of a feature for the customer."""
-        result = await self._check("numeric", customer_id, feature_id, resource_id, 0.0, fallback)
-        assert isinstance(result, NumericEntitlement)
-        return result
+        return await self._check(
+            NumericEntitlement, customer_id, feature_id, resource_id, 0.0, fallback
+        )
 
     async def get_metered_entitlement(
         self,
@@ -521,11 +544,9 @@ class StiggServer:
         fallback: EntitlementFallback | Mapping[str, Any] | None = None,
     ) -> MeteredEntitlement:
         """Whether `requested_usage` more units fit in the customer's quota of a metered feature."""
-        result = await self._check(
-            "metered", customer_id, feature_id, resource_id, requested_usage, fallback
+        return await self._check(
+            MeteredEntitlement, customer_id, feature_id, resource_id, requested_usage, fallback
         )
-        assert isinstance(result, MeteredEntitlement)
-        return result
 
     async def get_entitlements(
         self, customer_id: str, resource_id: str | None = None
