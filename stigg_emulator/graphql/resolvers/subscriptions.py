@@ -7,6 +7,7 @@ from typing import Any
 from ariadne import MutationType, QueryType
 from graphql import GraphQLResolveInfo
 
+from stigg_emulator.billing import prorations
 from stigg_emulator.domain import subscriptions
 from stigg_emulator.domain.errors import StiggError, bad_input, not_found
 from stigg_emulator.graphql.context import ctx, input_arg, read, write
@@ -105,7 +106,13 @@ def resolve_update(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> dict[s
     """`updateOneSubscription`."""
     data = input_arg(kwargs)
     domain = ctx(info).domain
-    ref_id = write(info, lambda tx: subscriptions.update(domain, tx, data))
+    target = str(data.get("refId") or data.get("subscriptionId") or "")
+    ref_id = write(
+        info,
+        lambda tx: prorations.with_invoice(
+            domain, tx, target, lambda: subscriptions.update(domain, tx, data), ctx(info).base_url
+        ),
+    )
     return subscription_document(info, ref_id)
 
 
@@ -128,7 +135,16 @@ def resolve_migrate(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> dict[
     """`migrateSubscriptionToLatest`."""
     data = input_arg(kwargs)
     domain = ctx(info).domain
-    ref_id = write(info, lambda tx: subscriptions.migrate_to_latest(domain, tx, data))
+    ref_id = write(
+        info,
+        lambda tx: prorations.with_invoice(
+            domain,
+            tx,
+            str(data.get("subscriptionId")),
+            lambda: subscriptions.migrate_to_latest(domain, tx, data),
+            ctx(info).base_url,
+        ),
+    )
     return subscription_document(info, ref_id)
 
 
