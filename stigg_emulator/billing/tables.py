@@ -1,4 +1,4 @@
-"""Tables of the emulated billing side: payment methods and invoices (own MetaData)."""
+"""Tables of the emulated billing side: payment methods, invoices, test clock (own MetaData)."""
 
 from __future__ import annotations
 
@@ -41,4 +41,12 @@ invoices = Table(
     Column("error_message", Text),
     Column("created_at", BigInteger, nullable=False),
     Column("updated_at", BigInteger, nullable=False),
+)
+
+# The test clock's frozen "now" (one row, id 1), so a restart keeps the simulated time.
+test_clock = Table(
+    "billing_test_clock",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("now", BigInteger, nullable=False),
 )

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, and_, func, insert, select, update
 
 from stigg_emulator.billing import ledger
+from stigg_emulator.billing import tables as bt
 from stigg_emulator.billing.quote import Figures, coupon_applies
 from stigg_emulator.clock import from_ms, iso, parse_iso, to_ms
 from stigg_emulator.domain import subscriptions
@@ -211,6 +212,24 @@ def _touch_everyone(domain: Domain) -> None:
             subscriptions.touch_customer(domain, tx, customer_ref, resource_id)
 
 
+def restore(domain: Domain) -> None:
+    """On start: freeze the clock where a test clock left it (if it did)."""
+    with domain.read() as connection:
+        stored = connection.execute(select(bt.test_clock.c.now)).scalar()
+    if stored is not None and int(stored) > domain.clock.now_ms():
+        domain.clock.set(from_ms(int(stored)))
+
+
+def _persist(domain: Domain) -> None:
+    now = domain.clock.now_ms()
+    with domain.write() as tx:
+        table = bt.test_clock
+        if tx.conn.execute(select(table.c.id)).first() is None:
+            tx.conn.execute(insert(table).values(id=1, now=now))
+        else:
+            tx.conn.execute(update(table).values(now=now))
+
+
 def advance(domain: Domain, target: datetime, base_url: str) -> Report:
     """Move "now" to `target`, applying every event on the way in time order."""
     goal = to_ms(target)
@@ -226,6 +245,7 @@ def advance(domain: Domain, target: datetime, base_url: str) -> Report:
         _renew(domain, base_url, report)
         if cursor >= goal:
             break
+    _persist(domain)
     _touch_everyone(domain)
     report.now = domain.clock.now_ms()
     return report

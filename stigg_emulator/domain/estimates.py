@@ -238,6 +238,7 @@ def quote_update(domain: Domain, connection: Connection, data: dict[str, Any]) -
     )
     new_coupon, _ = resolve_coupon(catalog, data)
     now = domain.clock.now_ms()
+    coupon: Coupon | None
     if new_coupon is not None:
         coupon, coupon_start = new_coupon, now
     else:

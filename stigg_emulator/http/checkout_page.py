@@ -22,6 +22,7 @@ from stigg_emulator.billing import checkout, ledger
 from stigg_emulator.billing.money import format_money
 from stigg_emulator.domain.errors import StiggError
 from stigg_emulator.domain.estimates import quote_new
+from stigg_emulator.domain.subscriptions import resolve_coupon
 from stigg_emulator.http.state import AppState
 
 logger = logging.getLogger("stigg_emulator")
@@ -247,7 +248,7 @@ async def checkout_post(request: Request) -> Response:
     if action == "apply":
         promo = form.get("promotionCode", "").strip()
         try:
-            checkout.resolve_coupon(state.domain.catalog, {"promotionCode": promo})
+            resolve_coupon(state.domain.catalog, {"promotionCode": promo})
         except StiggError as error:
             return _checkout_page(
                 state,

@@ -16,7 +16,7 @@ from tests.emulator.billing.helpers import (
 )
 from tests.emulator.conftest import start_emulator
 from tests.emulator.helpers import Api, server
-from tests.support.processes import EmulatorProcess
+from tests.support.processes import SERVER_KEY, EmulatorProcess
 
 T0 = "2030-01-01T00:00:00Z"
 T10 = "2030-01-11T00:00:00Z"  # 21 of January's 31 days remain
@@ -107,6 +107,9 @@ def test_migration_to_a_new_price_version(tmp_path: Path) -> None:
             )
         )
         emulator.start()
+        # The test clock's time survives the restart.
+        clock = api.http.get("/emulator/clock", headers={"X-API-KEY": SERVER_KEY}).json()
+        assert clock == {"now": "2030-01-01T00:00:00.000Z", "frozen": True}
         set_clock(api, to=T10)
         migrated = api.data(
             MIGRATE,
