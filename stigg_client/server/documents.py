@@ -79,6 +79,16 @@ SLIM_SUBSCRIPTION = (
 }"""
 )
 
+# What provisioning a customer or a subscription returns after its own fields.
+PROVISIONED = (
+    """
+    subscription """
+    + SLIM_SUBSCRIPTION
+    + """
+    entitlementsV2 """
+    + ENTITLEMENT_UNION
+)
+
 GET_ENTITLEMENTS_STATE = (
     """query GetEntitlementsState($query: FetchEntitlementsQuery!) {
   entitlementsState(query: $query) {
@@ -96,12 +106,7 @@ PROVISION_CUSTOMER = (
     subscriptionDecisionStrategy
     customer """
     + SLIM_CUSTOMER
-    + """
-    subscription """
-    + SLIM_SUBSCRIPTION
-    + """
-    entitlementsV2 """
-    + ENTITLEMENT_UNION
+    + PROVISIONED
     + """
   }
 }"""
@@ -124,12 +129,8 @@ PROVISION_SUBSCRIPTION = (
   provisionSubscription: provisionSubscriptionV2(input: $input) {
     status
     checkoutUrl
-    checkoutBillingId
-    subscription """
-    + SLIM_SUBSCRIPTION
-    + """
-    entitlementsV2 """
-    + ENTITLEMENT_UNION
+    checkoutBillingId"""
+    + PROVISIONED
     + """
   }
 }"""
