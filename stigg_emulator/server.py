@@ -7,7 +7,7 @@ import socket
 
 import uvicorn
 
-from stigg_emulator.billing import ledger, test_clock
+from stigg_emulator.billing import checkout, ledger, test_clock
 from stigg_emulator.catalog import load_catalog
 from stigg_emulator.catalog.versions import sync_packages
 from stigg_emulator.clock import Clock
@@ -38,6 +38,7 @@ def build_state(settings: Settings, clock: Clock | None = None) -> AppState:
         domain.clock.observe(repo.latest_stamp(connection))  # stamps stay monotonic across restarts
     sync_packages(domain)
     customers.seed(domain)
+    checkout.activate_overdue(domain, f"http://{settings.host}:{settings.port}")
     reads = EntitlementReads(domain)
     keys = Keys(settings.client_key, settings.server_key, settings.signing_secret)
     return AppState(

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from sqlalchemy import Connection, update
+from sqlalchemy import Connection, select, update
 
 from stigg_emulator.billing import ledger
 from stigg_emulator.domain.context import Domain, Tx
@@ -238,3 +238,18 @@ def cancel_url(session: Session) -> str:
     """Where the payer goes after cancelling: cancelUrl + checkoutCompleted=false."""
     params = {"subscriptionId": str(session.subscription["ref_id"]), "checkoutCompleted": "false"}
     return with_query(str(session.options.get("cancelUrl") or "/"), params)
+
+
+def activate_overdue(domain: Domain, base_url: str) -> int:
+    """On start: activate sessions paid before a restart lost their pending activation."""
+    table = t.checkout_sessions
+    with domain.read() as connection:
+        ids = [
+            str(row[0])
+            for row in connection.execute(select(table.c.id).where(table.c.status == PAID)).all()
+        ]
+    done = 0
+    for session_id in ids:
+        with domain.write() as tx:
+            done += activate(domain, tx, session_id, base_url)
+    return done

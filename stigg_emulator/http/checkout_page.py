@@ -205,6 +205,16 @@ async def _form(request: Request) -> dict[str, str]:
     return {key: values[0] for key, values in parse_qs(body, keep_blank_values=True).items()}
 
 
+def _unavailable(error: StiggError) -> HTMLResponse:
+    """The order can no longer be priced (customer archived, plan gone ...)."""
+    return _page(
+        "Checkout unavailable",
+        "<section><h1>This checkout can no longer be completed</h1>"
+        f"<p class='error' role='alert' id='error'>{escape(error.message)}</p></section>",
+        409,
+    )
+
+
 def _not_found(what: str) -> HTMLResponse:
     return _page("Not found", f"<section><h1>{escape(what)} not found</h1></section>", 404)
 
@@ -212,8 +222,11 @@ def _not_found(what: str) -> HTMLResponse:
 async def checkout_get(request: Request) -> Response:
     """GET /checkout/{session_id}: the order and the payment form."""
     state = _state(request)
-    with state.domain.read() as connection:
-        session = checkout.load(state.domain, connection, request.path_params["session_id"])
+    try:
+        with state.domain.read() as connection:
+            session = checkout.load(state.domain, connection, request.path_params["session_id"])
+    except StiggError as error:
+        return _unavailable(error)
     if session is None:
         return _not_found("Checkout session")
     return _checkout_page(state, session)
@@ -237,8 +250,11 @@ async def checkout_post(request: Request) -> Response:
     session_id = request.path_params["session_id"]
     form = await _form(request)
     action = form.get("action", "pay")
-    with state.domain.read() as connection:
-        session = checkout.load(state.domain, connection, session_id)
+    try:
+        with state.domain.read() as connection:
+            session = checkout.load(state.domain, connection, session_id)
+    except StiggError as error:
+        return _unavailable(error)
     if session is None:
         return _not_found("Checkout session")
     if action == "cancel":

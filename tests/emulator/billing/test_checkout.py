@@ -7,6 +7,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -14,12 +15,14 @@ import httpx
 
 from tests.emulator.billing.helpers import (
     ACTIVATION_DELAY_S,
+    BILLING_CATALOG,
     active,
     new_customer,
     provision,
     set_clock,
     subscription,
 )
+from tests.emulator.conftest import start_emulator
 from tests.emulator.helpers import Api, client, server
 from tests.support.processes import CLIENT_KEY, EmulatorProcess
 
@@ -331,3 +334,37 @@ def test_apply_subscription_with_a_payment_method_by_client_key(billing: Emulato
 def test_unknown_session_is_not_found(billing: EmulatorProcess) -> None:
     assert httpx.get(f"{billing.base_url}/checkout/nope").status_code == 404
     assert httpx.get(f"{billing.base_url}/checkout/invoices/nope").status_code == 404
+
+
+def test_payment_survives_a_restart_before_activation(tmp_path: Path) -> None:
+    emulator = start_emulator(
+        tmp_path, BILLING_CATALOG, extra_args=("--checkout-activation-delay", "60")
+    )
+    try:
+        api = server(emulator)
+        ref = new_customer(api)
+        url, _ = _checkout(api, ref)
+        paid = api.http.post(url, data={"action": "pay", "cardNumber": "4242424242424242", **CARD})
+        assert paid.status_code == 303
+        time.sleep(0.5)
+        assert active(api, ref) == []  # the 60 s "webhook" has not arrived
+        emulator.restart()
+        [live] = active(api, ref)  # activated on start, not lost
+        assert live["latestInvoice"]["status"] == "PAID"
+    finally:
+        emulator.stop()
+
+
+def test_checkout_of_an_archived_customer_is_unavailable(billing: EmulatorProcess) -> None:
+    api = server(billing)
+    ref = new_customer(api)
+    url, _ = _checkout(api, ref)
+    api.data(
+        "mutation A($input: ArchiveCustomerInput!) { archiveCustomer(input: $input) "
+        "{ customerId } }",
+        {"input": {"customerId": ref}},
+    )
+    page = httpx.get(url)
+    assert page.status_code == 409 and "Customer not found" in page.text
+    posted = httpx.post(url, data={"action": "pay", "cardNumber": "4242424242424242", **CARD})
+    assert posted.status_code == 409
