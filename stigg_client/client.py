@@ -21,7 +21,11 @@ from stigg_client.errors import (
     ValidationError,
 )
 from stigg_client.events import Emitter, EventName, Listener
-from stigg_client.graphql.entitlements import GET_ENTITLEMENTS, GET_SDK_CONFIGURATION
+from stigg_client.graphql.entitlements import (
+    GET_ENTITLEMENTS,
+    GET_SDK_CONFIGURATION,
+    entitlements_variables,
+)
 from stigg_client.models.customer import Customer
 from stigg_client.models.entitlements import (
     BooleanEntitlement,
@@ -394,7 +398,7 @@ class Stigg:
                 path,
                 "GetEntitlements",
                 GET_ENTITLEMENTS,
-                _entitlements_query(customer_id, resource_id),
+                entitlements_variables(customer_id, resource_id),
             )
         if generation != self._generation or scope not in self._active_scopes():
             logger.debug("dropping entitlements of %s: the context changed meanwhile", scope)
@@ -432,7 +436,7 @@ class Stigg:
         self, customer_id: str, resource_id: str | None
     ) -> dict[str, Any]:
         return await self._api.graphql(
-            "GetEntitlements", GET_ENTITLEMENTS, _entitlements_query(customer_id, resource_id)
+            "GetEntitlements", GET_ENTITLEMENTS, entitlements_variables(customer_id, resource_id)
         )
 
     async def _read_with_edge_fallback(
@@ -762,13 +766,6 @@ class Stigg:
                 "You must set customer ID first, use set_customer_id or pass it to initialize"
             )
         return self._customer_id
-
-
-def _entitlements_query(customer_id: str, resource_id: str | None) -> dict[str, Any]:
-    query: dict[str, Any] = {"customerId": customer_id}
-    if resource_id is not None:
-        query["resourceId"] = resource_id
-    return {"query": query}
 
 
 def _resolve_transport(transport: TransportName | Transport) -> Transport:

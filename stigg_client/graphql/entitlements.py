@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from stigg_client.graphql.fragments import (
     ENTITLEMENT_ACCESS_FIELDS,
     ENTITLEMENT_LIMIT_FIELDS,
@@ -37,6 +39,15 @@ GET_ENTITLEMENTS = (
   }
 }"""
 )
+
+
+def entitlements_variables(customer_id: str, resource_id: str | None) -> dict[str, Any]:
+    """`$query: FetchEntitlementsQuery!` of a scope (GetEntitlements, GetEntitlementsState)."""
+    query: dict[str, Any] = {"customerId": customer_id}
+    if resource_id is not None:
+        query["resourceId"] = resource_id
+    return {"query": query}
+
 
 GET_SDK_CONFIGURATION = """query GetSdkConfiguration {
   sdkConfiguration { sentryDsn isWidgetWatermarkEnabled }

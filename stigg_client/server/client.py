@@ -39,7 +39,7 @@ from stigg_client.errors import (
     StiggError,
     ValidationError,
 )
-from stigg_client.graphql.entitlements import GET_SDK_CONFIGURATION
+from stigg_client.graphql.entitlements import GET_SDK_CONFIGURATION, entitlements_variables
 from stigg_client.models.customer import Customer
 from stigg_client.models.entitlements import (
     BooleanEntitlement,
@@ -413,14 +413,10 @@ class StiggServer:
         return await asyncio.shield(task)
 
     async def _fetch_state(self, scope: Scope) -> CustomerEntitlements:
-        customer_id, resource_id = scope
-        query: dict[str, Any] = {"customerId": customer_id}
-        if resource_id is not None:
-            query["resourceId"] = resource_id
         data = await self.api.graphql(
             "GetEntitlementsState",
             documents.GET_ENTITLEMENTS_STATE,
-            {"query": query},
+            entitlements_variables(*scope),
             timeout_s=self.entitlements_timeout_s,
         )
         state = data.get("entitlementsState") or {}
