@@ -7,7 +7,8 @@ import json
 import sys
 
 import bench.emulator_throughput
-import bench.page_load  # noqa: F401 - registers the benchmark
+import bench.page_load
+import bench.reliability  # noqa: F401 - registers the benchmark (the others, too)
 from bench.core import REGISTRY, Options
 from bench.machine import describe
 from bench.report import table, write

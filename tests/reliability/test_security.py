@@ -107,7 +107,7 @@ def test_client_key_cannot_smuggle_a_mutation_and_writes_nothing(secured: Emulat
     ref = f"intruder-{uuid.uuid4().hex[:8]}"
     provision_input = {"input": {"refId": ref, "subscriptionParams": {"planId": "plan-stigg-pro"}}}
     usage = {"input": {"customerId": victim, "featureId": "feature-demo-03", "value": 5}}
-    attempts = [
+    attempts: list[tuple[str, dict[str, Any]]] = [
         (
             "mutation A($input: ProvisionCustomerInput!) "
             "{ ok: provisionCustomer(input: $input) { __typename } }",

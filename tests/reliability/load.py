@@ -1,0 +1,160 @@
+"""A bounded load run against one emulator: simulated browser clients (the client-key SDK)
+refreshing entitlements, and reporters (the server-key SDK) sending usage events.
+
+Used at small scale by tests/reliability/test_load.py and at full scale (200 clients, 20
+reporters, 60 s) by `python -m bench reliability_load`. Loopback only; every loop is bounded by
+the duration and by a maximum number of iterations.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+
+from stigg_client import RetryPolicy, Stigg, StiggServer
+from tests.reliability.conftest import current_usage, provision
+from tests.support.processes import CLIENT_KEY, SERVER_KEY
+
+EVENT_FEATURE = "feature-api-calls"  # COUNT of `api_call` events (Pro plan)
+
+
+@dataclass(frozen=True)
+class LoadConfig:
+    """How much load, for how long."""
+
+    clients: int
+    reporters: int
+    duration_s: float
+    customers: int = 10
+    think_s: float = 0.05
+    events_per_batch: int = 10
+    max_iterations: int = 100_000
+    seed: int = 1
+
+
+@dataclass
+class LoadResult:
+    """Latencies (seconds), errors and what the emulator acknowledged."""
+
+    config: LoadConfig
+    read_latencies: list[float] = field(default_factory=list)
+    write_latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    acked_events: Counter[str] = field(default_factory=Counter)
+    stored_events: dict[str, float] = field(default_factory=dict)
+    elapsed_s: float = 0.0
+
+    @staticmethod
+    def percentile(values: list[float], q: float) -> float:
+        """The `q`-quantile (0..1) by nearest rank; 0 for no values."""
+        if not values:
+            return 0.0
+        ordered = sorted(values)
+        index = min(len(ordered) - 1, max(0, round(q * len(ordered) + 0.5) - 1))
+        return ordered[index]
+
+    def summary(self) -> dict[str, float]:
+        """Counts, throughput and p50/p99 latencies in milliseconds."""
+        seconds = self.elapsed_s or 1.0
+        return {
+            "reads": len(self.read_latencies),
+            "writes": len(self.write_latencies),
+            "errors": len(self.errors),
+            "reads_per_s": round(len(self.read_latencies) / seconds, 1),
+            "events_per_s": round(sum(self.acked_events.values()) / seconds, 1),
+            "read_p50_ms": round(1000 * self.percentile(self.read_latencies, 0.5), 2),
+            "read_p99_ms": round(1000 * self.percentile(self.read_latencies, 0.99), 2),
+            "write_p50_ms": round(1000 * self.percentile(self.write_latencies, 0.5), 2),
+            "write_p99_ms": round(1000 * self.percentile(self.write_latencies, 0.99), 2),
+        }
+
+
+async def run_load(base_url: str, edge_url: str, config: LoadConfig) -> LoadResult:
+    """Provision customers, run clients and reporters for `config.duration_s`, then read back
+    every customer's event-metered usage (which must equal the acknowledged events)."""
+    result = LoadResult(config)
+    customers = await asyncio.gather(
+        *(
+            asyncio.to_thread(provision, base_url, "plan-stigg-pro", "load")
+            for _ in range(config.customers)
+        )
+    )
+    rng = random.Random(config.seed)
+    retry = RetryPolicy(attempts=3, initial_delay_s=0.2, max_delay_s=1.0)
+    started = time.monotonic()
+    deadline = started + config.duration_s
+
+    async def browser(index: int) -> None:
+        customer = customers[index % len(customers)]
+        sdk = Stigg.initialize(
+            CLIENT_KEY,
+            customer_id=customer,
+            base_uri=base_url,
+            base_edge_uri=edge_url,
+            request_timeout_s=30,
+            retry=retry,
+            background_refresh=False,
+        )
+        think = random.Random(config.seed + index)
+        try:
+            await sdk.wait_for_initialization()
+            for _ in range(config.max_iterations):
+                if time.monotonic() >= deadline:
+                    return
+                began = time.monotonic()
+                await sdk.refresh()
+                result.read_latencies.append(time.monotonic() - began)
+                check = sdk.get_metered_entitlement(EVENT_FEATURE)
+                if check.is_fallback or check.usage_limit != 1000:
+                    result.errors.append(f"client {index}: unexpected check {check!r}")
+                await asyncio.sleep(think.uniform(0, 2 * config.think_s))
+        except Exception as error:  # every failure counts; none may happen
+            result.errors.append(f"client {index}: {error!r}")
+        finally:
+            await sdk.close()
+
+    async def reporter(index: int) -> None:
+        think = random.Random(config.seed * 1000 + index)
+        try:
+            async with StiggServer(
+                api_key=SERVER_KEY,
+                base_uri=base_url,
+                realtime_updates=False,
+                request_timeout_s=30,
+                retry=retry,
+            ) as sdk:
+                for batch in range(config.max_iterations):
+                    if time.monotonic() >= deadline:
+                        return
+                    customer = customers[think.randrange(len(customers))]
+                    events = [
+                        {
+                            "customer_id": customer,
+                            "event_name": "api_call",
+                            "idempotency_key": f"{index}-{batch}-{n}-{uuid.uuid4().hex[:8]}",
+                        }
+                        for n in range(config.events_per_batch)
+                    ]
+                    began = time.monotonic()
+                    await sdk.report_event(events)
+                    result.write_latencies.append(time.monotonic() - began)
+                    result.acked_events[customer] += len(events)
+                    await asyncio.sleep(think.uniform(0, 2 * config.think_s))
+        except Exception as error:
+            result.errors.append(f"reporter {index}: {error!r}")
+
+    rng.shuffle(customers)
+    await asyncio.gather(
+        *(browser(i) for i in range(config.clients)),
+        *(reporter(i) for i in range(config.reporters)),
+    )
+    result.elapsed_s = time.monotonic() - started
+    for customer in customers:
+        result.stored_events[customer] = await asyncio.to_thread(
+            current_usage, base_url, customer, EVENT_FEATURE
+        )
+    return result
