@@ -13,11 +13,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from stigg_client.models.entitlements import EntitlementFeature
+from stigg_client.models.enums import MeterType
 
 Scope = tuple[str, str | None]
 """(customer id, resource id or None for the customer's global entitlements)."""
 
-METERED_TYPES = frozenset({"Incremental", "Fluctuating"})
+METERED_TYPES = frozenset({MeterType.INCREMENTAL.value, MeterType.FLUCTUATING.value})
 
 
 def parse_datetime(value: Any) -> datetime | None:

@@ -21,12 +21,13 @@ from stigg_client.models.entitlements import (
     NumericEntitlement,
     ResetSettings,
 )
+from stigg_client.models.enums import AccessDeniedReason
 from stigg_client.periods import current_period, is_reset_period
 
-NO_ENTITLEMENT = "NoFeatureEntitlementInSubscription"
-USAGE_EXCEEDED = "RequestedUsageExceedingLimit"
-BUDGET_EXCEEDED = "BudgetExceeded"
-UNKNOWN = "Unknown"
+NO_ENTITLEMENT = AccessDeniedReason.NO_FEATURE_ENTITLEMENT_IN_SUBSCRIPTION.value
+USAGE_EXCEEDED = AccessDeniedReason.REQUESTED_USAGE_EXCEEDING_LIMIT.value
+BUDGET_EXCEEDED = AccessDeniedReason.BUDGET_EXCEEDED.value
+UNKNOWN = AccessDeniedReason.UNKNOWN.value
 
 _BOOLEAN_FIELDS = {"is_fallback", "has_access", "access_denied_reason", "feature"}
 _NUMERIC_FIELDS = _BOOLEAN_FIELDS | {"is_unlimited", "value"}

@@ -48,6 +48,7 @@ from stigg_client.models.entitlements import (
     MeteredEntitlement,
     NumericEntitlement,
 )
+from stigg_client.models.enums import AccessDeniedReason, SourceType
 from stigg_client.models.estimates import SubscriptionPreview
 from stigg_client.models.paywall import Paywall
 from stigg_client.models.server import (
@@ -95,7 +96,7 @@ from stigg_client.transport.retry import RetryPolicy
 
 logger = logging.getLogger("stigg_client")
 
-SOURCE = "NODE_SERVER_SDK"
+SOURCE = SourceType.NODE_SERVER_SDK.value
 _PROCESS_TIMESTAMP = str(int(time.time() * 1000))
 
 ServerEvent = Literal["entitlements_updated", "usage_updated"]
@@ -443,7 +444,7 @@ class StiggServer:
             return True
         scope = (customer_id, resource_id)
         state = await self._fetch_state(scope)
-        return state.access_denied_reason in (None, "NoActiveSubscription")
+        return state.access_denied_reason in (None, AccessDeniedReason.NO_ACTIVE_SUBSCRIPTION.value)
 
     def _result_for(
         self, raw: dict[str, Any] | None, kind: str, requested_usage: float, now_ts: float
