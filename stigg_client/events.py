@@ -1,4 +1,4 @@
-"""Listener registry for client events: initialized, initialize_failed, entitlements_updated."""
+"""Listener registry of both SDKs (client events by default; the server SDK passes its own)."""
 
 from __future__ import annotations
 
@@ -20,24 +20,25 @@ Listener = Callable[..., Any]
 class Emitter:
     """Calls listeners in registration order; a failing listener is logged, never propagated."""
 
-    def __init__(self) -> None:
-        self._listeners: dict[str, list[Listener]] = {name: [] for name in EVENT_NAMES}
+    def __init__(self, names: frozenset[str] = EVENT_NAMES) -> None:
+        self._names = names
+        self._listeners: dict[str, list[Listener]] = {name: [] for name in names}
         self._tasks: set[asyncio.Task[Any]] = set()
 
-    def add(self, event: EventName, listener: Listener) -> Callable[[], None]:
+    def add(self, event: str, listener: Listener) -> Callable[[], None]:
         """Register `listener` for `event`; returns a function that removes it."""
-        if event not in EVENT_NAMES:
-            raise ValueError(f"unknown event {event!r}; expected one of {sorted(EVENT_NAMES)}")
+        if event not in self._names:
+            raise ValueError(f"unknown event {event!r}; expected one of {sorted(self._names)}")
         self._listeners[event].append(listener)
         return lambda: self.remove(event, listener)
 
-    def remove(self, event: EventName, listener: Listener) -> None:
+    def remove(self, event: str, listener: Listener) -> None:
         """Unregister `listener` (no error when it was not registered)."""
         listeners = self._listeners.get(event, [])
         if listener in listeners:
             listeners.remove(listener)
 
-    def emit(self, event: EventName, *args: Any) -> None:
+    def emit(self, event: str, *args: Any) -> None:
         """Call every listener of `event`; coroutine results are scheduled on the running loop."""
         for listener in list(self._listeners[event]):
             try:

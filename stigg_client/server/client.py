@@ -39,6 +39,7 @@ from stigg_client.errors import (
     StiggError,
     ValidationError,
 )
+from stigg_client.events import Emitter
 from stigg_client.graphql.entitlements import GET_SDK_CONFIGURATION, entitlements_variables
 from stigg_client.models.customer import Customer
 from stigg_client.models.entitlements import (
@@ -178,8 +179,7 @@ class StiggServer:
         self._api: StiggApi | None = None
         self._retry = retry
         self._request_timeout_s = request_timeout_s
-        self._listeners: dict[str, list[Listener]] = {name: [] for name in SERVER_EVENTS}
-        self._listener_tasks: set[asyncio.Task[Any]] = set()
+        self._emitter = Emitter(SERVER_EVENTS)
         self._inflight: dict[Scope, asyncio.Task[CustomerEntitlements]] = {}
         self._init_task: asyncio.Task[None] | None = None
         self.realtime: RealtimeConnection | None = None
@@ -288,27 +288,14 @@ class StiggServer:
 
     def add_listener(self, event: ServerEvent, listener: Listener) -> Callable[[], None]:
         """Call `listener(payload)` on `entitlements_updated` / `usage_updated`; returns remover."""
-        if event not in SERVER_EVENTS:
-            raise ValueError(f"unknown event {event!r}; expected one of {sorted(SERVER_EVENTS)}")
-        self._listeners[event].append(listener)
-        return lambda: self.remove_listener(event, listener)
+        return self._emitter.add(event, listener)
 
     def remove_listener(self, event: ServerEvent, listener: Listener) -> None:
         """Unregister a listener (no error when it was not registered)."""
-        listeners = self._listeners.get(event, [])
-        if listener in listeners:
-            listeners.remove(listener)
+        self._emitter.remove(event, listener)
 
     def _emit(self, event: ServerEvent, payload: Any) -> None:
-        for listener in list(self._listeners[event]):
-            try:
-                result = listener(payload)
-                if asyncio.iscoroutine(result):
-                    task = asyncio.ensure_future(result)
-                    self._listener_tasks.add(task)
-                    task.add_done_callback(self._listener_tasks.discard)
-            except Exception:
-                logger.exception("listener for %s failed", event)
+        self._emitter.emit(event, payload)
 
     # ------------------------------------------------------------------ realtime handling
 
