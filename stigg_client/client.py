@@ -11,7 +11,13 @@ from enum import StrEnum
 from typing import Any
 
 from stigg_client import decisions, offline
-from stigg_client.cache import EntitlementsCache, Scope, ScopeState, entry_from_wire
+from stigg_client.cache import (
+    METERED_TYPES,
+    EntitlementsCache,
+    Scope,
+    ScopeState,
+    entry_from_wire,
+)
 from stigg_client.config import ClientConfig, parse_fallbacks, validate
 from stigg_client.errors import (
     AuthenticationError,
@@ -624,7 +630,7 @@ class Stigg:
                 entry = state.entries.get(feature_id)
                 if entry is None:
                     return decisions.metered_result(None, usage, 0.0)
-                if entry.meter_type == "Incremental" or entry.meter_type == "Fluctuating":
+                if entry.meter_type in METERED_TYPES:
                     return decisions.metered_result(entry, usage, time.time())
             return decisions.metered_fallback(self._fallback(feature_id, fallback))
         except Exception:
