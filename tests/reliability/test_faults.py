@@ -255,3 +255,8 @@ async def test_server_reads_fall_back_raise_typed_and_recover(
     assert (recovered.is_fallback, recovered.usage_limit) == (False, 1000)
     customer_read = await server_sdk.get_customer(customer)
     assert customer_read.id == customer
+    # The failed report_usage reached the emulator on every attempt when the fault was on the
+    # way back (delay: forwarded late; truncate: answer cut): one key per call, counted once.
+    await asyncio.sleep(TIMEOUT_S * 4 + 0.3)  # let delayed forwards land
+    usage = await server_sdk.get_metered_entitlement(customer, "feature-demo-03")
+    assert usage.current_usage == (1 if fault in ("delay", "truncate") else 0)
