@@ -1,0 +1,42 @@
+"""Fixtures for the scenario runs: the built runtime and the scenario test server."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.sdk.browser.server import ScenarioServer, ensure_runtime
+from tests.support.processes import EmulatorProcess
+
+PAGE_TIMEOUT_MS = 90_000
+
+
+@pytest.fixture(scope="session")
+def scenario_runtime() -> Path:
+    """The browser runtime (with the current SDK wheel), rebuilt if anything changed."""
+    return ensure_runtime()
+
+
+@pytest.fixture(scope="session")
+def scenario_server(scenario_runtime: Path, emulator: EmulatorProcess) -> Iterator[ScenarioServer]:
+    server = ScenarioServer(emulator, runtime_dir=scenario_runtime).start()
+    yield server
+    server.stop()
+
+
+def read_report(page: Page, url: str) -> dict[str, Any]:
+    """Open `url`, wait until the page wrote its report, and return it (fail with its error)."""
+    page.goto(url)
+    page.wait_for_function(
+        "document.getElementById('report').dataset.state !== 'loading'", timeout=PAGE_TIMEOUT_MS
+    )
+    output = page.locator("#report")
+    text = output.inner_text()
+    assert output.get_attribute("data-state") == "done", text
+    report: dict[str, Any] = json.loads(text)
+    return report

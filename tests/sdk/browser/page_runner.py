@@ -1,0 +1,80 @@
+"""What the scenario page runs in Pyodide (main thread or PyScript worker), not in CPython.
+
+It reads the run's config from the page, runs `scenarios.run_scenarios` (PyScript put that file
+into the working directory through the config's `files`) or the check-cost measurement, and
+writes the JSON report into `#report` with `data-state` "done" (or "error").
+"""
+
+import json
+import traceback
+
+from pyodide.http import pyfetch
+from pyscript import RUNNING_IN_WORKER, document
+
+
+class PageBackend:
+    """`scenarios.Backend` through the test server, which holds the server key."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    async def report_usage(self, customer_id: str, feature_id: str, value: float) -> None:
+        body = {"customer_id": customer_id, "feature_id": feature_id, "value": value}
+        response = await pyfetch(
+            self.url,
+            method="POST",
+            body=json.dumps(body),
+            headers={"Content-Type": "application/json"},
+        )
+        if response.status != 200:
+            raise RuntimeError(f"report-usage answered {response.status}: {await response.text()}")
+
+
+async def measure(config: dict) -> dict:
+    """Median ns per cached get_metered_entitlement, `runs` times, on a client of the emulator."""
+    from stigg_client import Stigg
+    from stigg_client._bench import measure_cached_check
+
+    client = Stigg.initialize(
+        api_key=config["api_key"],
+        base_uri=config["base_uri"],
+        base_edge_uri=config["edge_uri"],
+        customer_id=config["customer_id"],
+        transport=config["transport"],
+        background_refresh=False,
+        cache_ttl_s=3600,
+    )
+    await client.wait_for_initialization()
+    runs = [
+        measure_cached_check(
+            client,
+            feature_id=config["feature_id"],
+            calls_per_round=config["calls_per_round"],
+            rounds=config["rounds"],
+        )
+        for _ in range(config["runs"])
+    ]
+    await client.close()
+    return {"median_ns": [run["median_ns"] for run in runs], "min_ns": [r["min_ns"] for r in runs]}
+
+
+async def main() -> None:
+    import scenarios
+
+    config = json.loads(document.getElementById("scenario-config").textContent)
+    if config["mode"] == "bench":
+        report = await measure(config)
+    else:
+        report = await scenarios.run_scenarios(config, PageBackend(config["backend_url"]))
+    report["in_worker"] = RUNNING_IN_WORKER
+    output = document.getElementById("report")
+    output.textContent = json.dumps(report)
+    output.dataset.state = "done"
+
+
+try:
+    await main()  # noqa: F704 - PyScript runs scripts with top-level await
+except Exception:
+    output = document.getElementById("report")
+    output.textContent = traceback.format_exc()
+    output.dataset.state = "error"

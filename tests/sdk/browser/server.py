@@ -1,0 +1,272 @@
+"""A small test server for the scenario and check-cost pages, run in a thread of the test process.
+
+It serves the built browser runtime (build/runtime, as the demo site does: precompressed variants,
+cache headers, COOP/COEP so PyScript workers can reach the DOM), the scenario files, Stigg's
+@stigg/js-client-sdk UMD bundle, and one page per registered run. A run is a config dict the test
+registers; the page embeds it as JSON. `POST /backend/report-usage` reports usage with the server
+key, which the page must not hold.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import anyio.to_thread
+import uvicorn
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from demo_site.assets import REVALIDATE, file_response, serve_from
+from tests.sdk.backend import report_usage
+from tests.support.processes import REPO_ROOT, EmulatorProcess, free_port
+
+HERE = Path(__file__).resolve().parent
+SCENARIO_FILES = {"scenarios.py": HERE / "scenarios.py", "page_runner.py": HERE / "page_runner.py"}
+RUNTIME_DIR = REPO_ROOT / "build" / "runtime"
+JS_CLIENT_SDK = REPO_ROOT / "node_modules" / "@stigg" / "js-client-sdk" / "dist" / "index.js"
+
+ISOLATION_HEADERS = [
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"cross-origin-embedder-policy", b"require-corp"),
+    (b"cross-origin-resource-policy", b"same-origin"),
+]
+
+PYODIDE_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>stigg-client scenarios ({runtime})</title>
+  <link rel="icon" href="data:,">
+  <link rel="stylesheet" href="{pyscript_css}">
+  <script type="module" src="{pyscript_js}"></script>
+</head>
+<body>
+  <pre id="report" data-state="loading"></pre>
+  <script type="application/json" id="scenario-config">{config}</script>
+  <script type="py" {worker} src="/files/page_runner.py" config="{pyscript_config}"></script>
+</body>
+</html>
+"""
+
+# Stigg's browser SDK in the same Chromium: initialize against the emulator, then time cached
+# getMeteredEntitlement calls with performance.now() (5 µs resolution in an isolated page, so
+# each round times many calls).
+JS_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>@stigg/js-client-sdk check cost</title>
+  <link rel="icon" href="data:,">
+  <script src="/js-sdk/index.js"></script>
+</head>
+<body>
+  <pre id="report" data-state="loading"></pre>
+  <script type="application/json" id="scenario-config">{config}</script>
+  <script type="module">
+    const output = document.getElementById('report');
+    try {{
+      const config = JSON.parse(document.getElementById('scenario-config').textContent);
+      const client = await window.Stigg.default.initialize({{
+        apiKey: config.api_key,
+        baseUri: config.base_uri,
+        baseEdgeUri: config.edge_uri,
+        customerId: config.customer_id,
+      }});
+      await client.waitForInitialization();
+      const request = {{ featureId: config.feature_id }};
+      const first = client.getMeteredEntitlement(request);
+      if (first.isFallback) throw new Error(`${{config.feature_id}} is not cached`);
+      const median = (values) => {{
+        const sorted = [...values].sort((a, b) => a - b);
+        const middle = sorted.length >> 1;
+        return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+      }};
+      const medians = [];
+      const minimums = [];
+      for (let run = 0; run < config.runs; run++) {{
+        const perCall = [];
+        for (let round = 0; round < config.rounds; round++) {{
+          const start = performance.now();
+          for (let i = 0; i < config.calls_per_round; i++) client.getMeteredEntitlement(request);
+          perCall.push(((performance.now() - start) * 1e6) / config.calls_per_round);
+        }}
+        medians.push(median(perCall));
+        minimums.push(Math.min(...perCall));
+      }}
+      output.textContent = JSON.stringify({{
+        median_ns: medians,
+        min_ns: minimums,
+        result: {{ hasAccess: first.hasAccess, usageLimit: first.usageLimit }},
+        crossOriginIsolated: window.crossOriginIsolated,
+        userAgent: navigator.userAgent,
+      }});
+      output.dataset.state = 'done';
+    }} catch (error) {{
+      output.textContent = String(error && error.stack || error);
+      output.dataset.state = 'error';
+    }}
+  </script>
+</body>
+</html>
+"""
+
+
+def ensure_runtime() -> Path:
+    """Build (or refresh: fast when nothing changed) build/runtime with the current SDK wheel."""
+    subprocess.run([sys.executable, str(REPO_ROOT / "tools" / "browser_runtime.py")], check=True)
+    return RUNTIME_DIR
+
+
+def load_manifest(runtime_dir: Path) -> dict[str, Any]:
+    """What tools/browser_runtime.py wrote: runtime URLs and the package names pages ask for."""
+    manifest: dict[str, Any] = json.loads((runtime_dir / "manifest.json").read_text())
+    return manifest
+
+
+def json_for_script(value: Any) -> str:
+    """JSON safe inside a <script> element."""
+    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+class CrossOriginIsolation:
+    """COOP/COEP/CORP on every response: a PyScript worker reaches the DOM only when isolated."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = list(message.get("headers", [])) + ISOLATION_HEADERS
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers if scope["type"] == "http" else send)
+
+
+@dataclass
+class ScenarioServer:
+    """The test server; `register(config)` returns the URL of a page that runs `config`."""
+
+    emulator: EmulatorProcess
+    runtime_dir: Path = RUNTIME_DIR
+    port: int = field(default_factory=free_port)
+    runs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _server: uvicorn.Server | None = None
+    _thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def register(self, config: dict[str, Any], page: str) -> str:
+        """Remember `config`; `page` is "main" or "worker" (Pyodide) or "js" (Stigg's SDK)."""
+        run_id = uuid.uuid4().hex[:12]
+        # Absolute: a worker's relative URLs would resolve against its own (blob:) script URL.
+        self.runs[run_id] = {**config, "backend_url": f"{self.base_url}/backend/report-usage"}
+        return f"{self.base_url}/run/{page}/{run_id}"
+
+    def render(self, page: str, config: dict[str, Any]) -> str:
+        if page == "js":
+            return JS_PAGE.format(config=json_for_script(config))
+        manifest = load_manifest(self.runtime_dir)
+        worker = page == "worker"
+        packages = manifest["worker_packages" if worker else "main_packages"]
+        pyscript_config = {
+            "interpreter": "/runtime/" + manifest["pyodide_mjs"],
+            "packages": list(packages),
+            "packages_cache": "passthrough",
+            "files": {"/files/scenarios.py": "./scenarios.py"},
+        }
+        return PYODIDE_PAGE.format(
+            runtime="PyScript worker" if worker else "main thread",
+            pyscript_css="/runtime/" + manifest["pyscript_css"],
+            pyscript_js="/runtime/" + manifest["pyscript_js"],
+            config=json_for_script(config),
+            worker="worker" if worker else "",
+            pyscript_config=html.escape(json.dumps(pyscript_config), quote=True),
+        )
+
+    def app(self) -> Starlette:
+        async def run_page(request: Request) -> Response:
+            page = str(request.path_params["page"])
+            config = self.runs.get(str(request.path_params["run_id"]))
+            if config is None or page not in ("main", "worker", "js"):
+                return PlainTextResponse("no such run", status_code=404)
+            return HTMLResponse(self.render(page, config), headers={"Cache-Control": "no-store"})
+
+        async def runtime(request: Request) -> Response:
+            path = str(request.path_params["path"])
+            return serve_from(self.runtime_dir, request, path, immutable=True)
+
+        async def scenario_file(request: Request) -> Response:
+            path = SCENARIO_FILES.get(str(request.path_params["name"]))
+            if path is None:
+                return PlainTextResponse("not found", status_code=404)
+            return file_response(request, path, REVALIDATE)
+
+        async def js_sdk(request: Request) -> Response:
+            return file_response(request, JS_CLIENT_SDK, REVALIDATE)
+
+        def backend_report_usage(request_body: dict[str, Any]) -> None:
+            report_usage(
+                self.emulator,
+                str(request_body["customer_id"]),
+                str(request_body["feature_id"]),
+                float(request_body["value"]),
+            )
+
+        async def report_usage_endpoint(request: Request) -> Response:
+            body = await request.json()
+            # report_usage blocks on HTTP: keep it off the server's event loop.
+            await anyio.to_thread.run_sync(backend_report_usage, body)
+            return JSONResponse({"ok": True})
+
+        async def healthz(request: Request) -> Response:
+            return PlainTextResponse("ok")
+
+        routes = [
+            Route("/run/{page:str}/{run_id:str}", run_page),
+            Route("/runtime/{path:path}", runtime, methods=["GET", "HEAD"]),
+            Route("/files/{name:str}", scenario_file, methods=["GET", "HEAD"]),
+            Route("/js-sdk/index.js", js_sdk, methods=["GET", "HEAD"]),
+            Route("/backend/report-usage", report_usage_endpoint, methods=["POST"]),
+            Route("/healthz", healthz),
+        ]
+        return Starlette(routes=routes, middleware=[Middleware(CrossOriginIsolation)])
+
+    def start(self, timeout_s: float = 15.0) -> ScenarioServer:
+        """Serve in a daemon thread; return once the port accepts requests."""
+        config = uvicorn.Config(
+            self.app(), host="127.0.0.1", port=self.port, log_level="warning", lifespan="off"
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run, name="scenario-server", daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + timeout_s
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"the scenario server did not start on port {self.port}")
+            time.sleep(0.02)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None and self._thread is not None:
+            self._server.should_exit = True
+            self._thread.join(timeout=10)
+        self._server = None
+        self._thread = None

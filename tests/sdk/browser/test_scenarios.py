@@ -1,0 +1,52 @@
+"""The same SDK scenarios, the same expectations: CPython (httpx), Pyodide in Chromium on the main
+thread (pyfetch), and Pyodide in a PyScript worker (requests + pyodide-http)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.sdk.browser.conftest import read_report
+from tests.sdk.browser.expectations import expected_results, mismatches
+from tests.sdk.browser.scenarios import SCENARIOS, run_scenarios
+from tests.sdk.browser.server import ScenarioServer
+from tests.sdk.browser.world import EmulatorBackend, prepare_world
+from tests.support.processes import EmulatorProcess
+
+
+def test_every_scenario_has_an_expectation() -> None:
+    config = {"customer_id": "c"}
+    assert list(expected_results(config)) == list(SCENARIOS)
+
+
+async def test_scenarios_in_cpython(emulator: EmulatorProcess) -> None:
+    config = prepare_world(emulator, transport="httpx")
+    report = await run_scenarios(config, EmulatorBackend(emulator))
+    assert report["environment"]["platform"] != "emscripten"
+    assert "httpx" in report["environment"]["transport_modules"]
+    assert mismatches(report, config) == {}
+
+
+@pytest.mark.browser
+def test_scenarios_in_pyodide_main_thread(
+    page: Page, emulator: EmulatorProcess, scenario_server: ScenarioServer
+) -> None:
+    config = prepare_world(emulator, transport="pyfetch")
+    report = read_report(page, scenario_server.register({**config, "mode": "scenarios"}, "main"))
+    assert (report["environment"]["platform"], report["in_worker"]) == ("emscripten", False)
+    assert "pyodide.http" in report["environment"]["transport_modules"]
+    assert "requests" not in report["environment"]["transport_modules"]
+    assert mismatches(report, config) == {}
+
+
+@pytest.mark.browser
+def test_scenarios_in_a_pyscript_worker(
+    page: Page, emulator: EmulatorProcess, scenario_server: ScenarioServer
+) -> None:
+    config = prepare_world(emulator, transport="requests")
+    url = scenario_server.register({**config, "mode": "scenarios"}, "worker")
+    report = read_report(page, url)
+    assert page.evaluate("crossOriginIsolated") is True
+    assert (report["environment"]["platform"], report["in_worker"]) == ("emscripten", True)
+    assert {"requests", "pyodide_http"} <= set(report["environment"]["transport_modules"])
+    assert mismatches(report, config) == {}
