@@ -18,6 +18,7 @@ from stigg_emulator.storage import repositories as repo
 from stigg_emulator.storage.database import Database
 
 SUCCEEDS, DECLINES, REQUIRES_ACTION = "succeeds", "declines", "requires_action"
+PROCESSING = "processing"  # a bank debit: settles when the test clock next moves
 
 # Stripe's test card numbers and what a charge on them does.
 TEST_CARDS = {
@@ -32,6 +33,7 @@ TEST_PAYMENT_METHODS = {
     "pm_card_mastercard": ("mastercard", "4444", SUCCEEDS),
     "pm_card_chargeDeclined": ("visa", "0002", DECLINES),
     "pm_card_authenticationRequired": ("visa", "3155", REQUIRES_ACTION),
+    "pm_local_processing": ("bank", "6789", PROCESSING),
 }
 DECLINE_MESSAGE = "Your card was declined."
 
@@ -145,6 +147,8 @@ def charge(
     if behavior == DECLINES:
         status, collection = "OPEN", "FAILED"
         error = DECLINE_MESSAGE if method is not None else "No payment method on file."
+    elif behavior == PROCESSING:
+        status, collection = "OPEN", "PROCESSING"
     elif behavior == REQUIRES_ACTION:
         status, collection = "OPEN", "ACTION_REQUIRED"
         secret = f"pi_local_{secrets.token_hex(8)}_secret_{secrets.token_hex(6)}"
@@ -227,6 +231,23 @@ def pay_invoice(domain: Domain, tx: Tx, invoice_id: str) -> dict[str, Any] | Non
             {"payment_collection": "NOT_REQUIRED", "updated_at": now},
         )
     return get_invoice(tx.conn, invoice_id)
+
+
+def settle_processing(domain: Domain, tx: Tx) -> list[str]:
+    """Bank debits clear: every OPEN invoice still processing (no action, no error) is PAID."""
+    table = bt.invoices
+    statement = select(table.c.id, table.c.customer_ref).where(
+        table.c.status == "OPEN",
+        table.c.requires_action.is_(False),
+        table.c.error_message.is_(None),
+        table.c.created_at < domain.clock.now_ms(),
+    )
+    settled = []
+    for invoice_id, customer_ref in tx.conn.execute(statement).all():
+        pay_invoice(domain, tx, str(invoice_id))
+        tx.entitlements_changed(str(customer_ref))
+        settled.append(str(invoice_id))
+    return settled
 
 
 def invoice_json(row: dict[str, Any]) -> dict[str, Any]:

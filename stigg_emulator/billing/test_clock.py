@@ -2,8 +2,9 @@
 
 Events are applied in time order, stepping from one to the next: subscriptions starting, trials
 ending (convert to paid or cancel, then the product's downgrade plan), cancellations at period end,
-scheduled updates (downgrades, migrations), promotional grants expiring and renewal invoices at
-each billing-period boundary. Usage needs no job: a usage row of an older period reads as zero.
+scheduled updates (downgrades, migrations), promotional grants expiring, renewal invoices at
+each billing-period boundary, processing bank debits settling. Usage needs no job: a usage row
+of an older period reads as zero.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ class Report:
     transitions: int = 0
     expired_promotions: int = 0
     invoices: list[str] = field(default_factory=list)
+    settled: list[str] = field(default_factory=list)
 
     def json(self) -> dict[str, Any]:
         """JSON answer of the clock endpoint."""
@@ -79,6 +81,7 @@ class Report:
             "transitions": self.transitions,
             "expiredPromotions": self.expired_promotions,
             "invoices": self.invoices,
+            "settled": self.settled,
         }
 
 
@@ -242,6 +245,8 @@ def advance(domain: Domain, target: datetime, base_url: str) -> Report:
         report.steps += 1
         report.transitions += subscriptions.process_due(domain)
         _expire_promotions(domain, report)
+        with domain.write() as tx:
+            report.settled.extend(ledger.settle_processing(domain, tx))
         _renew(domain, base_url, report)
         if cursor >= goal:
             break

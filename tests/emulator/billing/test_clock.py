@@ -270,3 +270,24 @@ def test_clock_endpoint_rules_and_cli(billing: EmulatorProcess) -> None:
         text=True,
     )
     assert refused.returncode == 1 and "cannot go back" in refused.stderr
+
+
+def test_processing_bank_debit_settles_when_time_moves(billing: EmulatorProcess) -> None:
+    api = server(billing)
+    set_clock(api, to=T0)
+    ref = new_customer(api, "pm_local_processing")
+    sub = provision(api, customerId=ref, planId="plan-b-basic", billingPeriod="MONTHLY")[
+        "subscription"
+    ]
+    assert sub["paymentCollection"] == "PROCESSING"
+    assert (sub["latestInvoice"]["status"], sub["latestInvoice"]["requiresAction"]) == (
+        "OPEN",
+        False,
+    )
+    report = set_clock(api, by="1d")
+    assert report["settled"] == [sub["latestInvoice"]["billingId"]]
+    after = subscription(api, sub["subscriptionId"])
+    assert (after["paymentCollection"], after["latestInvoice"]["status"]) == (
+        "NOT_REQUIRED",
+        "PAID",
+    )
