@@ -44,6 +44,11 @@ def to_wire(value: Any) -> Any:
     return value
 
 
+def customer_not_found() -> NotFoundError:
+    """What a read (or a customer mutation) raises when Stigg answers null for the customer."""
+    return NotFoundError("Customer not found", code="CustomerNotFound")
+
+
 def checked_resource_ids(ids: Sequence[str]) -> list[str]:
     """The `resourceIds` filter, at most `MAX_RESOURCE_IDS` of them."""
     listed = list(ids)
@@ -61,7 +66,7 @@ def slim_subscriptions_of(data: Mapping[str, Any]) -> list[SlimSubscriptionV2]:
     """The `getActiveSubscriptions` list of a GraphQL or edge answer; null: no such customer."""
     raw = data.get("getActiveSubscriptions")
     if raw is None:
-        raise NotFoundError("Customer not found", code="CustomerNotFound")
+        raise customer_not_found()
     return [SlimSubscriptionV2.model_validate(item) for item in raw]
 
 
@@ -95,7 +100,7 @@ async def fetch_customer(api: StiggApi, customer_id: str) -> Customer:
     )
     raw = data.get("getCustomerByRefId")
     if raw is None:
-        raise NotFoundError("Customer not found", code="CustomerNotFound")
+        raise customer_not_found()
     return Customer.model_validate(mapping.customer(raw))
 
 
@@ -237,7 +242,7 @@ class Reads:
         )
         raw = data.get("getActiveSubscriptions")
         if raw is None:
-            raise NotFoundError("Customer not found", code="CustomerNotFound")
+            raise customer_not_found()
         return [Subscription.model_validate(mapping.subscription(item)) for item in raw]
 
     async def subscription(self, subscription_id: str) -> Subscription:

@@ -35,7 +35,6 @@ from stigg_client.decisions import (
     numeric_result,
 )
 from stigg_client.errors import (
-    NotFoundError,
     StiggError,
     ValidationError,
 )
@@ -645,7 +644,7 @@ class StiggServer:
         )
         raw = data.get("archiveCustomer")
         if raw is None:
-            raise NotFoundError("Customer not found", code="CustomerNotFound")
+            raise reads.customer_not_found()
         await self.store.purge((customer_id, None))
         return ArchiveCustomerResult(customer_id=str(raw.get("customerId") or customer_id))
 
