@@ -68,6 +68,7 @@ ROOT_FIELDS: dict[str, tuple[str, ...]] = {
         "migrateSubscriptionToLatest",
         "estimateSubscription",
         "estimateSubscriptionUpdate",
+        "previewSubscription",
         "reportUsage",
         "reportUsageBulk",
         "reportEvent",

@@ -126,6 +126,42 @@ class Quote:
         }
 
 
+def _invoice_v2(figures: Figures) -> dict[str, Any]:
+    shown = figures.json()
+    return {
+        "subTotal": shown["subTotal"],
+        "discount": shown["discountAmount"],
+        "discountDetails": shown["discount"],
+        "totalExcludingTax": shown["totalExcludingTax"],
+        "tax": shown["tax"],
+        "taxDetails": shown["taxDetails"],
+        "total": shown["total"],
+        "minimumSpendAdjustment": money_json(ZERO, figures.currency),
+    }
+
+
+def preview_json(quote: Quote) -> dict[str, Any]:
+    """`SubscriptionPreviewV2` (previewSubscription) of a quote."""
+    v1 = quote.json()
+    return {
+        "__typename": "SubscriptionPreviewV2",
+        "billingPeriodRange": v1["billingPeriodRange"],
+        "freeItems": None,
+        "hasScheduledUpdates": quote.has_scheduled_updates,
+        "isPlanDowngrade": quote.is_downgrade,
+        "immediateInvoice": {
+            "__typename": "ImmediateSubscriptionPreviewInvoice",
+            **_invoice_v2(quote.immediate),
+            "proration": v1["proration"],
+            "credits": None,
+        },
+        "recurringInvoice": {
+            "__typename": "SubscriptionPreviewInvoice",
+            **_invoice_v2(quote.recurring),
+        },
+    }
+
+
 def quote_new(domain: Domain, connection: Connection, data: dict[str, Any]) -> Quote:
     """The cost of subscribing as `data` asks (estimateSubscription, checkout, first invoice)."""
     catalog = domain.catalog

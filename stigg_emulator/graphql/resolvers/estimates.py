@@ -1,4 +1,4 @@
-"""Estimate root fields (allowed for client keys): `estimateSubscription[Update]`."""
+"""Estimate root fields (client keys too): `estimateSubscription[Update]`, `previewSubscription`."""
 
 from __future__ import annotations
 
@@ -34,7 +34,16 @@ def resolve_estimate_update(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) 
     return read(info, run)
 
 
+def resolve_preview(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> dict[str, Any]:
+    """`previewSubscription(input)`: the estimate as immediate and recurring invoices."""
+    data = input_arg(kwargs)
+    ctx(info).caller.check_customer(str(data.get("customerId") or ""))
+    domain = ctx(info).domain
+    return read(info, lambda conn: estimates.preview_json(estimates.quote_new(domain, conn, data)))
+
+
 def register(_query: QueryType, mutation: MutationType) -> None:
     """Bind this area's root fields."""
     mutation.set_field("estimateSubscription", resolve_estimate)
     mutation.set_field("estimateSubscriptionUpdate", resolve_estimate_update)
+    mutation.set_field("previewSubscription", resolve_preview)

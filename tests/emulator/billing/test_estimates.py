@@ -355,3 +355,44 @@ def test_invalid_promotion_codes_are_rejected_and_nothing_applies(
         )["getActiveSubscriptions"]
         == []
     )
+
+
+def test_preview_subscription_v2_by_client_key(billing: EmulatorProcess) -> None:
+    api = server(billing)
+    set_clock(api, to=T0)
+    ref = new_customer(api, "pm_card_visa")
+    provision(api, customerId=ref, planId="plan-b-basic", billingPeriod="MONTHLY")
+    set_clock(api, to=T10)
+    money = "{ amount currency }"
+    invoice = (
+        f"subTotal {money} discount {money} totalExcludingTax {money} tax {money} total {money}"
+    )
+    preview = client(billing).data(
+        "mutation P($input: PreviewSubscriptionInput!) { previewSubscription(input: $input) {"
+        " billingPeriodRange { start end } isPlanDowngrade"
+        f" immediateInvoice {{ {invoice} discountDetails {{ type durationType }}"
+        f" proration {{ credit {money} debit {money} netAmount {money} }} }}"
+        f" recurringInvoice {{ {invoice} }} }} }}",
+        {
+            "input": {
+                "customerId": ref,
+                "planId": "plan-b-pro",
+                "billingPeriod": "MONTHLY",
+                "promotionCode": "TENOFF",
+                "billingInformation": {"taxPercentage": 20},
+            }
+        },
+    )["previewSubscription"]
+    now = preview["immediateInvoice"]
+    # Basic -> Pro with 21 of 31 days left: -20.32 + 40.65 = 20.33; TENOFF 10 off -> 10.33;
+    # tax 20% = 2.066 -> 2.07; total 12.396 -> 12.40.
+    assert now["proration"]["netAmount"] == usd(20.33)
+    assert now["subTotal"] == usd(20.33)
+    assert now["discount"] == usd(10)
+    assert now["discountDetails"] == {"type": "FIXED", "durationType": "FOREVER"}
+    assert now["totalExcludingTax"] == usd(10.33)
+    assert now["tax"] == usd(2.07)
+    assert now["total"] == usd(12.4)
+    # Then every month: 60 - 10 = 50 + 20% = 60.
+    assert preview["recurringInvoice"]["total"] == usd(60)
+    assert preview["billingPeriodRange"]["end"] == "2030-02-01T00:00:00.000Z"
