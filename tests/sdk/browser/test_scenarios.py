@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
+from tests.sdk.backend import new_customer
 from tests.sdk.browser.conftest import read_report
 from tests.sdk.browser.expectations import expected_results, mismatches
 from tests.sdk.browser.scenarios import SCENARIOS, run_scenarios
@@ -50,3 +51,31 @@ def test_scenarios_in_a_pyscript_worker(
     assert (report["environment"]["platform"], report["in_worker"]) == ("emscripten", True)
     assert {"requests", "pyodide_http"} <= set(report["environment"]["transport_modules"])
     assert mismatches(report, config) == {}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page_kind", ["main", "js"])
+def test_check_cost_pages_measure_a_cached_check(
+    page: Page, emulator: EmulatorProcess, scenario_server: ScenarioServer, page_kind: str
+) -> None:
+    """The pages `bench/check_cost.py` times (ours in Pyodide, Stigg's JS SDK) work; no timing."""
+    config = {
+        "api_key": emulator.client_key,
+        "base_uri": emulator.base_url,
+        "edge_uri": emulator.edge_url,
+        "customer_id": new_customer(emulator),  # on Starter: feature-demo-03 is 2 a month
+        "feature_id": "feature-demo-03",
+        "transport": "pyfetch",
+        "mode": "bench",
+        "runs": 2,
+        "rounds": 3,
+        "calls_per_round": 50,
+    }
+    report = read_report(page, scenario_server.register(config, page_kind))
+    assert len(report["median_ns"]) == len(report["min_ns"]) == 2
+    assert all(m > 0 for m in report["median_ns"])
+    if page_kind == "js":
+        assert report["result"] == {"hasAccess": True, "usageLimit": 2}
+        assert report["crossOriginIsolated"] is True
+    else:
+        assert report["in_worker"] is False
