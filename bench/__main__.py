@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+import bench.check_cost
 import bench.emulator_throughput
 import bench.page_load
 import bench.reliability  # noqa: F401 - registers the benchmark (the others, too)
