@@ -279,6 +279,10 @@ def invoice_json(row: dict[str, Any]) -> dict[str, Any]:
         "lines": None,
         "createdAt": iso(row["created_at"]),
         "updatedAt": iso(row["updated_at"]),
+        # Not in Stigg's type (GraphQL ignores them); the invoice list shows them.
+        "subscriptionId": row["subscription_ref"],
+        "periodStart": iso(row["period_start"]),
+        "periodEnd": iso(row["period_end"]),
     }
 
 

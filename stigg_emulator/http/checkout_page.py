@@ -20,6 +20,7 @@ from starlette.routing import Route
 
 from stigg_emulator.billing import checkout, ledger
 from stigg_emulator.billing.money import format_money
+from stigg_emulator.clock import iso
 from stigg_emulator.domain.errors import StiggError
 from stigg_emulator.domain.estimates import quote_new
 from stigg_emulator.domain.subscriptions import resolve_coupon
@@ -355,7 +356,9 @@ async def invoices_list(request: Request) -> Response:
         return JSONResponse({"data": [ledger.invoice_json(row) for row in rows]})
     items = "".join(
         "<tr>"
-        f"<td>{escape(row['id'])}</td><td>{escape(row['billing_reason'])}</td>"
+        f"<td>{escape(row['id'])}</td><td>{escape(row['subscription_ref'])}</td>"
+        f"<td>{escape(str(iso(row['period_start'])))} .. {escape(str(iso(row['period_end'])))}</td>"
+        f"<td>{escape(row['billing_reason'])}</td>"
         f"<td>{escape(row['status'])}</td>"
         f"<td class='amount'>{escape(format_money(Decimal(row['total']), row['currency']))}"
         "</td></tr>"

@@ -205,6 +205,11 @@ def test_renewal_invoices_follow_the_coupon_duration(billing: EmulatorProcess) -
     )
     report = set_clock(api, to="2030-05-15T00:00:00Z")
     assert len(report["invoices"]) == 4
+    periods = [(row["periodStart"], row["periodEnd"]) for row in invoices(api, ref)]
+    assert periods[0] == ("2030-05-01T00:00:00.000Z", "2030-06-01T00:00:00.000Z")
+    assert periods[-1] == ("2030-01-01T00:00:00.000Z", "2030-02-01T00:00:00.000Z")
+    page = api.http.get(f"/billing/{ref}/invoices").text
+    assert "2030-04-01T00:00:00.000Z .. 2030-05-01T00:00:00.000Z" in page
     totals = [(row["billingReason"], row["total"]) for row in reversed(invoices(api, ref))]
     # HALF3 (50%, 3 months from 2030-01-01): Jan, Feb, Mar at 15; Apr and May at 30.
     assert totals == [
