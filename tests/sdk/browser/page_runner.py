@@ -1,8 +1,9 @@
 """What the scenario page runs in Pyodide (main thread or PyScript worker), not in CPython.
 
 It reads the run's config from the page, runs `scenarios.run_scenarios` (PyScript put that file
-into the working directory through the config's `files`) or the check-cost measurement, and
-writes the JSON report into `#report` with `data-state` "done" (or "error").
+into the working directory through the config's `files`) or, in bench mode, prepares the
+check-cost measurement, and writes the JSON report into `#report` with `data-state` "done" (or
+"error").
 """
 
 import json
@@ -30,8 +31,15 @@ class PageBackend:
             raise RuntimeError(f"report-usage answered {response.status}: {await response.text()}")
 
 
-async def measure(config: dict) -> dict:
-    """Median ns per cached get_metered_entitlement, `runs` times, on a client of the emulator."""
+async def prepare_measurement(config: dict) -> dict:
+    """Load a client from the emulator and expose `window.measureStiggPython(rounds, calls)`.
+
+    The bench drives the runs from outside (interleaved with CPython and Stigg's JS SDK), so the
+    function only times one run: the JSON of `measure_cached_check` (median ns per call).
+    """
+    from pyodide.ffi import create_proxy
+    from pyscript import window
+
     from stigg_client import Stigg
     from stigg_client._bench import measure_cached_check
 
@@ -45,17 +53,16 @@ async def measure(config: dict) -> dict:
         cache_ttl_s=3600,
     )
     await client.wait_for_initialization()
-    runs = [
-        measure_cached_check(
-            client,
-            feature_id=config["feature_id"],
-            calls_per_round=config["calls_per_round"],
-            rounds=config["rounds"],
+    first = client.get_metered_entitlement(config["feature_id"], requested_usage=1)
+
+    def measure(rounds: int, calls: int) -> str:
+        stats = measure_cached_check(
+            client, feature_id=config["feature_id"], calls_per_round=calls, rounds=rounds
         )
-        for _ in range(config["runs"])
-    ]
-    await client.close()
-    return {"median_ns": [run["median_ns"] for run in runs], "min_ns": [r["min_ns"] for r in runs]}
+        return json.dumps(stats)
+
+    window.measureStiggPython = create_proxy(measure)
+    return {"first": {"hasAccess": first.has_access, "usageLimit": first.usage_limit}}
 
 
 async def main() -> None:
@@ -63,7 +70,7 @@ async def main() -> None:
 
     config = json.loads(document.getElementById("scenario-config").textContent)
     if config["mode"] == "bench":
-        report = await measure(config)
+        report = await prepare_measurement(config)
     else:
         report = await scenarios.run_scenarios(config, PageBackend(config["backend_url"]))
     report["in_worker"] = RUNNING_IN_WORKER

@@ -22,6 +22,7 @@ from typing import Any
 
 import anyio.to_thread
 import uvicorn
+from playwright.sync_api import Page
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -48,10 +49,11 @@ PYODIDE_PAGE = """<!doctype html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
-  <title>stigg-client scenarios ({runtime})</title>
+  <title>stigg-client {title}</title>
   <link rel="icon" href="data:,">
   <link rel="stylesheet" href="{pyscript_css}">
   <script type="module" src="{pyscript_js}"></script>
+  {head}
 </head>
 <body>
   <pre id="report" data-state="loading"></pre>
@@ -61,67 +63,39 @@ PYODIDE_PAGE = """<!doctype html>
 </html>
 """
 
-# Stigg's browser SDK in the same Chromium: initialize against the emulator, then time cached
-# getMeteredEntitlement calls with performance.now() (5 µs resolution in an isolated page, so
-# each round times many calls).
-JS_PAGE = """<!doctype html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <title>@stigg/js-client-sdk check cost</title>
-  <link rel="icon" href="data:,">
-  <script src="/js-sdk/index.js"></script>
-</head>
-<body>
-  <pre id="report" data-state="loading"></pre>
-  <script type="application/json" id="scenario-config">{config}</script>
+# Stigg's browser SDK in the same page: `window.stiggJs` initializes it against the emulator and
+# `measureStiggJs(rounds, calls)` times cached getMeteredEntitlement calls with performance.now()
+# (5 µs resolution in an isolated page, so each round times many calls).
+STIGG_JS_HEAD = """<script src="/js-sdk/index.js"></script>
   <script type="module">
-    const output = document.getElementById('report');
-    try {{
-      const config = JSON.parse(document.getElementById('scenario-config').textContent);
-      const client = await window.Stigg.default.initialize({{
+    const config = JSON.parse(document.getElementById('scenario-config').textContent);
+    window.stiggJs = (async () => {
+      const client = await window.Stigg.default.initialize({
         apiKey: config.api_key,
         baseUri: config.base_uri,
         baseEdgeUri: config.edge_uri,
         customerId: config.customer_id,
-      }});
+      });
       await client.waitForInitialization();
-      const request = {{ featureId: config.feature_id }};
-      const first = client.getMeteredEntitlement(request);
-      if (first.isFallback) throw new Error(`${{config.feature_id}} is not cached`);
-      const median = (values) => {{
-        const sorted = [...values].sort((a, b) => a - b);
-        const middle = sorted.length >> 1;
-        return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-      }};
-      const medians = [];
-      const minimums = [];
-      for (let run = 0; run < config.runs; run++) {{
-        const perCall = [];
-        for (let round = 0; round < config.rounds; round++) {{
-          const start = performance.now();
-          for (let i = 0; i < config.calls_per_round; i++) client.getMeteredEntitlement(request);
-          perCall.push(((performance.now() - start) * 1e6) / config.calls_per_round);
-        }}
-        medians.push(median(perCall));
-        minimums.push(Math.min(...perCall));
-      }}
-      output.textContent = JSON.stringify({{
-        median_ns: medians,
-        min_ns: minimums,
-        result: {{ hasAccess: first.hasAccess, usageLimit: first.usageLimit }},
-        crossOriginIsolated: window.crossOriginIsolated,
-        userAgent: navigator.userAgent,
-      }});
-      output.dataset.state = 'done';
-    }} catch (error) {{
-      output.textContent = String(error && error.stack || error);
-      output.dataset.state = 'error';
-    }}
-  </script>
-</body>
-</html>
-"""
+      const first = client.getMeteredEntitlement({ featureId: config.feature_id });
+      if (first.isFallback) throw new Error(`${config.feature_id} is not cached`);
+      return { client, first: { hasAccess: first.hasAccess, usageLimit: first.usageLimit } };
+    })();
+    window.measureStiggJs = async (rounds, calls) => {
+      const { client, first } = await window.stiggJs;
+      const request = { featureId: config.feature_id };
+      const perCall = [];
+      for (let round = 0; round < rounds; round++) {
+        const start = performance.now();
+        for (let i = 0; i < calls; i++) client.getMeteredEntitlement(request);
+        perCall.push(((performance.now() - start) * 1e6) / calls);
+      }
+      const sorted = [...perCall].sort((a, b) => a - b);
+      const middle = sorted.length >> 1;
+      const median = sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+      return { median_ns: median, min_ns: sorted[0], first };
+    };
+  </script>"""
 
 
 def ensure_runtime() -> Path:
@@ -172,15 +146,15 @@ class ScenarioServer:
         return f"http://127.0.0.1:{self.port}"
 
     def register(self, config: dict[str, Any], page: str) -> str:
-        """Remember `config`; `page` is "main" or "worker" (Pyodide) or "js" (Stigg's SDK)."""
+        """Remember `config`; `page` is "main" or "worker" (where Pyodide runs the script).
+
+        With `"mode": "bench"` the page also loads Stigg's JS SDK (see `STIGG_JS_HEAD`)."""
         run_id = uuid.uuid4().hex[:12]
         # Absolute: a worker's relative URLs would resolve against its own (blob:) script URL.
         self.runs[run_id] = {**config, "backend_url": f"{self.base_url}/backend/report-usage"}
         return f"{self.base_url}/run/{page}/{run_id}"
 
     def render(self, page: str, config: dict[str, Any]) -> str:
-        if page == "js":
-            return JS_PAGE.format(config=json_for_script(config))
         manifest = load_manifest(self.runtime_dir)
         worker = page == "worker"
         packages = manifest["worker_packages" if worker else "main_packages"]
@@ -190,10 +164,12 @@ class ScenarioServer:
             "packages_cache": "passthrough",
             "files": {"/files/scenarios.py": "./scenarios.py"},
         }
+        bench = config.get("mode") == "bench"
         return PYODIDE_PAGE.format(
-            runtime="PyScript worker" if worker else "main thread",
+            title=("check cost" if bench else "scenarios") + (" (PyScript worker)" * worker),
             pyscript_css="/runtime/" + manifest["pyscript_css"],
             pyscript_js="/runtime/" + manifest["pyscript_js"],
+            head=STIGG_JS_HEAD if bench else "",
             config=json_for_script(config),
             worker="worker" if worker else "",
             pyscript_config=html.escape(json.dumps(pyscript_config), quote=True),
@@ -203,7 +179,7 @@ class ScenarioServer:
         async def run_page(request: Request) -> Response:
             page = str(request.path_params["page"])
             config = self.runs.get(str(request.path_params["run_id"]))
-            if config is None or page not in ("main", "worker", "js"):
+            if config is None or page not in ("main", "worker"):
                 return PlainTextResponse("no such run", status_code=404)
             return HTMLResponse(self.render(page, config), headers={"Cache-Control": "no-store"})
 
@@ -270,3 +246,18 @@ class ScenarioServer:
             self._thread.join(timeout=10)
         self._server = None
         self._thread = None
+
+
+def measure_python_in_page(page: Page, rounds: int, calls: int) -> dict[str, float]:
+    """One run of `measure_cached_check` in a bench page's Pyodide (median/min ns per call)."""
+    text = page.evaluate("([r, c]) => window.measureStiggPython(r, c)", [rounds, calls])
+    stats: dict[str, float] = json.loads(text)
+    return stats
+
+
+def measure_stigg_js_in_page(page: Page, rounds: int, calls: int) -> dict[str, Any]:
+    """One run of Stigg's JS SDK getMeteredEntitlement in a bench page (median/min ns per call)."""
+    stats: dict[str, Any] = page.evaluate(
+        "([r, c]) => window.measureStiggJs(r, c)", [rounds, calls]
+    )
+    return stats
