@@ -21,6 +21,8 @@ def serve(args: argparse.Namespace) -> int:
         edge_url=args.edge_url,
         client_key=args.client_key,
         runtime_dir=args.runtime_dir,
+        server_key=args.server_key,
+        signing_secret=args.signing_secret,
     )
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=args.log_level)
     return 0
@@ -36,6 +38,16 @@ def main(argv: list[str] | None = None) -> int:
     site.add_argument("--emulator-url", required=True)
     site.add_argument("--edge-url", default=None)
     site.add_argument("--client-key", required=True)
+    site.add_argument(
+        "--server-key",
+        default=os.environ.get("STIGG_SERVER_KEY"),
+        help="server key of the demo backend (env STIGG_SERVER_KEY); never sent to browsers",
+    )
+    site.add_argument(
+        "--signing-secret",
+        default=os.environ.get("STIGG_SIGNING_SECRET"),
+        help="the emulator's --signing-secret, to sign customer tokens (env STIGG_SIGNING_SECRET)",
+    )
     site.add_argument("--runtime-dir", type=Path, default=DEFAULT_RUNTIME)
     site.add_argument("--log-level", default="info")
     args = parser.parse_args(argv)

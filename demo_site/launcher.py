@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from typing import IO
 from demo_site.settings import REPO
 
 CLIENT_KEY = "client-local-key"
+SERVER_KEY = "server-local-key"
 DEMO_CATALOG = REPO / "demo_site" / "catalog.yaml"
 
 
@@ -25,11 +27,12 @@ class Child:
 
     name: str
     command: list[str]
+    env: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen[bytes] | None = None
     pump: threading.Thread | None = field(default=None, repr=False)
 
     def start(self) -> Child:
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, **self.env, "PYTHONUNBUFFERED": "1"}
         # Own session: Ctrl-C reaches only the launcher, which stops children in order.
         self.process = subprocess.Popen(
             self.command,
@@ -87,15 +90,22 @@ def run(demo_port: int, emulator_port: int, edge_port: int) -> int:
     edge_url = f"http://127.0.0.1:{edge_port}"
     site_url = f"http://127.0.0.1:{demo_port}"
     python = sys.executable
+    # Customer tokens on: pages get a token for their signed-in customer only. The demo site reads
+    # the secret and the server key from its environment (the emulator only takes flags).
+    signing_secret = os.environ.get("STIGG_SIGNING_SECRET") or secrets.token_hex(16)
+    keys = {"STIGG_SIGNING_SECRET": signing_secret, "STIGG_SERVER_KEY": SERVER_KEY}
     emulator = Child(
         "emulator",
         [python, "-m", "stigg_emulator", "serve", "--port", str(emulator_port),
-         "--edge-port", str(edge_port), "--catalog", str(DEMO_CATALOG)],
+         "--edge-port", str(edge_port), "--catalog", str(DEMO_CATALOG),
+         "--client-key", CLIENT_KEY, "--server-key", SERVER_KEY,
+         "--signing-secret", signing_secret],
     )  # fmt: skip
     site = Child(
         "demo",
         [python, "-m", "demo_site", "serve", "--port", str(demo_port), "--emulator-url",
          emulator_url, "--edge-url", edge_url, "--client-key", CLIENT_KEY],
+        env=keys,
     )  # fmt: skip
     # Ctrl-C even when started from a background job (which inherits SIGINT ignored); SIGTERM
     # stops cleanly too.

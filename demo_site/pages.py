@@ -1,10 +1,10 @@
-"""Render the demo pages: PyScript config and the emulator settings are injected here."""
+"""Render the demo pages: one shared layout; PyScript config and emulator settings injected here."""
 
 from __future__ import annotations
 
 import html
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
 from typing import Any
@@ -12,11 +12,14 @@ from typing import Any
 from demo_site.settings import SiteSettings
 
 TEMPLATES = Path(__file__).with_name("templates")
+MAIN_NAV = (("/pricing", "Pricing"), ("/app", "App"), ("/portal", "Billing"))
+RUNTIME_NAV = (("/", "Entitlement check"), ("/worker", "Worker"), ("/runtime-check", "Runtime"))
+RUNTIME_CHECK_PACKAGES = ["pydantic"]
 
 
 @dataclass(frozen=True)
 class PageSpec:
-    """One demo page: its Python script, whether it runs in a worker, and what it installs."""
+    """One runtime demo page: its Python script, whether it runs in a worker, what it installs."""
 
     title: str
     description: str
@@ -50,7 +53,23 @@ PAGES: dict[str, PageSpec] = {
         packages_key=None,
     ),
 }
-RUNTIME_CHECK_PACKAGES = ["pydantic"]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What one page puts into the shared layout."""
+
+    page_id: str
+    path: str
+    title: str
+    body: str
+    script: str | None = None
+    worker: bool = False
+    packages_key: str | None = "main_packages"
+    config: dict[str, Any] = field(default_factory=dict)
+    widgets: bool = False
+    customer_id: str | None = None
+    lang: str = "en"
 
 
 def json_for_script(value: Any) -> str:
@@ -67,9 +86,9 @@ def load_manifest(runtime_dir: Path) -> dict[str, Any]:
     return manifest
 
 
-def pyscript_config(manifest: dict[str, Any], spec: PageSpec) -> dict[str, Any]:
+def pyscript_config(manifest: dict[str, Any], packages_key: str | None) -> dict[str, Any]:
     """PyScript config: our local Pyodide, packages by name from our lock, no micropip."""
-    packages = manifest[spec.packages_key] if spec.packages_key else RUNTIME_CHECK_PACKAGES
+    packages = manifest[packages_key] if packages_key else RUNTIME_CHECK_PACKAGES
     return {
         "interpreter": "/runtime/" + manifest["pyodide_mjs"],
         "packages": list(packages),
@@ -78,28 +97,86 @@ def pyscript_config(manifest: dict[str, Any], spec: PageSpec) -> dict[str, Any]:
 
 
 def stigg_config(settings: SiteSettings) -> dict[str, Any]:
-    """What the page's Python needs to reach the emulator."""
+    """What a page's Python needs to reach the emulator (never the server key)."""
     return {
         "api_key": settings.client_key,
         "base_uri": settings.emulator_url,
         "edge_uri": settings.edge_url,
-        "customer_id": settings.customer_id,
-        "feature_id": settings.feature_id,
     }
 
 
-def render_page(path: str, settings: SiteSettings) -> str:
-    """The HTML of the demo page at `path`."""
-    spec = PAGES[path]
-    manifest = load_manifest(settings.runtime_dir)
-    template = Template((TEMPLATES / "entitlement.html").read_text())
+def _links(items: tuple[tuple[str, str], ...], current: str) -> str:
+    out = []
+    for href, label in items:
+        here = ' aria-current="page"' if href == current else ""
+        out.append(f'<a href="{href}"{here}>{html.escape(label)}</a>')
+    return "".join(out)
+
+
+def _account(customer_id: str | None) -> str:
+    if customer_id is None:
+        return '<a class="button" id="sign-in-link" href="/signin">Sign in</a>'
+    return (
+        f'<span id="signed-in-as">{html.escape(customer_id)}</span>'
+        '<form method="post" action="/signout"><button class="secondary" type="submit">'
+        "Sign out</button></form>"
+    )
+
+
+def render_layout(settings: SiteSettings, page: Layout) -> str:
+    """A whole page: shared header, nav and footer around `page.body`, plus its Python."""
+    head: list[str] = []
+    scripts: list[str] = []
+    if page.widgets:
+        head.append('  <script type="module" src="/static/stigg-elements.js"></script>')
+    if page.script is not None:
+        manifest = load_manifest(settings.runtime_dir)
+        config = pyscript_config(manifest, page.packages_key)
+        head.append(f'  <link rel="stylesheet" href="/runtime/{manifest["pyscript_css"]}">')
+        head.append(f'  <script type="module" src="/runtime/{manifest["pyscript_js"]}"></script>')
+        stigg = {**stigg_config(settings), **page.config}
+        scripts.append(
+            f'  <script type="application/json" id="stigg-config">{json_for_script(stigg)}</script>'
+        )
+        worker = " worker" if page.worker else ""
+        scripts.append(
+            f'  <script type="py"{worker} src="/browser/{page.script}" '
+            f"config='{html.escape(json.dumps(config), quote=True)}'></script>"
+        )
+    template = Template((TEMPLATES / "layout.html").read_text())
     return template.substitute(
-        title=html.escape(spec.title),
-        description=html.escape(spec.description),
-        pyscript_css="/runtime/" + manifest["pyscript_css"],
-        pyscript_js="/runtime/" + manifest["pyscript_js"],
-        stigg_config=json_for_script(stigg_config(settings)),
-        worker_attr="worker" if spec.worker else "",
-        script_src="/browser/" + spec.script,
-        pyscript_config=html.escape(json.dumps(pyscript_config(manifest, spec)), quote=True),
+        lang=html.escape(page.lang),
+        title=html.escape(page.title),
+        head="\n".join(head),
+        page_id=html.escape(page.page_id),
+        nav=_links(MAIN_NAV, page.path),
+        runtime_nav=_links(RUNTIME_NAV, page.path),
+        account=_account(page.customer_id),
+        body=page.body,
+        scripts="\n".join(scripts),
+    )
+
+
+def render_page(path: str, settings: SiteSettings, customer_token: str | None = None) -> str:
+    """The HTML of the runtime demo page at `path` (`customer_token` for the default customer)."""
+    spec = PAGES[path]
+    body = (
+        f"<h1>{html.escape(spec.title)}</h1>\n<p>{html.escape(spec.description)}</p>\n"
+        '<p id="answer" class="answer" data-state="loading">Starting Python…</p>'
+    )
+    config = {"customer_id": settings.customer_id, "feature_id": settings.feature_id}
+    if customer_token is not None:
+        config["customer_token"] = customer_token
+    return render_layout(
+        settings,
+        Layout(
+            page_id=spec.script.removesuffix(".py"),
+            path=path,
+            title=spec.title,
+            body=body,
+            script=spec.script,
+            worker=spec.worker,
+            packages_key=spec.packages_key,
+            config=config,
+        ),
     )

@@ -35,6 +35,8 @@ class SiteProcess:
     client_key: str
     log_path: Path
     edge_url: str | None = None
+    server_key: str | None = None
+    signing_secret: str | None = None
     runtime_dir: Path = DEFAULT_RUNTIME
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
@@ -47,7 +49,9 @@ class SiteProcess:
         args = [sys.executable, "-m", "demo_site", "serve", "--port", str(self.port)]
         args += ["--emulator-url", self.emulator_url, "--client-key", self.client_key]
         args += ["--runtime-dir", str(self.runtime_dir), "--log-level", "warning"]
-        return args + (["--edge-url", self.edge_url] if self.edge_url else [])
+        args += ["--edge-url", self.edge_url] if self.edge_url else []
+        args += ["--server-key", self.server_key] if self.server_key else []
+        return args + (["--signing-secret", self.signing_secret] if self.signing_secret else [])
 
     def start(self, timeout_s: float = 30.0) -> SiteProcess:
         """Start the process and wait until /healthz answers."""

@@ -33,6 +33,7 @@ async def main() -> None:
         base_uri=config["base_uri"],
         base_edge_uri=config.get("edge_uri"),
         customer_id=config["customer_id"],
+        customer_token=config.get("customer_token"),
     )
     await client.wait_for_initialization()
     result = client.get_boolean_entitlement(feature_id=config["feature_id"])

@@ -33,6 +33,7 @@ async def main() -> None:
         base_uri=config["base_uri"],
         base_edge_uri=config.get("edge_uri"),
         customer_id=config["customer_id"],
+        customer_token=config.get("customer_token"),
         transport="requests",  # sync XHR: fine in a worker, never on the main thread
     )
     await client.wait_for_initialization()

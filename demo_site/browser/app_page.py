@@ -1,0 +1,90 @@
+"""App page: gated features, the metered "create a template" action, in-app paywall."""
+
+import json
+
+from pyodide.ffi import create_proxy
+from pyodide.http import pyfetch
+from pyscript import document, window
+
+from stigg_client import Stigg
+from widgets.browser import mount
+
+config = json.loads(document.getElementById("stigg-config").textContent)
+client = Stigg.initialize(
+    api_key=config["api_key"],
+    base_uri=config["base_uri"],
+    base_edge_uri=config.get("edge_uri"),
+    customer_id=config["customer_id"],
+    customer_token=config.get("customer_token"),
+)
+button = document.getElementById("create-template")
+status = document.getElementById("template-status")
+
+
+def show(state: str, message: str) -> None:
+    status.dataset.state = state
+    status.textContent = message
+
+
+def checkout(plan_id: str, period: str, intention: str, detail: dict) -> None:
+    params = window.URLSearchParams.new()
+    params.set("plan", plan_id)
+    params.set("period", period)
+    params.set("intention", intention)
+    for quantity in (detail.get("quantities") or {}).values():
+        params.set("seats", str(int(quantity)))
+    for addon in detail.get("addons") or []:
+        params.append("addon", str(addon))
+    window.location.assign("/checkout?" + str(params.toString()))
+
+
+def on_plan_selected(element: object, detail: dict) -> None:
+    checkout(
+        str(detail["planId"]),
+        str(detail.get("billingPeriod") or "MONTHLY"),
+        str(detail.get("intention") or "UPGRADE_PLAN"),
+        detail,
+    )
+
+
+def on_upgrade(element: object, detail: dict) -> None:
+    """An upgrade prompt's button: straight to checkout for the plan it names."""
+    if detail.get("planId"):
+        checkout(str(detail["planId"]), "MONTHLY", "UPGRADE_PLAN", detail)
+
+
+async def create_template(event: object) -> None:
+    """Ask the backend to create a template (it reports the usage), then refresh entitlements."""
+    button.disabled = True
+    show("busy", "Creating a template…")
+    try:
+        response = await pyfetch(
+            "/api/templates",
+            method="POST",
+            headers={"Accept": "application/json"},
+            credentials="same-origin",
+        )
+        answer = await response.json()
+        if response.status == 200:
+            used, limit = answer.get("usage"), answer.get("limit")
+            of = f" of {limit:g}" if isinstance(limit, int | float) else ""
+            show("created", f"Template created ({used:g}{of} this month).")
+        elif response.status == 402:
+            show("limit", "Your plan's template limit is reached.")
+        else:
+            show("error", f"Could not create a template: {answer.get('error')}")
+        await client.refresh()
+    except Exception as error:
+        show("error", f"Could not create a template: {error}")
+    finally:
+        button.disabled = False
+
+
+app = await mount(client)  # noqa: F704 - PyScript top-level await
+app.on("stigg-plan-selected", on_plan_selected)
+app.on("stigg-manage-subscription", on_upgrade)
+click = create_proxy(create_template)
+button.addEventListener("click", click)
+await client.wait_for_initialization()  # noqa: F704
+button.disabled = False
+document.body.dataset.python = "ready"
