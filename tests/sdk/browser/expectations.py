@@ -241,7 +241,6 @@ def expected_results(config: dict[str, Any]) -> dict[str, Any]:
         },
         "offline": {
             "state": "READY",
-            "waited_under_1s": True,
             "boolean": fallback(True),
             "metered": fallback(True, **quota(10, 3, 1, period=None)),
             "unconfigured": fallback(False, isUnlimited=False),
