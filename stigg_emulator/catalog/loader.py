@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -115,6 +116,8 @@ class _Node:
             return value
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.error(key, f"{key!r} must be a number")
+        if not math.isfinite(value):
+            raise self.error(key, f"{key!r} must be a finite number (got {value!r})")
         if value < 0:
             raise self.error(key, f"{key!r} must not be negative")
         return float(value)
@@ -127,6 +130,8 @@ class _Node:
             amount = Decimal(str(value))
         except InvalidOperation:
             raise self.error(key, f"{key!r} must be a number (got {value!r})") from None
+        if not amount.is_finite():
+            raise self.error(key, f"{key!r} must be a finite number (got {value!r})")
         if amount < 0:
             raise self.error(key, f"{key!r} must not be negative")
         return amount
@@ -351,14 +356,22 @@ def _price(node: _Node, catalog: Catalog, ref_id: str, index: int) -> PriceSpec:
         )
         override.check_unknown()
     billing_period = node.choice("billingPeriod", BILLING_PERIODS)
+    min_units = node.int("minUnitQuantity", None)
+    max_units = node.int("maxUnitQuantity", None)
+    if min_units is not None and min_units < 0:
+        raise node.error("minUnitQuantity", "'minUnitQuantity' must not be negative")
+    if max_units is not None and max_units < max(1, min_units or 0):
+        raise node.error(
+            "maxUnitQuantity", "'maxUnitQuantity' must be at least 1 and at least minUnitQuantity"
+        )
     price = PriceSpec(
         billing_model=billing_model,
         billing_period=billing_period,
         amount=node.decimal("amount"),
         currency=node.str("currency", "USD").upper(),
         feature_ref=feature_ref,
-        min_unit_quantity=node.int("minUnitQuantity", None),
-        max_unit_quantity=node.int("maxUnitQuantity", None),
+        min_unit_quantity=min_units,
+        max_unit_quantity=max_units,
         country_overrides=tuple(overrides),
         uuid=stable_uuid("price", f"{ref_id}:{index}:{billing_period}"),
     )
