@@ -368,3 +368,27 @@ def test_checkout_of_an_archived_customer_is_unavailable(billing: EmulatorProces
     assert page.status_code == 409 and "Customer not found" in page.text
     posted = httpx.post(url, data={"action": "pay", "cardNumber": "4242424242424242", **CARD})
     assert posted.status_code == 409
+
+
+def test_failed_payment_is_retried_with_another_card_on_its_payment_url(
+    billing: EmulatorProcess,
+) -> None:
+    api = server(billing)
+    ref = new_customer(api, "pm_card_chargeDeclined")
+    sub = provision(api, customerId=ref, planId="plan-b-basic", billingPeriod="MONTHLY")[
+        "subscription"
+    ]
+    assert sub["paymentCollection"] == "FAILED"
+    payment_url = sub["latestInvoice"]["paymentUrl"]
+    page = httpx.get(payment_url)
+    assert "Your card was declined." in page.text and "$30.00" in page.text
+    again = httpx.post(payment_url, data={"action": "pay", "cardNumber": "4000000000000002"})
+    assert "Your card was declined." in again.text and ">OPEN<" in again.text
+    paid = httpx.post(payment_url, data={"action": "pay", "cardNumber": "4242424242424242"})
+    assert ">PAID<" in paid.text
+    after = subscription(api, sub["subscriptionId"])
+    assert (after["paymentCollection"], after["latestInvoice"]["status"]) == (
+        "NOT_REQUIRED",
+        "PAID",
+    )
+    assert after["customer"]["defaultPaymentMethodLast4Digits"] == "4242"
