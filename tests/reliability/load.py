@@ -1,5 +1,6 @@
 """A bounded load run against one emulator: simulated browser clients (the client-key SDK)
-refreshing entitlements, and reporters (the server-key SDK) sending usage events.
+refreshing entitlements (3 of 4 over the edge, 1 over GraphQL), and reporters (the server-key
+SDK) sending usage events.
 
 Used at small scale by tests/reliability/test_load.py and at full scale (200 clients, 20
 reporters, 60 s) by `python -m bench reliability_load`. Loopback only; every loop is bounded by
@@ -9,6 +10,7 @@ the duration and by a maximum number of iterations.
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 import time
 import uuid
@@ -20,6 +22,17 @@ from tests.reliability.conftest import current_usage, provision
 from tests.support.processes import CLIENT_KEY, SERVER_KEY
 
 EVENT_FEATURE = "feature-api-calls"  # COUNT of `api_call` events (Pro plan)
+
+
+class _Collect(logging.Handler):
+    """Appends every SDK warning or error to a list."""
+
+    def __init__(self, into: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.into = into
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.into.append(f"sdk log: {record.getMessage()}")
 
 
 @dataclass(frozen=True)
@@ -98,15 +111,19 @@ async def run_load(base_url: str, edge_url: str, config: LoadConfig) -> LoadResu
             request_timeout_s=30,
             retry=retry,
             background_refresh=False,
+            cache_ttl_s=0.001,  # every get_entitlements() renews through the edge
         )
         think = random.Random(config.seed + index)
         try:
             await sdk.wait_for_initialization()
-            for _ in range(config.max_iterations):
+            for iteration in range(config.max_iterations):
                 if time.monotonic() >= deadline:
                     return
                 began = time.monotonic()
-                await sdk.refresh()
+                if iteration % 4 == 3:
+                    await sdk.refresh()  # GraphQL, as after a plan change
+                else:
+                    await sdk.get_entitlements()  # edge read, as the periodic refresh does
                 result.read_latencies.append(time.monotonic() - began)
                 check = sdk.get_metered_entitlement(EVENT_FEATURE)
                 if check.is_fallback or check.usage_limit != 1000:
@@ -148,10 +165,17 @@ async def run_load(base_url: str, edge_url: str, config: LoadConfig) -> LoadResu
             result.errors.append(f"reporter {index}: {error!r}")
 
     rng.shuffle(customers)
-    await asyncio.gather(
-        *(browser(i) for i in range(config.clients)),
-        *(reporter(i) for i in range(config.reporters)),
-    )
+    # Some SDK paths log a failure and serve the cache (e.g. get_entitlements): count those too.
+    sdk_logger = logging.getLogger("stigg_client")
+    warnings = _Collect(result.errors)
+    sdk_logger.addHandler(warnings)
+    try:
+        await asyncio.gather(
+            *(browser(i) for i in range(config.clients)),
+            *(reporter(i) for i in range(config.reporters)),
+        )
+    finally:
+        sdk_logger.removeHandler(warnings)
     result.elapsed_s = time.monotonic() - started
     for customer in customers:
         result.stored_events[customer] = await asyncio.to_thread(
