@@ -8,6 +8,7 @@ import asyncio
 import itertools
 import time
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,7 +23,8 @@ from stigg_client.errors import (
     StiggTimeoutError,
     ValidationError,
 )
-from tests.reliability.conftest import provision
+from stigg_client.server.realtime import Backoff
+from tests.reliability.conftest import gql, new_emulator, provision
 from tests.support.fault_proxy import FaultProxy, Mode
 from tests.support.processes import CLIENT_KEY, SERVER_KEY, EmulatorProcess
 
@@ -260,3 +262,49 @@ async def test_server_reads_fall_back_raise_typed_and_recover(
     await asyncio.sleep(TIMEOUT_S * 4 + 0.3)  # let delayed forwards land
     usage = await server_sdk.get_metered_entitlement(customer, "feature-demo-03")
     assert usage.current_usage == (1 if fault in ("delay", "truncate") else 0)
+
+
+async def test_server_sdk_survives_emulator_sigkill_and_reconnects_live_updates(
+    tmp_path: Path,
+) -> None:
+    emulator = new_emulator(tmp_path).start()
+    try:
+        customer = await asyncio.to_thread(provision, emulator.base_url)
+        sdk = StiggServer(
+            api_key=SERVER_KEY,
+            base_uri=emulator.base_url,
+            request_timeout_s=TIMEOUT_S,
+            entitlements_timeout_s=TIMEOUT_S,
+            retry=FAST_RETRY,
+            reconnect_backoff=Backoff(initial_s=0.1, max_s=0.3),
+            entitlements_fallback={"feature-api-calls": {"hasAccess": True, "usageLimit": 3}},
+        )
+        async with sdk:
+            assert await sdk.wait_for_realtime(10)
+            live = await sdk.get_metered_entitlement(customer, "feature-api-calls")
+            assert (live.is_fallback, live.usage_limit) == (False, 1000)
+
+            await asyncio.to_thread(emulator.stop, kill=True)
+            await eventually(lambda: not sdk.realtime_connected)
+            down = await sdk.get_metered_entitlement(customer, "feature-api-calls")
+            assert (down.is_fallback, down.usage_limit) == (True, 3)
+            with pytest.raises(NetworkError):
+                await sdk.get_customer(customer)
+
+            await asyncio.to_thread(emulator.start)  # same ports, same database
+            await eventually(lambda: sdk.realtime_connected, timeout_s=15)
+            back = await sdk.get_metered_entitlement(customer, "feature-api-calls")
+            assert (back.is_fallback, back.usage_limit) == (False, 1000)
+            # Live updates flow again: a usage report elsewhere reaches this SDK's listener.
+            seen: list[Any] = []
+            sdk.add_listener("usage_updated", seen.append)
+            await asyncio.to_thread(
+                gql,
+                emulator.base_url,
+                "mutation R($i: ReportUsageInput!) { reportUsage(input: $i) { id } }",
+                {"i": {"customerId": customer, "featureId": "feature-demo-03", "value": 2}},
+            )
+            await eventually(lambda: bool(seen), timeout_s=10)
+            assert seen[-1].usage.current_usage == 2
+    finally:
+        emulator.stop()
