@@ -66,7 +66,9 @@ def fallback(has_access: bool = False, **extra: Any) -> dict[str, Any]:
     return {"isFallback": True, "hasAccess": has_access, "accessDeniedReason": "Unknown", **extra}
 
 
-def quota(limit: float, used: float, requested: float, period: str | None = "MONTH") -> dict:
+def quota(
+    limit: float, used: float, requested: float, period: str | None = "MONTH"
+) -> dict[str, Any]:
     values: dict[str, Any] = {
         "isUnlimited": False,
         "usageLimit": limit,

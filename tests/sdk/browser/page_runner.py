@@ -8,6 +8,7 @@ check-cost measurement, and writes the JSON report into `#report` with `data-sta
 
 import json
 import traceback
+from typing import Any
 
 from pyodide.http import pyfetch
 from pyscript import RUNNING_IN_WORKER, document
@@ -31,7 +32,7 @@ class PageBackend:
             raise RuntimeError(f"report-usage answered {response.status}: {await response.text()}")
 
 
-async def prepare_measurement(config: dict) -> dict:
+async def prepare_measurement(config: dict[str, Any]) -> dict[str, Any]:
     """Load a client from the emulator and expose `window.measureStiggPython(rounds, calls)`.
 
     The bench drives the runs from outside (interleaved with CPython and Stigg's JS SDK), so the
@@ -66,7 +67,7 @@ async def prepare_measurement(config: dict) -> dict:
 
 
 async def main() -> None:
-    import scenarios
+    import scenarios  # type: ignore[import-not-found]  # placed beside this script by PyScript
 
     config = json.loads(document.getElementById("scenario-config").textContent)
     if config["mode"] == "bench":
@@ -80,7 +81,7 @@ async def main() -> None:
 
 
 try:
-    await main()  # noqa: F704 - PyScript runs scripts with top-level await
+    await main()  # type: ignore[top-level-await]  # noqa: F704 - PyScript allows top-level await
 except Exception:
     output = document.getElementById("report")
     output.textContent = traceback.format_exc()
