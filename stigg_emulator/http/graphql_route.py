@@ -25,8 +25,8 @@ async def graphql_http(request: Request) -> Response:
     caller = caller_of(request, state)
     if caller is None:
         return unauthorized()
-    raw = await request.body()
-    if len(raw) > MAX_BODY_BYTES:
+    raw = await _bounded_body(request)
+    if raw is None:
         return JSONResponse(error_body("BadUserInput", "Request body too large"), status_code=413)
     try:
         body = json.loads(raw)
@@ -35,3 +35,19 @@ async def graphql_http(request: Request) -> Response:
     context = RequestContext(state.domain, state.reads, caller, public_base_url(request))
     result = execute_body(state.schema, body, context)
     return JSONResponse(result)
+
+
+async def _bounded_body(request: Request) -> bytes | None:
+    """The body, or None as soon as it is known to exceed MAX_BODY_BYTES (declared or streamed):
+    an oversized upload is refused without being held in memory."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)

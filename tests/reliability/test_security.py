@@ -272,6 +272,13 @@ def test_request_batch_event_resource_and_depth_limits(secured: EmulatorProcess)
     huge = b'{"query": "' + b" " * (10 * 1024 * 1024 + 10) + b'{ __typename }"}'
     answer = httpx.post(base + "/graphql", content=huge, headers=server, timeout=30)
     assert answer.status_code == 413 and codes(answer.json()) == ["BadUserInput"]
+
+    def chunks() -> Iterator[bytes]:  # chunked upload: no Content-Length to refuse it early
+        for _ in range(12):
+            yield b" " * (1024 * 1024)
+
+    answer = httpx.post(base + "/graphql", content=chunks(), headers=server, timeout=30)
+    assert answer.status_code == 413 and codes(answer.json()) == ["BadUserInput"]
     # Batch size: at most 100 operations.
     batch = [{"query": "{ __typename }"}] * 101
     answer = httpx.post(base + "/graphql", json=batch, headers=server)
