@@ -6,9 +6,10 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import BrowserContext, Page
 
 from tests.sdk.browser.server import ScenarioServer, ensure_runtime
 from tests.support.processes import EmulatorProcess
@@ -40,3 +41,20 @@ def read_report(page: Page, url: str) -> dict[str, Any]:
     assert output.get_attribute("data-state") == "done", text
     report: dict[str, Any] = json.loads(text)
     return report
+
+
+@pytest.fixture
+def requested_urls(context: BrowserContext) -> list[str]:
+    """Every URL the browser context requests, from the page and from its workers."""
+    urls: list[str] = []
+    context.on("request", lambda request: urls.append(request.url))
+    return urls
+
+
+def leaving_loopback(urls: list[str]) -> list[str]:
+    """The URLs that are neither data:/blob: nor on 127.0.0.1."""
+    return [
+        url
+        for url in urls
+        if urlsplit(url).scheme not in ("data", "blob") and urlsplit(url).hostname != "127.0.0.1"
+    ]

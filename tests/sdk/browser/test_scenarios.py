@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.sdk.backend import new_customer
-from tests.sdk.browser.conftest import read_report
+from tests.sdk.browser.conftest import leaving_loopback, read_report
 from tests.sdk.browser.expectations import expected_results, mismatches
 from tests.sdk.browser.scenarios import SCENARIOS, run_scenarios
 from tests.sdk.browser.server import (
@@ -34,7 +34,10 @@ async def test_scenarios_in_cpython(emulator: EmulatorProcess) -> None:
 
 @pytest.mark.browser
 def test_scenarios_in_pyodide_main_thread(
-    page: Page, emulator: EmulatorProcess, scenario_server: ScenarioServer
+    page: Page,
+    emulator: EmulatorProcess,
+    scenario_server: ScenarioServer,
+    requested_urls: list[str],
 ) -> None:
     config = prepare_world(emulator, transport="pyfetch")
     report = read_report(page, scenario_server.register({**config, "mode": "scenarios"}, "main"))
@@ -42,11 +45,16 @@ def test_scenarios_in_pyodide_main_thread(
     assert "pyodide.http" in report["environment"]["transport_modules"]
     assert "requests" not in report["environment"]["transport_modules"]
     assert mismatches(report, config) == {}
+    assert any(url.startswith(emulator.edge_url) for url in requested_urls)
+    assert leaving_loopback(requested_urls) == []
 
 
 @pytest.mark.browser
 def test_scenarios_in_a_pyscript_worker(
-    page: Page, emulator: EmulatorProcess, scenario_server: ScenarioServer
+    page: Page,
+    emulator: EmulatorProcess,
+    scenario_server: ScenarioServer,
+    requested_urls: list[str],
 ) -> None:
     config = prepare_world(emulator, transport="requests")
     url = scenario_server.register({**config, "mode": "scenarios"}, "worker")
@@ -55,6 +63,8 @@ def test_scenarios_in_a_pyscript_worker(
     assert (report["environment"]["platform"], report["in_worker"]) == ("emscripten", True)
     assert {"requests", "pyodide_http"} <= set(report["environment"]["transport_modules"])
     assert mismatches(report, config) == {}
+    assert any(url.startswith(emulator.edge_url) for url in requested_urls)
+    assert leaving_loopback(requested_urls) == []
 
 
 @pytest.mark.browser
