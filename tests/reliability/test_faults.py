@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +90,19 @@ async def test_client_checks_answer_from_cache_and_methods_raise_typed_errors(
     assert time.monotonic() - started < 3 * TIMEOUT_S + 0.2 + 2.0
     if fault == "delay":
         assert isinstance(raised.value, StiggTimeoutError)
-    for method in (client.get_customer, client.get_active_subscriptions, client.get_coupons):
+    methods: list[Callable[[], Awaitable[Any]]] = [
+        client.get_customer,
+        client.get_active_subscriptions,
+        client.get_coupons,
+    ]
+    if fault != "delay":  # (slow faults: the three above are enough)
+        methods += [
+            client.get_paywall,
+            client.get_customer_portal,
+            client.get_active_subscriptions_list,  # edge first, then GraphQL
+            lambda: client.estimate_subscription(plan_id="plan-stigg-team", unit_quantity=2),
+        ]
+    for method in methods:
         with pytest.raises(StiggError) as failure:
             await method()
         assert isinstance(failure.value, TYPED), repr(failure.value)

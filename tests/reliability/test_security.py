@@ -188,6 +188,10 @@ def test_customer_token_is_required_and_bound_to_its_customer(
         assert not answer.json().get("data"), answer.text
     sse = httpx.get(f"{base}/v1/c/{mine}/events", headers=headers, timeout=10)
     assert sse.status_code == 403 and codes(sse.json()) == ["AuthCustomerMismatch"]
+    if given:  # EventSource cannot send headers: the token may come in the query string
+        params = {"apiKey": CLIENT_KEY, "customerKey": given}
+        sse = httpx.get(f"{base}/v1/c/{mine}/events", params=params, timeout=10)
+        assert sse.status_code == 403 and codes(sse.json()) == ["AuthCustomerMismatch"]
     # With the right token the same requests succeed (the refusal was about the token).
     good = {"X-API-KEY": CLIENT_KEY, "X-CUSTOMER-KEY": token(mine)}
     allowed = gql(base, CUSTOMER_QUERY, {"q": {"customerId": mine}}, key=CLIENT_KEY, headers=good)
@@ -234,6 +238,10 @@ def test_a_customer_token_opens_no_other_customer_data(secured: EmulatorProcess)
             "mutation U($i: EstimateSubscriptionUpdateInput!) "
             "{ estimateSubscriptionUpdate(input: $i) { __typename } }",
             {"i": {"subscriptionId": other_subscription, "unitQuantity": 2}},
+        ),
+        (
+            "query W($i: GetPaywallInput!) { paywall(input: $i) { __typename } }",
+            {"i": {"customerId": other, "productId": "product-stigg"}},
         ),
         (
             "mutation Apply($i: ApplySubscriptionInput!) "
