@@ -163,10 +163,12 @@ def routes(settings: SiteSettings, backend: Backend) -> list[Route]:
                 f'<button type="submit" data-customer="{html.escape(customer_id)}">'
                 f"Continue as {html.escape(name or customer_id)}</button></form></li>"
             )
-        notice = f'<p class="status" data-state="error" role="alert">{html.escape(error)}</p>'
+        notice = ""
+        if error:
+            notice = f'<p class="status" data-state="error" role="alert">{html.escape(error)}</p>'
         body = f"""
 <h1>Sign in to Inkwell</h1>
-{notice if error else ""}
+{notice}
 <div class="grid">
   <section class="card"><h2>Create an account</h2>
     <p class="muted">Starts on the Free plan.</p>

@@ -11,7 +11,7 @@ from playwright.sync_api import BrowserContext
 
 from demo_site.process import SiteProcess, ensure_runtime, free_port
 from demo_site.settings import DEFAULT_RUNTIME
-from tests.support.processes import EmulatorProcess
+from tests.support.processes import REPO_ROOT, EmulatorProcess
 
 PYODIDE_START_TIMEOUT_MS = 90_000
 NON_NETWORK_SCHEMES = frozenset({"data", "blob"})
@@ -71,3 +71,44 @@ def off_loopback(urls: list[str]) -> list[str]:
         if parts.scheme not in ("http", "https", "ws", "wss") or parts.hostname != "127.0.0.1":
             leaving.append(url)
     return leaving
+
+
+DEMO_CATALOG = REPO_ROOT / "demo_site" / "catalog.yaml"
+JOURNEY_SIGNING_SECRET = "journey-signing-secret"
+
+
+@pytest.fixture(scope="session")
+def journey_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess]:
+    """An emulator with the demo catalog that checks customer tokens (as `make demo` runs it)."""
+    tmp = tmp_path_factory.mktemp("journey-emulator")
+    process = EmulatorProcess(
+        # Its own SQLite file even when the suite runs on PostgreSQL: the demo catalog seeds
+        # customers that must not meet the test catalog's.
+        database_url=f"sqlite:///{tmp / 'emulator.db'}",
+        catalog=DEMO_CATALOG,
+        log_path=tmp / "emulator.log",
+        signing_secret=JOURNEY_SIGNING_SECRET,
+        extra_args=("--checkout-activation-delay", "1"),
+    ).start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="session")
+def journey_site(
+    built_runtime: Path,
+    journey_emulator: EmulatorProcess,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[SiteProcess]:
+    """The demo site with its backend (server key, token signing) on the journey emulator."""
+    log = tmp_path_factory.mktemp("journey-site") / "site.log"
+    site = SiteProcess(
+        emulator_url=journey_emulator.base_url,
+        edge_url=journey_emulator.edge_url,
+        client_key=journey_emulator.client_key,
+        server_key=journey_emulator.server_key,
+        signing_secret=JOURNEY_SIGNING_SECRET,
+        log_path=log,
+    ).start()
+    yield site
+    site.stop()

@@ -1,0 +1,188 @@
+"""The customer journey of the demo site in Chromium: pricing, sign-up, metered limit, checkout,
+portal — against an emulator with the demo catalog that checks customer tokens."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from demo_site.process import SiteProcess
+from tests.e2e.conftest import PYODIDE_START_TIMEOUT_MS, off_loopback
+from tests.support.processes import EmulatorProcess
+
+pytestmark = pytest.mark.browser
+NBSP = "\u00a0"
+
+
+def python_ready(page: Page) -> None:
+    """Wait until the page's Python has mounted the widgets and finished its start-up."""
+    expect(page.locator("body")).to_have_attribute(
+        "data-python", "ready", timeout=PYODIDE_START_TIMEOUT_MS
+    )
+
+
+def sign_up(page: Page, site: SiteProcess, next_path: str = "/app") -> str:
+    """Create a new account through the sign-in page; returns the new customer id."""
+    page.goto(f"{site.base_url}/signin?next={next_path}")
+    page.fill("#signup-name", "Ada Lovelace")
+    page.fill("#signup-email", f"ada-{secrets.token_hex(3)}@example.com")
+    page.click("#signup")
+    page.wait_for_url(f"**{next_path}")
+    customer_id = page.locator("#signed-in-as").inner_text()
+    assert re.fullmatch(r"customer-[0-9a-f]{12}", customer_id), customer_id
+    return customer_id
+
+
+def plan_card(page: Page, element: str, plan_id: str) -> Locator:
+    """One plan's card in the paywall element `element` (Playwright pierces shadow roots)."""
+    return page.locator(f"{element} li.plan[data-plan-id='{plan_id}']")
+
+
+def test_visitor_sees_monthly_annual_and_localized_prices(
+    page: Page, journey_site: SiteProcess, requested_urls: list[str], artifacts_dir: Path
+) -> None:
+    page.goto(f"{journey_site.base_url}/pricing")
+    paywall = page.locator("#paywall")
+    # Server-rendered first paint: prices are there before Python runs.
+    expect(paywall).to_have_attribute("data-stigg-ssr", "")
+    expect(plan_card(page, "#paywall", "plan-pro").locator(".price")).to_have_text("$15 / month")
+    python_ready(page)
+    expect(paywall).to_have_attribute("data-hydrated", "true")
+    pro = plan_card(page, "#paywall", "plan-pro")
+    team = plan_card(page, "#paywall", "plan-team")
+    expect(pro.locator(".price")).to_have_text("$15 / month")
+    expect(team.locator(".price")).to_have_text("$12 per unit / month")
+    expect(plan_card(page, "#paywall", "plan-free").locator(".price")).to_have_text("Free")
+    expect(plan_card(page, "#paywall", "plan-enterprise").locator(".price")).to_have_text("Custom")
+    page.locator("#paywall input[data-action='period'][value='ANNUALLY']").check()
+    expect(paywall.locator("section.paywall")).to_have_attribute("data-billing-period", "ANNUALLY")
+    expect(pro.locator(".price")).to_have_text("$150 / year")
+    expect(team.locator(".price")).to_have_text("$120 per unit / year")
+    page.screenshot(path=str(artifacts_dir / "journey-pricing-annual.png"), full_page=True)
+
+    page.goto(f"{journey_site.base_url}/pricing?country=DE")
+    expect(page.locator("html")).to_have_attribute("lang", "de-DE")
+    pro_de = plan_card(page, "#paywall", "plan-pro")
+    # The server's first paint and the hydrated page print the same localized amount.
+    expect(pro_de.locator(".amount")).to_have_text(f"14{NBSP}€")
+    python_ready(page)
+    expect(page.locator("#paywall")).to_have_attribute("data-hydrated", "true")
+    page.locator("#paywall input[data-action='period'][value='ANNUALLY']").check()
+    expect(pro_de.locator(".amount")).to_have_text(f"140{NBSP}€")
+    expect(plan_card(page, "#paywall", "plan-team").locator(".amount")).to_have_text(f"110{NBSP}€")
+    expect(pro_de.locator(".period")).to_have_text("/ Jahr")
+    page.screenshot(path=str(artifacts_dir / "journey-pricing-de.png"), full_page=True)
+    assert off_loopback(requested_urls) == []
+
+
+def test_free_sign_up_gate_denied_metered_until_limit_then_upgrade_prompt(
+    page: Page,
+    journey_site: SiteProcess,
+    journey_emulator: EmulatorProcess,
+    requested_urls: list[str],
+    artifacts_dir: Path,
+) -> None:
+    customer_id = sign_up(page, journey_site)
+    assert journey_emulator.server_key not in page.content()
+    python_ready(page)
+    expect(page.locator("#history-gate")).to_have_attribute("data-access", "denied")
+    expect(page.locator("#history-upgrade .upgrade-prompt")).to_have_attribute(
+        "data-plan-id", "plan-pro"
+    )
+    expect(page.locator("#sso-upgrade .upgrade-prompt")).to_have_attribute(
+        "data-plan-id", "plan-enterprise"
+    )
+    meter = page.locator("#templates-meter .usage-value")
+    expect(meter).to_have_text("0 of 3 templates used")
+    create = page.locator("#create-template")
+    for used in (1, 2, 3):
+        create.click()
+        expect(page.locator("#template-status")).to_have_text(
+            f"Template created ({used} of 3 this month)."
+        )
+        expect(meter).to_have_text(f"{used} of 3 templates used")
+    expect(page.locator("#templates-gate")).to_have_attribute("data-access", "denied")
+    expect(create).to_be_hidden()
+    expect(page.locator("#templates-meter [data-usage-level]")).to_have_attribute(
+        "data-usage-level", "exceeded"
+    )
+    prompt = page.locator("#templates-upgrade .upgrade-prompt")
+    expect(prompt).to_have_attribute("data-plan-id", "plan-pro")
+    expect(prompt).to_contain_text("Upgrade to Pro to unlock Templates")
+    page.screenshot(path=str(artifacts_dir / "journey-limit-reached.png"), full_page=True)
+
+    # The backend refuses a fourth template too, whatever the page shows.
+    answer = page.request.post(f"{journey_site.base_url}/api/templates")
+    assert answer.status == 402
+    assert answer.json()["usage"] == 3
+    # The client SDK sent this customer's token to the emulator (it checks them).
+    emulator_calls = [u for u in requested_urls if u.startswith(journey_emulator.edge_url)]
+    assert any(customer_id in url for url in emulator_calls)
+    assert off_loopback(requested_urls) == []
+
+
+def test_upgrade_through_hosted_checkout_with_promo_code(
+    page: Page, journey_site: SiteProcess, artifacts_dir: Path
+) -> None:
+    sign_up(page, journey_site)
+    python_ready(page)
+    expect(page.locator("#templates-meter .usage-value")).to_have_text("0 of 3 templates used")
+    team = plan_card(page, "#app-paywall", "plan-team")
+    team.locator("input[data-action='quantity']").fill("3")
+    team.locator("input[data-action='quantity']").dispatch_event("change")
+    team.locator("button.cta").click()
+    page.wait_for_url(re.compile(r".*/checkout/[^/?]+$"))
+    order = page.locator("#order")
+    expect(order).to_contain_text("$36.00")  # 3 seats at $12
+    page.fill("#promotionCode", "LAUNCH20")
+    page.click("#apply")
+    expect(order).to_contain_text("$28.80")  # 20 % off
+    page.screenshot(path=str(artifacts_dir / "journey-hosted-checkout.png"), full_page=True)
+    page.fill("#cardNumber", "4242 4242 4242 4242")
+    page.click("#pay")
+    page.wait_for_url("**/checkout/success?**")
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["checkoutCompleted"] == ["true"]
+    progress = page.locator("#checkout-progress")
+    expect(progress).to_have_attribute("data-state", "done", timeout=PYODIDE_START_TIMEOUT_MS)
+    expect(page.locator("#new-plan")).to_have_text("Team")
+    expect(page.locator("#success-history-gate")).to_have_attribute("data-access", "granted")
+    expect(page.locator("#success-meter .usage-value")).to_contain_text("unlimited")
+    page.screenshot(path=str(artifacts_dir / "journey-checkout-success.png"), full_page=True)
+
+
+def test_portal_shows_plan_and_usage(
+    page: Page, journey_site: SiteProcess, artifacts_dir: Path
+) -> None:
+    sign_up(page, journey_site, next_path="/portal")
+    for _ in range(2):
+        assert page.request.post(f"{journey_site.base_url}/api/templates").ok
+    python_ready(page)
+    portal = page.locator("#portal")
+    expect(portal).to_have_attribute("data-state", "ready")
+    expect(portal.locator("li.subscription h4")).to_have_text("Free")
+    expect(portal.locator("li.subscription")).to_have_attribute("data-status", "ACTIVE")
+    usage = portal.locator(".usage-meter[data-feature-id='feature-templates']")
+    expect(usage.locator(".usage-value")).to_have_text("2 of 3 templates used")
+    expect(portal.locator(".usage-meter[data-feature-id='feature-ai-credits']")).to_contain_text(
+        "0 of 20 assists used"
+    )
+    page.screenshot(path=str(artifacts_dir / "journey-portal.png"), full_page=True)
+
+
+def test_backend_refuses_cross_site_and_anonymous_requests(journey_site: SiteProcess) -> None:
+    base = journey_site.base_url
+    assert httpx.post(f"{base}/api/templates").status_code == 401
+    cross = httpx.post(f"{base}/api/templates", headers={"Origin": "http://evil.example"})
+    assert cross.status_code == 403
+    forged = httpx.post(f"{base}/api/templates", cookies={"inkwell_session": "customer-x.00"})
+    assert forged.status_code == 401
+    redirect = httpx.get(f"{base}/checkout?plan=plan-pro", follow_redirects=False)
+    assert redirect.status_code == 303
+    assert redirect.headers["location"].startswith("/signin?next=")
