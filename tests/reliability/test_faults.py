@@ -24,6 +24,8 @@ from stigg_client.errors import (
     ValidationError,
 )
 from stigg_client.server.realtime import Backoff
+from stigg_client.transport.api import ApiCredentials, StiggApi
+from stigg_client.transport.httpx_transport import HttpxTransport
 from tests.reliability.conftest import gql, new_emulator, provision
 from tests.support.fault_proxy import FaultProxy, Mode
 from tests.support.processes import CLIENT_KEY, SERVER_KEY, EmulatorProcess
@@ -196,8 +198,33 @@ async def test_retries_back_off_with_jitter_within_bounds(
             for index, gap in enumerate(run):
                 base = min(policy.max_delay_s, policy.initial_delay_s * 2**index)
                 assert base / 2 - 0.01 <= gap <= base + 0.25, (index, gap, run)
-        # Jitter: the three runs did not wait identical times (a fixed delay would).
-        assert len({round(run[0], 4) for run in gaps}) > 1
+        # Jitter: the delays the SDK asks for (recorded, not measured) differ run to run and
+        # stay within [d/2, d] of the exponential schedule.
+        asked: list[float] = []
+
+        async def record(delay: float) -> None:
+            asked.append(delay)
+
+        api = StiggApi(
+            HttpxTransport(),
+            ApiCredentials(CLIENT_KEY, "JS_CLIENT_SDK"),
+            base_uri=graphql_proxy.url,
+            edge_uri=None,
+            timeout_s=TIMEOUT_S,
+            retry=policy,
+            sleep=record,
+        )
+        try:
+            for _ in range(5):
+                with pytest.raises(NetworkError):
+                    await api.graphql("GetSdkConfiguration", "{ __typename }")
+        finally:
+            await api.transport.aclose()
+        assert len(asked) == 5 * (policy.attempts - 1)
+        for index, delay in enumerate(asked):
+            base = min(policy.max_delay_s, policy.initial_delay_s * 2 ** (index % 3))
+            assert base / 2 <= delay <= base
+        assert len({round(delay, 6) for delay in asked[::3]}) > 1  # first retries differ
         # 4xx answers are final: one attempt only.
         graphql_proxy.set_mode("pass")
         graphql_proxy.clear()
