@@ -1,5 +1,6 @@
 """App page: gated features, the metered "create a template" action, in-app paywall."""
 
+import asyncio
 import json
 
 from pyodide.ffi import create_proxy
@@ -17,6 +18,9 @@ client = Stigg.initialize(
     customer_id=config["customer_id"],
     customer_token=config.get("customer_token"),
 )
+# Other tabs of this site hear about usage and plan changes and refresh their entitlements.
+channel = window.BroadcastChannel.new("inkwell-entitlements")
+pending: set = set()
 button = document.getElementById("create-template")
 status = document.getElementById("template-status")
 
@@ -87,10 +91,19 @@ async def create_template(event: object) -> None:
         else:
             show("error", f"Could not create a template: {answer.get('error')}")
         await client.refresh()
+        channel.postMessage(config["customer_id"])
     except Exception as error:
         show("error", f"Could not create a template: {error}")
     finally:
         button.disabled = False
+
+
+def on_broadcast(event: object) -> None:
+    """Another tab changed this customer's usage or plan: reload entitlements now."""
+    if str(event.data) == config["customer_id"]:
+        task = asyncio.ensure_future(client.refresh())
+        pending.add(task)
+        task.add_done_callback(pending.discard)
 
 
 app = await mount(client)  # noqa: F704 - PyScript top-level await
@@ -98,6 +111,8 @@ app.on("stigg-plan-selected", on_plan_selected)
 app.on("stigg-manage-subscription", on_upgrade)
 click = create_proxy(create_template)
 button.addEventListener("click", click)
+broadcast = create_proxy(on_broadcast)
+channel.addEventListener("message", broadcast)
 await client.wait_for_initialization()  # noqa: F704
 size_upgrade_prompt()
 client.add_listener("entitlements_updated", size_upgrade_prompt)

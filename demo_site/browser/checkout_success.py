@@ -4,7 +4,7 @@ import asyncio
 import json
 import time
 
-from pyscript import document
+from pyscript import document, window
 
 from stigg_client import Stigg, StiggTimeoutError
 from widgets.browser import mount
@@ -52,4 +52,6 @@ if subscription is not None:
     progress.dataset.state = "done"
     message.textContent = "Payment confirmed."
     document.getElementById("checkout-result").hidden = False
+    # Open app tabs pick the new plan up at once.
+    window.BroadcastChannel.new("inkwell-entitlements").postMessage(config["customer_id"])
 document.body.dataset.python = "ready"

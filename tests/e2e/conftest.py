@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import BrowserContext
+from playwright.sync_api import BrowserContext, Page
 
 from demo_site.process import SiteProcess, ensure_runtime, free_port
 from demo_site.settings import DEFAULT_RUNTIME
@@ -112,3 +112,17 @@ def journey_site(
     ).start()
     yield site
     site.stop()
+
+
+@pytest.fixture
+def csp_violations(page: Page) -> list[str]:
+    """Content-Security-Policy reports the page logs (console or uncaught errors), in order."""
+    found: list[str] = []
+
+    def record(text: str) -> None:
+        if "Content Security Policy" in text:
+            found.append(text)
+
+    page.on("console", lambda message: record(message.text))
+    page.on("pageerror", lambda error: record(str(error)))
+    return found

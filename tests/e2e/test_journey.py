@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from demo_site.process import SiteProcess
 from tests.e2e.conftest import PYODIDE_START_TIMEOUT_MS, off_loopback
@@ -45,9 +45,18 @@ def plan_card(page: Page, element: str, plan_id: str) -> Locator:
 
 
 def test_visitor_sees_monthly_annual_and_localized_prices(
-    page: Page, journey_site: SiteProcess, requested_urls: list[str], artifacts_dir: Path
+    page: Page,
+    journey_site: SiteProcess,
+    journey_emulator: EmulatorProcess,
+    requested_urls: list[str],
+    csp_violations: list[str],
+    artifacts_dir: Path,
 ) -> None:
-    page.goto(f"{journey_site.base_url}/pricing")
+    response = page.goto(f"{journey_site.base_url}/pricing")
+    assert response is not None
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval';" in policy
+    assert f"connect-src 'self' {journey_emulator.base_url} {journey_emulator.edge_url};" in policy
     paywall = page.locator("#paywall")
     # Server-rendered first paint: prices are there before Python runs.
     expect(paywall).to_have_attribute("data-stigg-ssr", "")
@@ -79,6 +88,7 @@ def test_visitor_sees_monthly_annual_and_localized_prices(
     expect(pro_de.locator(".period")).to_have_text("/ Jahr")
     page.screenshot(path=str(artifacts_dir / "journey-pricing-de.png"), full_page=True)
     assert off_loopback(requested_urls) == []
+    assert csp_violations == []
 
 
 def test_free_sign_up_gate_denied_metered_until_limit_then_upgrade_prompt(
@@ -86,6 +96,7 @@ def test_free_sign_up_gate_denied_metered_until_limit_then_upgrade_prompt(
     journey_site: SiteProcess,
     journey_emulator: EmulatorProcess,
     requested_urls: list[str],
+    csp_violations: list[str],
     artifacts_dir: Path,
 ) -> None:
     customer_id = sign_up(page, journey_site)
@@ -125,10 +136,11 @@ def test_free_sign_up_gate_denied_metered_until_limit_then_upgrade_prompt(
     emulator_calls = [u for u in requested_urls if u.startswith(journey_emulator.edge_url)]
     assert any(customer_id in url for url in emulator_calls)
     assert off_loopback(requested_urls) == []
+    assert csp_violations == []
 
 
 def test_upgrade_through_hosted_checkout_with_promo_code(
-    page: Page, journey_site: SiteProcess, artifacts_dir: Path
+    page: Page, journey_site: SiteProcess, csp_violations: list[str], artifacts_dir: Path
 ) -> None:
     sign_up(page, journey_site)
     python_ready(page)
@@ -155,10 +167,11 @@ def test_upgrade_through_hosted_checkout_with_promo_code(
     expect(page.locator("#success-history-gate")).to_have_attribute("data-access", "granted")
     expect(page.locator("#success-meter .usage-value")).to_contain_text("unlimited")
     page.screenshot(path=str(artifacts_dir / "journey-checkout-success.png"), full_page=True)
+    assert csp_violations == []
 
 
 def test_portal_shows_plan_and_usage(
-    page: Page, journey_site: SiteProcess, artifacts_dir: Path
+    page: Page, journey_site: SiteProcess, csp_violations: list[str], artifacts_dir: Path
 ) -> None:
     sign_up(page, journey_site, next_path="/portal")
     for _ in range(2):
@@ -174,6 +187,23 @@ def test_portal_shows_plan_and_usage(
         "0 of 20 assists used"
     )
     page.screenshot(path=str(artifacts_dir / "journey-portal.png"), full_page=True)
+    assert csp_violations == []
+
+
+def test_second_tab_sees_new_usage_within_a_second(
+    page: Page, context: BrowserContext, journey_site: SiteProcess, artifacts_dir: Path
+) -> None:
+    sign_up(page, journey_site)
+    other = context.new_page()
+    other.goto(f"{journey_site.base_url}/app")
+    python_ready(page)
+    python_ready(other)
+    other_meter = other.locator("#templates-meter .usage-value")
+    expect(other_meter).to_have_text("0 of 3 templates used")
+    page.click("#create-template")
+    expect(page.locator("#template-status")).to_have_text("Template created (1 of 3 this month).")
+    expect(other_meter).to_have_text("1 of 3 templates used", timeout=1_000)
+    other.screenshot(path=str(artifacts_dir / "journey-second-tab.png"), full_page=True)
 
 
 def test_backend_refuses_cross_site_and_anonymous_requests(journey_site: SiteProcess) -> None:
