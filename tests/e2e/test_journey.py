@@ -216,3 +216,27 @@ def test_backend_refuses_cross_site_and_anonymous_requests(journey_site: SitePro
     redirect = httpx.get(f"{base}/checkout?plan=plan-pro", follow_redirects=False)
     assert redirect.status_code == 303
     assert redirect.headers["location"].startswith("/signin?next=")
+
+
+def test_visitor_starts_a_trial_from_the_pricing_page(
+    page: Page, journey_site: SiteProcess, csp_violations: list[str], artifacts_dir: Path
+) -> None:
+    page.goto(f"{journey_site.base_url}/pricing")
+    python_ready(page)
+    pro = plan_card(page, "#paywall", "plan-pro")
+    expect(pro).to_have_attribute("data-intention", "START_TRIAL")
+    pro.locator("button.cta").click()
+    # Not signed in: the backend sends the visitor to sign up, then on to the chosen plan.
+    page.wait_for_url("**/signin?next=*")
+    page.fill("#signup-name", "Grace Hopper")
+    page.fill("#signup-email", "grace@example.com")
+    page.click("#signup")
+    page.wait_for_url("**/checkout/success?**")
+    expect(page.locator("#checkout-progress")).to_have_attribute(
+        "data-state", "done", timeout=PYODIDE_START_TIMEOUT_MS
+    )
+    expect(page.locator("#new-plan")).to_have_text("Pro")
+    expect(page.locator("#success-history-gate")).to_have_attribute("data-access", "granted")
+    expect(page.locator("#success-meter .usage-value")).to_have_text("0 of 50 templates used")
+    page.screenshot(path=str(artifacts_dir / "journey-trial.png"), full_page=True)
+    assert csp_violations == []
