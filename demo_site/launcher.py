@@ -116,7 +116,9 @@ def run(demo_port: int, emulator_port: int, edge_port: int) -> int:
     try:
         wait_until_up(f"{emulator_url}/healthz", emulator)
         wait_until_up(f"{site_url}/healthz", site)
-        print(f"\n  Demo: {site_url}/   (emulator {emulator_url}, edge {edge_url})", flush=True)
+        print(f"\n  Demo: {site_url}/pricing", flush=True)
+        print(f"  Emulator: {emulator_url} (edge {edge_url})", flush=True)
+        print(f"  Sign in: {site_url}/signin · runtime check: {site_url}/", flush=True)
         print("  Press Ctrl-C to stop.\n", flush=True)
         while all(child.alive() for child in children):
             time.sleep(0.5)
