@@ -39,7 +39,7 @@ COUNTRIES = {"US": "en-US", "DE": "de-DE", "GB": "en-GB"}
 def _digits(value: Decimal, places: int, convention: Convention) -> str:
     quantized = abs(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
     whole, _, frac = f"{quantized:f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
