@@ -322,6 +322,8 @@ def routes(settings: SiteSettings, backend: Backend) -> list[Route]:
             return customer
         body = f"""
 <h1>Your workspace</h1>
+<p id="offline-notice" class="notice" role="status" hidden>Billing is unreachable right now:
+  showing your last known plan and usage; this page reconnects by itself.</p>
 <p class="muted">Signed in as <strong id="customer-id">{html.escape(customer)}</strong>.</p>
 <div class="grid">
   <section class="card" id="templates">

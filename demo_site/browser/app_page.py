@@ -7,7 +7,7 @@ from pyodide.ffi import create_proxy
 from pyodide.http import pyfetch
 from pyscript import document, window
 
-from stigg_client import Stigg
+from stigg_client import Stigg, StiggError
 from widgets.browser import mount
 
 config = json.loads(document.getElementById("stigg-config").textContent)
@@ -23,6 +23,9 @@ channel = window.BroadcastChannel.new("inkwell-entitlements")
 pending: set = set()
 button = document.getElementById("create-template")
 status = document.getElementById("template-status")
+offline = document.getElementById("offline-notice")
+CHECK_EVERY_S = 5.0
+RETRY_EVERY_S = 1.0
 
 
 def show(state: str, message: str) -> None:
@@ -98,6 +101,22 @@ async def create_template(event: object) -> None:
         button.disabled = False
 
 
+async def watch_connection() -> None:
+    """Refresh now and then; while the API is unreachable, say so and retry more often.
+
+    Checks keep answering from the SDK's cache meanwhile, so the page goes on working.
+    """
+    while True:
+        try:
+            await client.refresh()
+        except StiggError:
+            offline.hidden = False
+            await asyncio.sleep(RETRY_EVERY_S)
+            continue
+        offline.hidden = True
+        await asyncio.sleep(CHECK_EVERY_S)
+
+
 def on_broadcast(event: object) -> None:
     """Another tab changed this customer's usage or plan: reload entitlements now."""
     if str(event.data) == config["customer_id"]:
@@ -116,5 +135,6 @@ channel.addEventListener("message", broadcast)
 await client.wait_for_initialization()  # noqa: F704
 size_upgrade_prompt()
 client.add_listener("entitlements_updated", size_upgrade_prompt)
+pending.add(asyncio.ensure_future(watch_connection()))
 button.disabled = False
 document.body.dataset.python = "ready"

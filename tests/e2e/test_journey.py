@@ -13,7 +13,12 @@ import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from demo_site.process import SiteProcess
-from tests.e2e.conftest import PYODIDE_START_TIMEOUT_MS, off_loopback
+from tests.e2e.conftest import (
+    DEMO_CATALOG,
+    JOURNEY_SIGNING_SECRET,
+    PYODIDE_START_TIMEOUT_MS,
+    off_loopback,
+)
 from tests.support.processes import EmulatorProcess
 
 pytestmark = pytest.mark.browser
@@ -240,3 +245,48 @@ def test_visitor_starts_a_trial_from_the_pricing_page(
     expect(page.locator("#success-meter .usage-value")).to_have_text("0 of 50 templates used")
     page.screenshot(path=str(artifacts_dir / "journey-trial.png"), full_page=True)
     assert csp_violations == []
+
+
+def test_emulator_outage_keeps_the_app_working_and_it_recovers(
+    page: Page, built_runtime: Path, tmp_path: Path, artifacts_dir: Path
+) -> None:
+    emulator = EmulatorProcess(
+        database_url=f"sqlite:///{tmp_path / 'emulator.db'}",
+        catalog=DEMO_CATALOG,
+        log_path=tmp_path / "emulator.log",
+        signing_secret=JOURNEY_SIGNING_SECRET,
+    ).start()
+    site = SiteProcess(
+        emulator_url=emulator.base_url,
+        edge_url=emulator.edge_url,
+        client_key=emulator.client_key,
+        server_key=emulator.server_key,
+        signing_secret=JOURNEY_SIGNING_SECRET,
+        log_path=tmp_path / "site.log",
+    )
+    try:
+        site.start()
+        sign_up(page, site)
+        python_ready(page)
+        meter = page.locator("#templates-meter .usage-value")
+        expect(meter).to_have_text("0 of 3 templates used")
+        notice = page.locator("#offline-notice")
+        expect(notice).to_be_hidden()
+
+        emulator.stop()
+        expect(notice).to_be_visible(timeout=15_000)
+        # Entitlements keep answering from the SDK's cache.
+        expect(page.locator("#history-gate")).to_have_attribute("data-access", "denied")
+        expect(meter).to_have_text("0 of 3 templates used")
+        page.screenshot(path=str(artifacts_dir / "journey-offline.png"), full_page=True)
+
+        emulator.start()
+        expect(notice).to_be_hidden(timeout=15_000)
+        page.click("#create-template")
+        expect(page.locator("#template-status")).to_have_text(
+            "Template created (1 of 3 this month)."
+        )
+        expect(meter).to_have_text("1 of 3 templates used")
+    finally:
+        site.stop()
+        emulator.stop()
