@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -247,9 +249,9 @@ def test_visitor_starts_a_trial_from_the_pricing_page(
     assert csp_violations == []
 
 
-def test_emulator_outage_keeps_the_app_working_and_it_recovers(
-    page: Page, built_runtime: Path, tmp_path: Path, artifacts_dir: Path
-) -> None:
+@contextmanager
+def own_journey(tmp_path: Path) -> Iterator[tuple[EmulatorProcess, SiteProcess]]:
+    """An emulator and demo site of one test's own (for outages and the test clock)."""
     emulator = EmulatorProcess(
         database_url=f"sqlite:///{tmp_path / 'emulator.db'}",
         catalog=DEMO_CATALOG,
@@ -265,7 +267,16 @@ def test_emulator_outage_keeps_the_app_working_and_it_recovers(
         log_path=tmp_path / "site.log",
     )
     try:
-        site.start()
+        yield emulator, site.start()
+    finally:
+        site.stop()
+        emulator.stop()
+
+
+def test_emulator_outage_keeps_the_app_working_and_it_recovers(
+    page: Page, built_runtime: Path, tmp_path: Path, artifacts_dir: Path
+) -> None:
+    with own_journey(tmp_path) as (emulator, site):
         sign_up(page, site)
         python_ready(page)
         meter = page.locator("#templates-meter .usage-value")
@@ -287,6 +298,34 @@ def test_emulator_outage_keeps_the_app_working_and_it_recovers(
             "Template created (1 of 3 this month)."
         )
         expect(meter).to_have_text("1 of 3 templates used")
-    finally:
-        site.stop()
-        emulator.stop()
+
+
+def test_trial_ends_without_a_card_and_the_open_app_downgrades(
+    page: Page, built_runtime: Path, tmp_path: Path, artifacts_dir: Path
+) -> None:
+    with own_journey(tmp_path) as (emulator, site):
+        sign_up(page, site)
+        page.goto(f"{site.base_url}/checkout?plan=plan-pro&period=MONTHLY&intention=START_TRIAL")
+        page.wait_for_url("**/checkout/success?**")
+        expect(page.locator("#checkout-progress")).to_have_attribute(
+            "data-state", "done", timeout=PYODIDE_START_TIMEOUT_MS
+        )
+        expect(page.locator("#new-plan")).to_have_text("Pro")
+        page.goto(f"{site.base_url}/app")
+        python_ready(page)
+        history = page.locator("#history-gate")
+        meter = page.locator("#templates-meter .usage-value")
+        expect(history).to_have_attribute("data-access", "granted")
+        expect(meter).to_have_text("0 of 50 templates used")
+        expect(plan_card(page, "#app-paywall", "plan-pro").locator(".badge-trial")).to_be_visible()
+
+        # Past the 14-day trial with no card on file: the subscription ends, Free takes over.
+        answer = httpx.post(
+            f"{emulator.base_url}/emulator/clock",
+            json={"by": "15d"},
+            headers={"X-API-KEY": emulator.server_key},
+        )
+        assert answer.status_code == 200, answer.text
+        expect(history).to_have_attribute("data-access", "denied", timeout=10_000)
+        expect(meter).to_have_text("0 of 3 templates used")
+        page.screenshot(path=str(artifacts_dir / "journey-trial-ended.png"), full_page=True)
