@@ -174,7 +174,25 @@ def test_upgrade_through_hosted_checkout_with_promo_code(
     expect(page.locator("#success-history-gate")).to_have_attribute("data-access", "granted")
     expect(page.locator("#success-meter .usage-value")).to_contain_text("unlimited")
     page.screenshot(path=str(artifacts_dir / "journey-checkout-success.png"), full_page=True)
+
+    # The portal shows the new plan, the card paid with and the way to the invoices.
+    page.goto(f"{journey_site.base_url}/portal")
+    python_ready(page)
+    portal = page.locator("#portal")
+    expect(portal).to_have_attribute("data-state", "ready")
+    expect(portal.locator("li.subscription h4")).to_have_text("Team")
+    expect(portal.locator(".section-payment")).to_contain_text("4242")
+    history = portal.locator("a[part='invoice-history']")
+    href = history.get_attribute("href")
+    assert href is not None
+    page.screenshot(path=str(artifacts_dir / "journey-portal-paid.png"), full_page=True)
     assert csp_violations == []
+    page.goto(href)
+    invoice = page.locator("#invoices tr")
+    expect(invoice).to_have_count(1)
+    expect(invoice).to_contain_text("SUBSCRIPTION_CREATION")
+    expect(invoice).to_contain_text("PAID")
+    expect(invoice).to_contain_text("$28.80")
 
 
 def test_portal_shows_plan_and_usage(
