@@ -14,7 +14,7 @@ export DEMO_PORT EMULATOR_PORT EDGE_PORT
 demo: setup
 	$(PY) -m demo_site
 
-test: setup system-deps
+test: setup system-deps lint typecheck
 	$(PY) -m pytest
 	# The emulator suite (and the usage durability tests) again, against a private PostgreSQL
 	# cluster started (and removed) here.
