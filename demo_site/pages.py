@@ -41,7 +41,7 @@ PAGES: dict[str, PageSpec] = {
         title="Entitlement check (PyScript worker)",
         description="The same check from a PyScript worker, which reaches the page's DOM "
         "through the cross-origin-isolated page (COOP/COEP).",
-        script="worker_demo.py",
+        script="entitlement_demo.py",
         worker=True,
         packages_key="worker_packages",
     ),

@@ -1,9 +1,13 @@
-"""Main-thread demo: initialize stigg_client against the emulator and show one entitlement."""
+"""Entitlement demo: initialize stigg_client against the emulator and show one check.
+
+The same script runs on the main thread (pyfetch) and in a PyScript worker, where it uses the
+sync `requests` transport patched by pyodide-http.
+"""
 
 import json
 import traceback
 
-from pyscript import document, window
+from pyscript import RUNNING_IN_WORKER, document, window
 
 
 def read_config() -> dict[str, str]:
@@ -34,13 +38,16 @@ async def main() -> None:
         base_edge_uri=config.get("edge_uri"),
         customer_id=config["customer_id"],
         customer_token=config.get("customer_token"),
+        # sync XHR is fine in a worker and never on the main thread
+        transport="requests" if RUNNING_IN_WORKER else "auto",
     )
     await client.wait_for_initialization()
     result = client.get_boolean_entitlement(feature_id=config["feature_id"])
     verdict = "has access" if result.has_access else "has no access"
     show(
         "granted" if result.has_access else "denied",
-        f"{config['customer_id']} {verdict} to {config['feature_id']}",
+        f"{config['customer_id']} {verdict} to {config['feature_id']}"
+        + (" (worker, requests)" if RUNNING_IN_WORKER else ""),
     )
 
 
