@@ -180,7 +180,7 @@ def unlocks(plan: Plan, feature_id: str, requested: float | None = None) -> bool
     for entitlement in effective_entitlements(plan):
         if entitlement.feature.id != feature_id:
             continue
-        if requested is None or entitlement.has_unlimited_usage:
+        if requested is None or entitlement.has_unlimited_usage or entitlement.has_soft_limit:
             return True
         if entitlement.usage_limit is None:
             return _value(entitlement.feature.feature_type).upper() == "BOOLEAN"

@@ -60,19 +60,6 @@ def on_upgrade(element: object, detail: dict) -> None:
         checkout(str(detail["planId"]), "MONTHLY", "UPGRADE_PLAN", detail)
 
 
-def size_upgrade_prompt(*_: object) -> None:
-    """The prompt names the cheapest plan that fits this month's usage plus one more template.
-
-    The widget compares `requested-usage` with each plan's limit alone, so the page asks for the
-    total it needs (usage so far + 1); otherwise the current plan's own limit would "fit".
-    """
-    result = client.get_metered_entitlement(feature_id="feature-templates")
-    needed = int(result.current_usage or 0) + 1
-    prompt = document.getElementById("templates-upgrade")
-    if prompt.getAttribute("requested-usage") != str(needed):
-        prompt.setAttribute("requested-usage", str(needed))
-
-
 async def create_template(event: object) -> None:
     """Ask the backend to create a template (it reports the usage), then refresh entitlements."""
     button.disabled = True
@@ -133,8 +120,6 @@ button.addEventListener("click", click)
 broadcast = create_proxy(on_broadcast)
 channel.addEventListener("message", broadcast)
 await client.wait_for_initialization()  # noqa: F704
-size_upgrade_prompt()
-client.add_listener("entitlements_updated", size_upgrade_prompt)
 pending.add(asyncio.ensure_future(watch_connection()))
 button.disabled = False
 document.body.dataset.python = "ready"

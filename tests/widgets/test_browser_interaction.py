@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -127,6 +128,29 @@ def test_widgets_follow_usage_changes_live(widget_page: Page, emulator: Emulator
     expect(widget_page.locator("#gate-usage")).to_have_attribute(
         "data-access", "granted", timeout=30_000
     )
+
+
+def test_meter_without_entitlement_and_prompt_beyond_the_current_plan(widget_page: Page) -> None:
+    """Starter has no API calls: the meter says so. Starter allows 2 requests (demo-03), 0 used:
+    the prompt must name another plan, not the customer's own Starter."""
+    widget_page.evaluate(
+        """() => { for (const [tag, id, feature] of [
+            ['stigg-usage-meter', 'meter-none', 'feature-api-calls'],
+            ['stigg-upgrade-prompt', 'prompt-demo', 'feature-demo-03']]) {
+          const el = document.createElement(tag); el.id = id;
+          el.setAttribute('feature-id', feature); document.body.append(el); } }"""
+    )
+    try:
+        meter = widget_page.locator("#meter-none .usage-meter")
+        expect(meter).to_contain_text("Not included in your plan")
+        expect(meter).not_to_contain_text("unlimited")
+        expect(meter.locator("meter")).to_have_count(0)
+        prompt = widget_page.locator("#prompt-demo .upgrade-prompt")
+        expect(prompt).to_have_attribute("data-plan-id", re.compile(r"^plan-stigg-(pro|team)$"))
+    finally:
+        widget_page.evaluate(
+            "() => ['meter-none', 'prompt-demo'].forEach(i => document.getElementById(i).remove())"
+        )
 
 
 def test_no_page_errors(widget_page: Page) -> None:

@@ -17,6 +17,7 @@ from widgets.pricing import CustomerState
 from widgets.render import (
     PaywallOptions,
     PortalOptions,
+    RenderOptions,
     ScheduledUpdate,
     UsageInfo,
     render_customer_portal,
@@ -228,6 +229,14 @@ def test_usage_meter_levels_and_value_text() -> None:
     assert "<meter" not in unlimited and "(unlimited)" in unlimited
 
 
+def test_usage_meter_for_a_feature_without_entitlement_says_not_included() -> None:
+    info = UsageInfo("c", "C", 0, None, units="calls", has_access=False)
+    for locale, expected in (("en", "Not included in your plan"), ("de", "In Ihrem Tarif nicht")):
+        html = render_usage_meter(info, RenderOptions(texts=Texts(locale)))
+        assert expected in html and "<meter" not in html, locale
+        assert "unlimited" not in html and "unbegrenzt" not in html, locale
+
+
 def test_portal_sections() -> None:
     options = PortalOptions(
         paywall_href="/pricing",
@@ -262,6 +271,20 @@ def test_gate_and_upgrade_prompt() -> None:
     assert 'data-plan-id="pro"' in prompt and "Upgrade to Pro to unlock API calls." in prompt
     assert 'data-plan-id="team"' in render_upgrade_prompt(paywall(), "calls", requested=5000)
     assert "not available on any plan" in render_upgrade_prompt(paywall(), "nope")
+
+
+def test_upgrade_prompt_skips_current_plan_and_counts_current_usage() -> None:
+    # At Starter's limit of 100: one more call (the default request) needs Pro, never Starter.
+    at_limit = render_upgrade_prompt(paywall(), "calls", current_usage=100)
+    assert 'data-plan-id="pro"' in at_limit and "Upgrade to Pro" in at_limit
+    # Usage + requested: 950 used + 100 requested exceeds Pro's 1,000, so Team (unlimited).
+    over = render_upgrade_prompt(paywall(), "calls", requested=100, current_usage=950)
+    assert 'data-plan-id="team"' in over
+    # The customer's own plan never qualifies, even when its limit would fit.
+    on_free = render_upgrade_prompt(paywall(), "calls", current_usage=1, current_plan_ids={"free"})
+    assert 'data-plan-id="pro"' in on_free
+    none = render_upgrade_prompt(paywall(), "calls", current_usage=5000, current_plan_ids={"team"})
+    assert 'data-plan-id=""' in none and "not available on any plan" in none
 
 
 def test_ssr_element_marks_output_for_hydration() -> None:

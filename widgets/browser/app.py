@@ -336,21 +336,39 @@ class GateController(Controller):
 
 
 class UpgradePromptController(Controller):
-    """`<stigg-upgrade-prompt feature-id>`: names the cheapest plan that unlocks the feature."""
+    """`<stigg-upgrade-prompt feature-id [requested-usage]>`: the cheapest other plan that grants
+    current usage + requested usage (default 1); re-evaluated when entitlements change."""
 
+    live = True
     paywall: Any = None
+    current_plan_ids: frozenset[str] = frozenset()
 
     async def load(self) -> None:
-        self.paywall = await self.app.client.get_paywall()
+        client = self.app.client
+        self.paywall = await client.get_paywall()
+        plan_ids: set[str] = set()
+        if client.customer_id:
+            await client.wait_for_initialization()
+            for sub in await client.get_active_subscriptions(None) or []:
+                if sub.plan:
+                    plan_ids.add(str(sub.plan.id))
+        self.current_plan_ids = frozenset(plan_ids)
 
     def render(self) -> str:
         requested = self.attr("requested-usage")
+        feature_id = self.attr("feature-id") or ""
+        usage = 0.0
+        if self.app.client.customer_id:
+            result = self.app.client.get_metered_entitlement(feature_id=feature_id)
+            usage = float(result.current_usage or 0)
         return render_upgrade_prompt(
             self.paywall,
             self.attr("feature-id") or "",
             float(requested) if requested else None,
             RenderOptions(**self.options()),
             href=self.attr("paywall-href"),
+            current_usage=usage,
+            current_plan_ids=self.current_plan_ids,
         )
 
     def handle(self, action: str, target: Any, kind: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,6 +26,7 @@ class UsageInfo:
     unlimited: bool = False
     units: str = ""
     resets_at: datetime | None = None
+    has_access: bool = True
 
 
 def usage_from_metered(feature_id: str, result: MeteredEntitlement) -> UsageInfo:
@@ -40,6 +42,8 @@ def usage_from_metered(feature_id: str, result: MeteredEntitlement) -> UsageInfo
         unlimited=bool(result.is_unlimited),
         units=units,
         resets_at=result.usage_period_end,
+        # No entitlement: denied with neither a limit nor unlimited usage (at the limit keeps one).
+        has_access=bool(result.has_access or result.is_unlimited or result.usage_limit is not None),
     )
 
 
@@ -60,7 +64,10 @@ def render_usage_meter(
     options = options or RenderOptions()
     texts, number = options.texts, options.formatters.number
     level = usage_level(info, warning_at)
-    if info.unlimited or not info.limit:
+    if not info.has_access:
+        value_text = texts("usage_not_included")
+        meter = ""
+    elif info.unlimited or not info.limit:
         value_text = texts("usage_value_unlimited", used=number(info.used), units=info.units)
         meter = ""
     else:
@@ -122,12 +129,23 @@ def render_upgrade_prompt(
     requested: float | None = None,
     options: RenderOptions | None = None,
     href: str | None = None,
+    current_usage: float = 0,
+    current_plan_ids: Collection[str] = (),
 ) -> str:
-    """'Upgrade to {cheapest plan that unlocks the feature} to unlock {feature}.'"""
+    """'Upgrade to {cheapest plan that unlocks the feature} to unlock {feature}.'
+
+    A plan qualifies when it grants current usage + requested (default 1); the customer's
+    current plan(s) never qualify: they are what is being upgraded from.
+    """
     options = options or RenderOptions()
     texts = options.texts
-    plans = [p for p in paywall.plans if not pricing.is_hidden(p.hidden_from_widgets)]
-    plan = pricing.cheapest_unlocking(plans, feature_id, requested)
+    plans = [
+        p
+        for p in paywall.plans
+        if not pricing.is_hidden(p.hidden_from_widgets) and p.id not in current_plan_ids
+    ]
+    needed = current_usage + (1 if requested is None else requested)
+    plan = pricing.cheapest_unlocking(plans, feature_id, needed)
     feature_name = feature_id
     for candidate in paywall.plans:
         for entitlement in pricing.effective_entitlements(candidate):
