@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -30,7 +31,7 @@ logger = logging.getLogger("widgets")
 Subscriber = Callable[[Any, dict[str, Any]], Any]
 
 
-class Controller:
+class Controller(ABC):
     """One element's behaviour; subclasses load data and render."""
 
     live = False
@@ -140,14 +141,16 @@ class Controller:
         elif action:
             self.handle(str(action), target, str(event.type))
 
-    def handle(self, action: str, target: Any, kind: str) -> None:
-        """React to a `data-action` element being clicked or changed."""
+    def handle(self, action: str, target: Any, kind: str) -> None:  # noqa: B027 - optional hook
+        """React to a `data-action` element being clicked or changed (default: ignore)."""
 
+    @abstractmethod
     async def load(self) -> None:
-        raise NotImplementedError
+        """Fetch what the element shows, through the SDK's public API."""
 
+    @abstractmethod
     def render(self) -> str:
-        raise NotImplementedError
+        """The element's HTML for its current state."""
 
 
 class PaywallController(Controller):
