@@ -128,6 +128,12 @@ def subscription(raw: Json) -> Json:
         "latestInvoice": raw.get("latestInvoice"),
         "resource": {"id": resource.get("resourceId")} if resource else None,
         "price": price_point(prices[0]) if prices else None,
+        "prices": [
+            {"usageLimit": p.get("usageLimit"), "price": price_point(p["price"])}
+            for p in _list(raw.get("prices"))
+            if p.get("price")
+        ],
+        "scheduledUpdates": _list(raw.get("scheduledUpdates")),
         "addons": [
             {"quantity": a.get("quantity"), "addon": addon(a.get("addon") or {})}
             for a in _list(raw.get("addons"))

@@ -72,6 +72,46 @@ PLAN = (
 }"""
 )
 
+SCHEDULED_UPDATE = """{
+  subscriptionScheduleType
+  scheduleStatus
+  scheduledExecutionTime
+  createdAt
+  targetPackage { refId displayName }
+  scheduleVariables {
+    __typename
+    ... on PlanChangeVariables { planRefId changeType billingPeriod }
+    ... on DowngradeChangeVariables { downgradePlanRefId billingPeriod }
+    ... on BillingPeriodChangeVariables { billingPeriod }
+    ... on UnitAmountChangeVariables { featureId newUnitAmount }
+    ... on AddonChangeVariables { addonRefId newQuantity }
+  }
+}"""
+
+INVOICE_PREVIEW = (
+    """{
+  total """
+    + MONEY
+    + """
+  subTotal """
+    + MONEY
+    + """
+  amountDue """
+    + MONEY
+    + """
+  tax """
+    + MONEY
+    + """
+  discount """
+    + MONEY
+    + """
+  lastUpdatedAt
+  lines { description quantity amount """
+    + MONEY
+    + """ }
+}"""
+)
+
 SUBSCRIPTION = (
     """{
   subscriptionId
@@ -95,6 +135,9 @@ SUBSCRIPTION = (
   prices { usageLimit price """
     + PRICE
     + """ }
+  scheduledUpdates """
+    + SCHEDULED_UPDATE
+    + """
   addons { quantity addon """
     + ADDON
     + """ }
@@ -213,6 +256,12 @@ GET_CUSTOMER_PORTAL = (
     + MONEY
     + """ }
       addons { addonId displayName description quantity }
+      scheduledUpdates """
+    + SCHEDULED_UPDATE
+    + """
+      previewNextInvoice """
+    + INVOICE_PREVIEW
+    + """
     }
     entitlements {"""
     + ENTITLEMENT_FIELDS

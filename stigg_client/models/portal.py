@@ -21,6 +21,11 @@ from stigg_client.models.enums import (
     WeeklyAccordingToValue,
     YearlyAccordingToValue,
 )
+from stigg_client.models.subscriptions import (
+    NullableList,
+    SubscriptionInvoicePreview,
+    SubscriptionScheduledUpdate,
+)
 
 
 class ResetPeriodConfiguration(StiggModel):
@@ -62,9 +67,10 @@ class WireEntitlement(StiggModel):
 
 
 class PortalPricing(StiggModel):
-    """How a portal subscription is priced."""
+    """How a portal subscription is priced; `unit_quantity` is the bought quantity of a per-unit
+    price (e.g. seats), None for flat prices."""
 
-    unit_quantity: float | None = None
+    unit_quantity: int | None = None
     billing_period: BillingPeriodValue | None = None
     billing_model: BillingModelValue | None = None
     pricing_type: PricingTypeValue | None = None
@@ -79,12 +85,19 @@ class PortalSubscription(StiggModel):
     subscription_id: str
     plan_id: str | None = None
     plan_name: str | None = None
-    pricing: list[PortalPricing] | PortalPricing | None = None
+    pricing: PortalPricing | None = None
     status: SubscriptionStatusValue | None = None
     trial_remaining_days: int | None = None
     billing_period_range: DateRange | None = None
     total_price: dict[str, Any] | None = None
     addons: list[dict[str, Any]] = Field(default_factory=list)
+    scheduled_updates: NullableList[SubscriptionScheduledUpdate] = Field(default_factory=list)
+    preview_next_invoice: SubscriptionInvoicePreview | None = None
+
+    @property
+    def unit_quantity(self) -> int | None:
+        """The bought quantity of the subscription's per-unit price (e.g. seats), if any."""
+        return self.pricing.unit_quantity if self.pricing else None
 
 
 class PortalBillingInformation(StiggModel):

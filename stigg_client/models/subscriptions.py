@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field
+from typing import Annotated, Any, TypeVar
+
+from pydantic import AliasChoices, BeforeValidator, Field
 
 from stigg_client.models.base import Amount, StiggModel, UtcDateTime
-from stigg_client.models.common import ExperimentInfo, Metadata, ResourceRef
+from stigg_client.models.common import ExperimentInfo, Metadata, Money, ResourceRef
 from stigg_client.models.enums import (
     PaymentCollectionValue,
     PricingTypeValue,
@@ -13,6 +15,16 @@ from stigg_client.models.enums import (
     SubscriptionStatusValue,
 )
 from stigg_client.models.paywall import Addon, Plan, PricePoint
+
+T = TypeVar("T")
+
+
+def _none_as_empty(value: Any) -> Any:
+    return [] if value is None else value
+
+
+NullableList = Annotated[list[T], BeforeValidator(_none_as_empty)]
+"""A list field that GraphQL may send as `null` (read as empty)."""
 
 
 class SubscriptionAddon(StiggModel):
@@ -35,6 +47,78 @@ class Invoice(StiggModel):
     error_message: str | None = None
 
 
+class ScheduleVariables(StiggModel):
+    """What a scheduled update changes (the members of Stigg's `ScheduleVariables` union).
+
+    `kind` is the member's GraphQL type name; only the fields of that member are set.
+    """
+
+    kind: str | None = Field(default=None, alias="__typename")
+    plan_ref_id: str | None = None
+    change_type: str | None = None
+    downgrade_plan_ref_id: str | None = None
+    billing_period: str | None = None
+    feature_id: str | None = None
+    new_unit_amount: float | None = None
+    addon_ref_id: str | None = None
+    new_quantity: float | None = None
+
+
+class ScheduledPackage(StiggModel):
+    """The plan or add-on a scheduled update switches to."""
+
+    ref_id: str
+    display_name: str | None = None
+
+
+class SubscriptionScheduledUpdate(StiggModel):
+    """A change to a subscription that takes effect later (e.g. fewer seats at period end)."""
+
+    subscription_schedule_type: str
+    schedule_status: str | None = None
+    scheduled_execution_time: UtcDateTime
+    created_at: UtcDateTime | None = None
+    target_package: ScheduledPackage | None = None
+    schedule_variables: ScheduleVariables | None = None
+
+    @property
+    def target_plan_id(self) -> str | None:
+        """The plan the update moves to, for plan changes and downgrades."""
+        if self.target_package is not None:
+            return self.target_package.ref_id
+        variables = self.schedule_variables
+        if variables is None:
+            return None
+        return variables.plan_ref_id or variables.downgrade_plan_ref_id
+
+
+class SubscriptionPrice(StiggModel):
+    """One price of a subscription; `usage_limit` is the bought quantity of a per-unit price."""
+
+    usage_limit: float | None = None
+    price: PricePoint | None = None
+
+
+class InvoicePreviewLine(StiggModel):
+    """One line of an upcoming invoice."""
+
+    description: str | None = None
+    amount: Money | None = None
+    quantity: int | None = None
+
+
+class SubscriptionInvoicePreview(StiggModel):
+    """The invoice a subscription will produce next (Stigg's `SubscriptionInvoicePreview`)."""
+
+    total: Money | None = None
+    sub_total: Money | None = None
+    amount_due: Money | None = None
+    tax: Money | None = None
+    discount: Money | None = None
+    last_updated_at: UtcDateTime | None = None
+    lines: list[InvoicePreviewLine] = Field(default_factory=list)
+
+
 class Subscription(StiggModel):
     """A customer's subscription with its plan, price and addons (`get_subscription`)."""
 
@@ -55,6 +139,17 @@ class Subscription(StiggModel):
     experiment_info: ExperimentInfo | None = None
     payment_collection: PaymentCollectionValue | None = None
     latest_invoice: Invoice | None = None
+    prices: NullableList[SubscriptionPrice] = Field(default_factory=list)
+    scheduled_updates: NullableList[SubscriptionScheduledUpdate] = Field(default_factory=list)
+
+    @property
+    def unit_quantities(self) -> dict[str, float]:
+        """Bought quantity per feature of the subscription's per-unit prices."""
+        return {
+            price.price.feature_id: price.usage_limit
+            for price in self.prices
+            if price.price is not None and price.price.feature_id and price.usage_limit is not None
+        }
 
 
 class SlimCustomerRef(StiggModel):
