@@ -26,7 +26,7 @@ from stigg_client.errors import (
     StiggError,
     ValidationError,
 )
-from stigg_client.events import Emitter, EventName, Listener
+from stigg_client.events import ConnectionState, Emitter, EventName, Listener
 from stigg_client.graphql.entitlements import (
     GET_ENTITLEMENTS,
     GET_SDK_CONFIGURATION,
@@ -48,7 +48,7 @@ from stigg_client.models.subscriptions import Coupon, SlimSubscriptionV2, Subscr
 from stigg_client.reads import Reads
 from stigg_client.transport import Transport, TransportName, create_transport
 from stigg_client.transport.api import ApiCredentials, StiggApi
-from stigg_client.transport.retry import RetryPolicy
+from stigg_client.transport.retry import Backoff, RetryPolicy
 from stigg_client.visibility import VisibilitySource, default_visibility
 
 logger = logging.getLogger("stigg_client")
@@ -110,7 +110,11 @@ class Stigg:
         self._context_task: asyncio.Task[None] | None = None
         self._refresh_task: asyncio.Task[None] | None = None
         self._became_visible = asyncio.Event()
-        self._became_hidden = asyncio.Event()
+        self._wakeup = asyncio.Event()
+        """Set when the page is hidden or a retry was brought forward: the wait recomputes."""
+        self._due_at: float | None = None
+        self._connection: ConnectionState = "online" if config.offline else "connecting"
+        self._failed_attempts = 0
         self._unsubscribe_visibility: Callable[[], None] | None = None
         self._closed = False
         self.is_widget_watermark_enabled = True
@@ -136,10 +140,15 @@ class Stigg:
         transport: TransportName | Transport = "auto",
         visibility: VisibilitySource | None = None,
         background_refresh: bool = True,
+        live_updates: bool = True,
+        reconnect: Backoff | None = None,
     ) -> Stigg:
         """Create the client and start loading on the running event loop (if any).
 
         Without a running loop, loading starts on the first `await wait_for_initialization()`.
+        `live_updates` subscribes to the server's change stream for the current customer (where
+        the server offers one; polling every `cache_ttl_s` stays as the fallback). `reconnect` is
+        the backoff of stream reconnects and of retries while offline.
         Raises `ValidationError` when no key is given and `offline` is false.
         """
         config = validate(
@@ -154,6 +163,8 @@ class Stigg:
                 retry=retry or RetryPolicy(),
                 entitlements_fallback=parse_fallbacks(entitlements_fallback),
                 background_refresh=background_refresh,
+                live_updates=live_updates,
+                reconnect=reconnect or Backoff(),
             )
         )
         chosen = _NoTransport() if offline else _resolve_transport(transport)
@@ -191,6 +202,42 @@ class Stigg:
     def initialization_state(self) -> InitializationState:
         """IN_PROGRESS, READY or FAILED for the current customer context."""
         return self._state
+
+    @property
+    def connection_state(self) -> ConnectionState:
+        """Whether the client reaches Stigg: `connecting`, `online` or `offline`.
+
+        "connecting" until Stigg first answers, "online" while it answers, "offline" after a
+        network fault (checks keep answering from the cache). Offline mode reports "online".
+
+        Every change is announced to `connection_state_changed` listeners with the new value.
+        """
+        return self._connection
+
+    def _set_connection(self, state: ConnectionState) -> None:
+        if state == self._connection or self._closed:
+            return
+        self._connection = state
+        logger.info("Stigg connection is %s", state)
+        self._emitter.emit("connection_state_changed", state)
+
+    def _note_reachable(self) -> None:
+        """Stigg answered (successfully or with a non-network error)."""
+        self._failed_attempts = 0
+        self._set_connection("online")
+
+    def _note_network_failure(self) -> None:
+        """A load failed on the network: go offline and bring the next retry forward."""
+        self._set_connection("offline")
+        delay = self.config.reconnect.delay(self._failed_attempts)
+        self._failed_attempts += 1
+        try:
+            now = asyncio.get_running_loop().time()
+        except RuntimeError:
+            return
+        if self._due_at is None or now + delay < self._due_at:
+            self._due_at = now + delay
+            self._wakeup.set()
 
     @property
     def customer_id(self) -> str | None:
@@ -237,13 +284,18 @@ class Stigg:
                 GET_SDK_CONFIGURATION,
                 None,
             )
+        except NetworkError:
+            self._note_network_failure()
+            raise
         except AuthenticationError as error:
+            self._note_reachable()
             raise AuthenticationError(
                 "Authentication failed. Double check your SDK key.",
                 code=error.code or "Unauthenticated",
                 trace_id=error.trace_id,
                 status=error.status,
             ) from error
+        self._note_reachable()
         configuration = data.get("sdkConfiguration") or {}
         enabled = configuration.get("isWidgetWatermarkEnabled")
         self.is_widget_watermark_enabled = True if enabled is None else bool(enabled)
@@ -389,8 +441,15 @@ class Stigg:
     def _forget_load(self, key: tuple[int, Scope, bool], task: asyncio.Task[None]) -> None:
         if self._loading.get(key) is task:
             del self._loading[key]
-        if not task.cancelled() and task.exception() is not None:
+        if task.cancelled():
+            return
+        error = task.exception()
+        if error is not None:
             self._last_failure[key[1]] = time.monotonic()
+            if isinstance(error, NetworkError):
+                self._note_network_failure()
+            elif isinstance(error, StiggError):
+                self._note_reachable()  # the server answered, with a refusal
 
     async def _fetch_and_store(self, scope: Scope, skip_edge: bool, generation: int) -> None:
         customer_id, resource_id = scope
@@ -406,6 +465,7 @@ class Stigg:
                 GET_ENTITLEMENTS,
                 entitlements_variables(customer_id, resource_id),
             )
+        self._note_reachable()
         if generation != self._generation or scope not in self._active_scopes():
             logger.debug("dropping entitlements of %s: the context changed meanwhile", scope)
             return
@@ -488,16 +548,23 @@ class Stigg:
     # ------------------------------------------------------------------ background refresh
 
     def _on_visibility(self, visible: bool) -> None:
-        (self._became_visible if visible else self._became_hidden).set()
+        (self._became_visible if visible else self._wakeup).set()
 
     async def _refresh_loop(self) -> None:
+        """Reload every `cache_ttl_s` while visible; while offline, sooner (backoff + jitter)."""
+        loop = asyncio.get_running_loop()
         while not self._closed:
             await self._wait_until_due()
             if self._closed:
                 return
-            if self._customer_id is None:
-                continue
+            self._due_at = loop.time() + self.config.cache_ttl_s
             try:
+                if self._customer_id is None:
+                    if self._connection == "offline":
+                        await self._fetch_sdk_configuration()
+                        self._sdk_configured = True
+                        self._recover_if_loaded()
+                    continue
                 await asyncio.gather(
                     *(self._load(scope, skip_edge=False) for scope in self._active_scopes())
                 )
@@ -506,18 +573,19 @@ class Stigg:
 
     async def _wait_until_due(self) -> None:
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.config.cache_ttl_s
+        if self._due_at is None:
+            self._due_at = loop.time() + self.config.cache_ttl_s
         while True:
             if not self._visibility.is_visible():
                 self._became_visible.clear()
                 await self._became_visible.wait()
                 return
-            remaining = deadline - loop.time()
+            remaining = self._due_at - loop.time()
             if remaining <= 0:
                 return
-            self._became_hidden.clear()
+            self._wakeup.clear()
             try:
-                await asyncio.wait_for(self._became_hidden.wait(), remaining)
+                await asyncio.wait_for(self._wakeup.wait(), remaining)
             except TimeoutError:
                 return
 
@@ -535,8 +603,9 @@ class Stigg:
     # ------------------------------------------------------------------ listeners
 
     def add_listener(self, event: EventName, listener: Listener) -> Callable[[], None]:
-        """Call `listener` on `initialized()`, `initialize_failed(error)` or
-        `entitlements_updated(changed_feature_ids)`; returns a function that removes it."""
+        """Call `listener` on `initialized()`, `initialize_failed(error)`,
+        `entitlements_updated(changed_feature_ids)` or `connection_state_changed(state)`
+        (state: "connecting" | "online" | "offline"); returns a function that removes it."""
         return self._emitter.add(event, listener)
 
     def remove_listener(self, event: EventName, listener: Listener) -> None:

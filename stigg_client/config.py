@@ -9,7 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from stigg_client.errors import ValidationError
 from stigg_client.models.entitlements import EntitlementFallback
-from stigg_client.transport.retry import RetryPolicy
+from stigg_client.transport.retry import Backoff, RetryPolicy
 
 DEFAULT_BASE_URI = "https://api.stigg.io"
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -42,6 +42,8 @@ class ClientConfig:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     entitlements_fallback: dict[str, EntitlementFallback] = field(default_factory=dict)
     background_refresh: bool = True
+    live_updates: bool = True
+    reconnect: Backoff = field(default_factory=Backoff)
 
     @property
     def edge_uri(self) -> str | None:
@@ -71,4 +73,8 @@ def validate(config: ClientConfig) -> ClientConfig:
         raise ValidationError("You must configure the client with an SDK key")
     if config.cache_ttl_s <= 0:
         raise ValidationError("cache_ttl_s must be positive")
+    if not 0 < config.reconnect.initial_delay_s <= config.reconnect.max_delay_s:
+        raise ValidationError(
+            "reconnect delays must be positive, the initial one not above the max"
+        )
     return config
