@@ -9,6 +9,7 @@ import sys
 import bench.check_cost
 import bench.emulator_throughput
 import bench.page_load
+import bench.paywall_load
 import bench.reliability  # noqa: F401 - registers the benchmark (the others, too)
 from bench.core import REGISTRY, Options
 from bench.machine import describe

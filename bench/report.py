@@ -37,6 +37,8 @@ def human(value: float, unit: str) -> str:
             if abs(value) >= scale:
                 return f"{value / scale:.2f} {name}"
         return f"{value:.0f} B"
+    if unit == "ratio":
+        return f"{value:.2f}\u00d7"
     if unit == "ms" and abs(value) >= 1000:
         return f"{value / 1000:.2f} s"
     return f"{value:.3g} {unit}"

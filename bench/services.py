@@ -44,6 +44,7 @@ class Services:
                 emulator_url=emulator.base_url,
                 edge_url=emulator.edge_url,
                 client_key=emulator.client_key,
+                server_key=emulator.server_key,  # the pricing page renders its paywall (SSR)
                 log_path=self.tmp / "site.log",
             ).start()
         return self._site

@@ -1,0 +1,308 @@
+"""Paywall load (issue 9, benchmarks 1, 2 and 5): our pricing page (`<stigg-paywall>` rendered on
+the server by the Python renderers, hydrated by PyScript) against a reference page on which
+Stigg's `@stigg/js-client-sdk` fetches the same paywall from the same emulator and renders the
+same plans into plain HTML (`bench/reference_page.py`), in the same Chromium.
+
+Per page and visit: PAINTED, the first animation frame in which every plan's name and price is
+visible in `#paywall` (shadow root included); for ours also INTERACTIVE, the frame in which Python
+has hydrated the paywall (`data-hydrated`, CTAs live) and the page script finished
+(`body[data-python=ready]`). Cold: a fresh browser profile per visit, the two pages interleaved.
+Repeat: one profile per page, a priming visit, then visits in new tabs of that profile. Bytes:
+compressed transfer (body + headers) by asset type; a disk-cache hit counts 0.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from playwright.sync_api import BrowserContext, Playwright, Request, sync_playwright
+
+from bench.core import BenchResult, Metric, Options, benchmark
+from bench.page_load import asset_kind
+from bench.reference_page import ReferenceServer
+from bench.services import Services
+from stigg_client import Stigg
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+
+PRODUCT_ID = "product-inkwell"
+PAGE_TIMEOUT_MS = 120_000
+# Issue 9 targets.
+TARGET_INTERACTIVE_COLD_MS = 3000.0
+TARGET_INTERACTIVE_WARM_MS = 2000.0
+TARGET_RATIO = 1.0
+TARGET_COLD_BYTES = 6e6
+TARGET_WARM_BYTES = 50e3
+
+# Runs in every frame from document creation on: records when the plans become visible, when
+# ours is hydrated, and when PyScript's / the widgets' lifecycle events fire (for the breakdown).
+PROBE = """
+((expected) => {
+  const t = {};
+  window.__paywallTimes = t;
+  const visible = (el) => {
+    const box = el.getBoundingClientRect();
+    return box.width > 0 && box.height > 0 &&
+      el.checkVisibility({ opacityProperty: true, visibilityProperty: true });
+  };
+  const texts = (root, out) => {
+    for (const el of root.querySelectorAll('*')) {
+      if (el.shadowRoot) texts(el.shadowRoot, out);
+      for (const node of el.childNodes) {
+        if (node.nodeType === 3 && node.data.trim() && visible(el)) out.push(node.data);
+      }
+    }
+    return out;
+  };
+  const painted = () => {
+    const host = document.getElementById('paywall');
+    if (!host) return false;
+    const shown = texts(host.shadowRoot || host, []).join('\\n');
+    return expected.every(([name, price]) => shown.includes(name) && shown.includes(price));
+  };
+  const interactive = () => {
+    const host = document.getElementById('paywall');
+    if (!host || host.dataset.state !== 'ready') return false;
+    if (host.hasAttribute('data-stigg-ssr') && host.dataset.hydrated !== 'true') return false;
+    return !document.body.hasAttribute('data-page') || document.body.dataset.python === 'ready';
+  };
+  for (const name of ['py:ready', 'py:done', 'stigg-elements-defined', 'stigg-ready',
+                      'DOMContentLoaded', 'load']) {
+    window.addEventListener(name, () => { t[name] ??= performance.now(); }, true);
+  }
+  const frame = (now) => {
+    const at = performance.now();
+    if (t.painted === undefined && painted()) t.painted = at;
+    if (t.interactive === undefined && interactive()) t.interactive = at;
+    if (t.painted === undefined || t.interactive === undefined) requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+})(EXPECTED);
+"""
+
+
+@dataclass
+class Visit:
+    """One visit: times from navigation start (ms) and bytes by asset type."""
+
+    times: dict[str, float]
+    bytes_by_kind: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(self.bytes_by_kind.values())
+
+
+def expected_plans(services: Services) -> list[tuple[str, str]]:
+    """Each plan's name and monthly price text (US, USD), from the paywall the CPython SDK reads
+    from the same emulator: what both pages must show."""
+    emulator = services.emulator
+
+    async def read() -> list[tuple[str, str]]:
+        client = Stigg.initialize(
+            api_key=emulator.client_key,
+            base_uri=emulator.base_url,
+            base_edge_uri=emulator.edge_url,
+        )
+        try:
+            paywall = await client.get_paywall(product_id=PRODUCT_ID)
+        finally:
+            await client.close()
+        plans: list[tuple[str, str]] = []
+        for plan in paywall.plans:
+            kind = str(getattr(plan.pricing_type, "value", plan.pricing_type))
+            if kind == "FREE":
+                price = "Free"
+            elif kind == "CUSTOM":
+                price = "Custom"
+            else:
+                point = next(p for p in plan.price_points if str(p.billing_period) == "MONTHLY")
+                amount = float(point.amount or 0)
+                price = f"${amount:,.0f}" if amount.is_integer() else f"${amount:,.2f}"
+            plans.append((str(plan.display_name), price))
+        return plans
+
+    return asyncio.run(read())
+
+
+def launch(playwright: Playwright, profile: str) -> BrowserContext:
+    """Chromium with its own profile directory (its disk cache is what a visitor's would be)."""
+    return playwright.chromium.launch_persistent_context(
+        profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+    )
+
+
+def visit(context: BrowserContext, url: str, probe: str, interactive: bool) -> Visit:
+    """Open `url` in a new tab, wait until painted (and interactive), account the bytes."""
+    finished: list[Request] = []
+
+    def on_finished(request: Request) -> None:
+        finished.append(request)
+
+    context.on("requestfinished", on_finished)
+    page = context.new_page()
+    page.add_init_script(probe)
+    page.goto(url)
+    done = "t.painted !== undefined" + (" && t.interactive !== undefined" if interactive else "")
+    page.wait_for_function(
+        f"(() => {{ const t = window.__paywallTimes; return t && {done}; }})()",
+        timeout=PAGE_TIMEOUT_MS,
+    )
+    times: dict[str, float] = page.evaluate("window.__paywallTimes")
+    if not interactive:
+        times.pop("interactive", None)
+    page.wait_for_timeout(300)  # let the last requestfinished events arrive
+    context.remove_listener("requestfinished", on_finished)
+    port = urlsplit(url).port
+    by_kind: dict[str, int] = defaultdict(int)
+    for request in finished:
+        if request.url.startswith(("data:", "blob:")):
+            continue
+        sizes = request.sizes()
+        received = max(0, sizes["responseBodySize"] + sizes["responseHeadersSize"])
+        by_kind[asset_kind(request.url, request.resource_type, port)] += received
+    page.close()
+    return Visit({k: round(float(v), 1) for k, v in times.items()}, dict(by_kind))
+
+
+def median_bytes(visits: list[Visit]) -> dict[str, int]:
+    kinds = sorted({kind for v in visits for kind in v.bytes_by_kind})
+    return {k: sorted(v.bytes_by_kind.get(k, 0) for v in visits)[len(visits) // 2] for k in kinds}
+
+
+def median_times(visits: list[Visit]) -> dict[str, float]:
+    names = sorted({name for v in visits for name in v.times})
+    out: dict[str, float] = {}
+    for name in names:
+        values = sorted(v.times[name] for v in visits if name in v.times)
+        out[name] = values[len(values) // 2]
+    return out
+
+
+@benchmark("paywall_load")
+def run(options: Options, services: Services) -> BenchResult:
+    """Cold visits of both pages interleaved, then repeat visits of each in its own profile."""
+    plans = expected_plans(services)
+    probe = PROBE.replace("EXPECTED", json.dumps(plans))
+    site = services.site
+    emulator = services.emulator
+    reference = ReferenceServer(
+        {
+            "api_key": emulator.client_key,
+            "base_uri": emulator.base_url,
+            "edge_uri": emulator.edge_url,
+            "product_id": PRODUCT_ID,
+            "billing_period": "MONTHLY",
+            "locale": "en-US",
+        },
+        services.tmp / "reference",
+    ).start()
+    pages = {"ours": (site.base_url + "/pricing", True), "stigg_js": (reference.url, False)}
+    cold: dict[str, list[Visit]] = {name: [] for name in pages}
+    warm: dict[str, list[Visit]] = {name: [] for name in pages}
+    version = ""
+    try:
+        with sync_playwright() as playwright:
+            for index in range(options.runs):
+                order = list(pages) if index % 2 == 0 else list(reversed(pages))
+                for name in order:
+                    url, interactive = pages[name]
+                    with tempfile.TemporaryDirectory(prefix="bench-cold-") as profile:
+                        context = launch(playwright, profile)
+                        version = context.browser.version if context.browser else version
+                        cold[name].append(visit(context, url, probe, interactive))
+                        context.close()
+            with (
+                tempfile.TemporaryDirectory(prefix="bench-warm-") as ours_profile,
+                tempfile.TemporaryDirectory(prefix="bench-warm-") as js_profile,
+            ):
+                contexts = {
+                    "ours": launch(playwright, ours_profile),
+                    "stigg_js": launch(playwright, js_profile),
+                }
+                for name, context in contexts.items():
+                    visit(context, pages[name][0], probe, pages[name][1])  # primes the cache
+                for index in range(options.runs):
+                    order = list(pages) if index % 2 == 0 else list(reversed(pages))
+                    for name in order:
+                        url, interactive = pages[name]
+                        warm[name].append(visit(contexts[name], url, probe, interactive))
+                for context in contexts.values():
+                    context.close()
+    finally:
+        reference.stop()
+
+    def times(visits: list[Visit], key: str) -> list[float]:
+        return [v.times[key] for v in visits]
+
+    def total(visits: list[Visit]) -> list[float]:
+        return [float(v.total_bytes) for v in visits]
+
+    painted = {
+        (label, name): Metric(f"{label}: painted ({name})", "ms", times(visits[name], "painted"))
+        for label, visits in (("cold", cold), ("repeat", warm))
+        for name in pages
+    }
+    ratios = {
+        label: Metric(
+            f"{label}: painted ratio ours / stigg_js",
+            "ratio",
+            [
+                o.times["painted"] / j.times["painted"]
+                for o, j in zip(visits["ours"], visits["stigg_js"], strict=True)
+            ],
+            TARGET_RATIO,
+        )
+        for label, visits in (("cold", cold), ("repeat", warm))
+    }
+    metrics = [
+        painted["cold", "ours"],
+        painted["cold", "stigg_js"],
+        ratios["cold"],
+        Metric(
+            "cold: interactive (ours)",
+            "ms",
+            times(cold["ours"], "interactive"),
+            TARGET_INTERACTIVE_COLD_MS,
+        ),
+        painted["repeat", "ours"],
+        painted["repeat", "stigg_js"],
+        ratios["repeat"],
+        Metric(
+            "repeat: interactive (ours)",
+            "ms",
+            times(warm["ours"], "interactive"),
+            TARGET_INTERACTIVE_WARM_MS,
+        ),
+        Metric("cold: bytes (ours)", "bytes", total(cold["ours"]), TARGET_COLD_BYTES),
+        Metric("cold: bytes (stigg_js)", "bytes", total(cold["stigg_js"])),
+        Metric("repeat: bytes (ours)", "bytes", total(warm["ours"]), TARGET_WARM_BYTES),
+        Metric("repeat: bytes (stigg_js)", "bytes", total(warm["stigg_js"])),
+    ]
+    details = {
+        "pages": {
+            "ours": "demo site /pricing: SSR <stigg-paywall>, hydrated by PyScript",
+            "stigg_js": f"bench/reference: @stigg/js-client-sdk {reference.version} → plain HTML",
+        },
+        "plans": [f"{name} {price}" for name, price in plans],
+        "ratio_of_medians": {
+            label: round(painted[label, "ours"].median / painted[label, "stigg_js"].median, 3)
+            for label in ("cold", "repeat")
+        },
+        "median_times_ms": {
+            f"{label} {name}": median_times(visits[name])
+            for label, visits in (("cold", cold), ("repeat", warm))
+            for name in pages
+        },
+        "median_bytes_by_kind": {
+            f"{label} {name}": median_bytes(visits[name])
+            for label, visits in (("cold", cold), ("repeat", warm))
+            for name in pages
+        },
+        "chromium_reported": version,
+    }
+    return BenchResult("paywall_load", metrics, details)
