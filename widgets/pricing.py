@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from stigg_client.models.paywall import PackageEntitlement, Plan, PricePoint
+from stigg_client.models.subscriptions import Subscription
 from widgets.formatting import Formatters
 from widgets.texts import Texts
 
@@ -22,6 +25,7 @@ CHANGE_UNIT_QUANTITY = "CHANGE_UNIT_QUANTITY"
 UPGRADE_PLAN = "UPGRADE_PLAN"
 DOWNGRADE_PLAN = "DOWNGRADE_PLAN"
 CANCEL_SCHEDULED_UPDATES = "CANCEL_SCHEDULED_UPDATES"
+PENDING_SCHEDULES = frozenset({"Scheduled", "PendingPayment"})
 
 
 @dataclass(frozen=True)
@@ -36,11 +40,44 @@ class CustomerState:
     trial_plan_id: str | None = None
     trial_days_left: int | None = None
     scheduled_plan_id: str | None = None
+    has_scheduled_updates: bool = False
     triable: bool = True
 
 
 def _value(enum_or_str: object) -> str:
     return str(getattr(enum_or_str, "value", enum_or_str) or "")
+
+
+def customer_state_of(
+    customer_id: str,
+    resource_id: str | None,
+    subscriptions: Sequence[Subscription],
+    now: datetime,
+) -> CustomerState:
+    """The paywall's view of a customer from their active subscriptions (the first one counts):
+    plan, billing period, bought quantities, trial, and pending scheduled changes."""
+    if not subscriptions:
+        return CustomerState(customer_id=customer_id, resource_id=resource_id)
+    sub = subscriptions[0]
+    status = _value(sub.status)
+    period = _value(sub.price.billing_period) if sub.price else ""
+    trial_days = None
+    if status == "IN_TRIAL" and sub.trial_end_date:
+        trial_days = max(0, (sub.trial_end_date - now).days)
+    plan_id = sub.plan.id if sub.plan else None
+    pending = [u for u in sub.scheduled_updates if u.schedule_status in PENDING_SCHEDULES]
+    plan_changes = [u.target_plan_id for u in pending if u.target_plan_id]
+    return CustomerState(
+        customer_id=customer_id,
+        resource_id=resource_id,
+        current_plan_id=plan_id,
+        current_billing_period=period or None,
+        current_quantities=sub.unit_quantities,
+        trial_plan_id=plan_id if status == "IN_TRIAL" else None,
+        trial_days_left=trial_days,
+        scheduled_plan_id=plan_changes[0] if plan_changes else None,
+        has_scheduled_updates=bool(pending),
+    )
 
 
 def is_hidden(hidden: list[object] | None, widget: str = PAYWALL_WIDGET) -> bool:
@@ -142,7 +179,11 @@ def intention(
     period: str,
     quantity: float | None,
 ) -> str | None:
-    """Stigg's subscribe intention for a plan's CTA; None for the current, unchanged plan."""
+    """Stigg's subscribe intention for a plan's CTA; None for the current, unchanged plan.
+
+    The current plan with pending scheduled changes (fewer seats, another period) offers to
+    cancel them; so does the plan a scheduled change switches to.
+    """
     if _value(plan.pricing_type) == "CUSTOM":
         return REQUEST_CUSTOM_PLAN_ACCESS
     if customer is None or customer.current_plan_id is None:
@@ -160,8 +201,8 @@ def intention(
             current = customer.current_quantities.get(unit.feature_id or "")
             if current is not None and current != quantity:
                 return CHANGE_UNIT_QUANTITY
-        return None
-    order = {p.id: (p.order if p.order is not None else i) for i, p in enumerate(plans)}
+        return CANCEL_SCHEDULED_UPDATES if customer.has_scheduled_updates else None
+    order = plan_ranks(plans)
     current_order = order.get(customer.current_plan_id, -1)
     if order.get(plan.id, 0) > current_order:
         if has_trial(plan) and customer.triable and customer.trial_plan_id is None:
@@ -188,15 +229,38 @@ def unlocks(plan: Plan, feature_id: str, requested: float | None = None) -> bool
     return False
 
 
+def plan_ranks(plans: list[Plan]) -> dict[str, int]:
+    """Each plan's tier: its catalog order, else its position in the paywall."""
+    return {p.id: (p.order if p.order is not None else i) for i, p in enumerate(plans)}
+
+
 def cheapest_unlocking(
-    plans: list[Plan], feature_id: str, requested: float | None = None
+    plans: list[Plan],
+    feature_id: str,
+    requested: float | None = None,
+    current_plan_ids: Collection[str] = (),
 ) -> Plan | None:
-    """The lowest-priced plan (monthly, then annual, then order) that unlocks the feature."""
-    candidates = [p for p in plans if unlocks(p, feature_id, requested)]
+    """The lowest-priced plan (monthly, then annual, then order) that unlocks the feature.
+
+    `plans` are all of the paywall's plans. Plans hidden from widgets never qualify, and for a
+    customer only plans ranked above their current plan(s) do: an upgrade prompt never offers
+    a step down, even one that would grant more of the feature.
+    """
+    ranks = plan_ranks(plans)
+    current = [ranks[plan_id] for plan_id in current_plan_ids if plan_id in ranks]
+    floor = max(current) if current else None
+    candidates = [
+        p
+        for p in plans
+        if not is_hidden(p.hidden_from_widgets)
+        and (floor is None or ranks[p.id] > floor)
+        and p.id not in current_plan_ids
+        and unlocks(p, feature_id, requested)
+    ]
 
     def key(plan: Plan) -> tuple[int, Decimal, int]:
         custom = 1 if _value(plan.pricing_type) == "CUSTOM" else 0
         price = starting_price(plan, MONTHLY) or starting_price(plan, ANNUALLY) / 12
-        return (custom, price, plan.order if plan.order is not None else 0)
+        return (custom, price, ranks[plan.id])
 
     return min(candidates, key=key) if candidates else None

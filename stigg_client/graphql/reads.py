@@ -131,6 +131,7 @@ SUBSCRIPTION = (
     + """
   latestInvoice {
     billingId status createdAt updatedAt requiresAction paymentUrl paymentSecret errorMessage
+    billingReason currency total amountDue pdfUrl
   }
   prices { usageLimit price """
     + PRICE

@@ -45,6 +45,11 @@ class Invoice(StiggModel):
     payment_url: str | None = None
     payment_secret: str | None = None
     error_message: str | None = None
+    billing_reason: str | None = None
+    currency: str | None = None
+    total: Amount | None = None
+    amount_due: Amount | None = None
+    pdf_url: str | None = None
 
 
 class ScheduleVariables(StiggModel):

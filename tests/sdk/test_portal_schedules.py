@@ -117,6 +117,9 @@ async def test_active_subscription_has_its_seats_and_scheduled_updates(
     assert update.subscription_schedule_type == "UnitAmount"
     assert update.schedule_variables is not None
     assert update.schedule_variables.new_unit_amount == 2
+    invoice = subscription.latest_invoice
+    assert invoice is not None and invoice.billing_reason == "SUBSCRIPTION_CREATION"
+    assert invoice.currency == "USD" and invoice.total is not None and invoice.total > 0
     single = await client.get_subscription(subscription_id)
     assert single.unit_quantities == {"feature-seats": 3}
     assert len(single.scheduled_updates) == 1

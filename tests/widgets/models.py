@@ -131,14 +131,88 @@ def portal(name: str = "{}", used: float = 750) -> CustomerPortal:
                     "planName": n("Pro"),
                     "status": "IN_TRIAL",
                     "trialRemainingDays": 5,
-                    "pricing": [
+                    "pricing": {
+                        "billingPeriod": "MONTHLY",
+                        "pricingType": "PAID",
+                        "price": {"amount": 10, "currency": "USD"},
+                    },
+                    "billingPeriodRange": {
+                        "start": "2026-11-01T00:00:00Z",
+                        "end": "2026-12-01T00:00:00Z",
+                    },
+                    "addons": [
+                        {"addonId": "extra", "displayName": n("Extra calls"), "quantity": 2}
+                    ],
+                    "scheduledUpdates": [
                         {
-                            "billingPeriod": "MONTHLY",
-                            "price": {"amount": 10, "currency": "USD"},
+                            "subscriptionScheduleType": "Downgrade",
+                            "scheduleStatus": "Scheduled",
+                            "scheduledExecutionTime": "2026-12-01T00:00:00Z",
+                            "targetPackage": {"refId": "free", "displayName": n("Starter")},
+                            "scheduleVariables": {
+                                "__typename": "DowngradeChangeVariables",
+                                "downgradePlanRefId": "free",
+                            },
+                        },
+                        {
+                            "subscriptionScheduleType": "Addon",
+                            "scheduleStatus": "Scheduled",
+                            "scheduledExecutionTime": "2026-12-01T00:00:00Z",
+                            "scheduleVariables": {
+                                "__typename": "AddonChangeVariables",
+                                "addonRefId": "extra",
+                                "newQuantity": 0,
+                            },
+                        },
+                        {
+                            "subscriptionScheduleType": "BillingPeriod",
+                            "scheduleStatus": "Canceled",
+                            "scheduledExecutionTime": "2026-12-01T00:00:00Z",
+                            "scheduleVariables": {
+                                "__typename": "BillingPeriodChangeVariables",
+                                "billingPeriod": "ANNUALLY",
+                            },
+                        },
+                    ],
+                    "previewNextInvoice": {
+                        "total": {"amount": 10, "currency": "USD"},
+                        "amountDue": {"amount": 10, "currency": "USD"},
+                        "subTotal": {"amount": 10, "currency": "USD"},
+                        "lastUpdatedAt": "2026-11-01T00:00:00Z",
+                        "lines": [],
+                    },
+                },
+                {
+                    "subscriptionId": "sub-2",
+                    "planId": "team",
+                    "planName": n("Team"),
+                    "status": "ACTIVE",
+                    "pricing": {
+                        "billingPeriod": "ANNUALLY",
+                        "billingModel": "PER_UNIT",
+                        "pricingType": "PAID",
+                        "unitQuantity": 3,
+                        "price": {"amount": 80, "currency": "USD"},
+                        "feature": {
+                            "refId": "seats",
+                            "displayName": n("Seats"),
+                            "featureUnits": n("seat"),
+                            "featureUnitsPlural": n("seats"),
+                        },
+                    },
+                    "scheduledUpdates": [
+                        {
+                            "subscriptionScheduleType": "UnitAmount",
+                            "scheduleStatus": "Scheduled",
+                            "scheduledExecutionTime": "2027-01-01T00:00:00Z",
+                            "scheduleVariables": {
+                                "__typename": "UnitAmountChangeVariables",
+                                "featureId": "seats",
+                                "newUnitAmount": 2,
+                            },
                         }
                     ],
-                    "addons": [{"addonName": n("Extra calls"), "quantity": 2}],
-                }
+                },
             ],
             "entitlements": [
                 {

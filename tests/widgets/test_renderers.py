@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 import widgets
-from stigg_client.models.enums import EntitlementResetPeriod, SubscriptionStatus
+from stigg_client.models.enums import (
+    EntitlementResetPeriod,
+    SubscriptionInvoiceStatus,
+    SubscriptionStatus,
+)
+from stigg_client.models.subscriptions import Invoice, Subscription
 from tests.widgets.models import paywall, portal
 from widgets import pricing
 from widgets.formatting import Formatters, plain_money
@@ -18,7 +25,6 @@ from widgets.render import (
     PaywallOptions,
     PortalOptions,
     RenderOptions,
-    ScheduledUpdate,
     UsageInfo,
     render_customer_portal,
     render_gate,
@@ -238,30 +244,86 @@ def test_usage_meter_for_a_feature_without_entitlement_says_not_included() -> No
 
 
 def test_portal_sections() -> None:
-    options = PortalOptions(
-        paywall_href="/pricing",
-        scheduled_updates=[ScheduledUpdate("sub-1", "Starter")],
-    )
-    html = render_customer_portal(portal(), options)
+    html = render_customer_portal(portal(), PortalOptions(paywall_href="/pricing"))
     for needle in (
         "In trial",
         "5 days left",
+        "$10 / month",
+        "$240 / year",  # 3 seats at $80
+        "3 seats",
         "750 of 1,000 calls used",
         "2 \u00d7 Extra calls",
         "Unlimited tokens",
         "Billed to Ada",
         "Card ending in 4242",
         "Expires 03/2030",
+        "Next invoice: $10 on 2026-12-01",
         "View invoice history",
         'href="/pricing"',
-        'data-action="cancel-scheduled"',
-        "Changes to Starter",
     ):
         assert needle in html, needle
     assert "SSO" not in html  # not metered: no meter
     hidden = render_customer_portal(portal(), PortalOptions(hidden_sections=frozenset({"usage"})))
     assert "<meter" not in hidden
     assert 'data-usage-level="exceeded"' in render_customer_portal(portal(used=1000))
+
+
+def scheduled_items(html: str) -> list[str]:
+    return re.findall(r'<li part="scheduled-update".*?</li>', html)
+
+
+def test_portal_lists_pending_scheduled_updates_from_live_data_with_a_cancel_each() -> None:
+    html = render_customer_portal(portal())
+    items = scheduled_items(html)
+    # The cancelled billing-period change is not pending: three of the four are listed.
+    assert [re.sub(r"<[^>]+>", "", item).replace(" Cancel", "") for item in items] == [
+        "Changes to Starter on 2026-12-01",
+        "Extra calls removed on 2026-12-01",
+        "2 seats from 2027-01-01",
+    ]
+    assert [re.search(r'data-subscription-id="([^"]+)"', i).group(1) for i in items] == [  # type: ignore[union-attr]
+        "sub-1",
+        "sub-1",
+        "sub-2",
+    ]
+    for item in items:
+        assert 'data-action="cancel-scheduled"' in item
+        assert 'data-schedule-status="Scheduled"' in item and 'aria-label="Cancel: ' in item
+    german = render_customer_portal(portal(), PortalOptions(texts=Texts("de")))
+    assert "Wechsel zu Starter am 2026-12-01" in german and "2 seats ab 2027-01-01" in german
+    data = portal()
+    for sub in data.subscriptions:
+        sub.scheduled_updates.clear()
+    assert "section-scheduled" not in render_customer_portal(data)
+
+
+def test_portal_shows_the_latest_invoice_per_subscription_and_a_pay_link_when_open() -> None:
+    paid = Invoice(
+        billing_id="in_1",
+        status="PAID",
+        created_at=datetime(2026, 11, 1, tzinfo=UTC),
+        currency="USD",
+        total=Decimal("28.8"),
+    )
+    open_invoice = paid.model_copy(
+        update={
+            "billing_id": "in_2",
+            "status": "OPEN",
+            "requires_action": True,
+            "payment_url": "https://pay.example.com/in_2",
+        }
+    )
+    html = render_customer_portal(portal(), latest_invoices={"sub-1": paid, "sub-2": open_invoice})
+    assert "Latest invoice, 2026-11-01: $28.80 \u00b7 Paid" in html
+    assert "Latest invoice, 2026-11-01: $28.80 \u00b7 Open" in html
+    assert html.count('part="invoice-pay"') == 1 and 'href="https://pay.example.com/in_2"' in html
+    unsafe = open_invoice.model_copy(update={"payment_url": "javascript:alert(1)"})
+    assert "javascript:" not in render_customer_portal(portal(), latest_invoices={"sub-1": unsafe})
+    bare = portal()
+    bare.billing_portal_url = None
+    for sub in bare.subscriptions:
+        sub.preview_next_invoice = None
+    assert "section-invoices" not in render_customer_portal(bare)
 
 
 def test_gate_and_upgrade_prompt() -> None:
@@ -285,6 +347,23 @@ def test_upgrade_prompt_skips_current_plan_and_counts_current_usage() -> None:
     assert 'data-plan-id="pro"' in on_free
     none = render_upgrade_prompt(paywall(), "calls", current_usage=5000, current_plan_ids={"team"})
     assert 'data-plan-id=""' in none and "not available on any plan" in none
+
+
+def test_upgrade_prompt_never_offers_a_plan_below_the_current_one() -> None:
+    # Starter grants f1 and Pro grants SSO; Team has neither. A Team customer gets no prompt
+    # to "upgrade" to those cheaper, lower plans.
+    for feature_id in ("f1", "sso"):
+        on_team = render_upgrade_prompt(paywall(), feature_id, current_plan_ids={"team"})
+        assert 'data-plan-id=""' in on_team, feature_id
+    assert 'data-plan-id="pro"' in render_upgrade_prompt(
+        paywall(), "sso", current_plan_ids={"free"}
+    )
+    plans = paywall().plans
+    assert pricing.cheapest_unlocking(plans, "f1") is not None  # a visitor: any plan
+    assert pricing.cheapest_unlocking(plans, "f1", current_plan_ids={"pro"}) is None
+    # Ranked above Starter: Pro ($10) is cheaper than Team ($16 for 2 seats) for API calls.
+    assert pricing.cheapest_unlocking(plans, "calls", 500, {"free"}).id == "pro"  # type: ignore[union-attr]
+    assert pricing.cheapest_unlocking(plans, "calls", 500, {"pro"}).id == "team"  # type: ignore[union-attr]
 
 
 def test_ssr_element_marks_output_for_hydration() -> None:
@@ -338,6 +417,8 @@ def test_every_text_key_used_by_the_renderers_is_shipped() -> None:
         used |= set(re.findall(r'"(cta_[a-z_]+)"', code))
     used |= {"status_" + s.value for s in SubscriptionStatus}
     used |= {"period_" + p.value for p in EntitlementResetPeriod}
+    used |= {"invoice_" + s.value for s in SubscriptionInvoiceStatus}
+    used |= {"scheduled_period_MONTHLY", "scheduled_period_ANNUALLY"}
     assert len(used) > 40
     assert used - set(EN) == set()
 
@@ -354,3 +435,68 @@ def test_browser_package_imports_in_cpython() -> None:
         "stigg-gate",
         "stigg-upgrade-prompt",
     }
+
+
+def team_subscription(scheduled: list[dict[str, object]]) -> Subscription:
+    """A Team subscription on 3 seats, as the SDK's active-subscriptions read returns it."""
+    team = next(p for p in paywall().plans if p.id == "team")
+    unit = team.price_points[0]
+    return Subscription.model_validate(
+        {
+            "id": "sub-team",
+            "status": "ACTIVE",
+            "plan": team.model_dump(by_alias=True),
+            "price": unit.model_dump(by_alias=True),
+            "prices": [{"usageLimit": 3, "price": unit.model_dump(by_alias=True)}],
+            "scheduledUpdates": scheduled,
+        }
+    )
+
+
+SEATS_TO_TWO = {
+    "subscriptionScheduleType": "UnitAmount",
+    "scheduleStatus": "Scheduled",
+    "scheduledExecutionTime": "2027-01-01T00:00:00Z",
+    "scheduleVariables": {
+        "__typename": "UnitAmountChangeVariables",
+        "featureId": "seats",
+        "newUnitAmount": 2,
+    },
+}
+DOWN_TO_PRO = {
+    "subscriptionScheduleType": "Downgrade",
+    "scheduleStatus": "Scheduled",
+    "scheduledExecutionTime": "2027-01-01T00:00:00Z",
+    "scheduleVariables": {"__typename": "DowngradeChangeVariables", "downgradePlanRefId": "pro"},
+}
+NOW = datetime(2026, 11, 23, tzinfo=UTC)
+
+
+def test_customer_state_from_live_subscriptions_drives_quantity_and_schedule_ctas() -> None:
+    plans = paywall().plans
+    team = next(p for p in plans if p.id == "team")
+    pro = next(p for p in plans if p.id == "pro")
+    plain = pricing.customer_state_of("c", None, [team_subscription([])], NOW)
+    assert plain.current_plan_id == "team" and plain.current_billing_period == "MONTHLY"
+    assert plain.current_quantities == {"seats": 3}
+    assert not plain.has_scheduled_updates and plain.scheduled_plan_id is None
+    assert pricing.intention(team, plans, plain, "MONTHLY", 3) is None
+    assert pricing.intention(team, plans, plain, "MONTHLY", 5) == "CHANGE_UNIT_QUANTITY"
+    html = render_paywall(paywall(), PaywallOptions(billing_period="MONTHLY", customer=plain))
+    assert 'value="3"' in plan_li(html, "team")  # the bought seats, not the minimum
+
+    seats = pricing.customer_state_of("c", None, [team_subscription([SEATS_TO_TWO])], NOW)
+    assert seats.has_scheduled_updates and seats.scheduled_plan_id is None
+    assert pricing.intention(team, plans, seats, "MONTHLY", 3) == "CANCEL_SCHEDULED_UPDATES"
+    assert pricing.intention(team, plans, seats, "MONTHLY", 4) == "CHANGE_UNIT_QUANTITY"
+
+    down = pricing.customer_state_of("c", None, [team_subscription([DOWN_TO_PRO])], NOW)
+    assert down.scheduled_plan_id == "pro"
+    assert pricing.intention(pro, plans, down, "MONTHLY", None) == "CANCEL_SCHEDULED_UPDATES"
+    html = render_paywall(paywall(), PaywallOptions(billing_period="MONTHLY", customer=down))
+    assert "badge-scheduled" in plan_li(html, "pro")
+
+    done = {**DOWN_TO_PRO, "scheduleStatus": "Done"}
+    finished = pricing.customer_state_of("c", None, [team_subscription([done])], NOW)
+    assert finished.scheduled_plan_id is None and not finished.has_scheduled_updates
+    assert pricing.customer_state_of("c", "r", [], NOW) == CustomerState("c", "r")

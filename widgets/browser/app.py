@@ -12,11 +12,12 @@ from typing import Any
 
 from widgets.browser.ffi import dispatch, intl_formatters, nullable
 from widgets.formatting import Formatters
-from widgets.pricing import CustomerState
+from widgets.pricing import CustomerState, customer_state_of
 from widgets.render import (
     PaywallOptions,
     PortalOptions,
     RenderOptions,
+    render_connection_notice,
     render_customer_portal,
     render_gate,
     render_paywall,
@@ -28,6 +29,7 @@ from widgets.render import (
 from widgets.texts import Texts
 
 logger = logging.getLogger("widgets")
+FAILED_STATES = frozenset({"error", "offline"})
 Subscriber = Callable[[Any, dict[str, Any]], Any]
 
 
@@ -35,6 +37,7 @@ class Controller(ABC):
     """One element's behaviour; subclasses load data and render."""
 
     live = False
+    notice_while_offline = True
 
     def __init__(self, app: WidgetApp, element: Any) -> None:
         self.app, self.element = app, element
@@ -75,7 +78,27 @@ class Controller(ABC):
             self.element.shadowRoot.addEventListener(kind, proxy)
             self.proxies.append((kind, proxy))
         hydrating = self.element.hasAttribute("data-stigg-ssr") and not self.app.hydrated(self)
+        self.show_connection(self.app.connection_state())
         self.reload(render=not hydrating)
+
+    def show_connection(self, state: str) -> None:
+        """Reflect the SDK's connection state: `data-connection` on the element and, while
+        offline, an "offline — showing saved data" status notice (not inside gates, which wrap
+        the page's own content)."""
+        self.element.dataset.connection = state
+        notice = nullable(self.element.shadowRoot.querySelector(".connection-notice"))
+        # Only over saved data: the offline/error states say so themselves.
+        wanted = (
+            state == "offline"
+            and self.notice_while_offline
+            and self.element.dataset.state not in FAILED_STATES
+        )
+        if not wanted:
+            if notice is not None:
+                notice.remove()
+        elif notice is None:
+            html = render_connection_notice(self.options()["texts"])
+            self.root.insertAdjacentHTML("beforebegin", html)
 
     def stop(self) -> None:
         for kind, proxy in self.proxies:
@@ -128,6 +151,7 @@ class Controller(ABC):
                 self.element.setAttribute("aria-busy", "true")
             else:
                 self.element.removeAttribute("aria-busy")
+        self.show_connection(self.app.connection_state())
 
     def on_event(self, event: Any) -> None:
         target = event.target
@@ -271,17 +295,28 @@ class PortalController(Controller):
     live = True
     portal: Any = None
 
+    def __init__(self, app: WidgetApp, element: Any) -> None:
+        super().__init__(app, element)
+        self.latest_invoices: dict[str, Any] = {}
+
     async def load(self) -> None:
-        self.portal = await self.app.client.get_customer_portal(
-            resource_id=self.attr("resource-id"), product_id=self.attr("product-id")
+        client = self.app.client
+        resource_id = self.attr("resource-id")
+        portal, subscriptions = await asyncio.gather(
+            client.get_customer_portal(resource_id=resource_id, product_id=self.attr("product-id")),
+            client.get_active_subscriptions(resource_id),
         )
+        self.portal = portal
+        self.latest_invoices = {
+            str(sub.id): sub.latest_invoice for sub in subscriptions or [] if sub.latest_invoice
+        }
 
     def render(self) -> str:
         hidden = frozenset((self.attr("hidden-sections") or "").replace(",", " ").split())
         options = PortalOptions(
             **self.options(), hidden_sections=hidden, paywall_href=self.attr("paywall-href")
         )
-        return render_customer_portal(self.portal, options)
+        return render_customer_portal(self.portal, options, self.latest_invoices)
 
     def handle(self, action: str, target: Any, kind: str) -> None:
         if kind != "click":
@@ -292,6 +327,7 @@ class PortalController(Controller):
             detail = {
                 "intention": "CANCEL_SCHEDULED_UPDATES",
                 "subscriptionId": str(target.dataset.subscriptionId),
+                "scheduleStatus": str(target.dataset.scheduleStatus or "Scheduled"),
             }
         else:
             return
@@ -320,6 +356,7 @@ class GateController(Controller):
     """`<stigg-gate feature-id [requested-usage]>`: content or the `denied` slot."""
 
     live = True
+    notice_while_offline = False
 
     async def load(self) -> None:
         await self.app.client.wait_for_initialization()
@@ -417,6 +454,7 @@ class WidgetApp:
         self._formatters: dict[str, Formatters] = {}
         self._hydrated: set[int] = set()
         client.add_listener("entitlements_updated", self._entitlements_updated)
+        client.add_listener("connection_state_changed", self._connection_changed)
 
     def texts_for(self, locale: str, overrides: dict[str, str] | None = None) -> Texts:
         """Texts for `locale`: shipped catalog, then app-wide, then per-element overrides."""
@@ -451,23 +489,15 @@ class WidgetApp:
         if not customer_id:
             return None
         subscriptions = await self.client.get_active_subscriptions(resource_id)
-        if not subscriptions:
-            return CustomerState(customer_id=customer_id, resource_id=resource_id)
-        sub = subscriptions[0]
-        status = str(getattr(sub.status, "value", sub.status) or "")
-        period = sub.price.billing_period if sub.price else None
-        trial_days = None
-        if status == "IN_TRIAL" and sub.trial_end_date:
-            trial_days = max(0, (sub.trial_end_date - datetime.now(UTC)).days)
-        plan_id = sub.plan.id if sub.plan else None
-        return CustomerState(
-            customer_id=customer_id,
-            resource_id=resource_id,
-            current_plan_id=plan_id,
-            current_billing_period=str(getattr(period, "value", period)) if period else None,
-            trial_plan_id=plan_id if status == "IN_TRIAL" else None,
-            trial_days_left=trial_days,
-        )
+        return customer_state_of(customer_id, resource_id, subscriptions, datetime.now(UTC))
+
+    def reload(self, element: Any = None) -> None:
+        """Load every connected widget's data again (or only `element`'s), e.g. after the host
+        changed the subscription through its backend."""
+        key = None if element is None else element_key(element)
+        for controller_key, controller in list(self.controllers.items()):
+            if key is None or controller_key == key:
+                controller.reload(render=True)
 
     def lifecycle(self, kind: str, element: Any, name: Any, old: Any, new: Any) -> None:
         """Entry point the JS shim calls (queued calls replay on register)."""
@@ -489,6 +519,21 @@ class WidgetApp:
                 controller.reload(render=True)
         except Exception:
             logger.exception("lifecycle %s failed", kind)
+
+    def connection_state(self) -> str:
+        """The SDK's connection state ("connecting", "online" or "offline")."""
+        return str(getattr(self.client, "connection_state", "online"))
+
+    def _connection_changed(self, state: Any = None, *_: Any) -> None:
+        """SDK listener: show or clear the offline notice; on recovery, load again what failed."""
+        current = str(state) if state is not None else self.connection_state()
+        for controller in list(self.controllers.values()):
+            try:
+                controller.show_connection(current)
+                if current == "online" and controller.element.dataset.state in FAILED_STATES:
+                    controller.reload(render=True)
+            except Exception:
+                logger.exception("connection state %s not shown", current)
 
     def _entitlements_updated(self, changed: Any = None, *_: Any) -> None:
         """SDK listener: re-render live widgets whose feature changed (all when unknown)."""

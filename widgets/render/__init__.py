@@ -1,8 +1,13 @@
 """Pure renderers: SDK models + options → HTML strings (no browser API)."""
 
-from widgets.render.common import RenderOptions, render_state, ssr_element
+from widgets.render.common import (
+    RenderOptions,
+    render_connection_notice,
+    render_state,
+    ssr_element,
+)
 from widgets.render.paywall import PaywallOptions, render_paywall
-from widgets.render.portal import PortalOptions, ScheduledUpdate, render_customer_portal
+from widgets.render.portal import PortalOptions, render_customer_portal
 from widgets.render.usage import (
     UsageInfo,
     render_gate,
@@ -15,8 +20,8 @@ __all__ = [
     "PaywallOptions",
     "PortalOptions",
     "RenderOptions",
-    "ScheduledUpdate",
     "UsageInfo",
+    "render_connection_notice",
     "render_customer_portal",
     "render_gate",
     "render_paywall",

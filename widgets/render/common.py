@@ -47,6 +47,14 @@ def render_state(state: str, texts: Texts, message: str | None = None) -> str:
     raise ValueError(f"unknown state {state!r}")
 
 
+def render_connection_notice(texts: Texts) -> str:
+    """The small "offline — showing saved data" notice a widget shows while the SDK is offline."""
+    return (
+        f'<p class="connection-notice" part="offline-notice" role="status">'
+        f"{text(texts('stale_offline'))}</p>"
+    )
+
+
 def ssr_element(
     tag: str,
     attributes: Mapping[str, object],

@@ -1,25 +1,19 @@
-"""`<stigg-customer-portal>`: subscriptions, usage, add-ons, promotions, billing, invoices."""
+"""`<stigg-customer-portal>`: subscriptions, scheduled changes, usage, add-ons, promotions,
+billing, payment method and invoices."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from stigg_client.models.portal import CustomerPortal, PortalSubscription, WireEntitlement
-from stigg_client.models.subscriptions import Invoice
+from stigg_client.models.subscriptions import Invoice, SubscriptionScheduledUpdate
 from widgets.markup import attrs, text
+from widgets.pricing import PENDING_SCHEDULES
 from widgets.render.common import RenderOptions, render_state
 from widgets.render.usage import UsageInfo, render_usage_meter
-
-
-@dataclass(frozen=True)
-class ScheduledUpdate:
-    """A change that takes effect later (e.g. a downgrade at period end)."""
-
-    subscription_id: str
-    target_plan_name: str
-    effective_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -27,8 +21,6 @@ class PortalOptions(RenderOptions):
     """How to render a customer portal."""
 
     hidden_sections: frozenset[str] = frozenset()
-    scheduled_updates: list[ScheduledUpdate] = field(default_factory=list)
-    invoices: list[Invoice] = field(default_factory=list)
     paywall_href: str | None = None
     warning_at: float = 0.7
 
@@ -53,22 +45,28 @@ def usage_from_wire(entitlement: WireEntitlement) -> UsageInfo | None:
 
 
 def render_customer_portal(
-    portal: CustomerPortal | None, options: PortalOptions | None = None
+    portal: CustomerPortal | None,
+    options: PortalOptions | None = None,
+    latest_invoices: Mapping[str, Invoice] | None = None,
 ) -> str:
-    """The portal's inner HTML (state markup when there is nothing to show)."""
+    """The portal's inner HTML (state markup when there is nothing to show).
+
+    `latest_invoices` maps subscription ids to their latest invoice (the SDK's subscriptions
+    carry it; the portal read does not).
+    """
     options = options or PortalOptions()
     if portal is None:
         return render_state("loading", options.texts)
     texts = options.texts
     sections = [
         ("subscriptions", _subscriptions(portal, options)),
-        ("scheduled", _scheduled(options)),
+        ("scheduled", _scheduled(portal, options)),
         ("usage", _usage(portal, options)),
         ("addons", _addons(portal, options)),
         ("promotions", _promotions(portal, options)),
         ("billing", _billing(portal, options)),
         ("payment", _payment(portal, options)),
-        ("invoices", _invoices(portal, options)),
+        ("invoices", _invoices(portal, options, latest_invoices or {})),
     ]
     body = "".join(html for name, html in sections if html and name not in options.hidden_sections)
     upgrade = ""
@@ -96,18 +94,44 @@ def _section(name: str, title: str, content: str) -> str:
     )
 
 
+def _period_suffix(period: object, options: PortalOptions) -> str:
+    value = str(getattr(period, "value", period) or "")
+    return options.texts("per_year") if value == "ANNUALLY" else options.texts("per_month")
+
+
 def _price_text(subscription: PortalSubscription, options: PortalOptions) -> str:
+    """What the subscription costs per period: its total, else its price times its quantity."""
     pricing = subscription.pricing
-    items = pricing if isinstance(pricing, list) else [pricing] if pricing else []
-    parts = []
-    for item in items:
-        if item.price is None:
-            continue
-        amount = options.formatters.money(item.price.amount, item.price.currency)
-        period = str(getattr(item.billing_period, "value", item.billing_period) or "")
-        suffix = options.texts("per_year") if period == "ANNUALLY" else options.texts("per_month")
-        parts.append(f"{amount} {suffix}")
-    return " + ".join(parts)
+    if pricing is None:
+        return ""
+    total = (subscription.total_price or {}).get("total")
+    if isinstance(total, dict) and total.get("amount") is not None and total.get("currency"):
+        amount = options.formatters.money(Decimal(str(total["amount"])), str(total["currency"]))
+    elif pricing.price is not None:
+        quantity = pricing.unit_quantity or 1
+        amount = options.formatters.money(pricing.price.amount * quantity, pricing.price.currency)
+    else:
+        return ""
+    return f"{amount} {_period_suffix(pricing.billing_period, options)}"
+
+
+def _units(subscription: PortalSubscription, count: float, feature_id: str | None = None) -> str:
+    """Units of the subscription's per-unit price feature (e.g. "seats"), else the feature id."""
+    feature = (subscription.pricing.feature if subscription.pricing else None) or {}
+    if feature_id is not None and feature.get("refId") not in (None, feature_id):
+        return feature_id
+    singular = feature.get("featureUnits") or feature.get("displayName")
+    plural = feature.get("featureUnitsPlural") or singular
+    chosen = singular if count == 1 else plural
+    return str(chosen or feature_id or "")
+
+
+def _quantity_text(subscription: PortalSubscription, options: PortalOptions) -> str:
+    quantity = subscription.unit_quantity
+    if quantity is None:
+        return ""
+    count = options.formatters.number(quantity)
+    return options.texts("limit", count=count, units=_units(subscription, quantity)).strip()
 
 
 def _subscriptions(portal: CustomerPortal, options: PortalOptions) -> str:
@@ -124,6 +148,9 @@ def _subscriptions(portal: CustomerPortal, options: PortalOptions) -> str:
         price = _price_text(sub, options)
         status_text = texts("status_" + status) if status else ""
         price_html = f'<p class="price" part="price">{text(price)}</p>' if price else ""
+        quantity = _quantity_text(sub, options)
+        if quantity:
+            price_html += f'<p class="quantity" part="quantity">{text(quantity)}</p>'
         items.append(
             f'<li class="subscription" part="subscription" '
             f'data-subscription-id="{text(sub.subscription_id)}" data-status="{text(status)}">'
@@ -134,27 +161,67 @@ def _subscriptions(portal: CustomerPortal, options: PortalOptions) -> str:
     return _section("subscriptions", texts("subscriptions_title"), f"<ul>{''.join(items)}</ul>")
 
 
-def _scheduled(options: PortalOptions) -> str:
-    if not options.scheduled_updates:
-        return ""
+def _scheduled_line(
+    subscription: PortalSubscription, update: SubscriptionScheduledUpdate, options: PortalOptions
+) -> str:
+    """One scheduled change in words, by its type and the variables of that type."""
+    texts = options.texts
+    date = options.formatters.date(update.scheduled_execution_time)
+    variables = update.schedule_variables
+    kind = update.subscription_schedule_type
+    if kind == "UnitAmount" and variables and variables.new_unit_amount is not None:
+        amount = variables.new_unit_amount
+        units = _units(subscription, amount, variables.feature_id)
+        count = options.formatters.number(amount)
+        return texts("scheduled_quantity", count=count, units=units, date=date)
+    if kind == "BillingPeriod" and variables and variables.billing_period:
+        return texts("scheduled_period_" + variables.billing_period, date=date)
+    if kind == "Addon" and variables and variables.addon_ref_id:
+        name = next(
+            (
+                str(a.get("displayName") or a.get("addonId"))
+                for a in subscription.addons
+                if a.get("addonId") == variables.addon_ref_id
+            ),
+            variables.addon_ref_id,
+        )
+        if not variables.new_quantity:
+            return texts("scheduled_addon_removed", name=name, date=date)
+        count = options.formatters.number(variables.new_quantity)
+        return texts("scheduled_addon", quantity=count, name=name, date=date)
+    plan = update.target_package.display_name if update.target_package else None
+    plan = plan or update.target_plan_id
+    if plan:
+        return texts("scheduled_change", plan=plan, date=date)
+    return texts("scheduled_other", date=date)
+
+
+def _scheduled(portal: CustomerPortal, options: PortalOptions) -> str:
+    """Pending scheduled changes of every subscription, each with a Cancel button."""
     texts = options.texts
     items = []
-    for update in options.scheduled_updates:
-        date = options.formatters.date(update.effective_at) if update.effective_at else ""
-        line = texts("scheduled_change", plan=update.target_plan_name, date=date)
-        button = attrs(
-            {
-                "type": "button",
-                "part": "cancel-scheduled",
-                "data-action": "cancel-scheduled",
-                "data-subscription-id": update.subscription_id,
-                "aria-label": f"{texts('cancel')}: {line}",
-            }
-        )
-        items.append(
-            f'<li part="scheduled-update"><span>{text(line)}</span> '
-            f"<button{button}>{text(texts('cancel'))}</button></li>"
-        )
+    for sub in portal.subscriptions:
+        for update in sub.scheduled_updates:
+            if update.schedule_status not in PENDING_SCHEDULES:
+                continue
+            line = _scheduled_line(sub, update, options)
+            button = attrs(
+                {
+                    "type": "button",
+                    "part": "cancel-scheduled",
+                    "data-action": "cancel-scheduled",
+                    "data-subscription-id": sub.subscription_id,
+                    "data-schedule-status": update.schedule_status,
+                    "aria-label": f"{texts('cancel')}: {line}",
+                }
+            )
+            items.append(
+                f'<li part="scheduled-update" data-subscription-id="{text(sub.subscription_id)}" '
+                f'data-schedule-type="{text(update.subscription_schedule_type)}">'
+                f"<span>{text(line)}</span> <button{button}>{text(texts('cancel'))}</button></li>"
+            )
+    if not items:
+        return ""
     return _section("scheduled", texts("scheduled_title"), f"<ul>{''.join(items)}</ul>")
 
 
@@ -234,25 +301,53 @@ def _payment(portal: CustomerPortal, options: PortalOptions) -> str:
     return _section("payment", texts("payment_title"), body)
 
 
-def _invoices(portal: CustomerPortal, options: PortalOptions) -> str:
+def _invoice_line(invoice: Invoice, options: PortalOptions) -> str:
+    texts = options.texts
+    status = str(getattr(invoice.status, "value", invoice.status) or "")
+    date = options.formatters.date(invoice.created_at) if invoice.created_at else ""
+    amount = (
+        options.formatters.money(invoice.total, invoice.currency)
+        if invoice.total is not None and invoice.currency
+        else ""
+    )
+    line = texts("latest_invoice", date=date, amount=amount, status=texts("invoice_" + status))
+    pay = ""
+    if invoice.requires_action and invoice.payment_url and _web_url(invoice.payment_url):
+        pay = (
+            f' <a href="{text(invoice.payment_url)}" rel="noopener" part="invoice-pay">'
+            f"{text(texts('pay_invoice'))}</a>"
+        )
+    return (
+        f'<li part="invoice" data-status="{text(status)}" '
+        f'data-billing-id="{text(invoice.billing_id or "")}">{text(line)}{pay}</li>'
+    )
+
+
+def _web_url(url: str) -> bool:
+    return url.startswith(("https://", "http://"))
+
+
+def _invoices(portal: CustomerPortal, options: PortalOptions, latest: Mapping[str, Invoice]) -> str:
+    """The next invoice (preview) and the latest one of each subscription, and the history."""
     texts = options.texts
     rows = []
-    for invoice in options.invoices:
-        status = str(getattr(invoice.status, "value", invoice.status) or "")
-        date = options.formatters.date(invoice.created_at) if invoice.created_at else ""
-        link = (
-            f' <a href="{text(invoice.payment_url)}" rel="noopener">'
-            f"{text(invoice.billing_id or '')}</a>"
-            if invoice.payment_url and invoice.payment_url.startswith("https://")
-            else f" {text(invoice.billing_id or '')}"
-        )
-        rows.append(
-            f'<li part="invoice" data-status="{text(status)}">'
-            f"{text(date)} · {text(status)}{link}</li>"
-        )
+    for sub in portal.subscriptions:
+        preview = sub.preview_next_invoice
+        money = preview.amount_due or preview.total if preview else None
+        if money is not None:
+            amount = options.formatters.money(money.amount, money.currency)
+            end = sub.billing_period_range.end if sub.billing_period_range else None
+            key = "next_invoice" if end else "next_invoice_undated"
+            date = options.formatters.date(end) if end else ""
+            rows.append(
+                f'<li part="invoice-next">{text(texts(key, amount=amount, date=date))}</li>'
+            )
+        invoice = latest.get(sub.subscription_id)
+        if invoice is not None:
+            rows.append(_invoice_line(invoice, options))
     history = ""
     url = portal.billing_portal_url
-    if url and url.startswith(("https://", "http://")):
+    if url and _web_url(url):
         history = (
             f'<p><a href="{text(url)}" rel="noopener" part="invoice-history">'
             f"{text(texts('view_invoices'))}</a></p>"

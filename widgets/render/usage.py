@@ -134,18 +134,13 @@ def render_upgrade_prompt(
 ) -> str:
     """'Upgrade to {cheapest plan that unlocks the feature} to unlock {feature}.'
 
-    A plan qualifies when it grants current usage + requested (default 1); the customer's
-    current plan(s) never qualify: they are what is being upgraded from.
+    A plan qualifies when it grants current usage + requested (default 1) and ranks above the
+    customer's current plan(s) (see `pricing.cheapest_unlocking`).
     """
     options = options or RenderOptions()
     texts = options.texts
-    plans = [
-        p
-        for p in paywall.plans
-        if not pricing.is_hidden(p.hidden_from_widgets) and p.id not in current_plan_ids
-    ]
     needed = current_usage + (1 if requested is None else requested)
-    plan = pricing.cheapest_unlocking(plans, feature_id, needed)
+    plan = pricing.cheapest_unlocking(paywall.plans, feature_id, needed, current_plan_ids)
     feature_name = feature_id
     for candidate in paywall.plans:
         for entitlement in pricing.effective_entitlements(candidate):
