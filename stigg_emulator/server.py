@@ -18,6 +18,7 @@ from stigg_emulator.graphql.schema import build_schema
 from stigg_emulator.http.app import create_app
 from stigg_emulator.http.auth import Keys
 from stigg_emulator.http.fast_edge import FastEdge
+from stigg_emulator.http.header_limit import BoundedHeadProtocol
 from stigg_emulator.http.state import AppState
 from stigg_emulator.realtime.hub import Hub
 from stigg_emulator.settings import Settings
@@ -25,6 +26,7 @@ from stigg_emulator.storage import Database
 from stigg_emulator.storage import repositories as repo
 
 logger = logging.getLogger("stigg_emulator")
+WS_MAX_MESSAGE_BYTES = 1024 * 1024  # one graphql-transport-ws message; larger ones close 1009
 
 
 def build_state(settings: Settings, clock: Clock | None = None) -> AppState:
@@ -72,7 +74,9 @@ def serve(settings: Settings) -> None:
         log_level=settings.log_level,
         access_log=False,
         lifespan="on",
+        http=BoundedHeadProtocol,  # httptools, with oversized request heads refused (431)
         ws="websockets-sansio",
+        ws_max_size=WS_MAX_MESSAGE_BYTES,
     )
     server = uvicorn.Server(config)
     logger.info(

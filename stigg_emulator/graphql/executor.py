@@ -12,15 +12,13 @@ from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema
 from stigg_emulator.domain.errors import StiggError
 from stigg_emulator.graphql.auth_rule import ClientKeyRule
 from stigg_emulator.graphql.context import RequestContext
-from stigg_emulator.graphql.depth_rule import DepthLimitRule
+from stigg_emulator.graphql.limits import MAX_BATCH, checked_document
 
 logger = logging.getLogger("stigg_emulator")
 # Ariadne logs every GraphQL error (bad client input included) with a traceback; keep those quiet.
 # Unexpected resolver failures are still logged by `format_error` through `logger`.
 client_error_logger = logging.getLogger("stigg_emulator.graphql.client_errors")
 client_error_logger.setLevel(logging.CRITICAL)
-
-MAX_BATCH = 100
 
 
 def format_error(error: GraphQLError, debug: bool = False) -> dict[str, Any]:
@@ -40,12 +38,22 @@ def format_error(error: GraphQLError, debug: bool = False) -> dict[str, Any]:
     return formatted
 
 
-def _rules(
+def validation_rules(
     context: RequestContext | None, _document: DocumentNode, _data: dict[str, Any]
 ) -> Collection[type[ASTValidationRule]]:
+    """Rules on top of the spec's, per caller (the document limits ran before, in `prepare`)."""
     if context is not None and not context.caller.is_server:
-        return [ClientKeyRule, DepthLimitRule]
-    return [DepthLimitRule]
+        return [ClientKeyRule]
+    return []
+
+
+def prepare(schema: GraphQLSchema, payload: dict[str, Any]) -> DocumentNode | dict[str, Any] | None:
+    """The parsed document within the limits of `graphql.limits`, or the error body refusing it
+    (None: no string query, which the executor itself reports)."""
+    checked = checked_document(schema, payload)
+    if isinstance(checked, list):
+        return {"errors": [format_error(error) for error in checked]}
+    return checked
 
 
 def execute_one(schema: GraphQLSchema, payload: Any, context: RequestContext) -> dict[str, Any]:
@@ -54,12 +62,16 @@ def execute_one(schema: GraphQLSchema, payload: Any, context: RequestContext) ->
         return error_body("BadUserInput", "Each operation must be a JSON object")
     if payload.get("variables") is None:
         payload = {**payload, "variables": {}}
+    document = prepare(schema, payload)
+    if isinstance(document, dict):
+        return document
     try:
         _, result = graphql_sync(
             schema,
             payload,
             context_value=context,
-            validation_rules=_rules,
+            query_document=document,
+            validation_rules=validation_rules,
             error_formatter=format_error,
             introspection=True,
             logger=client_error_logger,

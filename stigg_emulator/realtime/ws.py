@@ -12,19 +12,26 @@ from ariadne import subscribe
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from stigg_emulator.graphql.context import RequestContext
-from stigg_emulator.graphql.executor import format_error
+from stigg_emulator.graphql.executor import format_error, prepare, validation_rules
+from stigg_emulator.graphql.limits import MAX_SUBSCRIPTIONS_PER_CONNECTION
 from stigg_emulator.http.auth import SERVER, Caller
 from stigg_emulator.http.state import AppState
 
 logger = logging.getLogger("stigg_emulator")
 PROTOCOL = "graphql-transport-ws"
 INIT_TIMEOUT_S = 10.0
+TOO_MANY = {
+    "message": "A connection may run at most "
+    f"{MAX_SUBSCRIPTIONS_PER_CONNECTION} subscriptions at once",
+    "extensions": {"code": "RateLimitExceeded"},
+}
 
 
 def _api_key(payload: Any) -> str | None:
     if not isinstance(payload, dict):
         return None
-    headers = payload.get("headers") if isinstance(payload.get("headers"), dict) else payload
+    nested = payload.get("headers")
+    headers: dict[Any, Any] = nested if isinstance(nested, dict) else payload
     for key, value in headers.items():
         if str(key).lower() == "x-api-key" and isinstance(value, str):
             return value
@@ -40,9 +47,14 @@ async def graphql_ws(websocket: WebSocket) -> None:
         return
     await websocket.accept(subprotocol=PROTOCOL)
     try:
-        message = json.loads(await asyncio.wait_for(websocket.receive_text(), INIT_TIMEOUT_S))
-    except (TimeoutError, ValueError, WebSocketDisconnect):
+        message = await asyncio.wait_for(_receive_json(websocket), INIT_TIMEOUT_S)
+    except TimeoutError:
         await _close(websocket, 4408, "Connection initialisation timeout")
+        return
+    except WebSocketDisconnect:
+        return
+    except ValueError:
+        await _close(websocket, 4400, "Invalid message received")
         return
     if not isinstance(message, dict) or message.get("type") != "connection_init":
         await _close(websocket, 4400, "Expected connection_init")
@@ -79,13 +91,25 @@ async def graphql_ws(websocket: WebSocket) -> None:
                     }
                 )
 
+    async def refuse(op_id: str, errors: list[dict[str, Any]]) -> None:
+        operations.pop(op_id, None)
+        await send({"id": op_id, "type": "error", "payload": errors})
+
     async def stream(op_id: str, payload: dict[str, Any]) -> None:
+        document = prepare(state.schema, payload)  # the same document limits as over HTTP
+        if isinstance(document, dict):
+            await refuse(op_id, document["errors"])
+            return
         ok, result = await subscribe(
-            state.schema, payload, context_value=context, error_formatter=format_error
+            state.schema,
+            payload,
+            context_value=context,
+            query_document=document,
+            validation_rules=validation_rules,
+            error_formatter=format_error,
         )
         if not ok:
-            await send({"id": op_id, "type": "error", "payload": result})
-            operations.pop(op_id, None)
+            await refuse(op_id, result)  # type: ignore[arg-type]
             return
         try:
             async for item in result:  # type: ignore[union-attr]
@@ -100,9 +124,9 @@ async def graphql_ws(websocket: WebSocket) -> None:
     try:
         while True:
             try:
-                message = json.loads(await websocket.receive_text())
+                message = await _receive_json(websocket)
             except ValueError:
-                await _close(websocket, 4400, "Invalid message")
+                await _close(websocket, 4400, "Invalid message received")
                 return
             kind_of_message = message.get("type") if isinstance(message, dict) else None
             if kind_of_message == "ping":
@@ -110,11 +134,16 @@ async def graphql_ws(websocket: WebSocket) -> None:
             elif kind_of_message == "pong":
                 continue
             elif kind_of_message == "subscribe":
-                op_id = str(message.get("id") or "")
-                if not op_id or op_id in operations:
+                op_id, payload = message.get("id"), message.get("payload")
+                if not isinstance(op_id, str) or not op_id or not isinstance(payload, dict):
+                    await _close(websocket, 4400, "Invalid message received")
+                    return
+                if op_id in operations:
                     await _close(websocket, 4409, f"Subscriber for {op_id} already exists")
                     return
-                payload = message.get("payload") or {}
+                if len(operations) >= MAX_SUBSCRIPTIONS_PER_CONNECTION:
+                    await send({"id": op_id, "type": "error", "payload": [TOO_MANY]})
+                    continue
                 if payload.get("variables") is None:
                     payload = {**payload, "variables": {}}
                 operations[op_id] = asyncio.create_task(run(op_id, payload))
@@ -136,6 +165,17 @@ async def graphql_ws(websocket: WebSocket) -> None:
         for task in list(operations.values()):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+
+
+async def _receive_json(websocket: WebSocket) -> Any:
+    """The next text frame as JSON; ValueError for binary frames and invalid JSON."""
+    message = await websocket.receive()
+    if message["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect(message.get("code") or 1000, message.get("reason"))
+    text = message.get("text")
+    if not isinstance(text, str):
+        raise ValueError("binary frame")
+    return json.loads(text)
 
 
 async def _close(websocket: WebSocket, code: int, reason: str) -> None:
