@@ -363,6 +363,7 @@ def routes(settings: SiteSettings, backend: Backend) -> list[Route]:
   <h2>Change plan</h2>
   <stigg-paywall id="app-paywall" product-id="{PRODUCT_ID}" billing-period="MONTHLY">
   </stigg-paywall>
+  <p id="plans-status" class="status" role="status"></p>
 </section>"""
         return _page(
             layout(
@@ -453,6 +454,52 @@ def routes(settings: SiteSettings, backend: Backend) -> list[Route]:
             return JSONResponse({"error": str(failure)}, status_code=502, headers=NO_STORE)
         return JSONResponse({"subscriptionId": subscription_id}, headers=NO_STORE)
 
+    async def change_seats(request: Request) -> Response:
+        """Seats of the customer's per-seat subscription: more now, fewer at the end of the
+        billing period (a scheduled downgrade the portal lists and can cancel)."""
+        if not _same_origin(request):
+            return JSONResponse({"error": "cross-site request"}, status_code=403)
+        customer_id = backend.customer_of(request)
+        if customer_id is None:
+            return JSONResponse({"error": "sign in first"}, status_code=401, headers=NO_STORE)
+        server = backend.server
+        if server is None:
+            return _unavailable("the demo backend has no server key")
+        try:
+            seats = int((await _form(request)).get("seats", ""))
+        except ValueError:
+            return JSONResponse({"error": "seats must be a whole number"}, status_code=400)
+        try:
+            owned = await server.get_active_subscriptions_list(customer_id)
+            per_seat = [
+                full
+                for slim in owned
+                if (full := await server.get_subscription(slim.subscription_id)).unit_quantities
+            ]
+            if not per_seat:
+                return JSONResponse({"error": "no per-seat subscription"}, status_code=404)
+            subscription = per_seat[0]
+            feature_id, current = next(iter(subscription.unit_quantities.items()))
+            unit = next(p.price for p in subscription.prices if p.price and p.price.feature_id)
+            low, high = unit.min_unit_quantity or 1, unit.max_unit_quantity or seats
+            if not low <= seats <= high:
+                return JSONResponse(
+                    {"error": f"seats must be between {low:g} and {high:g}"}, status_code=400
+                )
+            later = seats < current
+            await server.update_subscription(
+                subscription.id,
+                billable_features=[{"feature_id": feature_id, "quantity": seats}],
+                schedule_strategy="END_OF_BILLING_PERIOD" if later else None,
+            )
+        except StiggError as failure:
+            logger.warning("changing seats of %s failed: %s", customer_id, failure)
+            return JSONResponse({"error": str(failure)}, status_code=502, headers=NO_STORE)
+        return JSONResponse(
+            {"subscriptionId": subscription.id, "seats": seats, "scheduled": later},
+            headers=NO_STORE,
+        )
+
     # ------------------------------------------------------------------ checkout
 
     async def checkout(request: Request) -> Response:
@@ -542,6 +589,7 @@ def routes(settings: SiteSettings, backend: Backend) -> list[Route]:
         Route("/api/session", session, methods=["GET"]),
         Route("/api/templates", create_template, methods=["POST"]),
         Route("/api/scheduled-updates/cancel", cancel_scheduled, methods=["POST"]),
+        Route("/api/subscription/seats", change_seats, methods=["POST"]),
         Route("/pricing", pricing, methods=["GET", "HEAD"]),
         Route("/app", app_page, methods=["GET", "HEAD"]),
         Route("/portal", portal, methods=["GET", "HEAD"]),

@@ -45,13 +45,74 @@ def checkout(plan_id: str, period: str, intention: str, detail: dict) -> None:
     window.location.assign("/checkout?" + str(params.toString()))
 
 
-def on_plan_selected(element: object, detail: dict) -> None:
-    checkout(
-        str(detail["planId"]),
-        str(detail.get("billingPeriod") or "MONTHLY"),
-        str(detail.get("intention") or "UPGRADE_PLAN"),
-        detail,
+plans_status = document.getElementById("plans-status")
+
+
+async def post_form(path: str, fields: dict) -> tuple[int, dict]:
+    """POST an urlencoded form to the demo backend; (status, JSON answer)."""
+    body = window.URLSearchParams.new()
+    for key, value in fields.items():
+        body.set(key, str(value))
+    response = await pyfetch(
+        path,
+        method="POST",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        body=str(body.toString()),
+        credentials="same-origin",
     )
+    return response.status, await response.json()
+
+
+async def change_seats(detail: dict) -> None:
+    """Fewer seats take effect at the end of the billing period, more seats at once."""
+    seats = int(next(iter((detail.get("quantities") or {}).values()), 0))
+    status, answer = await post_form("/api/subscription/seats", {"seats": seats})
+    if status != 200:
+        plans_status.textContent = f"Could not change seats: {answer.get('error')}"
+        return
+    if answer.get("scheduled"):
+        plans_status.textContent = (
+            f"Scheduled: {seats} seats from your next billing date (see Billing to cancel)."
+        )
+    else:
+        plans_status.textContent = f"You now have {seats} seats."
+        await client.refresh()
+        channel.postMessage(config["customer_id"])
+    app.reload()
+
+
+async def cancel_scheduled(plan_id: str) -> None:
+    """The paywall's "cancel scheduled change" on a plan: cancel its subscription's changes."""
+    subscriptions = await client.get_active_subscriptions()
+    owned = [s.id for s in subscriptions if s.plan and s.plan.id == plan_id]
+    owned = owned or [s.id for s in subscriptions if s.scheduled_updates]
+    if not owned:
+        plans_status.textContent = "There is no scheduled change to cancel."
+        return
+    status, answer = await post_form("/api/scheduled-updates/cancel", {"subscription_id": owned[0]})
+    if status == 200:
+        plans_status.textContent = "The scheduled change was cancelled."
+        app.reload()
+    else:
+        plans_status.textContent = f"Could not cancel the scheduled change: {answer.get('error')}"
+
+
+def run(coroutine: object) -> None:
+    task = asyncio.ensure_future(coroutine)
+    pending.add(task)
+    task.add_done_callback(pending.discard)
+
+
+def on_plan_selected(element: object, detail: dict) -> None:
+    intention = str(detail.get("intention") or "UPGRADE_PLAN")
+    if intention == "CHANGE_UNIT_QUANTITY":
+        run(change_seats(detail))
+    elif intention == "CANCEL_SCHEDULED_UPDATES":
+        run(cancel_scheduled(str(detail["planId"])))
+    else:
+        checkout(
+            str(detail["planId"]), str(detail.get("billingPeriod") or "MONTHLY"), intention, detail
+        )
 
 
 def on_upgrade(element: object, detail: dict) -> None:

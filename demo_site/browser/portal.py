@@ -31,10 +31,7 @@ async def cancel_scheduled(subscription_id: str) -> None:
     )
     if response.status == 200:
         status.textContent = "The scheduled change was cancelled."
-        await client.refresh()
-        # A fresh element loads the portal again (the old one's controller stops).
-        portal = document.getElementById("portal")
-        portal.replaceWith(portal.cloneNode(False))
+        app.reload()  # the portal loads its data again, now without the change
     else:
         status.textContent = "Could not cancel the scheduled change."
 

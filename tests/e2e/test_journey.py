@@ -215,6 +215,78 @@ def test_portal_shows_plan_and_usage(
     assert csp_violations == []
 
 
+def test_portal_billing_then_a_scheduled_seat_downgrade_listed_and_cancelled(
+    page: Page, journey_site: SiteProcess, csp_violations: list[str], artifacts_dir: Path
+) -> None:
+    base = journey_site.base_url
+    sign_up(page, journey_site)
+    page.goto(f"{base}/checkout?plan=plan-team&period=MONTHLY&seats=3&intention=UPGRADE_PLAN")
+    page.wait_for_url(re.compile(r".*/checkout/[^/?]+$"))
+    page.fill("#cardNumber", "4242 4242 4242 4242")
+    page.click("#pay")
+    page.wait_for_url("**/checkout/success?**")
+    expect(page.locator("#checkout-progress")).to_have_attribute(
+        "data-state", "done", timeout=PYODIDE_START_TIMEOUT_MS
+    )
+
+    # The portal: plan and seats, usage, the invoice just paid, the card, no pending change.
+    page.get_by_role("link", name="Billing").click()
+    python_ready(page)
+    portal = page.locator("#portal")
+    expect(portal).to_have_attribute("data-state", "ready")
+    expect(portal.locator("li.subscription h4")).to_have_text("Team")
+    expect(portal.locator("li.subscription [part='price']")).to_have_text("$36 / month")
+    expect(portal.locator("li.subscription [part='quantity']")).to_have_text("3 seats")
+    expect(portal.locator(".usage-meter[data-feature-id='feature-ai-credits']")).to_contain_text(
+        "0 of 2,000 assists used"
+    )
+    invoice = portal.locator("li[part='invoice']")
+    expect(invoice).to_have_attribute("data-status", "PAID")
+    expect(invoice).to_contain_text("$36")
+    expect(invoice).to_contain_text("Paid")
+    expect(portal.locator(".section-payment")).to_contain_text("Card ending in 4242")
+    expect(portal.locator("a[part='invoice-history']")).to_be_visible()
+    scheduled = portal.locator("li[part='scheduled-update']")
+    expect(scheduled).to_have_count(0)
+    page.screenshot(path=str(artifacts_dir / "journey-portal-team.png"), full_page=True)
+
+    # In the app's plans the customer lowers Team to 2 seats: due at the end of the period.
+    page.get_by_role("link", name="App").click()
+    python_ready(page)
+    team = plan_card(page, "#app-paywall", "plan-team")
+    seats = team.locator("input[data-action='quantity']")
+    expect(seats).to_have_value("3")  # what the customer has, from the live subscription
+    seats.fill("2")
+    seats.dispatch_event("change")
+    expect(team.locator("button.cta")).to_have_attribute("data-intention", "CHANGE_UNIT_QUANTITY")
+    team.locator("button.cta").click()
+    expect(page.locator("#plans-status")).to_have_text(
+        "Scheduled: 2 seats from your next billing date (see Billing to cancel)."
+    )
+    # The reloaded paywall shows the 3 seats still held and offers to cancel the change.
+    expect(seats).to_have_value("3")
+    expect(team.locator("button.cta")).to_have_attribute(
+        "data-intention", "CANCEL_SCHEDULED_UPDATES"
+    )
+
+    # The portal lists the scheduled change; cancelling it there removes it.
+    page.get_by_role("link", name="Billing").click()
+    python_ready(page)
+    expect(portal).to_have_attribute("data-state", "ready")
+    expect(scheduled).to_have_count(1)
+    expect(scheduled).to_have_attribute("data-schedule-type", "UnitAmount")
+    expect(scheduled).to_contain_text(re.compile(r"^2 seats from \S.+Cancel$"))
+    expect(portal.locator("li.subscription [part='quantity']")).to_have_text("3 seats")
+    page.screenshot(path=str(artifacts_dir / "journey-portal-scheduled.png"), full_page=True)
+    scheduled.get_by_role("button", name="Cancel").click()
+    expect(page.locator("#portal-status")).to_have_text("The scheduled change was cancelled.")
+    expect(scheduled).to_have_count(0)
+    expect(portal.locator("section.section-scheduled")).to_have_count(0)
+    expect(portal.locator("li.subscription [part='quantity']")).to_have_text("3 seats")
+    page.screenshot(path=str(artifacts_dir / "journey-portal-cancelled.png"), full_page=True)
+    assert csp_violations == []
+
+
 def test_second_tab_sees_new_usage_within_a_second(
     page: Page, context: BrowserContext, journey_site: SiteProcess, artifacts_dir: Path
 ) -> None:
@@ -238,6 +310,10 @@ def test_backend_refuses_cross_site_and_anonymous_requests(journey_site: SitePro
     assert cross.status_code == 403
     forged = httpx.post(f"{base}/api/templates", cookies={"inkwell_session": "customer-x.00"})
     assert forged.status_code == 401
+    for path in ("/api/subscription/seats", "/api/scheduled-updates/cancel"):
+        assert httpx.post(f"{base}{path}", data={"seats": "2"}).status_code == 401, path
+        evil = httpx.post(f"{base}{path}", headers={"Origin": "http://evil.example"})
+        assert evil.status_code == 403, path
     redirect = httpx.get(f"{base}/checkout?plan=plan-pro", follow_redirects=False)
     assert redirect.status_code == 303
     assert redirect.headers["location"].startswith("/signin?next=")

@@ -168,6 +168,9 @@ class Controller(ABC):
     def handle(self, action: str, target: Any, kind: str) -> None:  # noqa: B027 - optional hook
         """React to a `data-action` element being clicked or changed (default: ignore)."""
 
+    def forget_choices(self) -> None:  # noqa: B027 - optional hook
+        """Drop what the visitor picked but did not buy (default: nothing to drop)."""
+
     @abstractmethod
     async def load(self) -> None:
         """Fetch what the element shows, through the SDK's public API."""
@@ -199,6 +202,10 @@ class PaywallController(Controller):
         self.customer = await self.app.customer_state(self.attr("resource-id"))
         current = self.customer.current_plan_id if self.customer else None
         self.element.dataset.currentPlan = current or ""
+
+    def forget_choices(self) -> None:
+        self.quantities.clear()
+        self.addons.clear()
 
     def paywall_options(self) -> PaywallOptions:
         return PaywallOptions(
@@ -493,10 +500,12 @@ class WidgetApp:
 
     def reload(self, element: Any = None) -> None:
         """Load every connected widget's data again (or only `element`'s), e.g. after the host
-        changed the subscription through its backend."""
+        changed the subscription through its backend; quantities and add-ons picked in a
+        paywall start again from what the customer now has."""
         key = None if element is None else element_key(element)
         for controller_key, controller in list(self.controllers.items()):
             if key is None or controller_key == key:
+                controller.forget_choices()
                 controller.reload(render=True)
 
     def lifecycle(self, kind: str, element: Any, name: Any, old: Any, new: Any) -> None:
