@@ -197,6 +197,30 @@ class EntitlementsCache:
         state.last_update = update
         return changed
 
+    def patch(self, scope: Scope, entry: CachedEntitlement) -> list[str] | None:
+        """Replace one feature's entry of a loaded `scope` (a pushed usage change).
+
+        Returns `[feature_id]` when it changed, `[]` when it did not, and None when the scope is
+        not loaded or the entry is older than the cached one (nothing is stored then).
+        """
+        state = self._scopes.get(scope)
+        if state is None or state.last_update is None:
+            return None
+        previous = state.entries.get(entry.feature_id)
+        stamp = entry.updated_at_ts
+        if (
+            previous is not None
+            and previous.updated_at_ts is not None
+            and (stamp is None or stamp < previous.updated_at_ts)
+        ):
+            return None
+        state.entries = {**state.entries, entry.feature_id: entry}
+        if stamp is not None and stamp > state.last_update:
+            state.last_update = stamp
+        if previous is not None and previous.fingerprint == entry.fingerprint:
+            return []
+        return [entry.feature_id]
+
     def drop(self, scope: Scope) -> None:
         """Forget `scope` entirely."""
         self._scopes.pop(scope, None)

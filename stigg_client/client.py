@@ -45,6 +45,7 @@ from stigg_client.models.estimates import SubscriptionPreview
 from stigg_client.models.paywall import Paywall
 from stigg_client.models.portal import CustomerPortal
 from stigg_client.models.subscriptions import Coupon, SlimSubscriptionV2, Subscription
+from stigg_client.push import Connector, LiveUpdates, LiveUpdatesStatus, stream_url
 from stigg_client.reads import Reads
 from stigg_client.transport import Transport, TransportName, create_transport
 from stigg_client.transport.api import ApiCredentials, StiggApi
@@ -115,6 +116,11 @@ class Stigg:
         self._due_at: float | None = None
         self._connection: ConnectionState = "online" if config.offline else "connecting"
         self._failed_attempts = 0
+        self._push: LiveUpdates | None = None
+        self._push_key: tuple[str, str | None] | None = None
+        self._push_connector: Connector | None = None
+        self._push_connector_made = False
+        self._stopping: set[asyncio.Task[None]] = set()
         self._unsubscribe_visibility: Callable[[], None] | None = None
         self._closed = False
         self.is_widget_watermark_enabled = True
@@ -192,6 +198,7 @@ class Stigg:
         loop = asyncio.get_running_loop()
         self._ready = loop.create_future()
         self._context_task = loop.create_task(self._initialize(self._context_version))
+        self._sync_live_updates()
         if self.config.background_refresh and self._refresh_task is None:
             self._unsubscribe_visibility = self._visibility.subscribe(self._on_visibility)
             self._refresh_task = loop.create_task(self._refresh_loop())
@@ -407,6 +414,7 @@ class Stigg:
         if self._ready.done():
             self._ready = loop.create_future()
         self._context_task = loop.create_task(self._initialize(self._context_version))
+        self._sync_live_updates()
         return _observed(self._ready)
 
     def _update_scope(self) -> None:
@@ -545,6 +553,90 @@ class Stigg:
                 status=error.status,
             ) from error
 
+    # ------------------------------------------------------------------ live updates
+
+    @property
+    def live_updates_status(self) -> LiveUpdatesStatus:
+        """The change stream of the current customer: `off`, `connecting`, `connected`, or
+        `unavailable` (the server does not offer it: polling every `cache_ttl_s` only)."""
+        return self._push.status if self._push is not None else "off"
+
+    def _sync_live_updates(self) -> None:
+        """Subscribe to the current customer's stream (once per customer and token)."""
+        if not self.config.live_updates or self.config.offline or self._closed:
+            return
+        customer_id = self._customer_id
+        key = (customer_id, self._credentials.customer_token) if customer_id else None
+        if key == self._push_key:
+            return
+        self._push_key = key
+        if self._push is not None:
+            task = self._push.stop()
+            self._push = None
+            if task is not None:
+                self._stopping.add(task)
+                task.add_done_callback(self._stopping.discard)
+        if key is None:
+            return
+        if not self._push_connector_made:
+            from stigg_client.push import default_connector
+
+            self._push_connector = default_connector()
+            self._push_connector_made = True
+        if self._push_connector is None:
+            return
+        url = stream_url(self.config.base_uri, key[0], self.config.api_key, key[1])
+        self._push = LiveUpdates(
+            url,
+            self._push_connector,
+            backoff=self.config.reconnect,
+            on_event=self._on_pushed,
+            on_connected=self._on_push_connected,
+            on_dropped=self._on_push_dropped,
+        )
+        self._push.start()
+
+    def _on_push_connected(self, reconnected: bool) -> None:
+        self._note_reachable()
+        if reconnected:  # changes may have been missed while disconnected: catch up
+            self._reload_in_background(skip_edge=True)
+
+    def _on_push_dropped(self) -> None:
+        # A load tells whether Stigg is still there (offline if not) while the stream reconnects.
+        self._reload_in_background(skip_edge=False)
+
+    def _reload_in_background(self, *, skip_edge: bool, scopes: list[Scope] | None = None) -> None:
+        for scope in self._active_scopes() if scopes is None else scopes:
+            self._load(scope, skip_edge=skip_edge).add_done_callback(_log_background_failure)
+
+    def _on_pushed(self, kind: str, payload: dict[str, Any]) -> None:
+        """Apply a pushed change to the cache, or reload the scope it names."""
+        usage = payload.get("usage")
+        source = usage if kind == "usageUpdated" and isinstance(usage, dict) else payload
+        customer_id = source.get("customerId")
+        resource_id = source.get("resourceId") or None
+        scope: Scope = (str(customer_id), None if resource_id is None else str(resource_id))
+        if customer_id != self._customer_id or scope not in self._active_scopes():
+            return
+        changed: list[str] | None
+        if kind == "entitlementsUpdated" and isinstance(payload.get("entitlements"), list):
+            raw = payload["entitlements"]
+            entries = [entry_from_wire(item) for item in raw if isinstance(item, dict)]
+            changed = self._cache.store(scope, entries)
+        elif kind == "usageUpdated" and isinstance(payload.get("entitlement"), dict):
+            entry = entry_from_wire(payload["entitlement"])
+            if not entry.feature_id:
+                self._reload_in_background(skip_edge=True, scopes=[scope])
+                return
+            # None when the scope is not loaded yet (the load under way brings the change) or the
+            # pushed entry is older than the cached one.
+            changed = self._cache.patch(scope, entry)
+        else:
+            self._reload_in_background(skip_edge=True, scopes=[scope])
+            return
+        if changed:
+            self._emitter.emit("entitlements_updated", changed)
+
     # ------------------------------------------------------------------ background refresh
 
     def _on_visibility(self, visible: bool) -> None:
@@ -590,14 +682,18 @@ class Stigg:
                 return
 
     async def close(self) -> None:
-        """Stop background work and release the transport."""
+        """Stop background work and live updates, and release the transport."""
         self._closed = True
         if self._unsubscribe_visibility is not None:
             self._unsubscribe_visibility()
+        push_task = self._push.stop() if self._push is not None else None
         tasks = [t for t in (self._refresh_task, self._context_task, *self._loading.values()) if t]
         for task in tasks:
             task.cancel()
+        tasks += [t for t in (push_task, *self._stopping) if t is not None]
         await asyncio.gather(*tasks, return_exceptions=True)
+        if self._push_connector is not None:
+            await self._push_connector.aclose()
         await self._api.transport.aclose()
 
     # ------------------------------------------------------------------ listeners

@@ -246,6 +246,7 @@ async def test_a_stale_cache_is_served_and_renewed_in_the_background(
         transport=transport,
         cache_ttl_s=0.2,
         background_refresh=False,
+        live_updates=False,  # only the stale-while-revalidate renewal may bring the change
     )
     try:
         await client.wait_for_initialization()

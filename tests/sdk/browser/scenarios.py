@@ -80,6 +80,8 @@ class Context:
         options.setdefault("transport", self.config["transport"])
         options.setdefault("retry", FAST_RETRY)
         options.setdefault("background_refresh", False)
+        # Scenarios that change usage assert what the cache holds until refresh(): no push there.
+        options.setdefault("live_updates", False)
         client = Stigg.initialize(**options)
         self._clients.append(client)
         return client
