@@ -193,6 +193,18 @@ def expected_results(config: dict[str, Any]) -> dict[str, Any]:
             "after": denied(EXCEEDING, **quota(2, 2, 1)),
             "entitlements_updated": [["feature-demo-03"]],
         },
+        "live_updates": {
+            # httpx streaming in CPython; the browser's EventSource in Pyodide (page and worker).
+            "stream_client": (
+                "HttpxConnector" if config.get("transport") == "httpx" else "EventSourceConnector"
+            ),
+            "connected": True,
+            "arrived_without_refresh": True,
+            "connection_state": "online",
+            "before": granted(**quota(2, 0, 1)),
+            "after": denied(EXCEEDING, **quota(2, 2, 1)),
+            "entitlements_updated": [["feature-demo-03"]],
+        },
         "listeners": {
             "kept": [TEAM_FEATURES],
             "coroutine": [TEAM_FEATURES],

@@ -13,6 +13,7 @@ customers the test prepared with the server key (see `tests/sdk/browser/world.py
                      plan-workspace-free subscription on resource `resource_id`
     other_customer_id     a fresh customer on the Team plan (trial)
     refresh_customer_id   a fresh Starter customer whose usage only the refresh scenario changes
+    live_customer_id      a fresh Starter customer whose usage only live_updates changes
 
 `backend.report_usage(...)` is what a customer's backend would do with the server key; the page
 reaches it through the test server, CPython calls the emulator directly.
@@ -28,6 +29,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from stigg_client import AuthenticationError, NotFoundError, RetryPolicy, Stigg, StiggError
+from stigg_client.transport.retry import Backoff
 
 SCENARIO_TIMEOUT_S = 30.0
 # Fields whose value depends on the day the test runs; reported as whether they are present.
@@ -35,6 +37,8 @@ DATE_FIELDS = frozenset(
     {"usagePeriodAnchor", "usagePeriodStart", "usagePeriodEnd", "nextResetDate"}
 )
 FAST_RETRY = RetryPolicy(attempts=3, initial_delay_s=0.01, max_delay_s=0.05)
+FAST_RECONNECT = Backoff(initial_delay_s=0.1, max_delay_s=1.0)
+LIVE_DEADLINE_S = 10.0
 UNREACHABLE = "http://127.0.0.1:9"
 
 
@@ -69,6 +73,7 @@ class Context:
         self.customer_id = str(config["customer_id"])
         self.other_customer_id = str(config["other_customer_id"])
         self.refresh_customer_id = str(config["refresh_customer_id"])
+        self.live_customer_id = str(config["live_customer_id"])
         self.resource_id = str(config["resource_id"])
         self._clients: list[Stigg] = []
 
@@ -330,6 +335,45 @@ async def refresh(ctx: Context) -> Values:
         "before": before,
         "cached_until_refresh": cached,
         "after": after,
+        "entitlements_updated": updates,
+    }
+
+
+async def wait_until(predicate: Callable[[], bool], timeout_s: float) -> bool:
+    """Poll `predicate` every 20 ms for at most `timeout_s`; whether it came true."""
+    deadline = time.monotonic() + timeout_s
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(0.02)
+    return True
+
+
+@scenario("live_updates")
+async def live_updates(ctx: Context) -> Values:
+    """A usage report by the backend reaches the cache and listeners with no refresh() and no
+    polling (the TTL is an hour): pushed over the customer's event stream."""
+    client = await ctx.ready_client(
+        ctx.live_customer_id, live_updates=True, reconnect=FAST_RECONNECT, cache_ttl_s=3600
+    )
+    updates: list[list[str]] = []
+    client.add_listener("entitlements_updated", lambda changed: updates.append(sorted(changed)))
+    connected = await wait_until(lambda: client.live_updates_status == "connected", LIVE_DEADLINE_S)
+    before = check_summary(client.get_metered_entitlement("feature-demo-03", requested_usage=1))
+    await ctx.backend.report_usage(ctx.live_customer_id, "feature-demo-03", 2)
+    arrived = await wait_until(
+        lambda: client.get_metered_entitlement("feature-demo-03").current_usage == 2,
+        LIVE_DEADLINE_S,
+    )
+    return {
+        "stream_client": type(client._push_connector).__name__,
+        "connected": connected,
+        "arrived_without_refresh": arrived,
+        "connection_state": client.connection_state,
+        "before": before,
+        "after": check_summary(
+            client.get_metered_entitlement("feature-demo-03", requested_usage=1)
+        ),
         "entitlements_updated": updates,
     }
 

@@ -33,6 +33,7 @@ def prepare_world(emulator: EmulatorProcess, transport: str) -> dict[str, Any]:
         "customer_id": customer_id,
         "other_customer_id": other_customer_id,
         "refresh_customer_id": new_customer(emulator),
+        "live_customer_id": new_customer(emulator),
         "resource_id": RESOURCE_ID,
     }
 
