@@ -88,6 +88,11 @@ def gql(
     return body
 
 
+def codes(body: dict[str, Any]) -> list[str]:
+    """The `extensions.code` of each error of a GraphQL answer."""
+    return [str((e.get("extensions") or {}).get("code")) for e in body.get("errors") or []]
+
+
 def provision(base_url: str, plan: str = "plan-stigg-pro", prefix: str = "rel") -> str:
     """A new customer on `plan` (server key); returns its id."""
     ref = f"{prefix}-{uuid.uuid4().hex[:10]}"

@@ -18,7 +18,7 @@ import httpx
 import pytest
 import websockets
 
-from tests.reliability.conftest import current_usage, gql, new_emulator, provision
+from tests.reliability.conftest import codes, current_usage, gql, new_emulator, provision
 from tests.support.processes import CLIENT_KEY, SERVER_KEY, EmulatorProcess
 
 SECRET = "reliability-signing-secret"
@@ -73,10 +73,6 @@ def mutation_document(field: dict[str, Any]) -> str:
     selection = " { __typename }" if named_kind(field["type"]) in ("OBJECT", "UNION") else ""
     call = f"{field['name']}({args})" if args else field["name"]
     return f"mutation Walk{'(' + params + ')' if params else ''} {{ {call}{selection} }}"
-
-
-def codes(body: dict[str, Any]) -> list[str]:
-    return [str((e.get("extensions") or {}).get("code")) for e in body.get("errors") or []]
 
 
 def test_every_mutation_is_refused_to_the_client_key_except_client_side_ones(
