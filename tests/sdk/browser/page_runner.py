@@ -66,12 +66,46 @@ async def prepare_measurement(config: dict[str, Any]) -> dict[str, Any]:
     return {"first": {"hasAccess": first.has_access, "usageLimit": first.usage_limit}}
 
 
+async def prepare_propagation(config: dict[str, Any]) -> dict[str, Any]:
+    """A client with live updates (and the default 30 s TTL as its fallback) for the
+    change-propagation probe, which reads its usage through `window.stiggPyUsage()`."""
+    import asyncio
+    import time
+
+    from pyodide.ffi import create_proxy
+    from pyscript import window
+
+    from stigg_client import Stigg
+
+    client = Stigg.initialize(
+        api_key=config["api_key"],
+        base_uri=config["base_uri"],
+        base_edge_uri=config["edge_uri"],
+        customer_id=config["customer_id"],
+        transport=config["transport"],
+    )
+    await client.wait_for_initialization()
+    deadline = time.monotonic() + 10
+    while client.live_updates_status != "connected" and time.monotonic() < deadline:
+        await asyncio.sleep(0.02)
+    feature_id = config["feature_id"]
+    window.stiggPyUsage = create_proxy(
+        lambda: client.get_metered_entitlement(feature_id).current_usage
+    )
+    return {
+        "live_updates_status": client.live_updates_status,
+        "connection_state": client.connection_state,
+    }
+
+
 async def main() -> None:
     import scenarios  # type: ignore[import-not-found]  # placed beside this script by PyScript
 
     config = json.loads(document.getElementById("scenario-config").textContent)
     if config["mode"] == "bench":
         report = await prepare_measurement(config)
+    elif config["mode"] == "propagation":
+        report = await prepare_propagation(config)
     else:
         report = await scenarios.run_scenarios(config, PageBackend(config["backend_url"]))
     report["in_worker"] = RUNNING_IN_WORKER

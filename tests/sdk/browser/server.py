@@ -98,6 +98,45 @@ STIGG_JS_HEAD = """<script src="/js-sdk/index.js"></script>
   </script>"""
 
 
+# Change propagation (mode "propagation"): the page reads Stigg's SDK every 100 ms like an app
+# rendering gates (its cache renews on reads after the TTL). `measurePropagation(value, timeoutMs)`
+# reports usage through the test server's backend, then polls both SDKs' cached checks every 10 ms
+# until each shows the new usage: ms from sending the report until visible (null: not in time).
+PROPAGATION_HEAD = """<script type="module">
+    const config = JSON.parse(document.getElementById('scenario-config').textContent);
+    // Like an app that keeps rendering its gates: Stigg's SDK renews a stale cache on reads.
+    window.stiggJs.then(({ client }) => {
+      setInterval(() => client.getMeteredEntitlement({ featureId: config.feature_id }), 100);
+    });
+    window.measurePropagation = async (value, timeoutMs) => {
+      const { client } = await window.stiggJs;
+      const request = { featureId: config.feature_id };
+      const theirsBefore = client.getMeteredEntitlement(request).currentUsage;
+      const oursBefore = window.stiggPyUsage();
+      const start = performance.now();
+      const response = await fetch(config.backend_url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          customer_id: config.customer_id, feature_id: config.feature_id, value,
+        }),
+      });
+      if (!response.ok) throw new Error(`report-usage answered ${response.status}`);
+      const reportMs = performance.now() - start;
+      let ours = null;
+      let theirs = null;
+      while ((ours === null || theirs === null) && performance.now() - start < timeoutMs) {
+        const now = performance.now() - start;
+        if (ours === null && window.stiggPyUsage() !== oursBefore) ours = now;
+        const seen = client.getMeteredEntitlement(request).currentUsage;
+        if (theirs === null && seen !== theirsBefore) theirs = now;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return { ours_ms: ours, theirs_ms: theirs, report_ms: reportMs };
+    };
+  </script>"""
+
+
 def ensure_runtime() -> Path:
     """Build (or refresh: fast when nothing changed) build/runtime with the current SDK wheel."""
     subprocess.run([sys.executable, str(REPO_ROOT / "tools" / "browser_runtime.py")], check=True)
@@ -148,7 +187,8 @@ class ScenarioServer:
     def register(self, config: dict[str, Any], page: str) -> str:
         """Remember `config`; `page` is "main" or "worker" (where Pyodide runs the script).
 
-        With `"mode": "bench"` the page also loads Stigg's JS SDK (see `STIGG_JS_HEAD`)."""
+        With `"mode": "bench"` the page also loads Stigg's JS SDK (see `STIGG_JS_HEAD`); with
+        `"mode": "propagation"` also the change-propagation probe (see `PROPAGATION_HEAD`)."""
         run_id = uuid.uuid4().hex[:12]
         # Absolute: a worker's relative URLs would resolve against its own (blob:) script URL.
         self.runs[run_id] = {**config, "backend_url": f"{self.base_url}/backend/report-usage"}
@@ -164,12 +204,16 @@ class ScenarioServer:
             "packages_cache": "passthrough",
             "files": {"/files/scenarios.py": "./scenarios.py"},
         }
-        bench = config.get("mode") == "bench"
+        mode = config.get("mode")
+        title = {"bench": "check cost", "propagation": "change propagation"}.get(
+            str(mode), "scenarios"
+        )
+        head = {"bench": STIGG_JS_HEAD, "propagation": STIGG_JS_HEAD + PROPAGATION_HEAD}
         return PYODIDE_PAGE.format(
-            title=("check cost" if bench else "scenarios") + (" (PyScript worker)" * worker),
+            title=title + (" (PyScript worker)" * worker),
             pyscript_css="/runtime/" + manifest["pyscript_css"],
             pyscript_js="/runtime/" + manifest["pyscript_js"],
-            head=STIGG_JS_HEAD if bench else "",
+            head=head.get(str(mode), ""),
             config=json_for_script(config),
             worker="worker" if worker else "",
             pyscript_config=html.escape(json.dumps(pyscript_config), quote=True),
@@ -261,3 +305,11 @@ def measure_stigg_js_in_page(page: Page, rounds: int, calls: int) -> dict[str, A
         "([r, c]) => window.measureStiggJs(r, c)", [rounds, calls]
     )
     return stats
+
+
+def measure_propagation_in_page(page: Page, value: float, timeout_s: float) -> dict[str, Any]:
+    """One change in a propagation page: ms until each SDK shows it (None: not within timeout)."""
+    result: dict[str, Any] = page.evaluate(
+        "([value, ms]) => window.measurePropagation(value, ms)", [value, timeout_s * 1000]
+    )
+    return result

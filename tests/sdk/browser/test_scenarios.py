@@ -12,6 +12,7 @@ from tests.sdk.browser.expectations import expected_results, mismatches
 from tests.sdk.browser.scenarios import SCENARIOS, run_scenarios
 from tests.sdk.browser.server import (
     ScenarioServer,
+    measure_propagation_in_page,
     measure_python_in_page,
     measure_stigg_js_in_page,
 )
@@ -90,3 +91,32 @@ def test_check_cost_page_measures_both_sdks(
     assert 0 < ours["min_ns"] <= ours["median_ns"]
     assert theirs["first"] == {"hasAccess": True, "usageLimit": 2}
     assert 0 <= theirs["min_ns"] <= theirs["median_ns"]
+
+
+@pytest.mark.browser
+def test_change_propagation_page_sees_a_pushed_change(
+    page: Page, emulator: EmulatorProcess, scenario_server: ScenarioServer
+) -> None:
+    """The page `bench/change_propagation.py` drives: ours (Pyodide, live updates) shows a
+    backend usage report without any refresh; Stigg's JS SDK is only read here (no timing)."""
+    config = {
+        "api_key": emulator.client_key,
+        "base_uri": emulator.base_url,
+        "edge_uri": emulator.edge_url,
+        "customer_id": new_customer(emulator),
+        "feature_id": "feature-demo-03",
+        "transport": "pyfetch",
+        "mode": "propagation",
+    }
+    report = read_report(page, scenario_server.register(config, "main"))
+    assert report == {
+        "live_updates_status": "connected",
+        "connection_state": "online",
+        "in_worker": False,
+    }
+    first = measure_propagation_in_page(page, value=1, timeout_s=10)
+    assert first["ours_ms"] is not None and first["report_ms"] >= 0
+    second = measure_propagation_in_page(page, value=1, timeout_s=10)
+    assert second["ours_ms"] is not None
+    usage = page.evaluate("window.stiggPyUsage()")
+    assert usage == 2
