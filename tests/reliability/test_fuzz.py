@@ -1,9 +1,11 @@
-"""Fuzz the emulator's GraphQL and edge endpoints (hypothesis, bounded examples): never a 500 or
-an unexpected resolver error, a Stigg error code on every rejection, and no partial write when a
-batch is refused."""
+"""Fuzz the emulator's GraphQL, edge, WebSocket (graphql-transport-ws) and SSE endpoints
+(hypothesis, bounded examples): never a 500, a crash or an unexpected resolver error, a Stigg error
+code on every rejection (a graphql-ws 44xx close with a reason for malformed WebSocket frames), and
+no partial write when a batch is refused."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import os
@@ -15,6 +17,7 @@ from urllib.parse import quote
 
 import httpx
 import pytest
+import websockets
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +25,7 @@ from stigg_client.graphql import entitlements as client_entitlements
 from stigg_client.graphql import reads as client_reads
 from stigg_client.server import documents
 from tests.reliability.conftest import current_usage, gql, provision
+from tests.support import graphql_ws
 from tests.support.processes import CLIENT_KEY, SERVER_KEY, EmulatorProcess
 
 FUZZ = settings(
@@ -460,3 +464,146 @@ def expected_events(
         and event.get("customerId") == customer
     ]
     return before + len(counted)
+
+
+SUBSCRIBE_TEMPLATES = [
+    {
+        "id": "op-1",
+        "type": "subscribe",
+        "payload": {"query": document, "variables": {}, "operationName": name, "extensions": {}},
+    }
+    for document, name in (
+        (documents.ON_ENTITLEMENTS_UPDATED, "OnEntitlementsUpdatedV2"),
+        (documents.ON_USAGE_UPDATED, "OnUsageUpdatedV2"),
+        (documents.ON_PACKAGE_PUBLISHED, "OnPackagePublished"),
+    )
+]
+graphql_text = st.text(alphabet="{}()[]:$!@.,\"' \nabcdeqrysubscriptionfragment_0123", max_size=80)
+ws_frames = (
+    st.one_of(
+        st.sampled_from(SUBSCRIBE_TEMPLATES).flatmap(mutated),
+        st.builds(
+            lambda op_id, query: {"id": op_id, "type": "subscribe", "payload": {"query": query}},
+            st.one_of(st.just("q"), json_leaves),
+            st.one_of(graphql_text, json_leaves),
+        ),
+        st.fixed_dictionaries(
+            {
+                "type": st.sampled_from(
+                    ["ping", "pong", "complete", "next", "error", "connection_ack"]
+                )
+            },
+            optional={"id": json_values, "payload": json_values},
+        ),
+        json_values,
+    ).map(lambda frame: json.dumps(frame))
+    | st.text(max_size=60)
+    | st.binary(max_size=60)
+)
+init_frames = (
+    st.one_of(
+        mutated({"type": "connection_init", "payload": {"headers": {"X-API-KEY": SERVER_KEY}}}),
+        json_values,
+    ).map(lambda frame: json.dumps(frame))
+    | st.text(max_size=40)
+    | st.binary(max_size=40)
+)
+
+
+def assert_ws_answer(frames: list[Any], closed: websockets.ConnectionClosed | None) -> None:
+    """Every frame is a protocol frame, every error frame carries Stigg codes, and a closing
+    connection is closed by the server with a graphql-ws 44xx code and a reason."""
+    for frame in frames:
+        assert isinstance(frame, dict), frame
+        assert frame.get("type") in {"connection_ack", "next", "error", "complete", "pong", "ping"}
+        if frame["type"] == "error":
+            errors = frame["payload"]
+            assert isinstance(errors, list) and errors, frame
+            for error in errors:
+                code = (error.get("extensions") or {}).get("code")
+                assert isinstance(code, str) and CODE.match(code), error
+                assert code != "UnexpectedError", error
+                assert error.get("message"), error
+    if closed is not None:
+        assert closed.rcvd is not None, closed  # closed by the server with a close frame
+        assert 4400 <= closed.rcvd.code < 4500 and closed.rcvd.reason, closed.rcvd
+
+
+async def exchange(base_url: str, sent: list[str | bytes], initialise: bool) -> None:
+    """Send `sent` (after a valid init when `initialise`), then collect until a pong or close."""
+    frames: list[Any] = []
+    closed: websockets.ConnectionClosed | None = None
+    async with graphql_ws.connect(base_url) as connection:
+        try:
+            if initialise:
+                await graphql_ws.send(
+                    connection,
+                    {"type": "connection_init", "payload": {"headers": {"X-API-KEY": SERVER_KEY}}},
+                )
+                frames.append(await graphql_ws.receive(connection))
+            for frame in sent:
+                await connection.send(frame)
+            await graphql_ws.send(connection, {"type": "ping"})
+            while (frame := await graphql_ws.receive(connection)) != {"type": "pong"}:
+                frames.append(frame)
+        except websockets.ConnectionClosed as error:
+            closed = error
+    assert_ws_answer(frames, closed)
+
+
+@FUZZ
+@given(sent=st.lists(ws_frames, min_size=1, max_size=3))
+def test_websocket_with_fuzzed_frames(emulator: EmulatorProcess, sent: list[str | bytes]) -> None:
+    asyncio.run(exchange(emulator.base_url, sent, initialise=True))
+
+
+@FUZZ
+@given(first=init_frames)
+def test_websocket_with_fuzzed_connection_init(
+    emulator: EmulatorProcess, first: str | bytes
+) -> None:
+    asyncio.run(exchange(emulator.base_url, [first], initialise=False))
+
+
+@FUZZ
+@given(
+    customer=segment,
+    params=st.lists(
+        st.tuples(
+            st.sampled_from(["apiKey", "customerKey", "resourceId", "lastEventId", "x"]),
+            st.one_of(
+                st.text(max_size=12), st.sampled_from([SERVER_KEY, CLIENT_KEY, "", "undefined"])
+            ),
+        ),
+        max_size=4,
+    ),
+    headers=st.dictionaries(
+        st.sampled_from(["X-API-KEY", "X-CUSTOMER-KEY", "Last-Event-ID", "Accept"]),
+        st.one_of(
+            st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=20),
+            st.sampled_from([SERVER_KEY, CLIENT_KEY, "text/event-stream"]),
+        ),
+        max_size=3,
+    ),
+)
+def test_sse_endpoint_with_fuzzed_customers_keys_and_parameters(
+    emulator: EmulatorProcess,
+    customer: str,
+    params: list[tuple[str, str]],
+    headers: dict[str, str],
+) -> None:
+    url = f"{emulator.base_url}/v1/c/{customer}/events"
+    with httpx.stream("GET", url, params=params, headers=headers, timeout=30) as response:
+        assert response.status_code < 500
+        if response.status_code == 200:
+            assert response.headers["content-type"].startswith("text/event-stream")
+            first = next(response.iter_bytes())
+            assert first.startswith(b": connected\n\nevent: ready\n"), first
+            return
+        response.read()
+    if response.status_code == 404 and not response.headers.get("content-type", "").startswith(
+        "application/json"
+    ):
+        return  # no such route (an empty customer segment): plain 404 from the router
+    body = assert_well_formed(response)
+    assert body.get("errors"), body
