@@ -6,21 +6,19 @@ Runs its own emulator with a signing secret (the shared one has none): the brows
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.interop.scenarios import ScenarioRun, emulator_params, run_script
-from tests.support.processes import REPO_ROOT, EmulatorProcess
+from tests.support.emulators import customer_token, new_emulator
 
 SECRET = "interop-signing-secret"
 
 
 def token(customer_id: str) -> str:
-    return hmac.new(SECRET.encode(), customer_id.encode(), hashlib.sha256).hexdigest()
+    return customer_token(SECRET, customer_id)
 
 
 @pytest.fixture(scope="module")
@@ -28,12 +26,7 @@ def run(
     tmp_path_factory: pytest.TempPathFactory, interop_workdir: Path, run_prefix: str
 ) -> Iterator[ScenarioRun]:
     tmp = tmp_path_factory.mktemp("auth")
-    emulator = EmulatorProcess(
-        database_url=f"sqlite:///{tmp / 'auth.db'}",
-        catalog=REPO_ROOT / "tests" / "fixtures" / "catalog.yaml",
-        log_path=tmp / "emulator.log",
-        signing_secret=SECRET,
-    ).start()
+    emulator = new_emulator(tmp, signing_secret=SECRET).start()
     customer_id = f"{run_prefix}-auth"
     try:
         params = {

@@ -14,9 +14,7 @@ from typing import Any
 import pytest
 
 from tests.interop.scenarios import ScenarioRun, emulator_params, run_script
-from tests.support.processes import REPO_ROOT, EmulatorProcess
-
-TEST_CATALOG = REPO_ROOT / "tests" / "fixtures" / "catalog.yaml"
+from tests.support.emulators import TEST_CATALOG, fresh_database_url, new_emulator
 
 OLD_PRICE = "{billingPeriod: MONTHLY, amount: 12, currency: USD"
 NEW_PRICE = "{billingPeriod: MONTHLY, amount: 15, currency: USD"
@@ -31,11 +29,9 @@ def runs(
     assert OLD_PRICE in catalog_text, "the test catalog no longer prices Pro at 12 USD monthly"
     new_catalog = tmp / "catalog-v2.yaml"
     new_catalog.write_text(catalog_text.replace(OLD_PRICE, NEW_PRICE, 1))
-    database_url = f"sqlite:///{tmp / 'migration.db'}"  # its own database, never a shared one
+    database_url = fresh_database_url(tmp, "migration")  # its own database, never a shared one
 
-    first = EmulatorProcess(
-        database_url=database_url, catalog=TEST_CATALOG, log_path=tmp / "emulator-v1.log"
-    ).start()
+    first = new_emulator(tmp, "emulator-v1", database_url=database_url).start()
     try:
         provisioned = run_script(
             "node_migrate.mjs",
@@ -45,8 +41,8 @@ def runs(
     finally:
         first.stop()
     subscription = provisioned.value("provisionCustomer")["subscription"]
-    second = EmulatorProcess(
-        database_url=database_url, catalog=new_catalog, log_path=tmp / "emulator-v2.log"
+    second = new_emulator(
+        tmp, "emulator-v2", database_url=database_url, catalog=new_catalog
     ).start()
     try:
         params: dict[str, Any] = {

@@ -3,18 +3,14 @@ STIGG_TEST_DATABASE_URL is set), fault proxies in front of it, and small GraphQL
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
 import pytest
-from sqlalchemy.engine import make_url
 
-from tests.conftest import TEST_CATALOG
+from tests.support.emulators import new_emulator
 from tests.support.fault_proxy import FaultProxy
 from tests.support.processes import SERVER_KEY, EmulatorProcess
 
@@ -22,29 +18,6 @@ PROVISION = (
     "mutation P($input: ProvisionCustomerInput!) { provisionCustomer(input: $input) "
     "{ customer { customerId } } }"
 )
-
-
-def fresh_database_url(tmp: Path) -> str:
-    """SQLite in `tmp`, or a newly created database on the PostgreSQL test server."""
-    base = os.environ.get("STIGG_TEST_DATABASE_URL")
-    if not base:
-        return f"sqlite:///{tmp / 'emulator.db'}"
-    url = make_url(base)
-    name = f"stigg_rel_{uuid.uuid4().hex[:12]}"
-    admin = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return url.set(database=name).render_as_string(hide_password=False)
-
-
-def new_emulator(tmp: Path, **kwargs: Any) -> EmulatorProcess:
-    """An emulator (not started) on free ports with its own fresh database."""
-    return EmulatorProcess(
-        database_url=fresh_database_url(tmp),
-        catalog=TEST_CATALOG,
-        log_path=tmp / "emulator.log",
-        **kwargs,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -109,6 +82,18 @@ def provision(base_url: str, plan: str = "plan-stigg-pro", prefix: str = "rel") 
     )
     assert "errors" not in body, body
     return ref
+
+
+def active_subscription_ids(base_url: str, customer_id: str) -> list[str]:
+    """The ids of the customer's active subscriptions, read over GraphQL (server key)."""
+    body = gql(
+        base_url,
+        "query S($i: GetActiveSubscriptionsInput!) "
+        "{ getActiveSubscriptions(input: $i) { subscriptionId } }",
+        {"i": {"customerId": customer_id}},
+    )
+    assert "errors" not in body, body
+    return [item["subscriptionId"] for item in body["data"]["getActiveSubscriptions"]]
 
 
 def current_usage(base_url: str, customer_id: str, feature_id: str) -> float:

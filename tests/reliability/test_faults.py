@@ -26,7 +26,8 @@ from stigg_client.errors import (
 from stigg_client.server.realtime import Backoff
 from stigg_client.transport.api import ApiCredentials, StiggApi
 from stigg_client.transport.httpx_transport import HttpxTransport
-from tests.reliability.conftest import gql, new_emulator, provision
+from tests.reliability.conftest import gql, provision
+from tests.support.emulators import new_emulator
 from tests.support.fault_proxy import FaultProxy, Mode
 from tests.support.processes import CLIENT_KEY, SERVER_KEY, EmulatorProcess
 
@@ -45,6 +46,39 @@ async def eventually(predicate: Callable[[], bool], timeout_s: float = 10.0) -> 
         await asyncio.sleep(0.05)
 
 
+def proxied_client(
+    graphql_proxy: FaultProxy, edge_proxy: FaultProxy, customer: str, **options: Any
+) -> Stigg:
+    """A client-key SDK for `customer` behind the two fault proxies: short timeout, fast
+    retries, no background refresh (unless `options` say otherwise)."""
+    settings: dict[str, Any] = {
+        "request_timeout_s": TIMEOUT_S,
+        "retry": FAST_RETRY,
+        "background_refresh": False,
+        **options,
+    }
+    return Stigg.initialize(
+        CLIENT_KEY,
+        customer_id=customer,
+        base_uri=graphql_proxy.url,
+        base_edge_uri=edge_proxy.url,
+        **settings,
+    )
+
+
+def fast_server(base_uri: str, **options: Any) -> StiggServer:
+    """A server-key SDK with short timeouts, fast retries and a 3-call fallback for api calls."""
+    return StiggServer(
+        api_key=SERVER_KEY,
+        base_uri=base_uri,
+        request_timeout_s=TIMEOUT_S,
+        entitlements_timeout_s=TIMEOUT_S,
+        retry=FAST_RETRY,
+        entitlements_fallback={"feature-api-calls": {"hasAccess": True, "usageLimit": 3}},
+        **options,
+    )
+
+
 def set_both(proxies: tuple[FaultProxy, FaultProxy], mode: Mode) -> None:
     for proxy in proxies:
         proxy.set_mode(mode, delay_s=TIMEOUT_S * 4)
@@ -59,15 +93,11 @@ async def customer(emulator: EmulatorProcess) -> str:
 async def client(
     graphql_proxy: FaultProxy, edge_proxy: FaultProxy, customer: str
 ) -> AsyncIterator[Stigg]:
-    sdk = Stigg.initialize(
-        CLIENT_KEY,
-        customer_id=customer,
-        base_uri=graphql_proxy.url,
-        base_edge_uri=edge_proxy.url,
-        request_timeout_s=TIMEOUT_S,
-        retry=FAST_RETRY,
+    sdk = proxied_client(
+        graphql_proxy,
+        edge_proxy,
+        customer,
         cache_ttl_s=0.3,
-        background_refresh=False,
         entitlements_fallback={"feature-fallback-only": {"hasAccess": True}},
     )
     yield sdk
@@ -132,15 +162,11 @@ async def test_client_starting_during_outage_serves_fallbacks_then_recovers(
 ) -> None:
     set_both((graphql_proxy, edge_proxy), fault)
     events: list[str] = []
-    sdk = Stigg.initialize(
-        CLIENT_KEY,
-        customer_id=customer,
-        base_uri=graphql_proxy.url,
-        base_edge_uri=edge_proxy.url,
-        request_timeout_s=TIMEOUT_S,
-        retry=FAST_RETRY,
+    sdk = proxied_client(
+        graphql_proxy,
+        edge_proxy,
+        customer,
         cache_ttl_s=0.3,
-        background_refresh=False,
         entitlements_fallback={"feature-api-calls": {"hasAccess": True, "usageLimit": 7}},
     )
     sdk.add_listener("initialize_failed", lambda error: events.append(f"failed:{type(error)}"))
@@ -173,15 +199,7 @@ async def test_retries_back_off_with_jitter_within_bounds(
     graphql_proxy: FaultProxy, edge_proxy: FaultProxy, customer: str
 ) -> None:
     policy = RetryPolicy(attempts=4, initial_delay_s=0.1, max_delay_s=0.25)
-    sdk = Stigg.initialize(
-        CLIENT_KEY,
-        customer_id=customer,
-        base_uri=graphql_proxy.url,
-        base_edge_uri=edge_proxy.url,
-        request_timeout_s=TIMEOUT_S,
-        retry=policy,
-        background_refresh=False,
-    )
+    sdk = proxied_client(graphql_proxy, edge_proxy, customer, retry=policy)
     try:
         await sdk.wait_for_initialization()
         gaps: list[list[float]] = []
@@ -251,15 +269,7 @@ async def test_edge_fault_falls_back_to_graphql(
 
 @pytest.fixture
 async def server_sdk(graphql_proxy: FaultProxy) -> AsyncIterator[StiggServer]:
-    sdk = StiggServer(
-        api_key=SERVER_KEY,
-        base_uri=graphql_proxy.url,
-        realtime_updates=False,
-        request_timeout_s=TIMEOUT_S,
-        entitlements_timeout_s=TIMEOUT_S,
-        retry=FAST_RETRY,
-        entitlements_fallback={"feature-api-calls": {"hasAccess": True, "usageLimit": 3}},
-    )
+    sdk = fast_server(graphql_proxy.url, realtime_updates=False)
     yield sdk
     await sdk.close()
 
@@ -312,15 +322,7 @@ async def test_server_sdk_survives_emulator_sigkill_and_reconnects_live_updates(
     emulator = new_emulator(tmp_path).start()
     try:
         customer = await asyncio.to_thread(provision, emulator.base_url)
-        sdk = StiggServer(
-            api_key=SERVER_KEY,
-            base_uri=emulator.base_url,
-            request_timeout_s=TIMEOUT_S,
-            entitlements_timeout_s=TIMEOUT_S,
-            retry=FAST_RETRY,
-            reconnect_backoff=Backoff(initial_s=0.1, max_s=0.3),
-            entitlements_fallback={"feature-api-calls": {"hasAccess": True, "usageLimit": 3}},
-        )
+        sdk = fast_server(emulator.base_url, reconnect_backoff=Backoff(initial_s=0.1, max_s=0.3))
         async with sdk:
             assert await sdk.wait_for_realtime(10)
             live = await sdk.get_metered_entitlement(customer, "feature-api-calls")

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from stigg_client.graphql import entitlements as client_entitlements
 from stigg_client.graphql import reads as client_reads
 from stigg_client.server import documents
-from tests.reliability.conftest import current_usage, gql, provision
+from tests.reliability.conftest import active_subscription_ids, current_usage, provision
 from tests.support import graphql_ws
 from tests.support.processes import CLIENT_KEY, SERVER_KEY, EmulatorProcess
 
@@ -89,12 +89,17 @@ def assert_well_formed(response: httpx.Response) -> Any:
     assert response.status_code < 500, response.text
     body = response.json()
     for item in body if isinstance(body, list) else [body]:
-        for error in item.get("errors") or []:
-            code = (error.get("extensions") or {}).get("code")
-            assert isinstance(code, str) and CODE.match(code), error
-            assert code != "UnexpectedError", error
-            assert error.get("message"), error
+        assert_stigg_errors(item.get("errors") or [])
     return body
+
+
+def assert_stigg_errors(errors: list[dict[str, Any]]) -> None:
+    """Each error has a message and a Stigg code, and none is an unexpected resolver failure."""
+    for error in errors:
+        code = (error.get("extensions") or {}).get("code")
+        assert isinstance(code, str) and CODE.match(code), error
+        assert code != "UnexpectedError", error
+        assert error.get("message"), error
 
 
 @pytest.fixture(scope="module")
@@ -107,13 +112,7 @@ def http(emulator: EmulatorProcess) -> Iterator[httpx.Client]:
 def world(emulator: EmulatorProcess) -> dict[str, str]:
     """A customer with an active Pro subscription the templates point at."""
     customer = provision(emulator.base_url, prefix="fuzz")
-    body = gql(
-        emulator.base_url,
-        "query S($i: GetActiveSubscriptionsInput!) "
-        "{ getActiveSubscriptions(input: $i) { subscriptionId } }",
-        {"i": {"customerId": customer}},
-    )
-    subscription = body["data"]["getActiveSubscriptions"][0]["subscriptionId"]
+    [subscription] = active_subscription_ids(emulator.base_url, customer)
     return {"customer": customer, "subscription": subscription}
 
 
@@ -385,30 +384,17 @@ def test_a_refused_batch_writes_nothing(
 ) -> None:
     customer = world["customer"]
     tag = uuid.uuid4().hex[:8]
-    valid: list[dict[str, Any]]
+    item: dict[str, Any]
     if via_events:
-        feature = "feature-api-calls"
-        valid = [
-            {"customerId": customer, "eventName": "api_call", "idempotencyKey": f"{tag}-{i}"}
-            for i in range(3)
-        ]
-        odd = data.draw(mutated(valid[0]))
-        items = [*valid[:position], odd, *valid[position:]]
-        document, variables = documents.REPORT_EVENT, {"input": {"usageEvents": items}}
+        feature, document, field = "feature-api-calls", documents.REPORT_EVENT, "usageEvents"
+        item = {"customerId": customer, "eventName": "api_call"}
     else:
-        feature = "feature-demo-03"
-        valid = [
-            {
-                "customerId": customer,
-                "featureId": feature,
-                "value": 1,
-                "idempotencyKey": f"{tag}-{i}",
-            }
-            for i in range(3)
-        ]
-        odd = data.draw(mutated(valid[0]))
-        items = [*valid[:position], odd, *valid[position:]]
-        document, variables = documents.REPORT_USAGE_BULK, {"input": {"usages": items}}
+        feature, document, field = "feature-demo-03", documents.REPORT_USAGE_BULK, "usages"
+        item = {"customerId": customer, "featureId": feature, "value": 1}
+    valid = [{**item, "idempotencyKey": f"{tag}-{i}"} for i in range(3)]
+    odd = data.draw(mutated(valid[0]))
+    items = [*valid[:position], odd, *valid[position:]]
+    variables = {"input": {field: items}}
     before = current_usage(emulator.base_url, customer, feature)
     response = http.post(
         "/graphql",
@@ -519,11 +505,7 @@ def assert_ws_answer(frames: list[Any], closed: websockets.ConnectionClosed | No
         if frame["type"] == "error":
             errors = frame["payload"]
             assert isinstance(errors, list) and errors, frame
-            for error in errors:
-                code = (error.get("extensions") or {}).get("code")
-                assert isinstance(code, str) and CODE.match(code), error
-                assert code != "UnexpectedError", error
-                assert error.get("message"), error
+            assert_stigg_errors(errors)
     if closed is not None:
         assert closed.rcvd is not None, closed  # closed by the server with a close frame
         assert 4400 <= closed.rcvd.code < 4500 and closed.rcvd.reason, closed.rcvd
@@ -589,7 +571,7 @@ def test_websocket_with_fuzzed_connection_init(
 def test_sse_endpoint_with_fuzzed_customers_keys_and_parameters(
     emulator: EmulatorProcess,
     customer: str,
-    params: list[tuple[str, str]],
+    params: list[tuple[str, str | int | float | bool | None]],
     headers: dict[str, str],
 ) -> None:
     url = f"{emulator.base_url}/v1/c/{customer}/events"

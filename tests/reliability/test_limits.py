@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import socket
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -134,7 +135,7 @@ def tokens(count: int, operation: str = "query") -> str:
     return f"{operation} T {{ " + "__typename " * count + "}"
 
 
-OVER_LIMIT = {
+OVER_LIMIT: dict[str, tuple[Callable[[str], str], str]] = {
     "aliases": (lambda op: aliases(MAX_FIELDS + 1, op), "fields"),
     "fragments": (lambda op: nested_fragments(40, op), "fields"),
     "depth": (lambda op: nested(MAX_DEPTH + 5, op), "depth"),
