@@ -30,12 +30,52 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from runtime_compress import precompress_tree
 from runtime_lock import ServedWheel, build_lock
+from runtime_pyc import Job, compile_archives
 from runtime_repack import repack
 from runtime_wheels import ensure_wheel, load_pins, sha256_of
 
 REPO = Path(__file__).resolve().parents[1]
 RUNTIME = REPO / "build" / "runtime"
 WHEEL_CACHE = REPO / ".cache" / "wheels"
+PYC_CACHE = REPO / ".cache" / "pyc"
+SITE_PACKAGES = "/lib/python3.14/site-packages/"
+STDLIB_DIR = "/lib/python314.zip/"
+HOT_MODULES = Path(__file__).with_name("browser-hot-modules.json")
+# Left out of what the browser downloads: the repository wheel's emulator, pydantic's v1 API and
+# mypy plugin, and stdlib parts that cannot work in a page (processes, listening sockets, raw
+# mail/FTP sockets, terminals) or are developer tools (REPL, debugger, test runners, pydoc).
+NOT_IN_BROWSER = ("stigg_emulator/",)
+PINNED_WHEEL_DROPS = ("pydantic/v1/", "pydantic/mypy.py")
+STDLIB_DROPS = (
+    "multiprocessing/",
+    "concurrent/futures/process.py",
+    "asyncio/windows_events.py",
+    "asyncio/windows_utils.py",
+    "_pyrepl/",
+    "pdb.py",
+    "pydoc.py",
+    "pydoc_data/",
+    "doctest.py",
+    "unittest/",
+    "idlelib/",
+    "tkinter/",
+    "turtle.py",
+    "turtledemo/",
+    "curses/",
+    "wsgiref/",
+    "xmlrpc/",
+    "http/server.py",
+    "socketserver.py",
+    "smtplib.py",
+    "imaplib.py",
+    "poplib.py",
+    "ftplib.py",
+    "venv/",
+    "ensurepip/",
+    "this.py",
+    "antigravity.py",
+    "__phello__/",
+)
 SDK_DIST = REPO / ".cache" / "sdk-dist"
 PYODIDE_NPM = REPO / "node_modules" / "pyodide"
 PYSCRIPT_NPM = REPO / "node_modules" / "@pyscript" / "core"
@@ -79,11 +119,23 @@ def prune(directory: Path, keep: set[str]) -> None:
             shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
 
 
+def hot_modules(kind: str) -> frozenset[str]:
+    """Member names of `kind` ("stdlib" or "site-packages") pages import at start-up."""
+    return frozenset(json.loads(HOT_MODULES.read_text())[kind])
+
+
+def bytecode(job: Job) -> Path:
+    """`job`'s archive with bytecode in place of sources (tools/runtime_pyc.py)."""
+    return compile_archives([job], PYODIDE_NPM, PYC_CACHE)[0]
+
+
 def copy_pyodide(target: Path, root: Path) -> None:
-    """Copy the Pyodide core files (not its lock: ours replaces it); re-store the stdlib zip."""
+    """Copy the Pyodide core files (not its lock: ours replaces it); the stdlib zip compiled."""
     changed = [name for name in PYODIDE_CORE_FILES if sync_file(PYODIDE_NPM / name, target / name)]
-    if repack(PYODIDE_NPM / STDLIB_ZIP, target / STDLIB_ZIP, root):
-        changed.append(STDLIB_ZIP + " (re-stored)")
+    job = Job(PYODIDE_NPM / STDLIB_ZIP, STDLIB_DIR, STDLIB_DROPS, hot_modules("stdlib"))
+    stdlib = bytecode(job)
+    if repack(stdlib, target / STDLIB_ZIP, root):
+        changed.append(STDLIB_ZIP + " (compiled, stored)")
     if changed:
         log(f"pyodide core copied: {', '.join(changed)}")
 
@@ -135,16 +187,21 @@ def build_sdk_wheel() -> Path:
 
 
 def serve_wheels(pyodide_dir: Path, root: Path) -> list[ServedWheel]:
-    """Place the pinned wheels (re-stored) and the SDK wheel (as built) beside pyodide.mjs."""
+    """Place the pinned wheels and the SDK wheel (its browser part) beside pyodide.mjs, compiled
+    to bytecode and stored."""
     pins = load_pins()
     served: list[ServedWheel] = []
-    for pin in pins.wheels:
-        cached = ensure_wheel(pins, pin, WHEEL_CACHE)
+    cached = [ensure_wheel(pins, pin, WHEEL_CACHE) for pin in pins.wheels]
+    built = build_sdk_wheel()
+    hot = hot_modules("site-packages")
+    jobs = [Job(wheel, SITE_PACKAGES, PINNED_WHEEL_DROPS, hot) for wheel in cached]
+    jobs.append(Job(built, SITE_PACKAGES, NOT_IN_BROWSER))
+    *compiled, sdk = compile_archives(jobs, PYODIDE_NPM, PYC_CACHE)
+    for pin, wheel in zip(pins.wheels, compiled, strict=True):
         target = pyodide_dir / "wheels" / pin.filename
-        repack(cached, target, root)
+        repack(wheel, target, root)
         served.append(ServedWheel(target, f"wheels/{pin.filename}", sha256_of(target)))
     prune(pyodide_dir / "wheels", _with_variants({p.filename for p in pins.wheels}))
-    sdk = build_sdk_wheel()
     sdk_sha = sha256_of(sdk)
     sdk_dir = pyodide_dir / "sdk" / sdk_sha[:16]
     sync_file(sdk, sdk_dir / sdk.name)
