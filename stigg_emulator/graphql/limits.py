@@ -17,7 +17,6 @@ introspection query stay well inside every limit.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from graphql import (
@@ -53,8 +52,7 @@ class DocumentLimitsRule(ValidationRule):
 
     def __init__(self, context: Any) -> None:
         super().__init__(context)
-        self._depths: dict[str, int] = {}
-        self._fields: dict[str, int] = {}
+        self._measured: dict[str, tuple[int, int]] = {}  # fragment name → (depth, fields)
 
     def enter_document(self, node: DocumentNode, *_args: Any) -> None:
         """Count the operations of the document."""
@@ -66,10 +64,9 @@ class DocumentLimitsRule(ValidationRule):
 
     def enter_operation_definition(self, node: OperationDefinitionNode, *_args: Any) -> None:
         """Measure one operation's depth and field count."""
-        depth = self._depth(node.selection_set, frozenset())
+        depth, fields = self._measure(node.selection_set, frozenset())
         if depth > MAX_DEPTH:
             self._report(f"Query depth {depth} exceeds the limit of {MAX_DEPTH}", node)
-        fields = self._count(node.selection_set, frozenset())
         if fields > MAX_FIELDS:
             self._report(
                 f"Query selects more than {MAX_FIELDS} fields (aliases and fragments expanded)",
@@ -79,57 +76,35 @@ class DocumentLimitsRule(ValidationRule):
     def _report(self, message: str, node: Any) -> None:
         self.report_error(GraphQLError(message, node, extensions={"code": LIMIT_CODE}))
 
-    def _fragment(
-        self, spread: FragmentSpreadNode, path: frozenset[str]
-    ) -> FragmentDefinitionNode | None:
+    def _measure(self, selection_set: SelectionSetNode, path: frozenset[str]) -> tuple[int, int]:
+        """(selection levels, field selections) below `selection_set`: a leaf field is one level
+        and one field; the field count is capped just above MAX_FIELDS."""
+        depth = fields = 0
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                below = selection.selection_set
+                sub_depth, sub_fields = self._measure(below, path) if below else (0, 0)
+                depth, fields = max(depth, 1 + sub_depth), fields + 1 + sub_fields
+            elif isinstance(selection, InlineFragmentNode):
+                sub_depth, sub_fields = self._measure(selection.selection_set, path)
+                depth, fields = max(depth, sub_depth), fields + sub_fields
+            elif isinstance(selection, FragmentSpreadNode):
+                sub_depth, sub_fields = self._spread(selection, path)
+                depth, fields = max(depth, sub_depth), fields + sub_fields
+            fields = min(fields, MAX_FIELDS + 1)
+        return depth, fields
+
+    def _spread(self, spread: FragmentSpreadNode, path: frozenset[str]) -> tuple[int, int]:
+        """A fragment's measures, computed once per document."""
         name = spread.name.value
         if name in path:  # a cycle: NoFragmentCyclesRule reports it
-            return None
-        fragment: FragmentDefinitionNode | None = self.context.get_fragment(name)
-        return fragment
-
-    def _depth(self, selection_set: SelectionSetNode, path: frozenset[str]) -> int:
-        """Selection levels below `selection_set` (a leaf field is one level)."""
-        deepest = 0
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                below = selection.selection_set
-                deepest = max(deepest, 1 + (self._depth(below, path) if below else 0))
-            elif isinstance(selection, InlineFragmentNode):
-                deepest = max(deepest, self._depth(selection.selection_set, path))
-            elif isinstance(selection, FragmentSpreadNode):
-                deepest = max(deepest, self._spread(selection, path, self._depths, self._depth))
-        return deepest
-
-    def _count(self, selection_set: SelectionSetNode, path: frozenset[str]) -> int:
-        """Field selections below `selection_set`, capped just above MAX_FIELDS."""
-        total = 0
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                below = selection.selection_set
-                total += 1 + (self._count(below, path) if below else 0)
-            elif isinstance(selection, InlineFragmentNode):
-                total += self._count(selection.selection_set, path)
-            elif isinstance(selection, FragmentSpreadNode):
-                total += self._spread(selection, path, self._fields, self._count)
-            if total > MAX_FIELDS:
-                return MAX_FIELDS + 1
-        return total
-
-    def _spread(
-        self,
-        spread: FragmentSpreadNode,
-        path: frozenset[str],
-        memo: dict[str, int],
-        measure: Callable[[SelectionSetNode, frozenset[str]], int],
-    ) -> int:
-        name = spread.name.value
-        if name not in memo:
-            fragment = self._fragment(spread, path)
-            if fragment is None:
-                return 0
-            memo[name] = measure(fragment.selection_set, path | {name})
-        return memo[name]
+            return 0, 0
+        if name not in self._measured:
+            fragment: FragmentDefinitionNode | None = self.context.get_fragment(name)
+            if fragment is None:  # unknown: KnownFragmentNamesRule reports it
+                return 0, 0
+            self._measured[name] = self._measure(fragment.selection_set, path | {name})
+        return self._measured[name]
 
 
 def checked_document(
