@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -77,12 +78,17 @@ def parser() -> argparse.ArgumentParser:
         help="read or advance a running emulator's test clock",
         description="Talk to GET/POST /emulator/clock of a running emulator (server key). "
         "Advancing freezes 'now' at the new time and applies what crossing it causes: trial "
-        "ends, cancellations, scheduled updates, promotion expiry, renewal invoices.",
+        "ends, cancellations, scheduled updates, promotion expiry, renewal invoices. With "
+        "--customer only that customer's clock moves.",
     )
     clock.add_argument("action", choices=["show", "advance"], help="what to do")
     when = clock.add_mutually_exclusive_group()
     when.add_argument("--to", help="ISO-8601 time to move to, e.g. 2030-02-01T00:00:00Z")
     when.add_argument("--by", help="duration to move by: 35d, 12h, 2w, 90m or 30s")
+    clock.add_argument(
+        "--customer",
+        help="a customer id: read or move only that customer's own clock (others unaffected)",
+    )
     clock.add_argument("--url", default="http://127.0.0.1:4100", help="emulator base URL")
     clock.add_argument("--server-key", default="server-local-key", help="server API key")
     return root
@@ -95,9 +101,17 @@ def clock_command(args: argparse.Namespace) -> int:
         if not (args.to or args.by):
             print("stigg-emulator: clock advance needs --to or --by", file=sys.stderr)
             return 2
-        body = json.dumps({"to": args.to} if args.to else {"by": args.by}).encode()
+        payload: dict[str, str] = {"to": args.to} if args.to else {"by": args.by}
+        if args.customer:
+            payload["customerId"] = args.customer
+        body = json.dumps(payload).encode()
+    query = (
+        "?" + urllib.parse.urlencode({"customerId": args.customer})
+        if args.customer and body is None
+        else ""
+    )
     request = urllib.request.Request(
-        args.url.rstrip("/") + "/emulator/clock",
+        args.url.rstrip("/") + "/emulator/clock" + query,
         data=body,
         method="POST" if body else "GET",
         headers={"X-API-KEY": args.server_key, "Content-Type": "application/json"},

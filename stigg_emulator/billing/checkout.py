@@ -134,7 +134,10 @@ def pay(domain: Domain, tx: Tx, session_id: str, form: dict[str, str]) -> Sessio
             "Your card number is not a test card. Use 4242 4242 4242 4242 (pays), "
             "4000 0000 0000 0002 (declined) or 4000 0025 0000 3155 (needs authentication)."
         )
-    month, year = _expiry(form.get("expiry", "12/30") or "12/30", domain.clock.now().year)
+    month, year = _expiry(
+        form.get("expiry", "12/30") or "12/30",
+        domain.clock.now(session.subscription["customer_ref"]).year,
+    )
     details: dict[str, Any] = {"name": form.get("cardholderName", "").strip() or None}
     if options.get("collectBillingAddress"):
         details["billingAddress"] = {
@@ -165,7 +168,7 @@ def cancel(domain: Domain, tx: Tx, session_id: str) -> Session | None:
     if session is None or session.status != OPEN:
         return session
     _set(tx, session_id, CANCELED)
-    now = domain.clock.now_ms()
+    now = domain.clock.now_ms(session.subscription["customer_ref"])
     repo.update_subscription(
         tx.conn,
         session.subscription["ref_id"],
@@ -189,7 +192,7 @@ def activate(domain: Domain, tx: Tx, session_id: str, base_url: str) -> bool:
     if row["status"] != "PAYMENT_PENDING":
         _set(tx, session_id, COMPLETED)
         return False
-    now = domain.clock.now_ms()
+    now = domain.clock.now_ms(row["customer_ref"])
     request = session.request
     values: dict[str, Any] = {
         "status": "NOT_STARTED" if int(row["start_date"]) > now else "ACTIVE",

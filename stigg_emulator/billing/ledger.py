@@ -12,7 +12,7 @@ from sqlalchemy import Connection, insert, select, update
 from stigg_emulator.billing import tables as bt
 from stigg_emulator.billing.money import round_money
 from stigg_emulator.billing.quote import Figures
-from stigg_emulator.clock import iso
+from stigg_emulator.clock import Scope, iso
 from stigg_emulator.domain.context import Domain, Tx
 from stigg_emulator.storage import repositories as repo
 from stigg_emulator.storage.database import Database
@@ -90,7 +90,7 @@ def attach_card(
     method = PaymentMethod(
         f"pm_local_{secrets.token_hex(8)}", brand, number[-4:], exp_month, exp_year, behavior
     )
-    now = domain.clock.now_ms()
+    now = domain.clock.now_ms(customer_ref)
     tx.conn.execute(
         insert(bt.payment_methods).values(
             id=method.id,
@@ -152,7 +152,7 @@ def charge(
     elif behavior == REQUIRES_ACTION:
         status, collection = "OPEN", "ACTION_REQUIRED"
         secret = f"pi_local_{secrets.token_hex(8)}_secret_{secrets.token_hex(6)}"
-    now = domain.clock.now_ms()
+    now = domain.clock.now_ms(subscription["customer_ref"])
     tx.conn.execute(
         insert(bt.invoices).values(
             id=invoice_id,
@@ -217,7 +217,8 @@ def pay_invoice(domain: Domain, tx: Tx, invoice_id: str) -> dict[str, Any] | Non
     invoice = get_invoice(tx.conn, invoice_id)
     if invoice is None or invoice["status"] != "OPEN":
         return invoice
-    now = domain.clock.now_ms()
+    owner = repo.get_subscription(tx.conn, invoice["subscription_ref"]) or {}
+    now = domain.clock.now_ms(owner.get("customer_ref") or invoice["customer_ref"])
     tx.conn.execute(
         update(bt.invoices)
         .where(bt.invoices.c.id == invoice_id)
@@ -233,14 +234,18 @@ def pay_invoice(domain: Domain, tx: Tx, invoice_id: str) -> dict[str, Any] | Non
     return get_invoice(tx.conn, invoice_id)
 
 
-def settle_processing(domain: Domain, tx: Tx) -> list[str]:
-    """Bank debits clear: every OPEN invoice still processing (no action, no error) is PAID."""
+def settle_processing(domain: Domain, tx: Tx, scope: Scope | None = None) -> list[str]:
+    """Bank debits clear: every OPEN invoice still processing (no action, no error) is PAID.
+
+    With `scope`, only invoices of subscriptions whose customer keeps that scope's time.
+    """
     table = bt.invoices
     statement = select(table.c.id, table.c.customer_ref).where(
         table.c.status == "OPEN",
         table.c.requires_action.is_(False),
         table.c.error_message.is_(None),
-        table.c.created_at < domain.clock.now_ms(),
+        table.c.created_at < domain.clock.now_ms(scope.customer if scope else None),
+        table.c.subscription_ref.in_(repo.scope_subscription_refs(scope)),
     )
     settled = []
     for invoice_id, customer_ref in tx.conn.execute(statement).all():

@@ -39,7 +39,7 @@ def invoice_change(
     old, new = subscription_bill(domain, before), subscription_bill(domain, after)
     if old.subtotal == new.subtotal and old.currency == new.currency:
         return None
-    now = domain.clock.now_ms()
+    now = domain.clock.now_ms(after["customer_ref"])
     start, end = current_period(after["billing_period"], int(after["billing_anchor"]), now)
     remaining, length = end - now, end - start
     currency = new.currency

@@ -50,3 +50,11 @@ test_clock = Table(
     Column("id", Integer, primary_key=True),
     Column("now", BigInteger, nullable=False),
 )
+
+# Per-customer test clocks: how far (ms) each customer's "now" runs ahead of the global one.
+customer_clocks = Table(
+    "billing_customer_clocks",
+    metadata,
+    Column("customer_ref", String(200), primary_key=True),
+    Column("offset_ms", BigInteger, nullable=False),
+)

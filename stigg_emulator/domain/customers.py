@@ -87,7 +87,7 @@ def provision(domain: Domain, tx: Tx, data: dict[str, Any], base_url: str) -> di
     """`provisionCustomer`: create or update a customer, then its initial subscription."""
     from stigg_emulator.domain import subscriptions
 
-    now = domain.clock.now_ms()
+    now = domain.clock.now_ms(customer_ref_of(data))
     ref_id = customer_ref_of(data) or f"customer-{secrets.token_hex(6)}"
     existing = repo.get_customer(tx.conn, ref_id)
     if existing is not None and existing.get("archived_at") is not None:
@@ -104,7 +104,7 @@ def provision(domain: Domain, tx: Tx, data: dict[str, Any], base_url: str) -> di
         experiment = None
         plans = journey_plans(domain, ref_id, excluded) if "subscriptionParams" not in data else []
         experiment = next((info for _, info in plans if info), None)
-        stamp = domain.clock.stamp()
+        stamp = domain.clock.stamp(ref_id)
         repo.insert_customer(
             tx.conn,
             {
@@ -211,7 +211,7 @@ def update(domain: Domain, tx: Tx, data: dict[str, Any]) -> str:
     if ref_id is None:
         raise bad_input("refId (customer id) is required")
     require_customer(tx.conn, ref_id)
-    now = domain.clock.now_ms()
+    now = domain.clock.now_ms(ref_id)
     _apply_update(domain, tx, ref_id, data, now)
     if data.get("billingInformation") is not None:
         repo.put_billing(tx.conn, ref_id, _billing_values(data["billingInformation"], now))
@@ -223,7 +223,7 @@ def archive(domain: Domain, tx: Tx, ref_id: str) -> str:
     from stigg_emulator.domain import subscriptions
 
     require_customer(tx.conn, ref_id)
-    now = domain.clock.now_ms()
+    now = domain.clock.now_ms(ref_id)
     for row in repo.customer_subscriptions(
         tx.conn, ref_id, statuses=("ACTIVE", "IN_TRIAL", "NOT_STARTED", "PAYMENT_PENDING")
     ):
@@ -244,7 +244,7 @@ def archive(domain: Domain, tx: Tx, ref_id: str) -> str:
             "coupon_ref": None,
             "archived_at": now,
             "updated_at": now,
-            "entitlements_updated_at": domain.clock.stamp(),
+            "entitlements_updated_at": domain.clock.stamp(ref_id),
         },
     )
     repo.delete_billing(tx.conn, ref_id)
@@ -262,8 +262,8 @@ def unarchive(domain: Domain, tx: Tx, ref_id: str) -> str:
         ref_id,
         {
             "archived_at": None,
-            "updated_at": domain.clock.now_ms(),
-            "entitlements_updated_at": domain.clock.stamp(),
+            "updated_at": domain.clock.now_ms(ref_id),
+            "entitlements_updated_at": domain.clock.stamp(ref_id),
         },
     )
     tx.entitlements_changed(ref_id)
@@ -280,7 +280,11 @@ def detach_payment_method(domain: Domain, tx: Tx, ref_id: str) -> str:
         repo.put_billing(
             tx.conn,
             ref_id,
-            {"billing_info": info, "payment_method_id": None, "updated_at": domain.clock.now_ms()},
+            {
+                "billing_info": info,
+                "payment_method_id": None,
+                "updated_at": domain.clock.now_ms(ref_id),
+            },
         )
     return ref_id
 

@@ -187,7 +187,7 @@ def quote_new(domain: Domain, connection: Connection, data: dict[str, Any]) -> Q
         addons,
     )
     currency = bill.currency
-    now = domain.clock.now_ms()
+    now = domain.clock.now_ms(customer_ref)
     start = parse_time(data.get("startDate"), "startDate") or now
     tax = tax_percentage(data.get("billingInformation"))
     resource_id = data.get("resourceId") or None
@@ -273,7 +273,7 @@ def quote_update(domain: Domain, connection: Connection, data: dict[str, Any]) -
         else row.get("unit_quantity"),
     )
     new_coupon, _ = resolve_coupon(catalog, data)
-    now = domain.clock.now_ms()
+    now = domain.clock.now_ms(row["customer_ref"])
     coupon: Coupon | None
     if new_coupon is not None:
         coupon, coupon_start = new_coupon, now

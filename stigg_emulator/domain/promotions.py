@@ -40,7 +40,7 @@ def grant(domain: Domain, tx: Tx, customer_ref: str, items: list[dict[str, Any]]
     require_customer(tx.conn, customer_ref)
     if not items:
         raise bad_input("promotionalEntitlements must not be empty")
-    now = domain.clock.now_ms()
+    now = domain.clock.now_ms(customer_ref)
     active = {row["feature_ref"]: row for row in repo.customer_promotions(tx.conn, customer_ref)}
     ids: list[str] = []
     for item in items:
@@ -98,7 +98,7 @@ def revoke(domain: Domain, tx: Tx, customer_ref: str, feature_ref: str) -> dict[
     require_customer(tx.conn, customer_ref)
     for row in repo.customer_promotions(tx.conn, customer_ref):
         if row["feature_ref"] == feature_ref:
-            now = domain.clock.now_ms()
+            now = domain.clock.now_ms(customer_ref)
             repo.update_promotion(
                 tx.conn, row["uuid"], {"status": "Revoked", "updated_at": now, "end_date": now}
             )

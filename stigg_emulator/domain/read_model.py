@@ -55,12 +55,16 @@ class EntitlementReads:
     def _entry(self, customer_ref: str, resource_id: str | None) -> _Entry:
         key = (customer_ref, resource_id)
         entry = self._entries.get(key)
-        now_ms = self.domain.clock.now_ms()
+        now_ms = self.domain.clock.now_ms(customer_ref)
         if entry is not None and (entry.expires_at is None or entry.expires_at > now_ms):
             return entry
         with self.domain.read() as connection:
             state = scope_state(
-                connection, self.domain.catalog, customer_ref, resource_id, self.domain.clock.now()
+                connection,
+                self.domain.catalog,
+                customer_ref,
+                resource_id,
+                self.domain.clock.now(customer_ref),
             )
         entry = _Entry(state, state.expires_at)
         if len(self._entries) >= self.max_entries:

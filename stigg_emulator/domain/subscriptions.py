@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from stigg_emulator.catalog.model import Catalog, Coupon, Package
-from stigg_emulator.clock import from_ms, parse_iso, to_ms
+from stigg_emulator.clock import Scope, from_ms, parse_iso, to_ms
 from stigg_emulator.domain.context import Domain, Tx
 from stigg_emulator.domain.customers import require_customer
 from stigg_emulator.domain.errors import StiggError, bad_input, not_found
@@ -208,7 +208,7 @@ def provision(
     )
     billing_period = default_billing_period(plan, data.get("billingPeriod"))
     coupon, promotion_code = resolve_coupon(catalog, data)
-    now = domain.clock.now_ms()
+    now = domain.clock.now_ms(customer_ref)
     start = parse_time(data.get("startDate"), "startDate") or now
     ref_id = (
         data.get("refId")
@@ -351,7 +351,7 @@ def activate_replacing(
     domain: Domain, tx: Tx, new: dict[str, Any], replaced: list[dict[str, Any]]
 ) -> None:
     """Rule 3: the new subscription takes over from `replaced` at its start date."""
-    now = domain.clock.now_ms()
+    now = domain.clock.now_ms(new["customer_ref"])
     start = int(new["start_date"])
     for row in replaced:
         if row["ref_id"] == new["ref_id"]:
@@ -379,7 +379,10 @@ def touch_customer(
     repo.update_customer(
         tx.conn,
         customer_ref,
-        {"entitlements_updated_at": domain.clock.stamp(), "updated_at": domain.clock.now_ms()},
+        {
+            "entitlements_updated_at": domain.clock.stamp(customer_ref),
+            "updated_at": domain.clock.now_ms(customer_ref),
+        },
     )
     tx.entitlements_changed(customer_ref, resource_id)
 
@@ -388,7 +391,7 @@ def end_now(
     domain: Domain, tx: Tx, row: dict[str, Any], reason: str, *, downgrade: bool = True
 ) -> None:
     """End a subscription immediately (CANCELED), optionally falling back to the downgrade plan."""
-    now = domain.clock.now_ms()
+    now = domain.clock.now_ms(row["customer_ref"])
     status = "EXPIRED" if reason in ("Expired", "TrialEnded") else "CANCELED"
     repo.update_subscription(
         tx.conn,
@@ -446,7 +449,7 @@ def period_end(domain: Domain, row: dict[str, Any]) -> int:
     unit = "YEAR" if period == "ANNUALLY" else "MONTH"
     if row["status"] == "IN_TRIAL" and row.get("trial_end_date"):
         return int(row["trial_end_date"])
-    return period_at(int(row["billing_anchor"]), unit, domain.clock.now()).end
+    return period_at(int(row["billing_anchor"]), unit, domain.clock.now(row["customer_ref"])).end
 
 
 def cancel(domain: Domain, tx: Tx, data: dict[str, Any]) -> str:
@@ -458,7 +461,7 @@ def cancel(domain: Domain, tx: Tx, data: dict[str, Any]) -> str:
             "SubscriptionAlreadyCanceledOrExpired", f"Subscription {ref_id} already ended"
         )
     when = data.get("subscriptionCancellationTime") or "IMMEDIATE"
-    now = domain.clock.now_ms()
+    now = domain.clock.now_ms(row["customer_ref"])
     if when == "SPECIFIC_DATE":
         end = parse_time(data.get("endDate"), "endDate")
         if end is None:
@@ -496,7 +499,7 @@ def _schedule(
             "status": "Scheduled",
             "scheduled_at": when,
             "variables": variables,
-            "created_at": domain.clock.now_ms(),
+            "created_at": domain.clock.now_ms(row["customer_ref"]),
         },
     )
 
@@ -512,7 +515,7 @@ def update(domain: Domain, tx: Tx, data: dict[str, Any]) -> str:
         raise StiggError("InvalidSubscriptionStatus", f"Subscription {ref_id} has ended")
     plan = catalog.package(row["plan_ref"], row["plan_version"])
     assert plan is not None
-    now = domain.clock.now_ms()
+    now = domain.clock.now_ms(row["customer_ref"])
     values: dict[str, Any] = {"updated_at": now}
     strategy = data.get("scheduleStrategy")
     later = (
@@ -643,7 +646,11 @@ def migrate_to_latest(domain: Domain, tx: Tx, data: dict[str, Any]) -> str:
     repo.update_subscription(
         tx.conn,
         ref_id,
-        {"plan_version": plan.version, "addons": addons, "updated_at": domain.clock.now_ms()},
+        {
+            "plan_version": plan.version,
+            "addons": addons,
+            "updated_at": domain.clock.now_ms(row["customer_ref"]),
+        },
     )
     touch_customer(domain, tx, row["customer_ref"], row.get("resource_id"))
     return ref_id
@@ -655,7 +662,7 @@ def _apply_schedule(domain: Domain, tx: Tx, schedule: dict[str, Any]) -> None:
         repo.set_schedule_status(tx.conn, [schedule["id"]], "Canceled")
         return
     variables = schedule.get("variables") or {}
-    values: dict[str, Any] = {"updated_at": domain.clock.now_ms()}
+    values: dict[str, Any] = {"updated_at": domain.clock.now_ms(row["customer_ref"])}
     kind = schedule["schedule_type"]
     if kind == "UnitAmount":
         items = [
@@ -692,12 +699,22 @@ def _apply_schedule(domain: Domain, tx: Tx, schedule: dict[str, Any]) -> None:
     touch_customer(domain, tx, row["customer_ref"], row.get("resource_id"))
 
 
-def process_due(domain: Domain) -> int:
-    """Apply every time-based transition that is due now; returns how many were applied."""
+def process_due(domain: Domain, only: str | None = None) -> int:
+    """Apply every time-based transition due by each customer's clock (or only `only`'s).
+
+    Returns how many were applied.
+    """
     applied = 0
-    now = domain.clock.now_ms()
+    for scope in domain.clock.scopes(only):
+        applied += _process_scope(domain, scope)
+    return applied
+
+
+def _process_scope(domain: Domain, scope: Scope) -> int:
+    applied = 0
+    now = domain.clock.now_ms(scope.customer)
     with domain.write() as tx:
-        for row in repo.due_subscriptions(tx.conn, now):
+        for row in repo.due_subscriptions(tx.conn, now, scope):
             applied += 1
             if row["status"] == "NOT_STARTED":
                 repo.update_subscription(
@@ -710,7 +727,7 @@ def process_due(domain: Domain) -> int:
                 end_now(domain, tx, row, "Expired")
             elif row["status"] == "IN_TRIAL":
                 _end_trial(domain, tx, row)
-        for schedule in repo.due_schedules(tx.conn, now):
+        for schedule in repo.due_schedules(tx.conn, now, scope):
             applied += 1
             _apply_schedule(domain, tx, schedule)
     return applied
@@ -723,7 +740,7 @@ def _end_trial(domain: Domain, tx: Tx, row: dict[str, Any]) -> None:
     if behavior == "CONVERT_TO_PAID" and (
         billing.get("payment_method_id") or row["pricing_type"] != "PAID"
     ):
-        now = domain.clock.now_ms()
+        now = domain.clock.now_ms(row["customer_ref"])
         repo.update_subscription(tx.conn, row["ref_id"], {"status": "ACTIVE", "updated_at": now})
         touch_customer(domain, tx, row["customer_ref"], row.get("resource_id"))
     else:

@@ -50,7 +50,7 @@ class _Periods:
                 self.domain.catalog,
                 customer_ref,
                 resource_id,
-                self.domain.clock.now(),
+                self.domain.clock.now(customer_ref),
             )
         return self._states[key]
 
@@ -58,7 +58,7 @@ class _Periods:
         self, customer_ref: str, resource_id: str | None, feature_ref: str
     ) -> UsagePeriod | None:
         grant = self.state(customer_ref, resource_id).grants.get(feature_ref)
-        return current_period(grant, self.domain.clock.now()) if grant else None
+        return current_period(grant, self.domain.clock.now(customer_ref)) if grant else None
 
 
 def _apply(
@@ -78,7 +78,7 @@ def _apply(
     if row is not None and int(row["period_start"]) == period_start:
         current = float(row["value"])
     new_value = value if behavior == "SET" else max(0.0, current + value)
-    stamp = domain.clock.stamp()
+    stamp = domain.clock.stamp(customer_ref)
     repo.put_usage(
         tx.conn,
         customer_ref,
@@ -155,7 +155,7 @@ def report(
         if previous is not None:
             return measurement_json(previous, period)
     applied = _apply(domain, tx, customer_ref, resource_id, feature_ref, period, value, behavior)
-    created = parse_time(item.get("createdAt"), "createdAt") or domain.clock.now_ms()
+    created = parse_time(item.get("createdAt"), "createdAt") or domain.clock.now_ms(customer_ref)
     row = {
         "uuid": str(uuid.uuid4()),
         "customer_ref": customer_ref,
@@ -212,7 +212,6 @@ def report_events(domain: Domain, tx: Tx, events: list[dict[str, Any]]) -> int:
         fresh.setdefault(key, event)
     seen = repo.existing_event_keys(tx.conn, list(fresh))
     new_events = [event for key, event in fresh.items() if key not in seen]
-    now = domain.clock.now_ms()
     repo.insert_events(
         tx.conn,
         [
@@ -222,7 +221,8 @@ def report_events(domain: Domain, tx: Tx, events: list[dict[str, Any]]) -> int:
                 "resource_key": event.get("resourceId") or NO_RESOURCE,
                 "event_name": str(event["eventName"]),
                 "dimensions": event.get("dimensions"),
-                "timestamp": parse_time(event.get("timestamp"), "timestamp") or now,
+                "timestamp": parse_time(event.get("timestamp"), "timestamp")
+                or domain.clock.now_ms(str(event["customerId"])),
             }
             for event in new_events
         ],

@@ -78,7 +78,7 @@ async def subscriptions(request: Request) -> Response:
         )
         with domain.read() as connection:
             result = active_subscriptions_json(
-                connection, domain.catalog, customer_id, wanted, domain.clock.now()
+                connection, domain.catalog, customer_id, wanted, domain.clock.now(customer_id)
             )
         if result is None:
             raise StiggError("CustomerNotFound", f"Customer not found: {customer_id}")

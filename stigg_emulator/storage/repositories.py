@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, select, true, update
 
+from stigg_emulator.clock import Scope
 from stigg_emulator.storage import tables as t
 
 Row = dict[str, Any]
@@ -16,6 +17,21 @@ ACTIVE_STATUSES = ("ACTIVE", "IN_TRIAL")
 def _one(connection: Connection, statement: Any) -> Row | None:
     row = connection.execute(statement).mappings().first()
     return dict(row) if row is not None else None
+
+
+def in_scope(column: Any, scope: Scope | None) -> Any:
+    """SQL condition: the customer in `column` keeps time by `scope`'s clock (None: anyone)."""
+    if scope is None:
+        return true()
+    if scope.customer is not None:
+        return column == scope.customer
+    return column.not_in(list(scope.others)) if scope.others else true()
+
+
+def scope_subscription_refs(scope: Scope | None) -> Any:
+    """Sub-select of the ref ids of subscriptions whose customer keeps `scope`'s time."""
+    table = t.subscriptions
+    return select(table.c.ref_id).where(in_scope(table.c.customer_ref, scope))
 
 
 def _all(connection: Connection, statement: Any) -> list[Row]:
@@ -101,19 +117,23 @@ def update_subscription(connection: Connection, ref_id: str, values: Row) -> Non
     connection.execute(update(table).where(table.c.ref_id == ref_id).values(**values))
 
 
-def due_subscriptions(connection: Connection, now_ms: int) -> list[Row]:
-    """Subscriptions with a time-based transition due at `now_ms`."""
+def due_subscriptions(connection: Connection, now_ms: int, scope: Scope | None = None) -> list[Row]:
+    """Subscriptions (of `scope`'s customers) with a time-based transition due at `now_ms`."""
     table = t.subscriptions
-    statement = select(table).where(
-        (
-            table.c.status.in_(ACTIVE_STATUSES)
-            & (
-                and_(table.c.status == "IN_TRIAL", table.c.trial_end_date <= now_ms)
-                | (table.c.cancellation_date <= now_ms)
-                | (table.c.end_date <= now_ms)
+    statement = (
+        select(table)
+        .where(in_scope(table.c.customer_ref, scope))
+        .where(
+            (
+                table.c.status.in_(ACTIVE_STATUSES)
+                & (
+                    and_(table.c.status == "IN_TRIAL", table.c.trial_end_date <= now_ms)
+                    | (table.c.cancellation_date <= now_ms)
+                    | (table.c.end_date <= now_ms)
+                )
             )
+            | and_(table.c.status == "NOT_STARTED", table.c.start_date <= now_ms)
         )
-        | and_(table.c.status == "NOT_STARTED", table.c.start_date <= now_ms)
     )
     return _all(connection, statement)
 
@@ -158,12 +178,17 @@ def subscription_schedules(
     return _all(connection, statement)
 
 
-def due_schedules(connection: Connection, now_ms: int) -> list[Row]:
-    """Scheduled updates whose time has come."""
+def due_schedules(connection: Connection, now_ms: int, scope: Scope | None = None) -> list[Row]:
+    """Scheduled updates (of `scope`'s customers) whose time has come."""
     table = t.scheduled_updates
     statement = (
         select(table)
         .where(table.c.status == "Scheduled", table.c.scheduled_at <= now_ms)
+        .where(
+            table.c.subscription_ref.in_(scope_subscription_refs(scope))
+            if scope is not None
+            else true()
+        )
         .order_by(table.c.scheduled_at, table.c.id)
     )
     return _all(connection, statement)

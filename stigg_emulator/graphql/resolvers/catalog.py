@@ -22,7 +22,12 @@ def resolve_paywall(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> dict[
     if data.get("customerId"):
         ctx(info).caller.check_customer(str(data["customerId"]))
     domain = ctx(info).domain
-    return read(info, lambda conn: paywall_json(conn, domain.catalog, data, domain.clock.now()))
+    return read(
+        info,
+        lambda conn: paywall_json(
+            conn, domain.catalog, data, domain.clock.now(data.get("customerId") or None)
+        ),
+    )
 
 
 def _matches(value: Any, comparison: dict[str, Any] | None) -> bool:

@@ -24,7 +24,7 @@ def customer_document(
         row = repo.get_customer(connection, ref_id)
         if row is None or (row.get("archived_at") is not None and not allow_archived):
             raise not_found("CustomerNotFound", "Customer", ref_id)
-        return customer_json(connection, domain.catalog, row, domain.clock.now())
+        return customer_json(connection, domain.catalog, row, domain.clock.now(ref_id))
 
     return read(info, build)
 
@@ -43,7 +43,7 @@ def resolve_get_customer(
         row = repo.get_customer(connection, ref_id)
         if row is None or row.get("archived_at") is not None:
             return None
-        return customer_json(connection, domain.catalog, row, domain.clock.now())
+        return customer_json(connection, domain.catalog, row, domain.clock.now(ref_id))
 
     return read(info, build)
 
@@ -65,7 +65,7 @@ def resolve_provision_customer(
                 conn,
                 domain.catalog,
                 repo.get_subscription(conn, outcome["subscription_ref"]) or {},
-                domain.clock.now(),
+                domain.clock.now(ref_id),
             ),
         )
     # Entitlements of the scope the new subscription lives in (its resource, if any).

@@ -63,7 +63,7 @@ def resolve_report_check(
     data = entitlementCheckRequested
     customer_id = str(data.get("customerId"))
     ctx(info).caller.check_customer(customer_id)
-    now = ctx(info).domain.clock.now_ms()
+    now = ctx(info).domain.clock.now_ms(customer_id)
 
     def record(tx: Any) -> bool:
         repo.insert_entitlement_check(

@@ -97,13 +97,15 @@ def resolve_portal(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> dict[s
         if row is None or row.get("archived_at") is not None:
             raise not_found("CustomerNotFound", "Customer", customer_ref)
         subs = [
-            subscription_json(conn, domain.catalog, sub, domain.clock.now(), customer_row=row)
+            subscription_json(
+                conn, domain.catalog, sub, domain.clock.now(customer_ref), customer_row=row
+            )
             for sub in repo.customer_subscriptions(conn, customer_ref)
             if (resource_id is None or sub.get("resource_id") == resource_id)
             and (product_ref is None or sub["product_ref"] == product_ref)
         ]
         customer = customer_json(
-            conn, domain.catalog, row, domain.clock.now(), with_subscriptions=False
+            conn, domain.catalog, row, domain.clock.now(customer_ref), with_subscriptions=False
         )
         promos = [
             {
@@ -131,7 +133,7 @@ def resolve_portal(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> dict[s
     ]
     visible_refs = {e["feature"]["refId"] for e in visible}
     customer = built["customer"]
-    now_ms = domain.clock.now_ms()
+    now_ms = domain.clock.now_ms(customer_ref)
     return {
         "__typename": "CustomerPortal",
         "subscriptions": [_portal_subscription(sub, now_ms) for sub in built["subs"]],
@@ -183,7 +185,7 @@ def resolve_checkout_state(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -
             if sub["product_ref"] == plan.product_ref
             and (sub.get("resource_id") or None) == resource_id
         ]
-        now = domain.clock.now()
+        now = domain.clock.now(customer_ref)
         return {
             "customer": customer_json(conn, domain.catalog, row, now, with_subscriptions=False),
             "active": subscription_json(conn, domain.catalog, current[0], now, customer_row=row)

@@ -25,7 +25,9 @@ def subscription_document(info: GraphQLResolveInfo, ref_id: str) -> dict[str, An
         row = repo.get_subscription(connection, ref_id)
         if row is None:
             raise not_found("SubscriptionNotFound", "Subscription", ref_id)
-        return subscription_json(connection, domain.catalog, row, domain.clock.now())
+        return subscription_json(
+            connection, domain.catalog, row, domain.clock.now(row["customer_ref"])
+        )
 
     return read(info, build)
 
@@ -83,7 +85,7 @@ def resolve_apply(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> dict[st
                     "billing_info": info_doc,
                     "payment_method_id": data["paymentMethodId"],
                     "currency": billing.get("currency"),
-                    "updated_at": domain.clock.now_ms(),
+                    "updated_at": domain.clock.now_ms(str(data["customerId"])),
                 },
             )
         outcome = subscriptions.provision(domain, tx, data, context.base_url)
@@ -172,7 +174,7 @@ def resolve_active(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> list[d
     result = read(
         info,
         lambda conn: active_subscriptions_json(
-            conn, domain.catalog, customer_id, wanted, domain.clock.now()
+            conn, domain.catalog, customer_id, wanted, domain.clock.now(customer_id)
         ),
     )
     if result is None:
