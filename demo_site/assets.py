@@ -6,7 +6,9 @@ immutable; only the lock (it names the current SDK wheel) and the manifest are r
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+from functools import lru_cache
 from pathlib import Path
 
 from starlette.requests import Request
@@ -31,6 +33,11 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 MUTABLE_NAMES = frozenset({"pyodide-lock.json", "manifest.json"})
 HIDDEN_SUFFIXES = (".br", ".gz", ".skip", ".part")
+# Small text files without stored variants (site and widget assets, page scripts) are gzipped
+# once per file version in memory; `make runtime` precompresses the big ones with brotli.
+TEXT_SUFFIXES = frozenset({".mjs", ".js", ".json", ".css", ".py", ".html", ".svg", ".txt"})
+MIN_COMPRESS = 512
+MAX_COMPRESS = 1 << 20
 
 
 def accepted_encodings(header: str) -> set[str]:
@@ -61,6 +68,26 @@ def choose_variant(path: Path, header: str) -> tuple[Path, str | None]:
     return path, None
 
 
+@lru_cache(maxsize=256)
+def _gzipped(path: Path, mtime_ns: int, size: int) -> bytes | None:
+    """`path` gzipped, or None when that saves nothing (cached per file version)."""
+    data = path.read_bytes()
+    packed = gzip.compress(data, compresslevel=9, mtime=0)
+    return packed if len(packed) < len(data) else None
+
+
+def compressed_on_the_fly(path: Path, header: str) -> tuple[bytes, str] | None:
+    """A gzipped body for a small text file without stored variants, if worthwhile."""
+    stat = path.stat()
+    if path.suffix not in TEXT_SUFFIXES or not MIN_COMPRESS <= stat.st_size <= MAX_COMPRESS:
+        return None
+    accepted = accepted_encodings(header)
+    if "gzip" not in accepted and "*" not in accepted:
+        return None
+    packed = _gzipped(path, stat.st_mtime_ns, stat.st_size)
+    return None if packed is None else (packed, "gzip")
+
+
 def safe_file(root: Path, relative: str) -> Path | None:
     """`root/relative` if it is a servable file inside `root`, else None."""
     if not relative or relative.endswith(HIDDEN_SUFFIXES):
@@ -84,13 +111,21 @@ def etag_for(path: Path, encoding: str | None) -> str:
 def file_response(request: Request, path: Path, cache_control: str) -> Response:
     """Send `path` (or its best precompressed variant) with type, encoding and cache headers."""
     media_type = CONTENT_TYPES.get(path.suffix, "application/octet-stream")
-    stored, encoding = choose_variant(path, request.headers.get("accept-encoding", ""))
+    header = request.headers.get("accept-encoding", "")
+    stored, encoding = choose_variant(path, header)
+    body: bytes | None = None
+    if encoding is None:
+        on_the_fly = compressed_on_the_fly(path, header)
+        if on_the_fly is not None:
+            body, encoding = on_the_fly
     etag = etag_for(stored, encoding)
     headers = {"Cache-Control": cache_control, "ETag": etag, "Vary": "Accept-Encoding"}
     if encoding:
         headers["Content-Encoding"] = encoding
     if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
         return Response(status_code=304, headers=headers)
+    if body is not None:
+        return Response(body, media_type=media_type, headers=headers)
     return FileResponse(stored, media_type=media_type, headers=headers, stat_result=stored.stat())
 
 

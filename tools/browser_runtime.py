@@ -43,8 +43,10 @@ STDLIB_DIR = "/lib/python314.zip/"
 HOT_MODULES = Path(__file__).with_name("browser-hot-modules.json")
 # Left out of what the browser downloads: the repository wheel's emulator, pydantic's v1 API and
 # mypy plugin, and stdlib parts that cannot work in a page (processes, listening sockets, raw
-# mail/FTP sockets, terminals) or are developer tools (REPL, debugger, test runners, pydoc).
-NOT_IN_BROWSER = ("stigg_emulator/",)
+# mail/FTP sockets, terminals), are developer tools (REPL, debugger, test runners, pydoc) or
+# pure-Python fallbacks of modules Pyodide builds in C.
+# The server-key client (`StiggServer`) does not belong in a page either.
+NOT_IN_BROWSER = ("stigg_emulator/", "stigg_client/server/")
 PINNED_WHEEL_DROPS = ("pydantic/v1/", "pydantic/mypy.py")
 STDLIB_DROPS = (
     "multiprocessing/",
@@ -72,6 +74,20 @@ STDLIB_DROPS = (
     "ftplib.py",
     "venv/",
     "ensurepip/",
+    "_pyio.py",  # the C `_io` is built in
+    "_pydatetime.py",  # the C `_datetime` is built in
+    "pickletools.py",
+    "bdb.py",
+    "mailbox.py",
+    "webbrowser.py",
+    "getpass.py",
+    "tty.py",
+    "pty.py",
+    "tabnanny.py",
+    "pyclbr.py",
+    "modulefinder.py",
+    "zipapp.py",
+    "trace.py",
     "this.py",
     "antigravity.py",
     "__phello__/",

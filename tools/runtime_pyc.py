@@ -5,9 +5,11 @@ compile each imported module from source in WebAssembly (measured: Python start-
 SDK/widgets imports were most of the time to interactive). A selected `X.py` member becomes
 `X.pyc` (unchecked-hash pyc, the sourceless layout that zipimport and the path finder load),
 compiled by the same Pyodide on Node.js (`tools/runtime_pyc.mjs`) so the magic number matches.
-Bytecode is ~1.8x larger than source after brotli, so only the modules pages import at start-up
+Code objects carry no column ranges (PYTHONNODEBUGRANGES): a quarter smaller; bytecode is still
+~1.4x larger than source after brotli, so only the modules pages import at start-up
 (`tools/browser-hot-modules.json`) are compiled; the rest stays source. Wheels get a
-fresh RECORD; members under `drop` prefixes are left out (the SDK wheel's `stigg_emulator/`,
+fresh RECORD, METADATA without its long description and no `.pyi` stubs; members under `drop`
+prefixes are left out (the SDK wheel's `stigg_emulator/`,
 which never runs in a browser). Results are cached by input digest under `.cache/pyc/`.
 """
 
@@ -25,7 +27,7 @@ from runtime_wheels import sha256_of
 
 HERE = Path(__file__).resolve().parent
 # Bump when the transformation changes, so cached outputs are rebuilt.
-FORMAT = "pyc-1"
+FORMAT = "pyc-3"
 
 COMPILE_PROGRAM = r"""
 import base64, csv, hashlib, io, json, zipfile
@@ -35,6 +37,10 @@ from importlib._bootstrap_external import _code_to_hash_pyc
 def to_pyc(data, filename):
     code = compile(data, filename, "exec", dont_inherit=True)
     return bytes(_code_to_hash_pyc(code, importlib.util.source_hash(data), checked=False))
+
+probe = compile("x = 1", "probe", "exec")
+if next(probe.co_positions())[2] is not None:
+    raise SystemExit("PYTHONNODEBUGRANGES did not take effect: bytecode would carry columns")
 
 def record_row(name, data):
     digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
@@ -51,6 +57,11 @@ def transform(job):
             if drop and name.startswith(drop):
                 continue
             data = src.read(info)
+            if name.endswith(".pyi") and job["wheel"]:
+                continue  # type stubs: never read at run time
+            if name.endswith(".dist-info/METADATA"):
+                # The headers only: the long description (a README) is never read at run time.
+                data = data.replace(b"\r\n", b"\n").split(b"\n\n", 1)[0] + b"\n"
             hot = only is None or name in only
             if hot and name.endswith(".py") and ".dist-info/" not in name:
                 try:
@@ -112,6 +123,7 @@ def compile_archives(jobs: list[Job], pyodide_dir: Path, cache_dir: Path) -> lis
                         "site": job.site,
                         "drop": list(job.drop),
                         "only": None if job.only is None else sorted(job.only),
+                        "wheel": job.source.suffix == ".whl",
                     }
                 )
             (work / "jobs.json").write_text(json.dumps(specs))
