@@ -99,6 +99,35 @@ async def test_a_new_subscription_reaches_the_cache_without_refresh(
         await client.close()
 
 
+async def test_a_change_reaches_a_client_inside_a_resource_context(
+    emulator: EmulatorProcess,
+) -> None:
+    """The stream is per customer; its payloads name the resource, and the resource scope the
+    client is in takes them too."""
+    customer_id = new_customer(emulator)
+    provision_subscription(emulator, customer_id, "plan-workspace-free", resourceId="ws-live")
+    client = live_client(emulator, customer_id=customer_id, resource_id="ws-live")
+    try:
+        await client.wait_for_initialization()
+        await eventually(lambda: client.live_updates_status == "connected")
+        stream = client._push
+        assert client.get_metered_entitlement("feature-projects").usage_limit == 3
+        assert client.get_numeric_entitlement("feature-demo-01").is_unlimited is False
+        await asyncio.to_thread(
+            provision_subscription,
+            emulator,
+            customer_id,
+            "plan-stigg-team",
+            billingPeriod="MONTHLY",
+            billableFeatures=[{"featureId": "feature-seats", "quantity": 1}],
+        )
+        await eventually(lambda: client.get_numeric_entitlement("feature-demo-01").is_unlimited)
+        assert client.get_metered_entitlement("feature-projects").usage_limit == 3
+        assert client._push is stream  # the same customer stream served the resource scope
+    finally:
+        await client.close()
+
+
 async def test_switching_customer_subscribes_to_the_new_customer(
     emulator: EmulatorProcess,
 ) -> None:
