@@ -598,7 +598,9 @@ class Stigg:
 
     def _on_push_connected(self, reconnected: bool) -> None:
         self._note_reachable()
-        if reconnected:  # changes may have been missed while disconnected: catch up
+        # Catch up on changes that may have come while disconnected, or between a finished
+        # initial load and the stream's start (a load still in flight reads after it).
+        if reconnected or self.initialization_state is InitializationState.READY:
             self._reload_in_background(skip_edge=True)
 
     def _on_push_dropped(self) -> None:

@@ -42,10 +42,12 @@ async def customer_events(request: Request) -> Response:
     kinds = tuple(kind for kind in KINDS if kind != "packagePublished")
 
     async def body() -> AsyncIterator[bytes]:
-        yield b": connected\n\nevent: ready\ndata: {}\n\n"
         stream = state.hub.stream(kinds, customer_ref).__aiter__()
-        pending: asyncio.Task[object] | None = None
+        # Listen before telling the client it is connected, so no change falls in between.
+        pending: asyncio.Task[object] | None = asyncio.ensure_future(stream.__anext__())
+        await asyncio.sleep(0)
         try:
+            yield b": connected\n\nevent: ready\ndata: {}\n\n"
             while True:
                 if pending is None:
                     pending = asyncio.ensure_future(stream.__anext__())

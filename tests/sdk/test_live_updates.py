@@ -324,3 +324,38 @@ async def test_pushed_usage_older_than_the_cache_is_ignored(
         assert updates == ([] if stale else [["feature-demo-03"]])
     finally:
         await client.close()
+
+
+class LateConnector:
+    """The real connector, but the stream opens only once `gate` is set (after the initial load)."""
+
+    def __init__(self, inner: Any, gate: asyncio.Event) -> None:
+        self.inner, self.gate = inner, gate
+
+    async def __call__(self, url: str, on_open: Any, on_message: Any) -> None:
+        await self.gate.wait()
+        await self.inner(url, on_open, on_message)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+async def test_a_change_between_the_initial_load_and_the_stream_start_is_caught_up(
+    emulator: EmulatorProcess, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import stigg_client.push as push
+
+    gate = asyncio.Event()
+    real = push.default_connector
+    monkeypatch.setattr(push, "default_connector", lambda: LateConnector(real(), gate))
+    customer_id = new_customer(emulator)
+    client = live_client(emulator, customer_id=customer_id)
+    try:
+        await client.wait_for_initialization()
+        assert usage_of(client) == 0
+        await asyncio.to_thread(report_usage, emulator, customer_id, "feature-demo-03", 3)
+        gate.set()  # the stream starts only now: the report above is never pushed
+        await eventually(lambda: client.live_updates_status == "connected")
+        await eventually(lambda: usage_of(client) == 3)
+    finally:
+        await client.close()
