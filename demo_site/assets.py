@@ -129,10 +129,28 @@ def file_response(request: Request, path: Path, cache_control: str) -> Response:
     return FileResponse(stored, media_type=media_type, headers=headers, stat_result=stored.stat())
 
 
+@lru_cache(maxsize=256)
+def _digest(path: Path, mtime_ns: int, size: int) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def content_version(path: Path) -> str:
+    """A short hash of the file's content, for `?v=` URLs that can be cached for good."""
+    stat = path.stat()
+    return _digest(path, stat.st_mtime_ns, stat.st_size)
+
+
+def versioned_url(url: str, path: Path) -> str:
+    """`url?v=<content hash of path>`: served `immutable` while the content stays the same."""
+    return f"{url}?v={content_version(path)}"
+
+
 def serve_from(root: Path, request: Request, relative: str, *, immutable: bool) -> Response:
-    """Serve `relative` under `root`; 404 for anything outside or hidden."""
+    """Serve `relative` under `root`; 404 for anything outside or hidden. A request carrying the
+    file's current `?v=` content hash gets an `immutable` answer (a page links it that way)."""
     path = safe_file(root, relative)
     if path is None:
         return PlainTextResponse("not found", status_code=404)
+    immutable = immutable or request.query_params.get("v") == content_version(path)
     cache = IMMUTABLE if immutable and path.name not in MUTABLE_NAMES else REVALIDATE
     return file_response(request, path, cache)

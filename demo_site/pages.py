@@ -9,9 +9,14 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
+import widgets
+from demo_site.assets import versioned_url
 from demo_site.settings import SiteSettings
 
 TEMPLATES = Path(__file__).with_name("templates")
+SITE_STATIC = Path(__file__).with_name("static")
+BROWSER_SCRIPTS = Path(__file__).with_name("browser")
+WIDGET_STATIC = Path(widgets.__file__).with_name("static")
 MAIN_NAV = (("/pricing", "Pricing"), ("/app", "App"), ("/portal", "Billing"))
 RUNTIME_NAV = (("/", "Entitlement check"), ("/worker", "Worker"), ("/runtime-check", "Runtime"))
 RUNTIME_CHECK_PACKAGES = ["pydantic"]
@@ -173,22 +178,27 @@ def render_layout(settings: SiteSettings, page: Layout) -> str:
     """A whole page: shared header, nav and footer around `page.body`, plus its Python."""
     head: list[str] = []
     scripts: list[str] = []
+    tail: list[str] = []
     if page.widgets:
-        head.append('  <script type="module" src="/static/stigg-elements.js"></script>')
+        shim = versioned_url("/static/stigg-elements.js", WIDGET_STATIC / "stigg-elements.js")
+        head.append(f'  <script type="module" src="{shim}"></script>')
     if page.script is not None:
         manifest = load_manifest(settings.runtime_dir)
         config = pyscript_config(manifest, page.packages_key)
         if not page.worker:  # a worker's fetches do not use the page's preloads
             head.extend(preload_hints(settings.runtime_dir, manifest, config["packages"]))
-        head.append(f'  <link rel="stylesheet" href="/runtime/{manifest["pyscript_css"]}">')
+        # PyScript's stylesheet styles only its own widgets: linked at the end of the body, it
+        # does not hold back the first paint as a stylesheet in the head would.
+        tail.append(f'  <link rel="stylesheet" href="/runtime/{manifest["pyscript_css"]}">')
         head.append(f'  <script type="module" src="/runtime/{manifest["pyscript_js"]}"></script>')
         stigg = {**stigg_config(settings), **page.config}
         scripts.append(
             f'  <script type="application/json" id="stigg-config">{json_for_script(stigg)}</script>'
         )
         worker = " worker" if page.worker else ""
+        script_url = versioned_url(f"/browser/{page.script}", BROWSER_SCRIPTS / page.script)
         scripts.append(
-            f'  <script type="py"{worker} src="/browser/{page.script}" '
+            f'  <script type="py"{worker} src="{script_url}" '
             f"config='{html.escape(json.dumps(config), quote=True)}'></script>"
         )
     template = Template((TEMPLATES / "layout.html").read_text())
@@ -201,7 +211,8 @@ def render_layout(settings: SiteSettings, page: Layout) -> str:
         runtime_nav=_links(RUNTIME_NAV, page.path),
         account=_account(page.customer_id),
         body=page.body,
-        scripts="\n".join(scripts),
+        scripts="\n".join(scripts + tail),
+        site_css=versioned_url("/assets/demo.css", SITE_STATIC / "demo.css"),
     )
 
 
