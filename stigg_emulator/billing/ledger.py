@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, inspect, select, text, update
 
 from stigg_emulator.billing import tables as bt
 from stigg_emulator.billing.money import round_money
@@ -39,8 +39,12 @@ DECLINE_MESSAGE = "Your card was declined."
 
 
 def ensure_tables(db: Database) -> None:
-    """Create the billing tables if missing."""
+    """Create the billing tables if missing (and add columns newer than the database)."""
     bt.metadata.create_all(db.engine)
+    columns = {column["name"] for column in inspect(db.engine).get_columns(bt.invoices.name)}
+    if "lines" not in columns:
+        with db.transaction() as connection:
+            connection.execute(text(f"ALTER TABLE {bt.invoices.name} ADD COLUMN lines JSON"))
 
 
 @dataclass(frozen=True)
@@ -137,8 +141,12 @@ def charge(
     """
     payer = subscription.get("paying_customer_ref") or subscription["customer_ref"]
     method = default_payment_method(tx.conn, payer)
-    total = figures.total_rounded
     currency = figures.currency
+    lines = figures.invoice_lines()
+    sub_total = sum((line.amount for line in lines if line.kind == "item"), Decimal(0))
+    discount = -sum((line.amount for line in lines if line.kind == "discount"), Decimal(0))
+    tax = sum((line.amount for line in lines if line.kind == "tax"), Decimal(0))
+    total = sub_total - discount + tax  # the sum of the lines
     behavior = method.behavior if method is not None and total > 0 else SUCCEEDS
     if method is None and total > 0:
         behavior = DECLINES
@@ -161,10 +169,20 @@ def charge(
             billing_reason=reason,
             status=status,
             currency=currency,
-            sub_total=str(round_money(figures.sub_total, currency)),
-            discount=str(round_money(figures.discount, currency)),
-            tax=str(round_money(figures.tax, currency)),
-            total=str(total),
+            sub_total=str(round_money(sub_total, currency)),
+            discount=str(round_money(discount, currency)),
+            tax=str(round_money(tax, currency)),
+            total=str(round_money(total, currency)),
+            lines=[
+                {
+                    "description": line.description,
+                    "amount": str(line.amount),
+                    "quantity": line.quantity,
+                    "proration": line.proration,
+                    "kind": line.kind,
+                }
+                for line in lines
+            ],
             period_start=period[0],
             period_end=period[1],
             requires_action=behavior == REQUIRES_ACTION,
@@ -281,7 +299,7 @@ def invoice_json(row: dict[str, Any]) -> dict[str, Any]:
         "paymentSecret": row.get("payment_secret"),
         "errorMessage": row.get("error_message"),
         "pdfUrl": None,
-        "lines": None,
+        "lines": lines_json(row.get("lines"), row["currency"]),
         "createdAt": iso(row["created_at"]),
         "updatedAt": iso(row["updated_at"]),
         # Not in Stigg's type (GraphQL ignores them); the invoice list shows them.
@@ -291,7 +309,50 @@ def invoice_json(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def lines_json(lines: list[dict[str, Any]] | None, currency: str) -> list[dict[str, Any]] | None:
+    """`[InvoiceLine]` of stored lines (None for invoices recorded before lines were)."""
+    if lines is None:
+        return None
+    return [
+        {
+            "__typename": "InvoiceLine",
+            "description": line["description"],
+            "amount": float(Decimal(line["amount"])),
+            "currency": currency,
+            "quantity": line.get("quantity"),
+            "proration": bool(line.get("proration")),
+            # Not in Stigg's type (GraphQL ignores it): item | discount | tax.
+            "kind": line.get("kind", "item"),
+        }
+        for line in lines
+    ]
+
+
 def latest_invoice_json(connection: Connection, subscription_ref: str) -> dict[str, Any] | None:
     """The newest invoice of a subscription, as `SubscriptionInvoice`."""
-    rows = subscription_invoices(connection, subscription_ref)
-    return invoice_json(rows[0]) if rows else None
+    return latest_invoices_json(connection, [subscription_ref]).get(subscription_ref)
+
+
+def latest_invoices_json(
+    connection: Connection, subscription_refs: list[str]
+) -> dict[str, dict[str, Any]]:
+    """The newest invoice of each subscription (those with one), in one query."""
+    if not subscription_refs:
+        return {}
+    table = bt.invoices
+    newer = bt.invoices.alias("newer")
+    newest = (
+        select(func.max(newer.c.created_at))
+        .where(newer.c.subscription_ref == table.c.subscription_ref)
+        .scalar_subquery()
+    )
+    statement = (
+        select(table)
+        .where(table.c.subscription_ref.in_(sorted(set(subscription_refs))))
+        .where(table.c.created_at == newest)
+        .order_by(table.c.created_at.desc(), table.c.id)
+    )
+    latest: dict[str, dict[str, Any]] = {}
+    for row in connection.execute(statement).mappings().all():
+        latest.setdefault(row["subscription_ref"], invoice_json(dict(row)))
+    return latest

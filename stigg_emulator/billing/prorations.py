@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from stigg_emulator.billing import ledger
-from stigg_emulator.billing.quote import Figures, coupon_applies, prorated
+from stigg_emulator.billing.quote import Figures, coupon_applies, prorated, proration_items
 from stigg_emulator.domain.context import Domain, Tx
 from stigg_emulator.domain.estimates import (
     current_period,
@@ -43,9 +43,9 @@ def invoice_change(
     start, end = current_period(after["billing_period"], int(after["billing_anchor"]), now)
     remaining, length = end - now, end - start
     currency = new.currency
-    net = prorated(new.subtotal, remaining, length, currency) - prorated(
-        old.subtotal, remaining, length, old.currency
-    )
+    debit = prorated(new.subtotal, remaining, length, currency)
+    credit = -prorated(old.subtotal, remaining, length, old.currency)
+    net = debit + credit
     if net == 0:
         return None
     coupon = stored_coupon(domain, after)
@@ -53,7 +53,12 @@ def invoice_change(
     if coupon is not None and not coupon_applies(coupon, coupon_start, now, first_invoice=False):
         coupon = None
     figures = Figures(
-        currency, net, coupon, coupon_start, tax_percentage(after.get("billing_info"))
+        currency,
+        net,
+        coupon,
+        coupon_start,
+        tax_percentage(after.get("billing_info")),
+        proration_items(domain.catalog, old, credit, new, debit),
     )
     return ledger.charge(domain, tx, after, figures, "SUBSCRIPTION_UPDATE", (now, end), base_url)
 

@@ -11,9 +11,10 @@ from decimal import Decimal
 from typing import Any
 
 from stigg_emulator.billing.money import percent_of, round_money
-from stigg_emulator.catalog.model import Coupon
+from stigg_emulator.catalog.model import Catalog, Coupon
 from stigg_emulator.clock import from_ms, iso, to_ms
 from stigg_emulator.domain.periods import add_months
+from stigg_emulator.domain.pricing import Bill
 
 ZERO = Decimal(0)
 
@@ -78,14 +79,138 @@ def discount_json(coupon: Coupon, start_ms: int) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
+class InvoiceItem:
+    """One charged item of an invoice: a plan fee, per-unit charge, add-on or proration."""
+
+    description: str
+    amount: Decimal  # exact
+    quantity: int | None = None
+    proration: bool = False
+    line_type: str = "Other"  # Stigg's InvoiceLineItemType
+    unit_amount: Decimal | None = None
+
+
+def _quantity(value: Decimal) -> int:
+    return int(value.to_integral_value())
+
+
+def _period_word(billing_period: str | None) -> str:
+    return "year" if billing_period == "ANNUALLY" else "month"
+
+
+def bill_items(catalog: Catalog, bill: Bill) -> tuple[InvoiceItem, ...]:
+    """The items of a full-period bill: plan fee, per-unit charges with quantity, add-ons."""
+    items = []
+    per = _period_word(bill.billing_period)
+    for line in bill.lines:
+        package = catalog.package(line.package_ref) if line.package_ref else None
+        name = package.display_name if package is not None else line.package_ref
+        unit = f"{line.unit_amount.normalize():f} {line.currency}"
+        if line.kind == "unit":
+            feature = catalog.features.get(line.price.feature_ref or "")
+            units = (feature.units_plural or feature.display_name) if feature else "units"
+            text = f"{name}: {units} x {line.quantity.normalize():f} at {unit} / {per}"
+        elif line.kind == "addon":
+            text = f"Add-on {name} x {_quantity(line.quantity)} at {unit} / {per}"
+        else:
+            text = f"{name} plan at {unit} / {per}"
+        items.append(
+            InvoiceItem(
+                text,
+                line.amount,
+                _quantity(line.quantity),
+                line_type="AddonCharge" if line.kind == "addon" else "BaseCharge",
+                unit_amount=line.unit_amount,
+            )
+        )
+    return tuple(items)
+
+
+def plan_name(catalog: Catalog, bill: Bill) -> str:
+    """What a bill is for, in words (its plan and add-ons)."""
+    names = []
+    for line in bill.lines:
+        package = catalog.package(line.package_ref)
+        name = package.display_name if package is not None else line.package_ref
+        if line.kind == "unit":
+            name = f"{name} x {line.quantity.normalize():f}"
+        elif line.kind == "addon":
+            name = f"add-on {name} x {_quantity(line.quantity)}"
+        names.append(name)
+    return ", ".join(dict.fromkeys(names)) or "subscription"
+
+
+def proration_items(
+    catalog: Catalog, old: Bill | None, credit: Decimal, new: Bill, debit: Decimal
+) -> tuple[InvoiceItem, ...]:
+    """A prorated change: unused time of the old state credited, remaining time charged."""
+    items = []
+    if old is not None and credit:
+        items.append(InvoiceItem(f"Unused time on {plan_name(catalog, old)}", credit, 1, True))
+    if debit:
+        items.append(InvoiceItem(f"Remaining time on {plan_name(catalog, new)}", debit, 1, True))
+    return tuple(items)
+
+
+@dataclass(frozen=True)
+class InvoiceLineOut:
+    """A line as recorded on an invoice (amount in the currency's minor unit)."""
+
+    description: str
+    amount: Decimal
+    quantity: int | None
+    proration: bool
+    kind: str = "item"  # item | discount | tax
+
+
+@dataclass(frozen=True)
 class Figures:
-    """One charge: subtotal, the coupon that discounts it and the exclusive tax rate."""
+    """One charge: subtotal, the coupon that discounts it and the exclusive tax rate.
+
+    `items` say what the subtotal is made of (their exact amounts add up to it).
+    """
 
     currency: str
     sub_total: Decimal
     coupon: Coupon | None = None
     coupon_start_ms: int = 0
     tax_percentage: Decimal = ZERO
+    items: tuple[InvoiceItem, ...] = ()
+
+    def invoice_lines(self) -> list[InvoiceLineOut]:
+        """The invoice's lines: each item, then the discount (negative) and tax, each rounded
+        to the minor unit once; the invoice's figures are sums of these lines."""
+        items = self.items or (InvoiceItem("Subscription charge", self.sub_total),)
+        lines = [
+            InvoiceLineOut(
+                item.description,
+                round_money(item.amount, self.currency),
+                item.quantity,
+                item.proration,
+            )
+            for item in items
+        ]
+        if self.coupon is not None and self.discount:
+            lines.append(
+                InvoiceLineOut(
+                    f"Discount: {self.coupon.name}",
+                    -round_money(self.discount, self.currency),
+                    None,
+                    False,
+                    "discount",
+                )
+            )
+        if self.tax_percentage and self.tax:
+            lines.append(
+                InvoiceLineOut(
+                    f"Tax ({self.tax_percentage.normalize():f}%)",
+                    round_money(self.tax, self.currency),
+                    None,
+                    False,
+                    "tax",
+                )
+            )
+        return lines
 
     @property
     def discount(self) -> Decimal:

@@ -39,6 +39,8 @@ invoices = Table(
     Column("payment_secret", String(80)),
     Column("payment_url", Text),
     Column("error_message", Text),
+    # [{description, amount (Decimal text), quantity, proration}]; null on pre-lines invoices
+    Column("lines", JSON),
     Column("created_at", BigInteger, nullable=False),
     Column("updated_at", BigInteger, nullable=False),
 )

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, and_, delete, func, insert, select, update
 
 from stigg_emulator.billing import ledger
 from stigg_emulator.billing import tables as bt
-from stigg_emulator.billing.quote import Figures, coupon_applies
+from stigg_emulator.billing.quote import Figures, bill_items, coupon_applies
 from stigg_emulator.clock import Scope, from_ms, iso, parse_iso, to_ms
 from stigg_emulator.domain import subscriptions
 from stigg_emulator.domain.context import Domain
@@ -231,6 +231,7 @@ def renewal_figures(
         coupon,
         int(row["start_date"]),
         tax_percentage(row.get("billing_info")),
+        bill_items(domain.catalog, bill),
     )
 
 

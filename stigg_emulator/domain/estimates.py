@@ -16,7 +16,15 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from stigg_emulator.billing.quote import ZERO, Figures, coupon_applies, money_json, prorated
+from stigg_emulator.billing.quote import (
+    ZERO,
+    Figures,
+    bill_items,
+    coupon_applies,
+    money_json,
+    prorated,
+    proration_items,
+)
 from stigg_emulator.catalog.model import Coupon
 from stigg_emulator.clock import from_ms, iso
 from stigg_emulator.domain.context import Domain
@@ -203,6 +211,7 @@ def quote_new(domain: Domain, connection: Connection, data: dict[str, Any]) -> Q
     range_start, range_end = first_period(period, start)
     credit, debit, proration_date = ZERO, bill.subtotal, start
     has_prorations = False
+    items = bill_items(catalog, bill)
     if (
         current is not None
         and current["status"] == "ACTIVE"
@@ -220,15 +229,19 @@ def quote_new(domain: Domain, connection: Connection, data: dict[str, Any]) -> Q
         if current["billing_period"] == period:
             debit = prorated(bill.subtotal, remaining, length, currency)
             range_start, range_end = old_start, old_end
+            items = proration_items(catalog, old, credit, bill, debit)
         else:
             range_start, range_end = first_period(period, now)
-    immediate = Figures(currency, credit + debit, coupon, proration_date, tax)
+            items = proration_items(catalog, old, credit, bill, ZERO) + items
+    immediate = Figures(currency, credit + debit, coupon, proration_date, tax, items)
     recurring_coupon = (
         coupon
         if coupon is not None and coupon_applies(coupon, start, range_end, first_invoice=False)
         else None
     )
-    recurring = Figures(currency, bill.subtotal, recurring_coupon, start, tax)
+    recurring = Figures(
+        currency, bill.subtotal, recurring_coupon, start, tax, bill_items(catalog, bill)
+    )
     return Quote(
         bill,
         immediate,
@@ -302,8 +315,22 @@ def quote_update(domain: Domain, connection: Connection, data: dict[str, Any]) -
     )
     return Quote(
         new_bill,
-        Figures(currency, credit + debit, coupon if applies_now else None, coupon_start, tax),
-        Figures(currency, new_bill.subtotal, coupon if applies_later else None, coupon_start, tax),
+        Figures(
+            currency,
+            credit + debit,
+            coupon if applies_now else None,
+            coupon_start,
+            tax,
+            proration_items(catalog, old_bill, credit, new_bill, debit),
+        ),
+        Figures(
+            currency,
+            new_bill.subtotal,
+            coupon if applies_later else None,
+            coupon_start,
+            tax,
+            bill_items(catalog, new_bill),
+        ),
         credit,
         debit,
         now,

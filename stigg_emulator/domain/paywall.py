@@ -16,7 +16,7 @@ from stigg_emulator.wire.catalog_json import (
     feature_object_json,
     plan_json,
 )
-from stigg_emulator.wire.customer_json import customer_json, subscription_json
+from stigg_emulator.wire.customer_json import customer_json, subscriptions_json
 
 
 def visible_plans(
@@ -95,9 +95,9 @@ def paywall_json(
             for sub in repo.customer_subscriptions(connection, str(customer_ref))
             if resource_id is None or sub.get("resource_id") == resource_id
         ]
-        result["activeSubscriptions"] = [
-            subscription_json(connection, catalog, sub, now, customer_row=row) for sub in subs
-        ]
+        result["activeSubscriptions"] = subscriptions_json(
+            connection, catalog, subs, now, customer_row=row
+        )
         if resource_id:
             result["resource"] = {"__typename": "CustomerResource", "resourceId": resource_id}
     return result

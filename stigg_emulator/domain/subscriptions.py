@@ -656,13 +656,12 @@ def migrate_to_latest(domain: Domain, tx: Tx, data: dict[str, Any]) -> str:
     return ref_id
 
 
-def _apply_schedule(domain: Domain, tx: Tx, schedule: dict[str, Any]) -> None:
-    row = repo.get_subscription(tx.conn, schedule["subscription_ref"])
-    if row is None or row["status"] not in ("ACTIVE", "IN_TRIAL"):
-        repo.set_schedule_status(tx.conn, [schedule["id"]], "Canceled")
-        return
+def schedule_values(
+    domain: Domain, row: dict[str, Any], schedule: dict[str, Any]
+) -> dict[str, Any]:
+    """The subscription fields a scheduled update changes (pure: nothing is written)."""
     variables = schedule.get("variables") or {}
-    values: dict[str, Any] = {"updated_at": domain.clock.now_ms(row["customer_ref"])}
+    values: dict[str, Any] = {}
     kind = schedule["schedule_type"]
     if kind == "UnitAmount":
         items = [
@@ -694,6 +693,18 @@ def _apply_schedule(domain: Domain, tx: Tx, schedule: dict[str, Any]) -> None:
         plan = domain.catalog.plans.get(row["plan_ref"])
         if plan is not None:
             values["plan_version"] = plan.version
+    return values
+
+
+def _apply_schedule(domain: Domain, tx: Tx, schedule: dict[str, Any]) -> None:
+    row = repo.get_subscription(tx.conn, schedule["subscription_ref"])
+    if row is None or row["status"] not in ("ACTIVE", "IN_TRIAL"):
+        repo.set_schedule_status(tx.conn, [schedule["id"]], "Canceled")
+        return
+    values = {
+        **schedule_values(domain, row, schedule),
+        "updated_at": domain.clock.now_ms(row["customer_ref"]),
+    }
     repo.update_subscription(tx.conn, row["ref_id"], values)
     repo.set_schedule_status(tx.conn, [schedule["id"]], "Done")
     touch_customer(domain, tx, row["customer_ref"], row.get("resource_id"))

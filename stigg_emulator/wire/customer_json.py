@@ -139,9 +139,9 @@ def customer_json(
         "subscriptions": None,
     }
     if with_subscriptions:
-        customer["subscriptions"] = [
-            subscription_json(connection, catalog, sub, now, customer_row=row) for sub in active
-        ]
+        customer["subscriptions"] = subscriptions_json(
+            connection, catalog, active, now, customer_row=row
+        )
     return customer
 
 
@@ -210,8 +210,12 @@ def subscription_json(
     now: datetime,
     *,
     customer_row: dict[str, Any] | None = None,
+    latest_invoices: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """`CustomerSubscription` (customer embedded without its own subscriptions)."""
+    """`CustomerSubscription` (customer embedded without its own subscriptions).
+
+    `latest_invoices` (subscription ref → invoice JSON) is prefetched when several are rendered.
+    """
     plan = catalog.package(row["plan_ref"], row["plan_version"])
     assert plan is not None, f"plan {row['plan_ref']} vanished from the catalog"
     customer_row = customer_row or repo.get_customer(connection, row["customer_ref"]) or {}
@@ -365,7 +369,11 @@ def subscription_json(
         "futureUpdates": [
             {**schedule_json(item), "__typename": "SubscriptionFutureUpdate"} for item in schedules
         ],
-        "latestInvoice": ledger.latest_invoice_json(connection, row["ref_id"]),
+        "latestInvoice": (
+            latest_invoices.get(row["ref_id"])
+            if latest_invoices is not None
+            else ledger.latest_invoice_json(connection, row["ref_id"])
+        ),
         "lastUsageInvoice": None,
         "minimumSpend": None,
         "budget": None,
@@ -418,4 +426,22 @@ def active_subscriptions_json(
     if resource_ids is not None:
         wanted = set(resource_ids)
         rows = [row for row in rows if row.get("resource_id") in wanted]
-    return [subscription_json(connection, catalog, row, now, customer_row=customer) for row in rows]
+    return subscriptions_json(connection, catalog, rows, now, customer_row=customer)
+
+
+def subscriptions_json(
+    connection: Connection,
+    catalog: Catalog,
+    rows: list[dict[str, Any]],
+    now: datetime,
+    *,
+    customer_row: dict[str, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """`CustomerSubscription` of each row; their latest invoices are read in one query."""
+    invoices = ledger.latest_invoices_json(connection, [row["ref_id"] for row in rows])
+    return [
+        subscription_json(
+            connection, catalog, row, now, customer_row=customer_row, latest_invoices=invoices
+        )
+        for row in rows
+    ]

@@ -9,15 +9,22 @@ from urllib.parse import quote
 from ariadne import MutationType, QueryType
 from graphql import GraphQLResolveInfo
 
+from stigg_emulator.billing.upcoming import next_renewal, preview_json
 from stigg_emulator.domain.errors import bad_input, not_found
 from stigg_emulator.domain.subscriptions import require_plan
 from stigg_emulator.graphql.context import ctx, input_arg, read
 from stigg_emulator.storage import repositories as repo
 from stigg_emulator.wire.catalog_json import plan_json
-from stigg_emulator.wire.customer_json import customer_json, subscription_json
+from stigg_emulator.wire.customer_json import (
+    customer_json,
+    subscription_json,
+    subscriptions_json,
+)
 
 
-def _portal_subscription(sub: dict[str, Any], now_ms: int) -> dict[str, Any]:
+def _portal_subscription(
+    sub: dict[str, Any], now_ms: int, next_invoice: dict[str, Any] | None
+) -> dict[str, Any]:
     plan = sub["plan"]
     flat = next((p for p in sub["prices"] if p["price"]["billingModel"] == "FLAT_FEE"), None)
     unit = next((p for p in sub["prices"] if p["price"]["billingModel"] == "PER_UNIT"), None)
@@ -76,7 +83,7 @@ def _portal_subscription(sub: dict[str, Any], now_ms: int) -> dict[str, Any]:
             for a in sub["addons"]
         ],
         "scheduledUpdates": sub["scheduledUpdates"],
-        "previewNextInvoice": None,
+        "previewNextInvoice": next_invoice,
     }
 
 
@@ -96,14 +103,21 @@ def resolve_portal(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> dict[s
         row = repo.get_customer(conn, customer_ref)
         if row is None or row.get("archived_at") is not None:
             raise not_found("CustomerNotFound", "Customer", customer_ref)
-        subs = [
-            subscription_json(
-                conn, domain.catalog, sub, domain.clock.now(customer_ref), customer_row=row
-            )
+        rows = [
+            sub
             for sub in repo.customer_subscriptions(conn, customer_ref)
             if (resource_id is None or sub.get("resource_id") == resource_id)
             and (product_ref is None or sub["product_ref"] == product_ref)
         ]
+        subs = subscriptions_json(
+            conn, domain.catalog, rows, domain.clock.now(customer_ref), customer_row=row
+        )
+        previews: dict[str, dict[str, Any] | None] = {}
+        for sub_row in rows:
+            upcoming = next_renewal(domain, conn, sub_row)
+            previews[sub_row["ref_id"]] = (
+                preview_json(upcoming, int(sub_row["updated_at"])) if upcoming else None
+            )
         customer = customer_json(
             conn, domain.catalog, row, domain.clock.now(customer_ref), with_subscriptions=False
         )
@@ -122,7 +136,7 @@ def resolve_portal(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> dict[s
             for promo in customer["promotionalEntitlements"]
             if promo["isVisible"]
         ]
-        return {"subs": subs, "customer": customer, "promos": promos}
+        return {"subs": subs, "customer": customer, "promos": promos, "previews": previews}
 
     built = read(info, build)
     state = context.reads.entitlements_state(customer_ref, resource_id)
@@ -136,7 +150,10 @@ def resolve_portal(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> dict[s
     now_ms = domain.clock.now_ms(customer_ref)
     return {
         "__typename": "CustomerPortal",
-        "subscriptions": [_portal_subscription(sub, now_ms) for sub in built["subs"]],
+        "subscriptions": [
+            _portal_subscription(sub, now_ms, built["previews"][sub["subscriptionId"]])
+            for sub in built["subs"]
+        ],
         "entitlements": visible,
         "entitlementsV2": [
             e for e in state["entitlementsV2"] if e["feature"]["refId"] in visible_refs

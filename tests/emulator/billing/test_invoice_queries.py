@@ -1,0 +1,102 @@
+"""Reading many subscriptions reads their latest invoices in one query, not one per subscription.
+
+In-process (no server): statements sent to the database are counted with a SQLAlchemy hook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from stigg_emulator.domain import customers, subscriptions
+from stigg_emulator.domain.context import Domain
+from stigg_emulator.http.state import AppState
+from stigg_emulator.server import build_state
+from stigg_emulator.settings import Settings
+from stigg_emulator.storage import repositories as repo
+from stigg_emulator.wire.customer_json import active_subscriptions_json, customer_json
+from tests.emulator.billing.helpers import BILLING_CATALOG
+from tests.emulator.conftest import fresh_database_url
+
+RESOURCES = 6
+
+
+@pytest.fixture
+def state(tmp_path: Path) -> Iterator[AppState]:
+    """An in-process emulator state on the billing catalog, one customer with 6 paid resources."""
+    built = build_state(
+        Settings(catalog=BILLING_CATALOG, database_url=fresh_database_url(tmp_path))
+    )
+    domain = built.domain
+    with domain.write() as tx:
+        customers.provision(
+            domain,
+            tx,
+            {"customerId": "many", "billingInformation": {"paymentMethodId": "pm_card_visa"}},
+            "http://local",
+        )
+    for index in range(RESOURCES):
+        with domain.write() as tx:
+            subscriptions.provision(
+                domain,
+                tx,
+                {
+                    "customerId": "many",
+                    "planId": "plan-b-basic",
+                    "billingPeriod": "MONTHLY",
+                    "resourceId": f"site-{index}",
+                },
+                "http://local",
+            )
+    yield built
+    built.domain.db.dispose()
+
+
+def _invoice_statements(domain: Domain, read: Any) -> tuple[Any, int]:
+    seen: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        if "billing_invoices" in statement:
+            seen.append(statement)
+
+    event.listen(domain.db.engine, "before_cursor_execute", count)
+    try:
+        with domain.read() as connection:
+            result = read(connection)
+    finally:
+        event.remove(domain.db.engine, "before_cursor_execute", count)
+    return result, len(seen)
+
+
+def test_active_subscriptions_read_invoices_once(state: AppState) -> None:
+    domain = state.domain
+    subs, statements = _invoice_statements(
+        domain,
+        lambda conn: active_subscriptions_json(
+            conn, domain.catalog, "many", None, domain.clock.now("many")
+        ),
+    )
+    assert len(subs) == RESOURCES
+    assert statements == 1
+    # Each subscription still gets its own (creation) invoice of 30.
+    invoices = {sub["latestInvoice"]["billingId"] for sub in subs}
+    assert len(invoices) == RESOURCES
+    assert {sub["latestInvoice"]["total"] for sub in subs} == {30}
+
+
+def test_customer_with_subscriptions_reads_invoices_once(state: AppState) -> None:
+    domain = state.domain
+
+    def read(conn: Any) -> Any:
+        row = repo.get_customer(conn, "many")
+        assert row is not None
+        return customer_json(conn, domain.catalog, row, domain.clock.now("many"))
+
+    customer, statements = _invoice_statements(domain, read)
+    assert len(customer["subscriptions"]) == RESOURCES
+    assert all(sub["latestInvoice"]["status"] == "PAID" for sub in customer["subscriptions"])
+    assert statements == 1
