@@ -244,6 +244,8 @@ def test_portal_billing_then_a_scheduled_seat_downgrade_listed_and_cancelled(
     expect(invoice).to_have_attribute("data-status", "PAID")
     expect(invoice).to_contain_text("$36")
     expect(invoice).to_contain_text("Paid")
+    next_invoice = portal.locator("li[part='invoice-next']")
+    expect(next_invoice).to_contain_text(re.compile(r"^Next invoice: \$36 on \S"))
     expect(portal.locator(".section-payment")).to_contain_text("Card ending in 4242")
     expect(portal.locator("a[part='invoice-history']")).to_be_visible()
     scheduled = portal.locator("li[part='scheduled-update']")
@@ -277,11 +279,13 @@ def test_portal_billing_then_a_scheduled_seat_downgrade_listed_and_cancelled(
     expect(scheduled).to_have_attribute("data-schedule-type", "UnitAmount")
     expect(scheduled).to_contain_text(re.compile(r"^2 seats from \S.+Cancel$"))
     expect(portal.locator("li.subscription [part='quantity']")).to_have_text("3 seats")
+    expect(next_invoice).to_contain_text("Next invoice: $24 on")  # 2 seats at the renewal
     page.screenshot(path=str(artifacts_dir / "journey-portal-scheduled.png"), full_page=True)
     scheduled.get_by_role("button", name="Cancel").click()
     expect(page.locator("#portal-status")).to_have_text("The scheduled change was cancelled.")
     expect(scheduled).to_have_count(0)
     expect(portal.locator("section.section-scheduled")).to_have_count(0)
+    expect(next_invoice).to_contain_text("Next invoice: $36 on")
     expect(portal.locator("li.subscription [part='quantity']")).to_have_text("3 seats")
     page.screenshot(path=str(artifacts_dir / "journey-portal-cancelled.png"), full_page=True)
     assert csp_violations == []

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from stigg_client import Stigg
-from stigg_client.models.portal import CustomerPortal
+from stigg_client.models.portal import CustomerPortal, PortalSubscription
 from stigg_client.models.subscriptions import Subscription
 from tests.sdk.backend import PROVISION_CUSTOMER, provision_subscription, server_graphql
 from tests.sdk.test_client_emulator import make_client
@@ -78,10 +78,12 @@ async def test_portal_lists_a_scheduled_seat_change_until_it_is_cancelled(
     [subscription] = [s for s in portal.subscriptions if s.subscription_id == subscription_id]
     assert subscription.unit_quantity == 3
     assert subscription.scheduled_updates == []
+    full_renewal = next_invoice_total(subscription)
 
     schedule_two_seats(emulator, subscription_id)
     portal = await client.get_customer_portal()
     [subscription] = [s for s in portal.subscriptions if s.subscription_id == subscription_id]
+    assert next_invoice_total(subscription) == full_renewal * 2 / 3  # the renewal bills 2 seats
     [update] = subscription.scheduled_updates
     assert update.subscription_schedule_type == "UnitAmount"
     assert update.schedule_status == "Scheduled"
@@ -102,6 +104,14 @@ async def test_portal_lists_a_scheduled_seat_change_until_it_is_cancelled(
     portal = await client.get_customer_portal()
     [subscription] = [s for s in portal.subscriptions if s.subscription_id == subscription_id]
     assert subscription.scheduled_updates == []
+    assert next_invoice_total(subscription) == full_renewal
+
+
+def next_invoice_total(subscription: PortalSubscription) -> Decimal:
+    preview = subscription.preview_next_invoice
+    assert preview is not None and preview.total is not None
+    assert preview.total.currency == "USD" and preview.total.amount > 0
+    return preview.total.amount
 
 
 async def test_active_subscription_has_its_seats_and_scheduled_updates(
