@@ -10,13 +10,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import Column, MetaData, Table, event, inspect
 
+from stigg_emulator.billing import ledger
+from stigg_emulator.billing import tables as bt
 from stigg_emulator.domain import customers, subscriptions
 from stigg_emulator.domain.context import Domain
 from stigg_emulator.http.state import AppState
 from stigg_emulator.server import build_state
 from stigg_emulator.settings import Settings
+from stigg_emulator.storage import Database
 from stigg_emulator.storage import repositories as repo
 from stigg_emulator.wire.customer_json import active_subscriptions_json, customer_json
 from tests.emulator.billing.helpers import BILLING_CATALOG
@@ -100,3 +103,29 @@ def test_customer_with_subscriptions_reads_invoices_once(state: AppState) -> Non
     assert len(customer["subscriptions"]) == RESOURCES
     assert all(sub["latestInvoice"]["status"] == "PAID" for sub in customer["subscriptions"])
     assert statements == 1
+
+
+def test_invoice_table_of_an_older_database_gains_the_lines_column(tmp_path: Path) -> None:
+    url = fresh_database_url(tmp_path)
+    old = MetaData()
+    Table(
+        bt.invoices.name,
+        old,
+        *[
+            Column(column.name, column.type, primary_key=column.primary_key)
+            for column in bt.invoices.columns
+            if column.name != "lines"
+        ],
+    )
+    database = Database(url)
+    try:
+        old.create_all(database.engine)
+        assert "lines" not in {
+            c["name"] for c in inspect(database.engine).get_columns("billing_invoices")
+        }
+        ledger.ensure_tables(database)
+        columns = {c["name"] for c in inspect(database.engine).get_columns("billing_invoices")}
+        assert "lines" in columns
+        ledger.ensure_tables(database)  # idempotent
+    finally:
+        database.dispose()
