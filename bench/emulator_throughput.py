@@ -1,4 +1,5 @@
-"""Emulator throughput: edge entitlement reads at 1/10/100 clients and batched raw-event ingest.
+"""Emulator throughput: edge entitlement reads at 1/10/100 clients, batched raw-event ingest, and
+GraphQL reads of a customer with many paid subscriptions (their latest invoices batched).
 
 The load generator is a lean asyncio HTTP/1.1 keep-alive client (no HTTP library), run in its own
 process so that it does not share an interpreter with the emulator it measures.
@@ -10,6 +11,7 @@ import asyncio
 import json
 import statistics
 import time
+import urllib.request
 import uuid
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -24,6 +26,12 @@ EVENT_BATCH = 1_000
 EVENT_BATCHES = 10
 EVENT_SENDERS = 2
 
+SUBSCRIPTIONS = 20
+SUBSCRIPTION_READS = 200
+ACTIVE_SUBSCRIPTIONS = (
+    "query A($input: GetActiveSubscriptionsInput!) { getActiveSubscriptions(input: $input) "
+    "{ subscriptionId status latestInvoice { billingId total lines { amount } } } }"
+)
 REPORT_EVENT = (
     "mutation ReportEvent($input: UsageEventsReportInput!) { reportEvent(events: $input) }"
 )
@@ -139,9 +147,87 @@ def event_run(port: int, api_key: str, customer: str) -> dict[str, float]:
     return {"events_per_s": EVENT_SENDERS * EVENT_BATCHES * EVENT_BATCH / elapsed, "errors": errors}
 
 
+def _graphql(port: int, api_key: str, query: str, variables: dict[str, Any]) -> Any:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/graphql",
+        data=json.dumps({"query": query, "variables": variables}).encode(),
+        headers={"X-API-KEY": api_key, "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        answer = json.loads(response.read())
+    if answer.get("errors"):
+        raise RuntimeError(f"bench setup failed: {answer['errors']}")
+    return answer["data"]
+
+
+def seed_subscriptions(port: int, api_key: str) -> str:
+    """A customer with a card and SUBSCRIPTIONS paid subscriptions (one per resource)."""
+    customer = f"bench-subs-{uuid.uuid4().hex[:8]}"
+    _graphql(
+        port,
+        api_key,
+        "mutation P($input: ProvisionCustomerInput!) { provisionCustomer(input: $input) "
+        "{ customer { customerId } } }",
+        {
+            "input": {
+                "customerId": customer,
+                "billingInformation": {"paymentMethodId": "pm_card_visa"},
+            }
+        },
+    )
+    for index in range(SUBSCRIPTIONS):
+        _graphql(
+            port,
+            api_key,
+            "mutation S($input: ProvisionSubscriptionInput!) { provisionSubscriptionV2(input: "
+            "$input) { status } }",
+            {
+                "input": {
+                    "customerId": customer,
+                    "planId": "plan-pro",
+                    "billingPeriod": "MONTHLY",
+                    "resourceId": f"site-{index}",
+                }
+            },
+        )
+    return customer
+
+
+def subscription_read_run(port: int, api_key: str, customer: str) -> dict[str, float]:
+    """SUBSCRIPTION_READS sequential getActiveSubscriptions over one keep-alive connection."""
+    body = json.dumps(
+        {"query": ACTIVE_SUBSCRIPTIONS, "variables": {"input": {"customerId": customer}}}
+    ).encode()
+    request = (
+        f"POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nX-API-KEY: {api_key}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
+
+    async def run() -> tuple[list[float], int]:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        latencies, errors = [], 0
+        try:
+            for _ in range(SUBSCRIPTION_READS):
+                started = time.perf_counter()
+                writer.write(request)
+                errors += await _read_response(reader) != 200
+                latencies.append((time.perf_counter() - started) * 1000)
+        finally:
+            writer.close()
+        return latencies, errors
+
+    latencies, errors = asyncio.run(run())
+    return {
+        "p50_ms": statistics.median(latencies),
+        "reads_per_s": 1000 * len(latencies) / sum(latencies),
+        "errors": errors,
+    }
+
+
 @benchmark("emulator")
 def emulator_throughput(options: Options, services: Any) -> BenchResult:
-    """Edge reads/s and p50/p99 at 1, 10 and 100 clients; batched raw events ingested per second."""
+    """Edge reads/s and p50/p99 at 1, 10 and 100 clients; batched raw events ingested per second;
+    GraphQL reads of a customer with many paid subscriptions."""
     emulator = services.emulator
     path = f"/v1/c/{READ_CUSTOMER}/entitlements.json"
     metrics: list[Metric] = []
@@ -172,6 +258,27 @@ def emulator_throughput(options: Options, services: Any) -> BenchResult:
             pool.submit(event_run, emulator.port, emulator.server_key, READ_CUSTOMER).result()
             for _ in range(options.runs)
         ]
+        customer = seed_subscriptions(emulator.port, emulator.server_key)
+        reads = [
+            pool.submit(
+                subscription_read_run, emulator.port, emulator.server_key, customer
+            ).result()
+            for _ in range(options.runs)
+        ]
+    metrics += [
+        Metric(
+            f"getActiveSubscriptions p50, {SUBSCRIPTIONS} paid subscriptions",
+            "ms",
+            [r["p50_ms"] for r in reads],
+        ),
+        Metric(
+            f"getActiveSubscriptions reads/s, {SUBSCRIPTIONS} paid subscriptions",
+            "req/s",
+            [r["reads_per_s"] for r in reads],
+            lower_is_better=False,
+        ),
+    ]
+    details["subscription_read_errors"] = sum(r["errors"] for r in reads)
     metrics.append(
         Metric(
             f"raw events ingested/s (batches of {EVENT_BATCH}, idempotency keys)",

@@ -178,6 +178,27 @@ def subscription_schedules(
     return _all(connection, statement)
 
 
+def schedules_of(
+    connection: Connection, subscription_refs: Sequence[str], statuses: Iterable[str]
+) -> dict[str, list[Row]]:
+    """Scheduled updates of several subscriptions (one query), oldest first per subscription."""
+    if not subscription_refs:
+        return {}
+    table = t.scheduled_updates
+    statement = (
+        select(table)
+        .where(
+            table.c.subscription_ref.in_(sorted(set(subscription_refs))),
+            table.c.status.in_(list(statuses)),
+        )
+        .order_by(table.c.scheduled_at, table.c.id)
+    )
+    found: dict[str, list[Row]] = {}
+    for row in _all(connection, statement):
+        found.setdefault(row["subscription_ref"], []).append(row)
+    return found
+
+
 def due_schedules(connection: Connection, now_ms: int, scope: Scope | None = None) -> list[Row]:
     """Scheduled updates (of `scope`'s customers) whose time has come."""
     table = t.scheduled_updates

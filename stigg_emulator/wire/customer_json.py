@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +25,16 @@ from stigg_emulator.wire.catalog_json import (
     plan_json,
     price_json,
 )
+
+
+@dataclass
+class Prefetched:
+    """Per-read data shared by several subscriptions (keyed by subscription / customer ref)."""
+
+    invoices: dict[str, dict[str, Any]]
+    schedules: dict[str, list[dict[str, Any]]]
+    customers: dict[str, dict[str, Any]] = field(default_factory=dict)
+
 
 PROMOTION_STATUS = {"Active": "Active", "Expired": "Expired", "Revoked": "Expired"}
 
@@ -210,11 +221,12 @@ def subscription_json(
     now: datetime,
     *,
     customer_row: dict[str, Any] | None = None,
-    latest_invoices: dict[str, dict[str, Any]] | None = None,
+    prefetched: Prefetched | None = None,
 ) -> dict[str, Any]:
     """`CustomerSubscription` (customer embedded without its own subscriptions).
 
-    `latest_invoices` (subscription ref → invoice JSON) is prefetched when several are rendered.
+    `prefetched` holds what several subscriptions of one read share (latest invoices, schedules,
+    the embedded customer), read once for all of them.
     """
     plan = catalog.package(row["plan_ref"], row["plan_version"])
     assert plan is not None, f"plan {row['plan_ref']} vanished from the catalog"
@@ -235,8 +247,10 @@ def subscription_json(
         coupon,
     )
     period_range = billing_period_range(row, now)
-    schedules = repo.subscription_schedules(
-        connection, row["ref_id"], ("Scheduled", "PendingPayment")
+    schedules = (
+        prefetched.schedules.get(row["ref_id"], [])
+        if prefetched is not None
+        else repo.subscription_schedules(connection, row["ref_id"], ("Scheduled", "PendingPayment"))
     )
     addons = []
     for entry in row.get("addons") or []:
@@ -284,11 +298,16 @@ def subscription_json(
     ]
     effective_end = row.get("cancellation_date") or row.get("end_date")
     resource_id = row.get("resource_id")
-    customer = (
-        customer_json(connection, catalog, customer_row, now, with_subscriptions=False)
-        if customer_row
-        else None
-    )
+    if prefetched is not None and customer_row and customer_row["ref_id"] in prefetched.customers:
+        customer: dict[str, Any] | None = prefetched.customers[customer_row["ref_id"]]
+    else:
+        customer = (
+            customer_json(connection, catalog, customer_row, now, with_subscriptions=False)
+            if customer_row
+            else None
+        )
+        if prefetched is not None and customer_row and customer is not None:
+            prefetched.customers[customer_row["ref_id"]] = customer
     paying = row.get("paying_customer_ref")
     return {
         "__typename": "CustomerSubscription",
@@ -370,8 +389,8 @@ def subscription_json(
             {**schedule_json(item), "__typename": "SubscriptionFutureUpdate"} for item in schedules
         ],
         "latestInvoice": (
-            latest_invoices.get(row["ref_id"])
-            if latest_invoices is not None
+            prefetched.invoices.get(row["ref_id"])
+            if prefetched is not None
             else ledger.latest_invoice_json(connection, row["ref_id"])
         ),
         "lastUsageInvoice": None,
@@ -437,11 +456,16 @@ def subscriptions_json(
     *,
     customer_row: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
-    """`CustomerSubscription` of each row; their latest invoices are read in one query."""
-    invoices = ledger.latest_invoices_json(connection, [row["ref_id"] for row in rows])
+    """`CustomerSubscription` of each row; their latest invoices and schedules are read in one
+    query each, the embedded customer once."""
+    refs = [row["ref_id"] for row in rows]
+    prefetched = Prefetched(
+        ledger.latest_invoices_json(connection, refs),
+        repo.schedules_of(connection, refs, ("Scheduled", "PendingPayment")),
+    )
     return [
         subscription_json(
-            connection, catalog, row, now, customer_row=customer_row, latest_invoices=invoices
+            connection, catalog, row, now, customer_row=customer_row, prefetched=prefetched
         )
         for row in rows
     ]
