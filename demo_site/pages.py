@@ -101,52 +101,6 @@ def pyscript_config(manifest: dict[str, Any], packages_key: str | None) -> dict[
     }
 
 
-def lock_closure(lock: dict[str, Any], names: list[str]) -> list[dict[str, Any]]:
-    """The lock entries of `names` and everything they depend on, dependencies first."""
-    packages: dict[str, Any] = lock["packages"]
-    ordered: list[dict[str, Any]] = []
-    seen: set[str] = set()
-
-    def visit(name: str) -> None:
-        key = name.lower().replace("_", "-")
-        entry = packages.get(key) or packages.get(name)
-        if entry is None or key in seen:
-            return
-        seen.add(key)
-        for dependency in entry.get("depends", []):
-            visit(dependency)
-        ordered.append(entry)
-
-    for name in names:
-        visit(name)
-    return ordered
-
-
-def preload_hints(runtime_dir: Path, manifest: dict[str, Any], packages: list[str]) -> list[str]:
-    """`<link>`s that start the runtime's downloads while PyScript is still starting up.
-
-    Measured: without them Pyodide's files and the wheels are requested only once PyScript's
-    modules ran (~0.3 s after the page arrived). Each hint matches the request Pyodide makes (a
-    same-origin `fetch()`; Chromium ignores `integrity` on fetch preloads, so none is given).
-    `fetchpriority="low"` keeps them behind the stylesheets the server-rendered paywall needs
-    for its first paint.
-    """
-    root = "/runtime/" + manifest["pyodide_mjs"].rsplit("/", 1)[0] + "/"
-    lock = json.loads((runtime_dir / manifest["pyodide_lock"]).read_text())
-    fetches = [f"{root}pyodide.asm.wasm", f"{root}python_stdlib.zip"]
-    fetches += [root + entry["file_name"] for entry in lock_closure(lock, packages)]
-    links = [
-        f'<link rel="modulepreload" href="{root}pyodide.mjs">',
-        f'<link rel="modulepreload" fetchpriority="low" href="{root}pyodide.asm.mjs">',
-        f'<link rel="preload" as="fetch" crossorigin href="/runtime/{manifest["pyodide_lock"]}">',
-    ]
-    links += [
-        f'<link rel="preload" as="fetch" crossorigin fetchpriority="low" href="{html.escape(url)}">'
-        for url in fetches
-    ]
-    return ["  " + link for link in links]
-
-
 def stigg_config(settings: SiteSettings) -> dict[str, Any]:
     """What a page's Python needs to reach the emulator (never the server key)."""
     return {
@@ -185,8 +139,6 @@ def render_layout(settings: SiteSettings, page: Layout) -> str:
     if page.script is not None:
         manifest = load_manifest(settings.runtime_dir)
         config = pyscript_config(manifest, page.packages_key)
-        if not page.worker:  # a worker's fetches do not use the page's preloads
-            head.extend(preload_hints(settings.runtime_dir, manifest, config["packages"]))
         # PyScript's stylesheet styles only its own widgets: linked at the end of the body, it
         # does not hold back the first paint as a stylesheet in the head would.
         tail.append(f'  <link rel="stylesheet" href="/runtime/{manifest["pyscript_css"]}">')
