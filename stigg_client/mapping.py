@@ -44,7 +44,16 @@ def price_point(raw: Json) -> Json:
         "amount": money.get("amount"),
         "currency": money.get("currency"),
         "billingCountryCode": raw.get("billingCountryCode"),
-        "featureId": related.get("refId"),
+        "feature": (
+            {
+                "featureId": related.get("refId"),
+                "units": related.get("featureUnits"),
+                "unitsPlural": related.get("featureUnitsPlural"),
+                "displayName": related.get("displayName"),
+            }
+            if related.get("refId")
+            else None
+        ),
         "minUnitQuantity": raw.get("minUnitQuantity"),
         "maxUnitQuantity": raw.get("maxUnitQuantity"),
         "blockSize": raw.get("blockSize"),

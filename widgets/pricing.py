@@ -105,7 +105,7 @@ def total(plan: Plan, period: str, quantity: float = 1, country: str | None = No
     amount = Decimal(0)
     for point in price_points(plan, period, country):
         each = Decimal(point.amount or 0)
-        amount += each * Decimal(str(quantity)) if point.feature_id else each
+        amount += each * Decimal(str(quantity)) if point.feature else each
     return amount
 
 
@@ -129,7 +129,7 @@ def starting_price(plan: Plan, period: str, country: str | None = None) -> Decim
 
 def unit_price(plan: Plan, period: str, country: str | None = None) -> PricePoint | None:
     """The plan's per-unit price point for `period`, if it has one."""
-    return next((p for p in price_points(plan, period, country) if p.feature_id), None)
+    return next((p for p in price_points(plan, period, country) if p.feature), None)
 
 
 def effective_entitlements(plan: Plan) -> list[PackageEntitlement]:
@@ -198,7 +198,9 @@ def intention(
             return CHANGE_BILLING_PERIOD
         unit = unit_price(plan, period)
         if unit and quantity is not None:
-            current = customer.current_quantities.get(unit.feature_id or "")
+            current = customer.current_quantities.get(
+                unit.feature.feature_id if unit.feature else ""
+            )
             if current is not None and current != quantity:
                 return CHANGE_UNIT_QUANTITY
         return CANCEL_SCHEDULED_UPDATES if customer.has_scheduled_updates else None

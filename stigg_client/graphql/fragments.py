@@ -34,7 +34,7 @@ PRICE = (
   price """
     + MONEY
     + """
-  feature { refId }
+  feature { refId featureUnits featureUnitsPlural displayName }
 }"""
 )
 

@@ -29,6 +29,16 @@ class PackageEntitlement(StiggModel):
     hidden_from_widgets: list[WidgetTypeValue] | None = None
 
 
+class PriceFeature(StiggModel):
+    """The feature a per-unit price is charged by, with its unit names (Stigg's `Price.feature`)."""
+
+    feature_id: str
+    units: str | None = None
+    units_plural: str | None = None
+    unit_quantity: float | None = None
+    display_name: str | None = None
+
+
 class PricePoint(StiggModel):
     """One price of a plan or addon (per billing period, optionally per feature unit)."""
 
@@ -37,10 +47,15 @@ class PricePoint(StiggModel):
     amount: Amount | None = None
     currency: str | None = None
     billing_country_code: str | None = None
-    feature_id: str | None = None
+    feature: PriceFeature | None = None
     min_unit_quantity: float | None = None
     max_unit_quantity: float | None = None
     block_size: float | None = None
+
+    @property
+    def feature_id(self) -> str | None:
+        """Id of the feature a per-unit price is charged by (`None` for a flat price)."""
+        return self.feature.feature_id if self.feature else None
 
 
 class TrialConfig(StiggModel):

@@ -46,6 +46,22 @@ async def test_paywall_for_a_customer_goes_over_graphql(client: Stigg) -> None:
     assert "plan-stigg-starter" in {plan.id for plan in paywall.plans}
     prices = [p for plan in paywall.plans for p in plan.price_points]
     assert all(isinstance(p.amount, Decimal) for p in prices if p.amount is not None)
+    # A per-unit price carries its feature with unit names, in the JS SDK's `Price.feature` shape.
+    team = next(plan for plan in paywall.plans if plan.id == "plan-stigg-team")
+    per_unit = [p.model_dump(by_alias=True, exclude_none=True) for p in team.price_points]
+    assert per_unit and all(
+        p["feature"]
+        == {
+            "featureId": "feature-seats",
+            "units": "seat",
+            "unitsPlural": "seats",
+            "displayName": "Seats",
+        }
+        for p in per_unit
+    )
+    assert all(p.feature_id == "feature-seats" for p in team.price_points)
+    flat = [p for plan in paywall.plans if plan.id == "plan-stigg-pro" for p in plan.price_points]
+    assert flat and all(p.feature is None and p.feature_id is None for p in flat)
 
 
 async def test_customer(client: Stigg) -> None:

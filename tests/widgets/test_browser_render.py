@@ -35,8 +35,8 @@ def test_paywall_renders_plans_from_the_emulator(widget_page: Page) -> None:
     expect(paywall.locator('li[data-plan-id="plan-stigg-pro"] .price')).to_contain_text("$12")
     team = paywall.locator('li[data-plan-id="plan-stigg-team"]')
     expect(team.locator(".badge-recommended")).to_be_visible()
-    # The catalog's Team plan prices seats without describing the seat feature: generic unit.
-    expect(team.locator(".price")).to_contain_text("$10 per unit / month")
+    # The Team plan does not grant the seat feature; its price's own feature names the unit.
+    expect(team.locator(".price")).to_contain_text("$10 per seat / month")
     expect(team.locator(".quantity")).to_contain_text("Number of seats")
     expect(paywall.locator('[role="radiogroup"]')).to_have_attribute("aria-label", "Billing period")
     expect(paywall.locator(".save")).to_have_text("Save 16%")  # 120 vs 12 x 12

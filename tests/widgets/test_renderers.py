@@ -77,10 +77,17 @@ def test_per_unit_price_has_quantity_input_and_trial_cta() -> None:
     html = render_paywall(paywall(), PaywallOptions(billing_period="MONTHLY"))
     team = plan_li(html, "team")
     assert "per seat" in team and "Number of seats" in team
-    without_units = paywall()
-    without_units.plans[2].entitlements.pop()  # the seats feature is no longer described
-    team = plan_li(render_paywall(without_units, PaywallOptions(billing_period="MONTHLY")), "team")
-    assert "per unit" in team and "Number of seats" in team
+    # The plan no longer grants the seats feature: the price's own feature still names the unit.
+    priced_only = paywall()
+    priced_only.plans[2].entitlements.pop()
+    team = plan_li(render_paywall(priced_only, PaywallOptions(billing_period="MONTHLY")), "team")
+    assert "per seat" in team and "Number of seats" in team
+    # Neither the price nor an entitlement names the unit: a generic one, plural from the name.
+    for point in priced_only.plans[2].price_points:
+        assert point.feature is not None
+        point.feature.units = point.feature.units_plural = None
+    team = plan_li(render_paywall(priced_only, PaywallOptions(billing_period="MONTHLY")), "team")
+    assert "per unit" in team and "Number of Seats" in team
     assert re.search(r'<input type="number"[^>]*min="2" max="50"[^>]*value="2"', team)
     assert 'data-intention="START_TRIAL"' in team and "Start 14-day trial" in team
 

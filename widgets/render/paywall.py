@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from stigg_client.models.paywall import Addon, Paywall, Plan
+from stigg_client.models.paywall import Addon, Paywall, Plan, PricePoint
 from widgets import pricing
 from widgets.markup import attrs, text
 from widgets.pricing import ANNUALLY, MONTHLY, CustomerState
@@ -67,7 +67,7 @@ def quantity_for(plan: Plan, period: str, options: PaywallOptions) -> float | No
         return options.quantities[plan.id]
     customer = options.customer
     if customer and customer.current_plan_id == plan.id:
-        current = customer.current_quantities.get(unit.feature_id or "")
+        current = customer.current_quantities.get(unit.feature.feature_id if unit.feature else "")
         if current is not None:
             return current
     return unit.min_unit_quantity or 1
@@ -145,12 +145,12 @@ def _price(plan: Plan, period: str, options: PaywallOptions, currency: str) -> s
     code = points[0].currency or currency
     per = texts("per_month") if period == MONTHLY else texts("per_year")
     unit = pricing.unit_price(plan, period, options.billing_country_code)
-    flat = sum((p.amount or 0) for p in points if not p.feature_id)
+    flat = sum((p.amount or 0) for p in points if p.feature is None)
     parts = []
     if flat or not unit:
         parts.append(f'<span class="amount" part="amount">{text(money(flat, code))}</span>')
     if unit is not None:
-        singular, _ = _unit_names(plan, unit.feature_id or "")
+        singular, _ = _unit_names(plan, unit)
         units = singular or texts("unit")
         parts.append(
             f'<span class="amount" part="amount">{text(money(unit.amount or 0, code))}</span> '
@@ -162,14 +162,23 @@ def _price(plan: Plan, period: str, options: PaywallOptions, currency: str) -> s
     )
 
 
-def _unit_names(plan: Plan, feature_id: str) -> tuple[str | None, str]:
-    """(singular unit or None when unknown, plural/label) of a per-unit price's feature."""
+def _unit_names(plan: Plan, unit: PricePoint) -> tuple[str | None, str]:
+    """(singular unit or None when unknown, plural/label) of a per-unit price's feature.
+
+    The price's own `feature` (Stigg's `Price.feature`) names its units; a price without them
+    falls back to the plan's entitlement to the same feature, then to the feature id.
+    """
+    priced = unit.feature
+    feature_id = priced.feature_id if priced else ""
+    if priced and (priced.units or priced.units_plural):
+        return priced.units, priced.units_plural or priced.units or feature_id
     for entitlement in pricing.effective_entitlements(plan):
         feature = entitlement.feature
         if feature.id == feature_id:
             plural = feature.units_plural or feature.units or feature.display_name or feature_id
             return feature.units, plural
-    return None, feature_id.removeprefix("feature-")
+    fallback = priced.display_name if priced and priced.display_name else None
+    return None, fallback or feature_id.removeprefix("feature-")
 
 
 def _quantity(plan: Plan, period: str, options: PaywallOptions) -> str:
@@ -177,7 +186,7 @@ def _quantity(plan: Plan, period: str, options: PaywallOptions) -> str:
     if unit is None:
         return ""
     value = quantity_for(plan, period, options)
-    _, units = _unit_names(plan, unit.feature_id or "")
+    _, units = _unit_names(plan, unit)
     input_attrs = attrs(
         {
             "type": "number",
@@ -188,7 +197,7 @@ def _quantity(plan: Plan, period: str, options: PaywallOptions) -> str:
             "value": _num(value or 1),
             "data-action": "quantity",
             "data-plan-id": plan.id,
-            "data-feature-id": unit.feature_id,
+            "data-feature-id": unit.feature.feature_id if unit.feature else None,
             "part": "quantity-input",
         }
     )
