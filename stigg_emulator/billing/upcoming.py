@@ -62,6 +62,8 @@ def next_renewal(domain: Domain, connection: Connection, row: dict[str, Any]) ->
     for schedule in repo.subscription_schedules(connection, row["ref_id"]):
         if int(schedule["scheduled_at"]) <= boundary:
             state.update(schedule_values(domain, state, schedule))
+    if state["pricing_type"] != "PAID" or not state.get("billing_period"):
+        return None  # a scheduled move to a free plan: nothing is billed at the boundary
     start, end = current_period(state["billing_period"], int(state["billing_anchor"]), boundary)
     if start != boundary:
         return None

@@ -34,6 +34,8 @@ from stigg_emulator.domain.periods import period_at
 from stigg_emulator.domain.pricing import Bill, build_bill, default_billing_period
 from stigg_emulator.domain.subscriptions import (
     parse_time,
+    period_end,
+    plan_change_kind,
     require_plan,
     require_subscription,
     resolve_coupon,
@@ -212,7 +214,20 @@ def quote_new(domain: Domain, connection: Connection, data: dict[str, Any]) -> Q
     credit, debit, proration_date = ZERO, bill.subtotal, start
     has_prorations = False
     items = bill_items(catalog, bill)
-    if (
+    paid_current = (
+        current
+        if current is not None
+        and current["status"] == "ACTIVE"
+        and current["pricing_type"] == "PAID"
+        else None
+    )
+    scheduled = plan_change_kind(catalog, data, paid_current, plan) is not None
+    if scheduled and paid_current is not None:
+        # The change waits for the period end: nothing is charged now, no prorations.
+        start = period_end(domain, paid_current)
+        range_start, range_end = first_period(period, start)
+        credit, debit, proration_date, items = ZERO, ZERO, start, ()
+    elif (
         current is not None
         and current["status"] == "ACTIVE"
         and current["pricing_type"] == "PAID"
@@ -252,6 +267,7 @@ def quote_new(domain: Domain, connection: Connection, data: dict[str, Any]) -> Q
         range_start,
         range_end,
         is_downgrade=bool(current_plan and current_plan.order > plan.order),
+        has_scheduled_updates=scheduled,
         has_prorations=has_prorations,
     )
 

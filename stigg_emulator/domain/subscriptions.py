@@ -184,8 +184,14 @@ def provision(
     *,
     skip_payment_check: bool = False,
     experiment: dict[str, Any] | None = None,
+    charge_now: bool = True,
 ) -> ProvisionOutcome:
-    """`provisionSubscriptionV2` with the four lifecycle rules of Stigg's server guide."""
+    """`provisionSubscriptionV2` with the four lifecycle rules of Stigg's server guide.
+
+    A change of plan of an active paid subscription at the end of its billing period
+    (`scheduleStrategy`, and by default for a lower plan) becomes a scheduled update of it.
+    `charge_now=False` leaves the first invoice to the test clock's renewal run.
+    """
     catalog = domain.catalog
     customer_ref = data.get("customerId")
     if not customer_ref:
@@ -225,6 +231,11 @@ def provision(
     ]
     later = data.get("scheduleStrategy") in ("END_OF_BILLING_PERIOD", "END_OF_BILLING_MONTH")
     paid_now = [r for r in same_scope if r["status"] == "ACTIVE" and r["pricing_type"] == "PAID"]
+    change = plan_change_kind(catalog, data, paid_now[0] if paid_now else None, plan)
+    if change is not None:
+        return _schedule_plan_change(
+            domain, tx, paid_now[0], plan, change, billing_period, billable, addons
+        )
     if later and data.get("startDate") is None and paid_now:
         start = period_end(domain, paid_now[0])  # e.g. a downgrade at the end of the period
     override = data.get("trialOverrideConfiguration") or {}
@@ -308,7 +319,7 @@ def provision(
     }
     first_invoice = None
     charged = plan.pricing_type == "PAID" and not trial_wanted and bill.total > 0
-    if charged and has_payment and not needs_payment and start <= now:
+    if charged and charge_now and has_payment and not needs_payment and start <= now:
         from stigg_emulator.domain.estimates import quote_new  # estimates imports this module
 
         first_invoice = quote_new(domain, tx.conn, data)
@@ -345,6 +356,75 @@ def provision(
             base_url,
         )
     return ProvisionOutcome(ref_id, "SUCCESS", is_scheduled=start > now)
+
+
+PLAN_CHANGES = ("Plan", "Downgrade")
+
+
+def plan_change_kind(
+    catalog: Catalog, data: dict[str, Any], current: dict[str, Any] | None, plan: Package
+) -> str | None:
+    """`Downgrade` / `Plan` when subscribing to `plan` schedules a change of `current` (its
+    product's active paid subscription) at the end of its billing period, else None.
+
+    `END_OF_BILLING_PERIOD` / `END_OF_BILLING_MONTH` schedule any other plan; without a
+    `scheduleStrategy` a lower plan (a downgrade) is scheduled, as Stigg does by default.
+    """
+    if current is None or data.get("startDate") is not None or current["plan_ref"] == plan.ref_id:
+        return None
+    strategy = data.get("scheduleStrategy")
+    current_plan = catalog.plans.get(current["plan_ref"])
+    lower = current_plan is not None and current_plan.order > plan.order
+    if strategy in ("END_OF_BILLING_PERIOD", "END_OF_BILLING_MONTH"):
+        return "Downgrade" if lower else "Plan"
+    if strategy is None and lower:
+        return "Downgrade"
+    return None
+
+
+def _schedule_plan_change(
+    domain: Domain,
+    tx: Tx,
+    row: dict[str, Any],
+    plan: Package,
+    kind: str,
+    billing_period: str | None,
+    billable: list[dict[str, Any]],
+    addons: list[dict[str, Any]],
+) -> ProvisionOutcome:
+    """Schedule `row`'s move to `plan` at its period end (replacing an earlier plan change)."""
+    earlier = [
+        s["id"]
+        for s in repo.subscription_schedules(tx.conn, row["ref_id"])
+        if s["schedule_type"] in PLAN_CHANGES
+    ]
+    repo.set_schedule_status(tx.conn, earlier, "Canceled")
+    common: dict[str, Any] = {
+        "billingPeriod": billing_period if plan.pricing_type == "PAID" else None,
+        "billableFeatures": [
+            {"featureId": i["featureId"], "quantity": float(i["quantity"])} for i in billable
+        ]
+        or None,
+        "addons": [{"addonRefId": a["addonId"], "quantity": float(a["quantity"])} for a in addons]
+        or None,
+    }
+    if kind == "Downgrade":
+        variables = {
+            "__typename": "DowngradeChangeVariables",
+            "downgradePlanRefId": plan.ref_id,
+            **common,
+        }
+    else:
+        current_plan = domain.catalog.plans.get(row["plan_ref"])
+        higher = current_plan is None or current_plan.order < plan.order
+        variables = {
+            "__typename": "PlanChangeVariables",
+            "planRefId": plan.ref_id,
+            "changeType": "UPGRADE" if higher else "NONE",
+            **common,
+        }
+    _schedule(domain, tx, row, kind, period_end(domain, row), variables)
+    return ProvisionOutcome(row["ref_id"], "SUCCESS", is_scheduled=True)
 
 
 def activate_replacing(
@@ -693,13 +773,82 @@ def schedule_values(
         plan = domain.catalog.plans.get(row["plan_ref"])
         if plan is not None:
             values["plan_version"] = plan.version
+    elif kind in PLAN_CHANGES:
+        target = domain.catalog.plans.get(
+            str(variables.get("planRefId") or variables.get("downgradePlanRefId"))
+        )
+        if target is not None:
+            paid = target.pricing_type == "PAID"
+            values.update(
+                {
+                    "plan_ref": target.ref_id,
+                    "plan_version": target.version,
+                    "pricing_type": target.pricing_type,
+                    "billing_period": variables.get("billingPeriod") if paid else None,
+                    "billable_features": [
+                        {"featureId": i["featureId"], "quantity": i["quantity"]}
+                        for i in variables.get("billableFeatures") or []
+                    ],
+                    "unit_quantity": None,
+                    "addons": [
+                        {
+                            "addonId": a["addonRefId"],
+                            "quantity": int(a["quantity"]),
+                            "version": domain.catalog.addons[a["addonRefId"]].version,
+                        }
+                        for a in variables.get("addons") or []
+                        if a["addonRefId"] in domain.catalog.addons
+                    ],
+                    "coupon_ref": None,  # the plan's new subscription starts without the coupon
+                    "promotion_code": None,
+                    "start_date": int(schedule["scheduled_at"]),
+                    "billing_anchor": int(schedule["scheduled_at"]),
+                }
+            )
     return values
+
+
+def _apply_plan_change(
+    domain: Domain, tx: Tx, row: dict[str, Any], schedule: dict[str, Any]
+) -> None:
+    """The scheduled plan change is due: `row` ends and a subscription to the plan begins."""
+    target = schedule_values(domain, row, schedule)
+    if "plan_ref" not in target:  # the plan left the catalog
+        repo.set_schedule_status(tx.conn, [schedule["id"]], "Failed")
+        return
+    repo.set_schedule_status(tx.conn, [schedule["id"]], "Done")
+    end_now(domain, tx, row, "UpgradeOrDowngrade", downgrade=False)
+    provision(
+        domain,
+        tx,
+        {
+            "customerId": row["customer_ref"],
+            "payingCustomerId": row.get("paying_customer_ref"),
+            "resourceId": row.get("resource_id"),
+            "planId": target["plan_ref"],
+            "billingPeriod": target["billing_period"],
+            "billableFeatures": target["billable_features"],
+            "addons": [
+                {"addonId": a["addonId"], "quantity": a["quantity"]} for a in target["addons"]
+            ],
+            "startDate": from_ms(int(schedule["scheduled_at"])).isoformat(),
+            "skipTrial": True,
+            "billingInformation": row.get("billing_info"),
+            "billingCountryCode": row.get("billing_country_code"),
+        },
+        "",
+        skip_payment_check=True,
+        charge_now=False,  # the clock's renewal run invoices it (SUBSCRIPTION_CREATION)
+    )
 
 
 def _apply_schedule(domain: Domain, tx: Tx, schedule: dict[str, Any]) -> None:
     row = repo.get_subscription(tx.conn, schedule["subscription_ref"])
     if row is None or row["status"] not in ("ACTIVE", "IN_TRIAL"):
         repo.set_schedule_status(tx.conn, [schedule["id"]], "Canceled")
+        return
+    if schedule["schedule_type"] in PLAN_CHANGES:
+        _apply_plan_change(domain, tx, row, schedule)
         return
     values = {
         **schedule_values(domain, row, schedule),

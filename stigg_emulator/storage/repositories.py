@@ -138,30 +138,6 @@ def due_subscriptions(connection: Connection, now_ms: int, scope: Scope | None =
     return _all(connection, statement)
 
 
-def next_due_time(connection: Connection) -> int | None:
-    """The earliest future time-based transition of any subscription or scheduled update."""
-    table = t.subscriptions
-    candidates = []
-    for column, statuses in (
-        (table.c.trial_end_date, ("IN_TRIAL",)),
-        (table.c.cancellation_date, ACTIVE_STATUSES),
-        (table.c.end_date, ACTIVE_STATUSES),
-        (table.c.start_date, ("NOT_STARTED",)),
-    ):
-        value = connection.execute(
-            select(func.min(column)).where(table.c.status.in_(statuses))
-        ).scalar()
-        if value is not None:
-            candidates.append(int(value))
-    updates = t.scheduled_updates
-    value = connection.execute(
-        select(func.min(updates.c.scheduled_at)).where(updates.c.status == "Scheduled")
-    ).scalar()
-    if value is not None:
-        candidates.append(int(value))
-    return min(candidates) if candidates else None
-
-
 # scheduled updates ---------------------------------------------------------------------------
 
 

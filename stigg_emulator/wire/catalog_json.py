@@ -267,6 +267,43 @@ def _package_common(
     }
 
 
+PACKAGE_DTO_FIELDS = (
+    "id",
+    "refId",
+    "displayName",
+    "description",
+    "additionalMetaData",
+    "pricingType",
+    "hiddenFromWidgets",
+    "versionNumber",
+    "isLatest",
+    "status",
+    "billingId",
+    "billingLinkUrl",
+    "productId",
+    "prices",
+    "overagePrices",
+    "overageBillingPeriod",
+    "environmentId",
+    "createdAt",
+    "updatedAt",
+    "draftDetails",
+    "draftSummary",
+    "offer",
+    "syncStates",
+)
+
+
+def package_dto_json(catalog: Catalog, package: Package) -> dict[str, Any]:
+    """`PackageDTO` (e.g. a scheduled update's `targetPackage`)."""
+    common = _package_common(catalog, package, None, shallow=True)
+    return {
+        "__typename": "PackageDTO",
+        **{key: common[key] for key in PACKAGE_DTO_FIELDS},
+        "type": package.kind.upper(),
+    }
+
+
 def plan_json(
     catalog: Catalog, plan: Package, country: str | None = None, *, shallow: bool = False
 ) -> dict[str, Any]:

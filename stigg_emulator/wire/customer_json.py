@@ -22,6 +22,7 @@ from stigg_emulator.wire.catalog_json import (
     environment_json,
     feature_object_json,
     money,
+    package_dto_json,
     plan_json,
     price_json,
 )
@@ -199,9 +200,16 @@ def promotion_json(catalog: Catalog, row: dict[str, Any], customer_ref: str) -> 
     }
 
 
-def schedule_json(row: dict[str, Any]) -> dict[str, Any]:
-    """`SubscriptionScheduledUpdate` with its `ScheduleVariables` union member."""
+def schedule_json(row: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
+    """`SubscriptionScheduledUpdate` with its `ScheduleVariables` union member (and the plan a
+    plan change or downgrade moves to as `targetPackage`)."""
     variables = dict(row.get("variables") or {})
+    target = None
+    if row["schedule_type"] in ("Plan", "Downgrade"):
+        plan = catalog.plans.get(
+            str(variables.get("planRefId") or variables.get("downgradePlanRefId"))
+        )
+        target = package_dto_json(catalog, plan) if plan is not None else None
     return {
         "__typename": "SubscriptionScheduledUpdate",
         "subscriptionScheduleType": row["schedule_type"],
@@ -209,7 +217,7 @@ def schedule_json(row: dict[str, Any]) -> dict[str, Any]:
         "scheduledExecutionTime": iso(row["scheduled_at"]),
         "createdAt": iso(row["created_at"]),
         "billingId": None,
-        "targetPackage": None,
+        "targetPackage": target,
         "scheduleVariables": variables or None,
     }
 
@@ -384,9 +392,10 @@ def subscription_json(
         ),
         "experimentInfo": experiment_json(row.get("experiment")),
         "experiment": None,
-        "scheduledUpdates": [schedule_json(item) for item in schedules],
+        "scheduledUpdates": [schedule_json(item, catalog) for item in schedules],
         "futureUpdates": [
-            {**schedule_json(item), "__typename": "SubscriptionFutureUpdate"} for item in schedules
+            {**schedule_json(item, catalog), "__typename": "SubscriptionFutureUpdate"}
+            for item in schedules
         ],
         "latestInvoice": (
             prefetched.invoices.get(row["ref_id"])
