@@ -6,11 +6,11 @@ SDK/widgets imports were most of the time to interactive). A selected `X.py` mem
 `X.pyc` (unchecked-hash pyc, the sourceless layout that zipimport and the path finder load),
 compiled by the same Pyodide on Node.js (`tools/runtime_pyc.mjs`) so the magic number matches.
 Code objects carry no column ranges (PYTHONNODEBUGRANGES): a quarter smaller; bytecode is still
-~1.4x larger than source after brotli, so only the modules pages import at start-up
-(`tools/browser-hot-modules.json`) are compiled; the rest stays source. Wheels get a
-fresh RECORD, METADATA without its long description and no `.pyi` stubs; members under `drop`
-prefixes are left out (the SDK wheel's `stigg_emulator/`,
-which never runs in a browser). Results are cached by input digest under `.cache/pyc/`.
+~1.4x larger than source after brotli, so only the modules pages import at start-up are compiled
+(`tools/browser-hot-modules.json`, recorded by `python -m bench.hot_modules`); the rest stays
+source. Wheels get a fresh RECORD, METADATA without its long description and no `.pyi` stubs;
+members under `drop` prefixes are left out (e.g. the SDK wheel's `stigg_emulator/`). Results are
+cached by input digest under `.cache/pyc/`.
 """
 
 from __future__ import annotations
