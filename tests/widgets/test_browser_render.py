@@ -64,6 +64,55 @@ def test_gates_meter_prompt_and_portal(widget_page: Page) -> None:
     expect(portal.get_by_text("Billed to First customer")).to_be_visible()
 
 
+def test_hide_label_hides_the_meter_name_visually_but_keeps_it_for_assistive_tech(
+    widget_page: Page,
+) -> None:
+    labelled = widget_page.locator("#meter")
+    bare = widget_page.locator("#meter-bare")
+    expect(bare.locator("meter")).to_have_attribute("aria-valuetext", "0 of 2 requests used")
+    name = labelled.locator(".usage-name").inner_text()
+    expect(bare.locator("meter")).to_have_accessible_name(name)
+    expect(labelled.locator("meter")).to_have_accessible_name(name)
+    shown = labelled.locator(".usage-name").bounding_box()
+    hidden = bare.locator(".usage-name").bounding_box()
+    assert shown is not None and shown["width"] > 20
+    assert hidden is not None and hidden["width"] <= 1 and hidden["height"] <= 1
+    # The value text takes the label's place at the start of the header.
+    value = bare.locator(".usage-value").bounding_box()
+    meter = bare.locator("meter").bounding_box()
+    assert value is not None and meter is not None and abs(value["x"] - meter["x"]) < 1
+
+
+def test_no_widget_overflows_a_375px_wide_screen(widget_page: Page) -> None:
+    size = widget_page.viewport_size
+    widget_page.set_viewport_size({"width": 375, "height": 800})
+    try:
+        # Wide content (the comparison table) scrolls inside its own container, never the page.
+        widths = widget_page.evaluate(
+            """() => [...document.querySelectorAll('main > *')]
+              .filter(e => e.tagName.startsWith('STIGG-'))
+              .map(e => [e.id, Math.round(e.getBoundingClientRect().right)])"""
+        )
+        assert widths and all(right <= 375 for _, right in widths), widths
+        assert widget_page.evaluate("document.documentElement.scrollWidth") <= 375
+        scroller = widget_page.locator("#table .table-scroll")
+        assert scroller.evaluate("el => el.scrollWidth > el.clientWidth")
+    finally:
+        widget_page.set_viewport_size(size or {"width": 1280, "height": 720})
+
+
+def test_portal_meters_are_list_items_with_a_visible_track(widget_page: Page) -> None:
+    portal = widget_page.locator("#portal")
+    item = portal.locator("ul.meters > li")
+    expect(item).to_have_count(1)
+    expect(item.locator(".usage-name")).to_have_css("font-weight", "600")
+    track = item.locator("meter").evaluate("el => getComputedStyle(el).backgroundColor")
+    surface = portal.locator(".section-usage").evaluate(
+        "el => getComputedStyle(el).backgroundColor"
+    )
+    assert track != surface and track != "rgba(0, 0, 0, 0)"
+
+
 def test_locale_attribute_and_text_overrides(widget_page: Page) -> None:
     expect(widget_page.locator("#meter-de .usage-value")).to_have_text("0 von 2 requests genutzt")
     expect(widget_page.locator("#meter-de .reset")).to_contain_text("Wird am")
@@ -114,7 +163,9 @@ def diff_ratio(page: Page, baseline: bytes, current: bytes) -> float:
     )
 
 
-@pytest.mark.parametrize("element_id", ["paywall", "table", "portal", "gate-denied", "prompt"])
+@pytest.mark.parametrize(
+    "element_id", ["paywall", "table", "portal", "meter", "gate-denied", "prompt"]
+)
 def test_screenshots_match_baselines(
     widget_page: Page, element_id: str, artifacts_dir: Path
 ) -> None:

@@ -154,8 +154,9 @@ def _subscriptions(portal: CustomerPortal, options: PortalOptions) -> str:
         items.append(
             f'<li class="subscription" part="subscription" '
             f'data-subscription-id="{text(sub.subscription_id)}" data-status="{text(status)}">'
-            f'<h4 part="plan-name">{text(sub.plan_name or sub.plan_id)}</h4>'
-            f'<span class="badge" part="badge badge-status">{text(status_text)}</span>'
+            f'<div class="subscription-header"><h4 part="plan-name">'
+            f"{text(sub.plan_name or sub.plan_id)}</h4>"
+            f'<span class="badge" part="badge badge-status">{text(status_text)}</span></div>'
             f"{price_html}{trial}</li>"
         )
     return _section("subscriptions", texts("subscriptions_title"), f"<ul>{''.join(items)}</ul>")
@@ -218,7 +219,8 @@ def _scheduled(portal: CustomerPortal, options: PortalOptions) -> str:
             items.append(
                 f'<li part="scheduled-update" data-subscription-id="{text(sub.subscription_id)}" '
                 f'data-schedule-type="{text(update.subscription_schedule_type)}">'
-                f"<span>{text(line)}</span> <button{button}>{text(texts('cancel'))}</button></li>"
+                f'<span class="scheduled-text">{text(line)}</span> '
+                f"<button{button}>{text(texts('cancel'))}</button></li>"
             )
     if not items:
         return ""

@@ -95,16 +95,19 @@ def render_usage_meter(
     alert = ""
     if level != "ok":
         key = "usage_warning" if level == "warning" else "usage_exceeded"
-        icon = "⚠" if level == "warning" else "⛔"
+        icon = "!" if level == "warning" else "\u00d7"  # multiplication sign
         alert = (
-            f'<p class="usage-alert" part="meter-alert"><span aria-hidden="true">{icon}</span> '
-            f"{text(texts(key))}</p>"
+            f'<p class="usage-alert" part="meter-alert"><span class="usage-icon" '
+            f'aria-hidden="true">{icon}</span> {text(texts(key))}</p>'
         )
+    footer = f'<div class="usage-footer">{reset}{alert}</div>' if reset or alert else ""
     return (
         f'<div class="usage-meter" part="usage" data-feature-id="{text(info.feature_id)}" '
-        f'data-usage-level="{level}"><p class="usage-name" id="usage-name-{text(info.feature_id)}" '
-        f'part="meter-name">{text(info.name)}</p>{meter}'
-        f'<p class="usage-value" part="meter-value">{text(value_text)}</p>{reset}{alert}</div>'
+        f'data-usage-level="{level}"><div class="usage-header" part="meter-header">'
+        f'<p class="usage-name" id="usage-name-{text(info.feature_id)}" part="meter-name">'
+        f"{text(info.name)}</p>"
+        f'<p class="usage-value" part="meter-value">{text(value_text)}</p></div>'
+        f"{meter}{footer}</div>"
     )
 
 
