@@ -69,6 +69,7 @@ ROOT_FIELDS: dict[str, tuple[str, ...]] = {
         "estimateSubscription",
         "estimateSubscriptionUpdate",
         "previewSubscription",
+        "previewNextInvoice",
         "reportUsage",
         "reportUsageBulk",
         "reportEvent",

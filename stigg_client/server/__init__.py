@@ -5,6 +5,7 @@ from __future__ import annotations
 from stigg_client.server.client import UNSET, StiggServer
 from stigg_client.server.models import (
     EntitlementsUpdatedEvent,
+    NextInvoicePreview,
     PromotionalEntitlementPeriod,
     ReportEventAck,
     SubscriptionCancellationAction,
@@ -25,6 +26,7 @@ __all__ = [
     "EntitlementsStore",
     "EntitlementsUpdatedEvent",
     "InMemoryEntitlementsStore",
+    "NextInvoicePreview",
     "PromotionalEntitlementPeriod",
     "RedisEntitlementsStore",
     "ReportEventAck",

@@ -65,6 +65,7 @@ from stigg_client.server import documents
 from stigg_client.server.models import (
     ArchiveCustomerResult,
     EntitlementsUpdatedEvent,
+    NextInvoicePreview,
     PromotionalEntitlement,
     ReportEventAck,
     RevokedPromotionalEntitlement,
@@ -795,6 +796,18 @@ class StiggServer:
             {"input": to_wire({"subscription_id": subscription_id, "status": status})},
         )
         return SubscriptionIdResult(subscription_id=str(data.get("cancelSchedule")))
+
+    async def preview_next_invoice(self, subscription_id: str) -> NextInvoicePreview:
+        """The invoice the subscription produces at its next renewal (lines, discount, tax),
+        scheduled updates due by then (e.g. a downgrade) included."""
+        if not subscription_id:
+            raise ValidationError("subscription_id is required")
+        data = await self.api.graphql(
+            "PreviewNextInvoice",
+            documents.PREVIEW_NEXT_INVOICE,
+            {"input": {"subscriptionId": subscription_id}},
+        )
+        return NextInvoicePreview.model_validate(data.get("previewNextInvoice"))
 
     async def migrate_subscription_to_latest(
         self,

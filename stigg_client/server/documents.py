@@ -15,6 +15,7 @@ from stigg_client.graphql.fragments import (
     ENTITLEMENT_RESET_FIELDS,
     EXPERIMENT_INFO,
     FEATURE,
+    MONEY,
     PRICE,
     input_operation,
 )
@@ -157,6 +158,50 @@ CANCEL_SUBSCRIPTION_UPDATES = """mutation CancelSubscriptionUpdates(
 ) {
   cancelSchedule(input: $input)
 }"""
+
+PREVIEW_NEXT_INVOICE = (
+    """mutation PreviewNextInvoice($input: PreviewNextInvoiceInput!) {
+  previewNextInvoice(input: $input) {
+    amountDue """
+    + MONEY
+    + """
+    minimumSpendAdjustment """
+    + MONEY
+    + """
+    total """
+    + MONEY
+    + """
+    totalExcludingTax """
+    + MONEY
+    + """
+    subTotal """
+    + MONEY
+    + """
+    subTotalExcludingTax """
+    + MONEY
+    + """
+    tax """
+    + MONEY
+    + """
+    taxDetails { displayName percentage inclusive }
+    discount """
+    + MONEY
+    + """
+    discountDetails { type value durationType durationInMonths }
+    lastUpdatedAt
+    lines {
+      type description costDescription quantity proration
+      amount """
+    + MONEY
+    + """
+      unitPrice """
+    + MONEY
+    + """
+      period { start end }
+    }
+  }
+}"""
+)
 
 MIGRATE_SUBSCRIPTION_TO_LATEST = """mutation MigrateSubscriptionToLatest(
   $input: SubscriptionMigrationInput!

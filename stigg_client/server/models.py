@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from pydantic import Field
+
 from stigg_client.models.base import StiggModel, UtcDateTime
+from stigg_client.models.common import Money
 from stigg_client.models.entitlements import Entitlement, MeteredEntitlement
+from stigg_client.models.estimates import Discount, TaxDetails
 
 
 class UsageUpdateBehavior(StrEnum):
@@ -129,3 +133,41 @@ class UsageUpdatedEvent(StiggModel):
 
     usage: UsageMeasurementUpdated
     entitlement: MeteredEntitlement | None = None
+
+
+class InvoiceLinePeriod(StiggModel):
+    """The billing period an upcoming invoice line covers."""
+
+    start: UtcDateTime
+    end: UtcDateTime
+
+
+class NextInvoiceLine(StiggModel):
+    """One line of the next invoice: plan fee, per-unit charge (with quantity) or add-on."""
+
+    type: str | None = None
+    description: str
+    cost_description: str | None = None
+    amount: Money
+    unit_price: Money | None = None
+    quantity: float | None = None
+    proration: bool = False
+    period: InvoiceLinePeriod | None = None
+
+
+class NextInvoicePreview(StiggModel):
+    """`preview_next_invoice`: the invoice a subscription produces at its next renewal
+    (Stigg's `SubscriptionInvoicePreview`), scheduled updates due by then included."""
+
+    total: Money
+    total_excluding_tax: Money | None = None
+    sub_total: Money
+    sub_total_excluding_tax: Money | None = None
+    amount_due: Money
+    minimum_spend_adjustment: Money | None = None
+    tax: Money | None = None
+    tax_details: TaxDetails | None = None
+    discount: Money | None = None
+    discount_details: Discount | None = None
+    last_updated_at: UtcDateTime | None = None
+    lines: list[NextInvoiceLine] = Field(default_factory=list)

@@ -1,4 +1,5 @@
-"""Estimate root fields (client keys too): `estimateSubscription[Update]`, `previewSubscription`."""
+"""Estimate root fields: `estimateSubscription[Update]`, `previewSubscription` (client keys too)
+and `previewNextInvoice` (server key)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ from typing import Any
 from ariadne import MutationType, QueryType
 from graphql import GraphQLResolveInfo
 
+from stigg_emulator.billing.upcoming import next_renewal, preview_json
 from stigg_emulator.domain import estimates
+from stigg_emulator.domain.errors import StiggError, bad_input
+from stigg_emulator.domain.subscriptions import require_subscription
 from stigg_emulator.graphql.context import ctx, input_arg, read
 from stigg_emulator.storage import repositories as repo
 
@@ -42,8 +46,31 @@ def resolve_preview(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> dict[
     return read(info, lambda conn: estimates.preview_json(estimates.quote_new(domain, conn, data)))
 
 
+def resolve_preview_next_invoice(
+    _obj: Any, info: GraphQLResolveInfo, **kwargs: Any
+) -> dict[str, Any]:
+    """`previewNextInvoice(input)`: the subscription's next renewal invoice, priced as the
+    portal's `previewNextInvoice` and the test clock's renewal."""
+    ref_id = input_arg(kwargs).get("subscriptionId")
+    if not ref_id:
+        raise bad_input("subscriptionId is required")
+    domain = ctx(info).domain
+
+    def run(conn: Any) -> dict[str, Any]:
+        row = require_subscription(conn, str(ref_id))
+        upcoming = next_renewal(domain, conn, row)
+        if upcoming is not None:
+            return preview_json(upcoming, int(row["updated_at"]))
+        if row["pricing_type"] != "PAID":
+            raise StiggError("SubscriptionNoBillingId", f"Subscription {ref_id} is not billed")
+        raise StiggError("InvalidSubscriptionStatus", f"Subscription {ref_id} has no next invoice")
+
+    return read(info, run)
+
+
 def register(_query: QueryType, mutation: MutationType) -> None:
     """Bind this area's root fields."""
     mutation.set_field("estimateSubscription", resolve_estimate)
     mutation.set_field("estimateSubscriptionUpdate", resolve_estimate_update)
     mutation.set_field("previewSubscription", resolve_preview)
+    mutation.set_field("previewNextInvoice", resolve_preview_next_invoice)
