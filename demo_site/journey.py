@@ -500,6 +500,52 @@ def routes(settings: SiteSettings, backend: Backend) -> list[Route]:
             headers=NO_STORE,
         )
 
+    async def downgrade_plan(request: Request) -> Response:
+        """The in-app paywall's downgrade: the lower plan from the end of the billing period (a
+        scheduled update of the current subscription that the portal lists and can cancel)."""
+        if not _same_origin(request):
+            return JSONResponse({"error": "cross-site request"}, status_code=403)
+        customer_id = backend.customer_of(request)
+        if customer_id is None:
+            return JSONResponse({"error": "sign in first"}, status_code=401, headers=NO_STORE)
+        server = backend.server
+        if server is None:
+            return _unavailable("the demo backend has no server key")
+        fields = await _form(request)
+        plan_id = fields.get("plan_id", "")
+        period = (fields.get("period") or "MONTHLY").upper()
+        if period not in PERIODS:
+            return JSONResponse({"error": "unknown billing period"}, status_code=400)
+        try:
+            paywall = await server.get_paywall(product_id=PRODUCT_ID)
+            plan = next((p for p in paywall.plans if p.id == plan_id), None)
+            if plan is None or _pricing_type(plan) == "CUSTOM":
+                return JSONResponse({"error": "unknown plan"}, status_code=400)
+            result = await server.provision_subscription(
+                customer_id,
+                plan_id,
+                billing_period=period if _pricing_type(plan) == "PAID" else None,
+                billable_features=_billable_features(plan, period, fields.get("seats")),
+                skip_trial=True,
+                schedule_strategy="END_OF_BILLING_PERIOD",
+            )
+        except StiggError as failure:
+            logger.warning("downgrading %s to %s failed: %s", customer_id, plan_id, failure)
+            return JSONResponse({"error": str(failure)}, status_code=502, headers=NO_STORE)
+        subscription = result.subscription
+        if result.checkout_url or subscription is None:
+            return JSONResponse({"error": "this change needs a payment"}, status_code=409)
+        return JSONResponse(
+            {
+                "subscriptionId": subscription.id,
+                "planId": plan_id,
+                "planName": plan.display_name,
+                # Stigg keeps the current plan until the period ends when the change is scheduled.
+                "scheduled": subscription.plan_id != plan_id,
+            },
+            headers=NO_STORE,
+        )
+
     # ------------------------------------------------------------------ checkout
 
     async def checkout(request: Request) -> Response:
@@ -590,6 +636,7 @@ def routes(settings: SiteSettings, backend: Backend) -> list[Route]:
         Route("/api/templates", create_template, methods=["POST"]),
         Route("/api/scheduled-updates/cancel", cancel_scheduled, methods=["POST"]),
         Route("/api/subscription/seats", change_seats, methods=["POST"]),
+        Route("/api/subscription/downgrade", downgrade_plan, methods=["POST"]),
         Route("/pricing", pricing, methods=["GET", "HEAD"]),
         Route("/app", app_page, methods=["GET", "HEAD"]),
         Route("/portal", portal, methods=["GET", "HEAD"]),

@@ -81,6 +81,27 @@ async def change_seats(detail: dict) -> None:
     app.reload()
 
 
+async def downgrade(plan_id: str, period: str, detail: dict) -> None:
+    """A lower plan starts at the end of the billing period: the backend schedules it."""
+    fields = {"plan_id": plan_id, "period": period}
+    for quantity in (detail.get("quantities") or {}).values():
+        fields["seats"] = str(int(quantity))
+    status, answer = await post_form("/api/subscription/downgrade", fields)
+    if status != 200:
+        plans_status.textContent = f"Could not change the plan: {answer.get('error')}"
+        return
+    name = answer.get("planName") or plan_id
+    if answer.get("scheduled"):
+        plans_status.textContent = (
+            f"Scheduled: {name} from your next billing date (see Billing to cancel)."
+        )
+    else:
+        plans_status.textContent = f"You are now on {name}."
+        await client.refresh()
+        channel.postMessage(config["customer_id"])
+    app.reload()
+
+
 async def cancel_scheduled(plan_id: str) -> None:
     """The paywall's "cancel scheduled change" on a plan: cancel its subscription's changes."""
     subscriptions = await client.get_active_subscriptions()
@@ -109,6 +130,9 @@ def on_plan_selected(element: object, detail: dict) -> None:
         run(change_seats(detail))
     elif intention == "CANCEL_SCHEDULED_UPDATES":
         run(cancel_scheduled(str(detail["planId"])))
+    elif intention == "DOWNGRADE_PLAN":
+        period = str(detail.get("billingPeriod") or "MONTHLY")
+        run(downgrade(str(detail["planId"]), period, detail))
     else:
         checkout(
             str(detail["planId"]), str(detail.get("billingPeriod") or "MONTHLY"), intention, detail

@@ -215,7 +215,7 @@ def test_portal_shows_plan_and_usage(
     assert csp_violations == []
 
 
-def test_portal_billing_then_a_scheduled_seat_downgrade_listed_and_cancelled(
+def test_portal_billing_then_scheduled_seat_and_plan_downgrades_listed_and_cancelled(
     page: Page, journey_site: SiteProcess, csp_violations: list[str], artifacts_dir: Path
 ) -> None:
     base = journey_site.base_url
@@ -288,6 +288,33 @@ def test_portal_billing_then_a_scheduled_seat_downgrade_listed_and_cancelled(
     expect(next_invoice).to_contain_text("Next invoice: $36 on")
     expect(portal.locator("li.subscription [part='quantity']")).to_have_text("3 seats")
     page.screenshot(path=str(artifacts_dir / "journey-portal-cancelled.png"), full_page=True)
+
+    # A plan downgrade from the in-app paywall: Pro from the end of the period, Team until then.
+    page.get_by_role("link", name="App").click()
+    python_ready(page)
+    pro = plan_card(page, "#app-paywall", "plan-pro")
+    expect(pro.locator("button.cta")).to_have_attribute("data-intention", "DOWNGRADE_PLAN")
+    pro.locator("button.cta").click()
+    expect(page.locator("#plans-status")).to_have_text(
+        "Scheduled: Pro from your next billing date (see Billing to cancel)."
+    )
+    expect(pro.locator("button.cta")).to_have_attribute(
+        "data-intention", "CANCEL_SCHEDULED_UPDATES"
+    )
+    page.get_by_role("link", name="Billing").click()
+    python_ready(page)
+    expect(portal).to_have_attribute("data-state", "ready")
+    expect(scheduled).to_have_count(1)
+    expect(scheduled).to_have_attribute("data-schedule-type", "Downgrade")
+    expect(scheduled).to_contain_text(re.compile(r"^Changes to Pro on \S.+Cancel$"))
+    expect(portal.locator("li.subscription h4")).to_have_text("Team")
+    expect(next_invoice).to_contain_text("Next invoice: $15 on")  # Pro's month at the renewal
+    page.screenshot(path=str(artifacts_dir / "journey-portal-plan-downgrade.png"), full_page=True)
+    scheduled.get_by_role("button", name="Cancel").click()
+    expect(page.locator("#portal-status")).to_have_text("The scheduled change was cancelled.")
+    expect(scheduled).to_have_count(0)
+    expect(next_invoice).to_contain_text("Next invoice: $36 on")
+    expect(portal.locator("li.subscription h4")).to_have_text("Team")
     assert csp_violations == []
 
 
@@ -314,7 +341,11 @@ def test_backend_refuses_cross_site_and_anonymous_requests(journey_site: SitePro
     assert cross.status_code == 403
     forged = httpx.post(f"{base}/api/templates", cookies={"inkwell_session": "customer-x.00"})
     assert forged.status_code == 401
-    for path in ("/api/subscription/seats", "/api/scheduled-updates/cancel"):
+    for path in (
+        "/api/subscription/seats",
+        "/api/subscription/downgrade",
+        "/api/scheduled-updates/cancel",
+    ):
         assert httpx.post(f"{base}{path}", data={"seats": "2"}).status_code == 401, path
         evil = httpx.post(f"{base}{path}", headers={"Origin": "http://evil.example"})
         assert evil.status_code == 403, path
