@@ -12,6 +12,7 @@ from tests.emulator.billing.helpers import (
     provision,
     set_clock,
 )
+from tests.emulator.billing.test_customer_clock import customer_clock
 from tests.emulator.helpers import Api, client, server
 from tests.support.processes import EmulatorProcess
 
@@ -263,3 +264,24 @@ def test_plan_change_at_period_end_replaces_an_earlier_one(billing: EmulatorProc
     assert [(row["billingReason"], row["total"]) for row in invoices(api, ref)] == [
         ("SUBSCRIPTION_CREATION", 30)
     ]
+
+
+def test_a_scheduled_downgrade_follows_the_customer_clock(billing: EmulatorProcess) -> None:
+    api = server(billing)
+    set_clock(api, to=T0)
+    customers = [new_customer(api, "pm_card_visa") for _ in range(2)]
+    for ref in customers:
+        provision(api, customerId=ref, planId="plan-b-pro", billingPeriod="MONTHLY")
+        provision(api, customerId=ref, planId="plan-b-basic", billingPeriod="MONTHLY")
+    moved, waiting = customers
+    customer_clock(api, moved, to="2030-02-03T00:00:00Z")
+    assert [row["plan"]["refId"] for row in active(api, moved)] == ["plan-b-basic"]
+    assert _calls_limit(api, moved) == 100
+    # The other customer's period has not ended on the global clock: still Pro, still scheduled.
+    [pro] = active(api, waiting)
+    assert pro["plan"]["refId"] == "plan-b-pro"
+    assert [
+        u["subscriptionScheduleType"]
+        for u in _schedules(api, pro["subscriptionId"])["scheduledUpdates"]
+    ] == ["Downgrade"]
+    assert _calls_limit(api, waiting) == 1000
