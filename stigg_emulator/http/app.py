@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -87,7 +88,10 @@ def create_app(state: AppState) -> Starlette:
             allow_methods=["GET", "POST", "OPTIONS"],
             allow_headers=CORS_HEADERS,
             max_age=600,
-        )
+        ),
+        # Paywalls and catalog reads are large and repetitive JSON (~40x smaller gzipped);
+        # event streams are left alone by the middleware.
+        Middleware(GZipMiddleware, minimum_size=1024, compresslevel=6),
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.emulator = state

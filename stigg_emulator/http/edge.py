@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -110,7 +111,18 @@ async def paywall(request: Request) -> Response:
             result = paywall_json(connection, domain.catalog, data, domain.clock.now())
     except StiggError as error:
         return error_response(error)
-    return _json({"data": {"paywall": result}})
+    return _revalidated(request, {"data": {"paywall": result}})
+
+
+def _revalidated(request: Request, payload: Any) -> Response:
+    """A JSON answer with a validator: a client holding the same body gets a bodiless 304, and
+    `no-cache` makes browsers ask each time, so a catalog change is seen at once."""
+    body = json.dumps(payload, separators=(",", ":")).encode()
+    etag = 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    if etag in (request.headers.get("if-none-match") or ""):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=JSON, headers=headers)
 
 
 def routes() -> list[Route]:

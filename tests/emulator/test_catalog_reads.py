@@ -114,6 +114,24 @@ def test_edge_paywall_tolerates_sdk_query_strings(emulator: EmulatorProcess) -> 
     assert {p["price"]["currency"] for p in pro["prices"]} == {"USD", "DKK"}
 
 
+def test_edge_paywall_is_compressed_and_revalidated(emulator: EmulatorProcess) -> None:
+    api = client(emulator)
+    url = emulator.edge_url + "/v1/p/product-stigg/paywall.json"
+    headers = {"X-API-KEY": api.key, "Accept-Encoding": "gzip"}
+    first = api.http.get(url, headers=headers)
+    assert first.status_code == 200
+    assert first.headers["content-encoding"] == "gzip"
+    assert int(first.headers["content-length"]) < len(first.content)
+    assert first.headers["cache-control"] == "no-cache"
+    etag = first.headers["etag"]
+    again = api.http.get(url, headers={**headers, "If-None-Match": etag})
+    assert (again.status_code, again.content, again.headers["etag"]) == (304, b"", etag)
+    hidden_too = url + "?includeHiddenPlans=true"
+    other = api.http.get(hidden_too, headers={**headers, "If-None-Match": etag})
+    assert other.status_code == 200 and other.headers["etag"] != etag
+    assert "plan-stigg-enterprise" in _plans(other.json()["data"]["paywall"])
+
+
 def test_paywall_with_customer_context(emulator: EmulatorProcess) -> None:
     data = server(emulator).data(
         PAYWALL, {"input": {"customerId": "customer-demo-01", "productId": "product-stigg"}}
