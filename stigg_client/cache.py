@@ -139,6 +139,8 @@ class ScopeState:
     entries: dict[str, CachedEntitlement] = field(default_factory=dict)
     last_update: float | None = None
     last_checked: float = -math.inf
+    restored: bool = False
+    """True while the entries come from a persisted snapshot, not from a load of this session."""
 
     @property
     def loaded(self) -> bool:
@@ -172,12 +174,18 @@ class EntitlementsCache:
         return state
 
     def store(
-        self, scope: Scope, entries: list[CachedEntitlement], *, now: float | None = None
+        self,
+        scope: Scope,
+        entries: list[CachedEntitlement],
+        *,
+        now: float | None = None,
+        restored: bool = False,
     ) -> list[str] | None:
         """Replace `scope`'s map with `entries` unless they are older than the cached ones.
 
         Returns the feature ids whose entitlement changed (all of them on first load), or None
-        when the response was dropped as out of date.
+        when the response was dropped as out of date. `restored` marks a persisted snapshot
+        (`now` is then when it was saved).
         """
         wall = time.time() if now is None else now
         state = self.state(scope)
@@ -195,6 +203,7 @@ class EntitlementsCache:
         changed.extend(feature_id for feature_id in previous if feature_id not in fresh)
         state.entries = fresh
         state.last_update = update
+        state.restored = restored
         return changed
 
     def patch(self, scope: Scope, entry: CachedEntitlement) -> list[str] | None:

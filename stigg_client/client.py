@@ -47,6 +47,14 @@ from stigg_client.models.portal import CustomerPortal
 from stigg_client.models.subscriptions import Coupon, SlimSubscriptionV2, Subscription
 from stigg_client.push import Connector, LiveUpdates, LiveUpdatesStatus, stream_url
 from stigg_client.reads import Reads
+from stigg_client.snapshots import (
+    Snapshot,
+    SnapshotStore,
+    browser_storage,
+    decode,
+    encode,
+    snapshot_key,
+)
 from stigg_client.transport import Transport, TransportName, create_transport
 from stigg_client.transport.api import ApiCredentials, StiggApi
 from stigg_client.transport.retry import Backoff, RetryPolicy
@@ -122,6 +130,7 @@ class Stigg:
         self._push_connector_made = False
         self._stopping: set[asyncio.Task[None]] = set()
         self._unsubscribe_visibility: Callable[[], None] | None = None
+        self._snapshots: SnapshotStore | None = None
         self._closed = False
         self.is_widget_watermark_enabled = True
 
@@ -148,6 +157,8 @@ class Stigg:
         background_refresh: bool = True,
         live_updates: bool = True,
         reconnect: Backoff | None = None,
+        persist_entitlements: bool | SnapshotStore = False,
+        snapshot_max_age_s: float = 86_400.0,
     ) -> Stigg:
         """Create the client and start loading on the running event loop (if any).
 
@@ -155,6 +166,10 @@ class Stigg:
         `live_updates` subscribes to the server's change stream for the current customer (where
         the server offers one; polling every `cache_ttl_s` stays as the fallback). `reconnect` is
         the backoff of stream reconnects and of retries while offline.
+        `persist_entitlements` keeps each load as a snapshot (True: the page's localStorage,
+        where there is one; or any `SnapshotStore`) that the next start answers checks from
+        until its own load arrives, or while the network is down; snapshots older than
+        `snapshot_max_age_s` are ignored.
         Raises `ValidationError` when no key is given and `offline` is false.
         """
         config = validate(
@@ -171,6 +186,7 @@ class Stigg:
                 background_refresh=background_refresh,
                 live_updates=live_updates,
                 reconnect=reconnect or Backoff(),
+                snapshot_max_age_s=snapshot_max_age_s,
             )
         )
         chosen = _NoTransport() if offline else _resolve_transport(transport)
@@ -179,6 +195,11 @@ class Stigg:
         client._customer_id = customer_id
         client._resource_id = resource_id if customer_id else None
         client._update_scope()
+        if persist_entitlements and not offline:
+            client._snapshots = (
+                browser_storage() if persist_entitlements is True else persist_entitlements
+            )
+            client._restore_snapshots()
         if offline:
             client._state = InitializationState.READY
         else:
@@ -326,7 +347,8 @@ class Stigg:
         """A failed initialization becomes READY once a later load brought every scope in."""
         if self._state is not InitializationState.FAILED or not self._sdk_configured:
             return
-        if all(self._cache.get(scope) is not None for scope in self._active_scopes()):
+        states = [self._cache.get(scope) for scope in self._active_scopes()]
+        if all(state is not None and state.loaded and not state.restored for state in states):
             logger.info("Stigg entitlements loaded after an initialization failure")
             self._succeed()
 
@@ -400,6 +422,7 @@ class Stigg:
             self._generation += 1
         self._update_scope()
         self._cache.retain(set(self._active_scopes()))
+        self._restore_snapshots()
         self._last_failure.clear()
         self._state = InitializationState.IN_PROGRESS
         try:
@@ -482,6 +505,7 @@ class Stigg:
             raise StiggError("the entitlements response has no entitlements list")
         self._last_failure.pop(scope, None)
         self.store_entitlements(raw, resource_id)
+        self._save_snapshot(scope, raw)
         if self._state is InitializationState.FAILED and not self._sdk_configured:
             # Initialization failed at its first step; the API answers again, so finish it.
             try:
@@ -505,6 +529,30 @@ class Stigg:
         if changed:
             self._emitter.emit("entitlements_updated", changed)
         return changed
+
+    def _snapshot_key(self, scope: Scope) -> str:
+        return snapshot_key(self.config.base_uri, self.config.api_key, *scope)
+
+    def _restore_snapshots(self) -> None:
+        """Answer checks of scopes not loaded yet from their persisted snapshots, if fresh."""
+        if self._snapshots is None:
+            return
+        now = time.time()
+        for scope in self._active_scopes():
+            if self._cache.get(scope) is not None:
+                continue
+            text = self._snapshots.read(self._snapshot_key(scope))
+            snapshot = decode(text, now=now, max_age_s=self.config.snapshot_max_age_s)
+            if snapshot is None:
+                continue
+            entries = [entry_from_wire(item) for item in snapshot.entitlements]
+            self._cache.store(scope, entries, now=snapshot.saved_at, restored=True)
+            logger.debug("answering %s from a snapshot saved at %s", scope, snapshot.saved_at)
+
+    def _save_snapshot(self, scope: Scope, entitlements: list[Any]) -> None:
+        if self._snapshots is not None:
+            items = [item for item in entitlements if isinstance(item, dict)]
+            self._snapshots.write(self._snapshot_key(scope), encode(Snapshot(time.time(), items)))
 
     async def _graphql_entitlements(
         self, customer_id: str, resource_id: str | None
@@ -819,6 +867,7 @@ class Stigg:
             if (
                 state is None
                 or not state.loaded
+                or state.restored
                 or (time.monotonic() - state.last_checked > self.config.cache_ttl_s)
             ):
                 self._ensure_started()

@@ -44,6 +44,7 @@ class ClientConfig:
     background_refresh: bool = True
     live_updates: bool = True
     reconnect: Backoff = field(default_factory=Backoff)
+    snapshot_max_age_s: float = 86_400.0
 
     @property
     def edge_uri(self) -> str | None:
@@ -73,6 +74,8 @@ def validate(config: ClientConfig) -> ClientConfig:
         raise ValidationError("You must configure the client with an SDK key")
     if config.cache_ttl_s <= 0:
         raise ValidationError("cache_ttl_s must be positive")
+    if config.snapshot_max_age_s <= 0:
+        raise ValidationError("snapshot_max_age_s must be positive")
     if not 0 < config.reconnect.initial_delay_s <= config.reconnect.max_delay_s:
         raise ValidationError(
             "reconnect delays must be positive, the initial one not above the max"
