@@ -36,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     machine = describe()
     print("machine: " + json.dumps(machine), flush=True)
     options = Options(runs=args.runs, page=args.page)
+    failed: list[str] = []
     with Services() as services:
         for name in names:
             result = REGISTRY[name](options, services)
@@ -44,7 +45,12 @@ def main(argv: list[str] | None = None) -> int:
             for key, value in result.details.items():
                 print(f"  {key}: {json.dumps(value, ensure_ascii=False)}", flush=True)
             print(f"  written to {path.relative_to(path.parents[2])}\n", flush=True)
-    return 0
+            failed += [f"FAILED {name}: {reason}" for reason in result.failures]
+    # Pass/fail benchmarks (the reliability load run) fail the whole command, after every
+    # benchmark has run and written its results.
+    for line in failed:
+        print(line, file=sys.stderr, flush=True)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

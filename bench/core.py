@@ -42,11 +42,13 @@ class Metric:
 
 @dataclass
 class BenchResult:
-    """What one benchmark produced: metrics plus free-form details (e.g. bytes by asset type)."""
+    """What one benchmark produced: metrics plus free-form details (e.g. bytes by asset type),
+    and `failures`: why the run failed a pass/fail benchmark (`python -m bench` then exits 1)."""
 
     benchmark: str
     metrics: list[Metric]
     details: dict[str, Any] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

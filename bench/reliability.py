@@ -1,6 +1,9 @@
 """Reliability under load: 200 simulated browser clients (client-key SDK) refreshing entitlements
-and 20 reporters (server-key SDK) sending events for 60 s against one emulator (test catalog,
-SQLite), loopback only. Zero errors is the target; p50/p99 latencies and throughput are reported.
+and 20 reporters (server-key SDK) sending events and usage for 60 s against one emulator (test
+catalog, SQLite), loopback only. p50/p99 latencies and throughput are reported; the run is a
+pass/fail check: any request error, or any customer whose stored event/usage total differs from
+what the reporters got acknowledged, fails it (`verdict` in the results JSON, and `python -m
+bench` exits 1).
 """
 
 from __future__ import annotations
@@ -35,7 +38,8 @@ def run(options: Options, services: Services) -> BenchResult:
             ("events_per_s", "events/s", None, False),
         )
     }
-    details: dict[str, object] = {"config": FULL.__dict__, "runs": []}
+    runs: list[dict[str, object]] = []
+    failures: list[str] = []
     for run_index in range(max(1, min(options.runs, 3))):
         tmp = services.tmp / f"reliability-{run_index}"
         tmp.mkdir(exist_ok=True)
@@ -49,14 +53,16 @@ def run(options: Options, services: Services) -> BenchResult:
         finally:
             emulator.stop()
         summary = result.summary()
-        lost = {
-            customer: (result.acked_events[customer], stored)
-            for customer, stored in result.stored_events.items()
-            if stored != result.acked_events[customer]
-        }
-        summary["miscounted_customers"] = len(lost)
-        details["runs"].append({**summary, "first_errors": result.errors[:5]})  # type: ignore[attr-defined]
+        reasons = result.failures()
+        failures += [f"run {run_index + 1}: {reason}" for reason in reasons]
+        runs.append({**summary, "passed": not reasons, "failures": reasons})
         for name, metric in metrics.items():
-            value = summary[name] + (len(lost) if name == "errors" else 0)
+            # A miscounted total is an error too: the verdict is "errors == 0".
+            value = summary[name] + (summary["miscounted"] if name == "errors" else 0)
             metric.values.append(float(value))
-    return BenchResult("reliability_load", list(metrics.values()), details)
+    details = {
+        "verdict": {"passed": not failures, "failures": failures},
+        "config": FULL.__dict__,
+        "runs": runs,
+    }
+    return BenchResult("reliability_load", list(metrics.values()), details, failures)
