@@ -1,9 +1,9 @@
 """What the scenario page runs in Pyodide (main thread or PyScript worker), not in CPython.
 
 It reads the run's config from the page, runs `scenarios.run_scenarios` (PyScript put that file
-into the working directory through the config's `files`) or, in bench mode, prepares the
-check-cost measurement, and writes the JSON report into `#report` with `data-state` "done" (or
-"error").
+into the working directory through the config's `files`) or, by mode, prepares the check-cost
+measurement, the change-propagation probe or a snapshot restart, and writes the JSON report into
+`#report` with `data-state` "done" (or "error").
 """
 
 import json
@@ -105,6 +105,44 @@ async def prepare_propagation(config: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+async def check_snapshot(config: dict[str, Any]) -> dict[str, Any]:
+    """One page start with `persist_entitlements=True`: the check answered before any network
+    answer, how the initialization ended, and the check after it; plus our localStorage keys."""
+    from pyscript import window
+
+    from stigg_client import RetryPolicy, Stigg
+
+    def seen(result: Any) -> dict[str, Any]:
+        return {"isFallback": result.is_fallback, "usageLimit": result.usage_limit}
+
+    client = Stigg.initialize(
+        api_key=config["api_key"],
+        base_uri=config["base_uri"],
+        enable_edge=False,
+        customer_id=config["customer_id"],
+        transport=config["transport"],
+        live_updates=False,
+        retry=RetryPolicy(attempts=2, initial_delay_s=0.01, max_delay_s=0.02),
+        persist_entitlements=True,
+    )
+    before = seen(client.get_metered_entitlement(config["feature_id"]))
+    try:
+        await client.wait_for_initialization()
+        error = None
+    except Exception as failure:
+        error = type(failure).__name__
+    after = seen(client.get_metered_entitlement(config["feature_id"]))
+    await client.close()
+    storage = window.localStorage
+    keys = [str(storage.key(index)) for index in range(storage.length)]
+    return {
+        "before_load": before,
+        "error": error,
+        "after_load": after,
+        "snapshot_keys": len([key for key in keys if key.startswith("stigg-client:")]),
+    }
+
+
 async def main() -> None:
     import scenarios  # type: ignore[import-not-found]  # placed beside this script by PyScript
 
@@ -113,6 +151,8 @@ async def main() -> None:
         report = await prepare_measurement(config)
     elif config["mode"] == "propagation":
         report = await prepare_propagation(config)
+    elif config["mode"] == "snapshot":
+        report = await check_snapshot(config)
     else:
         report = await scenarios.run_scenarios(config, PageBackend(config["backend_url"]))
     report["in_worker"] = RUNNING_IN_WORKER

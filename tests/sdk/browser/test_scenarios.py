@@ -17,6 +17,7 @@ from tests.sdk.browser.server import (
     measure_stigg_js_in_page,
 )
 from tests.sdk.browser.world import EmulatorBackend, prepare_world
+from tests.support.fault_proxy import proxied
 from tests.support.processes import EmulatorProcess
 
 
@@ -120,3 +121,32 @@ def test_change_propagation_page_sees_a_pushed_change(
     assert second["ours_ms"] is not None
     usage = page.evaluate("window.stiggPyUsage()")
     assert usage == 2
+
+
+@pytest.mark.browser
+def test_a_page_restarted_without_network_answers_from_its_localstorage_snapshot(
+    page: Page, emulator: EmulatorProcess, scenario_server: ScenarioServer
+) -> None:
+    """`persist_entitlements=True` in Pyodide: the first visit saves the load in localStorage;
+    a second visit while Stigg is unreachable answers the saved entitlements, not fallbacks."""
+    with proxied("127.0.0.1", emulator.port) as gateway:
+        config = {
+            "api_key": emulator.client_key,
+            "base_uri": gateway.url,
+            "customer_id": new_customer(emulator),  # on Starter: feature-demo-03 is 2 a month
+            "feature_id": "feature-demo-03",
+            "transport": "pyfetch",
+            "mode": "snapshot",
+        }
+        first = read_report(page, scenario_server.register(config, "main"))
+        assert first["before_load"] == {"isFallback": True, "usageLimit": None}
+        assert (first["error"], first["after_load"]) == (
+            None,
+            {"isFallback": False, "usageLimit": 2},
+        )
+        assert first["snapshot_keys"] == 1
+        gateway.set_mode("refuse")
+        second = read_report(page, scenario_server.register(config, "main"))
+        assert second["before_load"] == {"isFallback": False, "usageLimit": 2}
+        assert second["error"] == "NetworkError"
+        assert second["after_load"] == {"isFallback": False, "usageLimit": 2}
