@@ -26,6 +26,7 @@ from stigg_client.errors import (
 from stigg_client.server.realtime import Backoff
 from stigg_client.transport.api import ApiCredentials, StiggApi
 from stigg_client.transport.httpx_transport import HttpxTransport
+from stigg_client.transport.retry import Backoff as ReconnectBackoff
 from tests.reliability.conftest import gql, provision
 from tests.support.emulators import new_emulator
 from tests.support.fault_proxy import FaultProxy, Mode
@@ -154,6 +155,57 @@ async def test_client_checks_answer_from_cache_and_methods_raise_typed_errors(
     await client.refresh()
     assert client.get_metered_entitlement("feature-api-calls").usage_limit == 1000
     await client.get_customer()
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+async def test_connection_state_goes_offline_on_each_fault_and_online_again_by_itself(
+    graphql_proxy: FaultProxy, edge_proxy: FaultProxy, customer: str, fault: Mode
+) -> None:
+    # A long TTL: coming back online must come from the offline retries, not the periodic reload.
+    sdk = proxied_client(
+        graphql_proxy,
+        edge_proxy,
+        customer,
+        background_refresh=True,
+        live_updates=False,
+        cache_ttl_s=60.0,
+        reconnect=ReconnectBackoff(initial_delay_s=0.05, max_delay_s=0.3),
+    )
+    states: list[str] = []
+    sdk.add_listener("connection_state_changed", states.append)
+    proxies = (graphql_proxy, edge_proxy)
+    try:
+        await sdk.wait_for_initialization()
+        assert (sdk.connection_state, states) == ("online", ["online"])
+
+        set_both(proxies, fault)
+        with pytest.raises(NetworkError):
+            await sdk.refresh()
+        assert (sdk.connection_state, states) == ("offline", ["online", "offline"])
+        # While the fault lasts the client keeps retrying by itself, every retry fails, the
+        # state stays offline (a 200 with a broken body is no sign of life), and checks answer
+        # from the cache.
+        for proxy in proxies:
+            proxy.clear()
+        await eventually(lambda: sum(len(p.requests()) for p in proxies) >= 3)
+        for _ in range(3):
+            metered = sdk.get_metered_entitlement("feature-api-calls", requested_usage=1)
+            assert (metered.has_access, metered.usage_limit, metered.is_fallback) == (
+                True,
+                1000,
+                False,
+            )
+            assert sdk.get_boolean_entitlement("feature-demo-02").has_access
+            await asyncio.sleep(0.1)
+        assert (sdk.connection_state, states) == ("offline", ["online", "offline"])
+
+        set_both(proxies, "pass")  # no refresh() from here on
+        await eventually(lambda: sdk.connection_state == "online", timeout_s=15)
+        assert states == ["online", "offline", "online"]
+        back = sdk.get_metered_entitlement("feature-api-calls")
+        assert (back.usage_limit, back.is_fallback) == (1000, False)
+    finally:
+        await sdk.close()
 
 
 @pytest.mark.parametrize("fault", ["refuse", "error500", "malformed", "truncate"])
