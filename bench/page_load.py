@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -154,3 +154,9 @@ def run(options: Options, services: Services) -> BenchResult:
     }
     slug = options.page.strip("/").split("?")[0].replace("/", "-")
     return BenchResult("page_load" + (f"-{slug}" if slug else ""), metrics, details)
+
+
+@benchmark("page_load_worker")
+def run_worker(options: Options, services: Services) -> BenchResult:
+    """The same measurement on `/worker` (PyScript worker, sync transport), in the same run."""
+    return run(replace(options, page="/worker"), services)
