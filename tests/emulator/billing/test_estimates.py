@@ -2,7 +2,8 @@
 
 Catalog (tests/emulator/catalogs/billing.yaml): Basic 30/month or 300/year (DK: 200 / 2000 DKK),
 Pro 60/month, Seats 10 per seat per month, Storage add-on 5/month (50/year; DK 40 / 400 DKK).
-Coupons: HALF3 = 50% REPEATING 3 months, TENOFF = 10 USD FIXED FOREVER, FIRST20 = 20% ONCE.
+Coupons: HALF3 = 50% REPEATING 3 months, TENOFF = 10 USD FIXED FOREVER, FIRST20 = 20% ONCE,
+FIVEONCE = 5 USD FIXED ONCE, EIGHT2 = 8 USD FIXED REPEATING 2 months, QUARTER = 25% FOREVER.
 The clock is frozen at 2030-01-01T00:00:00Z; January has 31 days, so a subscription started
 then has the billing period 2030-01-01 .. 2030-02-01. Every figure is computed exactly and
 rounded half-up to cents only when shown.
@@ -13,6 +14,7 @@ from __future__ import annotations
 from tests.emulator.billing.helpers import (
     estimate,
     estimate_update,
+    invoices,
     new_customer,
     provision,
     set_clock,
@@ -190,8 +192,10 @@ def test_update_prorates_a_quantity_increase(billing: EmulatorProcess) -> None:
     assert result["tax"] == usd(1.36)
     assert result["total"] == usd(14.91)
     assert result["billingPeriodRange"] == {"start": T0, "end": "2030-02-01T00:00:00.000Z"}
-    # Not prorated: 5 x 10 = 50 + 10% tax = 55.
+    # Not prorated: 5 x 10 = 50, no discount: 50 excluding tax, 10% tax = 5.00, total 55.
     assert result["subscription"]["subTotal"] == usd(50)
+    assert result["subscription"]["totalExcludingTax"] == usd(50)
+    assert result["subscription"]["tax"] == usd(5)
     assert result["subscription"]["total"] == usd(55)
 
 
@@ -213,7 +217,11 @@ def test_update_prorates_a_quantity_decrease(billing: EmulatorProcess) -> None:
     assert result["subTotal"] == usd(-6.77)
     assert result["tax"] == usd(-0.68)
     assert result["total"] == usd(-7.45)
-    assert result["subscription"]["total"] == usd(22)  # 2 x 10 + 10% tax
+    # Not prorated: 2 x 10 = 20 excluding tax, 10% tax = 2.00, total 22.
+    assert result["subscription"]["subTotal"] == usd(20)
+    assert result["subscription"]["totalExcludingTax"] == usd(20)
+    assert result["subscription"]["tax"] == usd(2)
+    assert result["subscription"]["total"] == usd(22)
 
 
 def test_update_add_on_with_repeating_coupon_still_running(billing: EmulatorProcess) -> None:
@@ -236,7 +244,13 @@ def test_update_add_on_with_repeating_coupon_still_running(billing: EmulatorProc
     assert result["totalExcludingTax"] == usd(1.7)
     assert result["total"] == usd(1.7)
     assert result["discount"]["durationType"] == "REPEATING"
-    assert result["subscription"]["total"] == usd(17.5)  # (30 + 5) x 50%
+    # Not prorated: 30 + 5 = 35; HALF3 still runs at the period end (2030-02-01): 50% off =
+    # 17.50 excluding tax; no tax rate: tax 0, total 17.50.
+    assert result["subscription"]["subTotal"] == usd(35)
+    assert result["subscription"]["totalExcludingTax"] == usd(17.5)
+    assert result["subscription"]["tax"] == usd(0)
+    assert result["subscription"]["total"] == usd(17.5)
+    assert result["subscription"]["discount"] == {"type": "PERCENTAGE", "durationType": "REPEATING"}
 
 
 def test_update_after_repeating_coupon_ended(billing: EmulatorProcess) -> None:
@@ -260,7 +274,11 @@ def test_update_after_repeating_coupon_ended(billing: EmulatorProcess) -> None:
     assert result["proration"]["debit"] == usd(23.33)
     assert result["total"] == usd(3.33)
     assert result["discount"] is None
+    # Not prorated: 30 + 5 = 35, the coupon is over: 35 excluding tax, no tax, total 35.
+    assert result["subscription"]["totalExcludingTax"] == usd(35)
+    assert result["subscription"]["tax"] == usd(0)
     assert result["subscription"]["total"] == usd(35)
+    assert result["subscription"]["discount"] is None
 
 
 def test_update_does_not_reapply_a_once_coupon(billing: EmulatorProcess) -> None:
@@ -282,6 +300,11 @@ def test_update_does_not_reapply_a_once_coupon(billing: EmulatorProcess) -> None
     assert result["proration"]["debit"] == usd(27.1)
     assert result["total"] == usd(6.78)
     assert result["discount"] is None
+    # Not prorated: 30 + 2 x 5 = 40, no discount, no tax.
+    assert result["subscription"]["subTotal"] == usd(40)
+    assert result["subscription"]["totalExcludingTax"] == usd(40)
+    assert result["subscription"]["tax"] == usd(0)
+    assert result["subscription"]["total"] == usd(40)
 
 
 def test_monthly_to_annual_switch_credits_unused_time(billing: EmulatorProcess) -> None:
@@ -396,3 +419,221 @@ def test_preview_subscription_v2_by_client_key(billing: EmulatorProcess) -> None
     # Then every month: 60 - 10 = 50 + 20% = 60.
     assert preview["recurringInvoice"]["total"] == usd(60)
     assert preview["billingPeriodRange"]["end"] == "2030-02-01T00:00:00.000Z"
+
+
+def _invoice_totals(api: Api, ref: str) -> list[tuple[str, str, float]]:
+    """(period start, billing reason, total) of every invoice of `ref`, oldest first."""
+    return [
+        (row["periodStart"], row["billingReason"], row["total"])
+        for row in reversed(invoices(api, ref))
+    ]
+
+
+def test_fixed_once_coupon_discounts_the_first_invoice_only(billing: EmulatorProcess) -> None:
+    api = server(billing)
+    set_clock(api, to=T0)
+    ref = new_customer(api, "pm_card_visa")
+    fields = {
+        "customerId": ref,
+        "planId": "plan-b-basic",
+        "billingPeriod": "MONTHLY",
+        "promotionCode": "FIVEONCE",
+        "billingInformation": {"taxPercentage": 10},
+    }
+    result = estimate(api, **fields)
+    # First invoice: 30.00 - 5.00 = 25.00; tax 10% = 2.50; total 27.50.
+    assert result["subTotal"] == usd(30)
+    assert result["discountAmount"] == usd(5)
+    assert result["totalExcludingTax"] == usd(25)
+    assert result["tax"] == usd(2.5)
+    assert result["total"] == usd(27.5)
+    assert result["discount"] == {
+        "type": "FIXED",
+        "value": 5,
+        "durationType": "ONCE",
+        "durationInMonths": None,
+        "start": T0,
+        "end": None,
+    }
+    # Later invoices: the full 30.00 + 3.00 tax = 33.00, no discount.
+    assert result["subscription"]["discount"] is None
+    assert result["subscription"]["totalExcludingTax"] == usd(30)
+    assert result["subscription"]["tax"] == usd(3)
+    assert result["subscription"]["total"] == usd(33)
+    # The clock issues exactly that: 27.50 on creation, then 33.00 each month.
+    provision(api, **fields)
+    set_clock(api, to="2030-03-15T00:00:00Z")
+    assert _invoice_totals(api, ref) == [
+        ("2030-01-01T00:00:00.000Z", "SUBSCRIPTION_CREATION", 27.5),
+        ("2030-02-01T00:00:00.000Z", "BILLING_CYCLE", 33),
+        ("2030-03-01T00:00:00.000Z", "BILLING_CYCLE", 33),
+    ]
+
+
+def test_fixed_repeating_coupon_stops_after_its_months(billing: EmulatorProcess) -> None:
+    api = server(billing)
+    set_clock(api, to=T0)
+    ref = new_customer(api, "pm_card_visa")
+    fields = {
+        "customerId": ref,
+        "planId": "plan-b-basic",
+        "billingPeriod": "MONTHLY",
+        "promotionCode": "EIGHT2",
+    }
+    result = estimate(api, **fields)
+    # 30.00 - 8.00 = 22.00 (no tax); 2 months from 2030-01-01: it ends 2030-03-01.
+    assert result["subTotal"] == usd(30)
+    assert result["discountAmount"] == usd(8)
+    assert result["totalExcludingTax"] == usd(22)
+    assert result["tax"] == usd(0)
+    assert result["total"] == usd(22)
+    assert result["discount"] == {
+        "type": "FIXED",
+        "value": 8,
+        "durationType": "REPEATING",
+        "durationInMonths": 2,
+        "start": T0,
+        "end": "2030-03-01T00:00:00.000Z",
+    }
+    # The next period starts 2030-02-01, before the end: still 22.00.
+    assert result["subscription"]["totalExcludingTax"] == usd(22)
+    assert result["subscription"]["total"] == usd(22)
+    assert result["subscription"]["discount"] == {"type": "FIXED", "durationType": "REPEATING"}
+    # Renewals: February is the 2nd month (22.00); from 2030-03-01 the coupon is over (30.00).
+    provision(api, **fields)
+    set_clock(api, to="2030-04-15T00:00:00Z")
+    assert _invoice_totals(api, ref) == [
+        ("2030-01-01T00:00:00.000Z", "SUBSCRIPTION_CREATION", 22),
+        ("2030-02-01T00:00:00.000Z", "BILLING_CYCLE", 22),
+        ("2030-03-01T00:00:00.000Z", "BILLING_CYCLE", 30),
+        ("2030-04-01T00:00:00.000Z", "BILLING_CYCLE", 30),
+    ]
+
+
+def test_percentage_forever_coupon_on_new_and_updated_subscriptions(
+    billing: EmulatorProcess,
+) -> None:
+    api = server(billing)
+    set_clock(api, to=T0)
+    ref = new_customer(api, "pm_card_visa")
+    fields = {
+        "customerId": ref,
+        "planId": "plan-b-seats",
+        "billingPeriod": "MONTHLY",
+        "billableFeatures": [{"featureId": "feature-b-seats", "quantity": 4}],
+        "promotionCode": "QUARTER",
+        "billingInformation": {"taxPercentage": 20},
+    }
+    result = estimate(api, **fields)
+    # 4 seats x 10 = 40.00; 25% = 10.00 off: 30.00; tax 20% = 6.00; total 36.00.
+    assert result["subTotal"] == usd(40)
+    assert result["discountAmount"] == usd(10)
+    assert result["totalExcludingTax"] == usd(30)
+    assert result["tax"] == usd(6)
+    assert result["total"] == usd(36)
+    assert result["discount"] == {
+        "type": "PERCENTAGE",
+        "value": 25,
+        "durationType": "FOREVER",
+        "durationInMonths": None,
+        "start": T0,
+        "end": None,
+    }
+    assert result["subscription"]["total"] == usd(36)
+    sub_id = provision(api, **fields)["subscription"]["subscriptionId"]
+    # A year later the coupon still applies. Period 2031-01-01 .. 2031-02-01, 21 of 31 days left.
+    set_clock(api, to="2031-01-11T00:00:00Z")
+    update = estimate_update(
+        api,
+        subscriptionId=sub_id,
+        billableFeatures=[{"featureId": "feature-b-seats", "quantity": 6}],
+    )
+    # Credit 40 x 21/31 = 27.0967... -> -27.10; debit 60 x 21/31 = 40.6451... -> 40.65;
+    # net 13.55; 25% = 3.3875 -> 3.39 off; 10.1625 -> 10.16 excluding tax; tax 20% = 2.0325
+    # -> 2.03; total 12.195 -> 12.20.
+    assert update["proration"]["credit"] == usd(-27.1)
+    assert update["proration"]["debit"] == usd(40.65)
+    assert update["subTotal"] == usd(13.55)
+    assert update["discountAmount"] == usd(3.39)
+    assert update["totalExcludingTax"] == usd(10.16)
+    assert update["tax"] == usd(2.03)
+    assert update["total"] == usd(12.2)
+    assert update["discount"]["durationType"] == "FOREVER"
+    assert update["billingPeriodRange"] == {
+        "start": "2031-01-01T00:00:00.000Z",
+        "end": "2031-02-01T00:00:00.000Z",
+    }
+    # Not prorated: 6 x 10 = 60; 25% off = 45.00 excluding tax; tax 20% = 9.00; total 54.00.
+    assert update["subscription"]["subTotal"] == usd(60)
+    assert update["subscription"]["totalExcludingTax"] == usd(45)
+    assert update["subscription"]["tax"] == usd(9)
+    assert update["subscription"]["total"] == usd(54)
+    assert update["subscription"]["discount"] == {"type": "PERCENTAGE", "durationType": "FOREVER"}
+
+
+def test_annual_to_monthly_switch_credits_unused_annual_time(billing: EmulatorProcess) -> None:
+    # estimateSubscriptionUpdate has no billingPeriod in Stigg's schema (only quantities,
+    # add-ons and a promotion code): a period switch is estimated with estimateSubscription.
+    api = server(billing)
+    set_clock(api, to=T0)
+    ref = new_customer(api, "pm_card_visa")
+    provision(api, customerId=ref, planId="plan-b-basic", billingPeriod="ANNUALLY")
+    set_clock(api, to=T10)
+    result = estimate(api, customerId=ref, planId="plan-b-basic", billingPeriod="MONTHLY")
+    # The annual period 2030-01-01 .. 2031-01-01 has 365 days; 355 remain on 2030-01-11.
+    # Credit 300 x 355/365 = 291.7808... -> -291.78. The monthly period starts now and is
+    # charged in full: 30.00. Net 30.00 - 291.78 = -261.78 (a credit); no tax.
+    assert result["proration"]["prorationDate"] == T10
+    assert result["proration"]["credit"] == usd(-291.78)
+    assert result["proration"]["debit"] == usd(30)
+    assert result["proration"]["netAmount"] == usd(-261.78)
+    assert result["proration"]["hasProrations"] is True
+    assert result["subTotal"] == usd(-261.78)
+    assert result["total"] == usd(-261.78)
+    assert result["billingPeriodRange"] == {"start": T10, "end": "2030-02-11T00:00:00.000Z"}
+    assert result["isPlanDowngrade"] is False
+    # Then 30.00 a month.
+    assert result["subscription"]["subTotal"] == usd(30)
+    assert result["subscription"]["total"] == usd(30)
+
+
+def test_update_with_a_new_promotion_code(billing: EmulatorProcess) -> None:
+    api = server(billing)
+    set_clock(api, to=T0)
+    _, sub_id = _seats_subscription(api, 3)  # no coupon, 10% tax
+    set_clock(api, to=T10)
+    result = estimate_update(
+        api,
+        subscriptionId=sub_id,
+        billableFeatures=[{"featureId": "feature-b-seats", "quantity": 5}],
+        promotionCode="HALF3",
+    )
+    # Net 13.55 as in the plain increase; HALF3 takes 50%: 6.775 -> 6.78 off, 6.775 -> 6.78
+    # excluding tax; tax 10% = 0.6775 -> 0.68; total 7.4525 -> 7.45.
+    assert result["proration"]["netAmount"] == usd(13.55)
+    assert result["subTotal"] == usd(13.55)
+    assert result["discountAmount"] == usd(6.78)
+    assert result["totalExcludingTax"] == usd(6.78)
+    assert result["tax"] == usd(0.68)
+    assert result["total"] == usd(7.45)
+    # The new code starts now, so its 3 months end 2030-04-11, not 2030-04-01.
+    assert result["discount"] == {
+        "type": "PERCENTAGE",
+        "value": 50,
+        "durationType": "REPEATING",
+        "durationInMonths": 3,
+        "start": T10,
+        "end": "2030-04-11T00:00:00.000Z",
+    }
+    # Not prorated: 5 x 10 = 50; 50% off = 25.00; tax 10% = 2.50; total 27.50.
+    assert result["subscription"]["subTotal"] == usd(50)
+    assert result["subscription"]["totalExcludingTax"] == usd(25)
+    assert result["subscription"]["tax"] == usd(2.5)
+    assert result["subscription"]["total"] == usd(27.5)
+    document = (
+        "mutation E($input: EstimateSubscriptionUpdateInput!) "
+        "{ estimateSubscriptionUpdate(input: $input) { total { amount } } }"
+    )
+    assert api.error_code(
+        document, {"input": {"subscriptionId": sub_id, "promotionCode": "NOPE"}}
+    ) == ("PromotionCodeNotFound")
