@@ -11,6 +11,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page
@@ -103,3 +104,16 @@ def widget_site(
     site = start_site(emulator, tmp_path_factory.mktemp("widgets") / "site.log", ssr=True)
     yield site
     site.stop()
+
+
+def dom_events(page: Page, since: int = 0) -> list[dict[str, Any]]:
+    """The `stigg-*` events that reached the document (the page records them from its start),
+    from index `since` on: name, target id, detail and the bubbles/composed/cancelable flags."""
+    events: list[dict[str, Any]] = page.evaluate("window.stiggEvents")
+    return events[since:]
+
+
+def python_events(page: Page) -> list[dict[str, Any]]:
+    """What the page's Python subscribers (one per event type) received: name, target, detail."""
+    received: list[dict[str, Any]] = json.loads(page.locator("#py-events").text_content() or "[]")
+    return received

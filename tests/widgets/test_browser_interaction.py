@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 
@@ -11,8 +10,20 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.emulator.helpers import server
 from tests.support.processes import EmulatorProcess
-from tests.widgets.conftest import CUSTOMER_ID, WidgetSite, open_widget_page
+from tests.widgets.conftest import (
+    CUSTOMER_ID,
+    WidgetSite,
+    dom_events,
+    open_widget_page,
+    python_events,
+)
 
+SELECTED, PERIOD, MANAGE = (
+    "stigg-plan-selected",
+    "stigg-billing-period-change",
+    "stigg-manage-subscription",
+)
+READY = "stigg-ready"
 REPORT = "mutation R($input: ReportUsageInput!) { reportUsage(input: $input) { currentUsage } }"
 
 
@@ -21,19 +32,8 @@ def widget_page(browser: Browser, widget_site: WidgetSite) -> Iterator[Page]:
     yield from open_widget_page(browser, widget_site)
 
 
-def capture(page: Page) -> None:
-    """Record every stigg-* event reaching the document, with its flags."""
-    page.evaluate(
-        """() => { window.captured = [];
-        for (const name of ['stigg-plan-selected', 'stigg-billing-period-change'])
-          document.addEventListener(name, e => window.captured.push({name, detail: e.detail,
-            bubbles: e.bubbles, composed: e.composed, cancelable: e.cancelable,
-            target: e.target.id})); }"""
-    )
-
-
 def test_period_toggle_by_keyboard(widget_page: Page) -> None:
-    capture(widget_page)
+    start = len(dom_events(widget_page))
     paywall = widget_page.locator("#paywall")
     paywall.locator('input[value="MONTHLY"]').focus()
     widget_page.keyboard.press("ArrowRight")
@@ -42,7 +42,7 @@ def test_period_toggle_by_keyboard(widget_page: Page) -> None:
     expect(pro_price).to_contain_text("$120")
     expect(pro_price).to_contain_text("/ year")
     assert widget_page.evaluate("document.activeElement.id") == "paywall"  # focus kept
-    events = widget_page.evaluate("window.captured")
+    events = dom_events(widget_page, start)
     assert events[-1]["name"] == "stigg-billing-period-change"
     assert events[-1]["detail"] == {"billingPeriod": "ANNUALLY"}
     widget_page.keyboard.press("ArrowLeft")
@@ -51,14 +51,14 @@ def test_period_toggle_by_keyboard(widget_page: Page) -> None:
 
 
 def test_cta_click_fires_plan_selected(widget_page: Page) -> None:
-    capture(widget_page)
+    start = len(dom_events(widget_page))
     paywall = widget_page.locator("#paywall")
     quantity = paywall.locator('li[data-plan-id="plan-stigg-team"] input[data-action="quantity"]')
     quantity.fill("5")
     quantity.press("Tab")
     paywall.locator('li[data-plan-id="plan-stigg-pro"] input[data-action="addon"]').check()
     paywall.locator('li[data-plan-id="plan-stigg-pro"] button.cta').click()
-    event = widget_page.evaluate("window.captured").pop()
+    event = dom_events(widget_page, start).pop()
     assert event["name"] == "stigg-plan-selected" and event["target"] == "paywall"
     assert event["bubbles"] and event["composed"] and event["cancelable"]
     assert event["detail"] == {
@@ -71,10 +71,72 @@ def test_cta_click_fires_plan_selected(widget_page: Page) -> None:
         "resourceId": None,
     }
     paywall.locator('li[data-plan-id="plan-stigg-team"] button.cta').press("Enter")
-    team = widget_page.evaluate("window.captured").pop()["detail"]
+    team = dom_events(widget_page, start).pop()["detail"]
     assert team["intention"] == "START_TRIAL" and team["quantities"] == {"feature-seats": 5}
-    python_side = json.loads(widget_page.locator("#py-events").text_content() or "[]")
-    assert [d["planId"] for d in python_side][-2:] == ["plan-stigg-pro", "plan-stigg-team"]
+    python_side = [
+        e["detail"]["planId"] for e in python_events(widget_page) if e["name"] == SELECTED
+    ]
+    assert python_side[-2:] == ["plan-stigg-pro", "plan-stigg-team"]
+
+
+def test_portal_and_prompt_buttons_fire_manage_subscription(widget_page: Page) -> None:
+    start = len(dom_events(widget_page))
+    widget_page.locator("#portal").get_by_role("button", name="Manage subscription").click()
+    # By keyboard too: the prompt's button is a real button.
+    widget_page.locator("#prompt").get_by_role("button", name="See plans").press("Enter")
+    fired = [e for e in dom_events(widget_page, start) if e["name"] == MANAGE]
+    assert [(e["target"], e["detail"]) for e in fired] == [
+        ("portal", {"intention": "MANAGE_SUBSCRIPTION"}),
+        ("prompt", {"intention": "UPGRADE_PLAN", "planId": "plan-stigg-team"}),
+    ]
+    assert all(e["bubbles"] and e["composed"] and e["cancelable"] for e in fired)
+
+
+def test_ready_fires_once_per_data_load_not_per_render(widget_page: Page) -> None:
+    """Toggling the period or a quantity re-renders the same data: no new `stigg-ready`;
+    an attribute change loads again: exactly one, from that element, with its tag."""
+    paywall = widget_page.locator("#paywall")
+    start = len(dom_events(widget_page))
+    paywall.locator('input[value="ANNUALLY"]').check()
+    expect(paywall.locator("section.paywall")).to_have_attribute("data-billing-period", "ANNUALLY")
+    paywall.locator('input[value="MONTHLY"]').check()
+    quantity = paywall.locator('li[data-plan-id="plan-stigg-team"] input[data-action="quantity"]')
+    quantity.fill("3")
+    quantity.press("Tab")
+    expect(paywall.locator('li[data-plan-id="plan-stigg-team"]')).to_have_attribute(
+        "data-intention", "START_TRIAL"
+    )
+    assert [e for e in dom_events(widget_page, start) if e["name"] == READY] == []
+    table = widget_page.locator("#table")
+    table.evaluate("el => el.billingPeriod = 'ANNUALLY'")
+    widget_page.wait_for_function(
+        f"window.stiggEvents.slice({start}).some(e => e.name === '{READY}')"
+    )
+    widget_page.wait_for_timeout(300)  # a second, unwanted one would come right after
+    ready = [e for e in dom_events(widget_page, start) if e["name"] == READY]
+    assert [(e["target"], e["detail"]) for e in ready] == [
+        ("table", {"tag": "stigg-pricing-table"})
+    ]
+    assert ready[0]["bubbles"] and ready[0]["composed"] and ready[0]["cancelable"]
+    table.evaluate("el => el.billingPeriod = 'MONTHLY'")
+
+
+def test_python_subscribers_get_the_dom_events_payloads(widget_page: Page) -> None:
+    """Every event the page saw (ready, period change, plan selected, manage subscription),
+    in the same order and with the same detail, reached the Python subscribers."""
+    paywall = widget_page.locator("#paywall")
+    paywall.locator('input[value="ANNUALLY"]').check()
+    paywall.locator('input[value="MONTHLY"]').check()
+    paywall.locator('li[data-plan-id="plan-stigg-pro"] button.cta').click()
+    widget_page.locator("#portal").get_by_role("button", name="Manage subscription").click()
+    dom = dom_events(widget_page)
+    assert {e["name"] for e in dom} >= {SELECTED, PERIOD, MANAGE, READY}
+    assert all(e["bubbles"] and e["composed"] and e["cancelable"] for e in dom)
+    widget_page.wait_for_function(
+        f"JSON.parse(document.getElementById('py-events').textContent).length >= {len(dom)}"
+    )
+    expected = [{"name": e["name"], "target": e["target"], "detail": e["detail"]} for e in dom]
+    assert python_events(widget_page)[: len(dom)] == expected
 
 
 def test_uncancelled_selection_follows_cta_href(widget_page: Page) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.widgets.conftest import WidgetSite, open_widget_page
+from tests.widgets.conftest import WidgetSite, dom_events, open_widget_page
 
 BASELINES = Path(__file__).with_name("baselines")
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -43,6 +43,21 @@ def test_paywall_renders_plans_from_the_emulator(widget_page: Page) -> None:
     table = widget_page.locator("#table table.comparison")
     expect(table.locator('thead th[scope="col"]')).to_have_count(4)
     expect(widget_page.locator("#table")).to_have_attribute("data-state", "ready")
+
+
+def test_each_element_fires_ready_once_with_its_tag(widget_page: Page) -> None:
+    """One `stigg-ready` per element for its first data load (the SDK filling its cache at
+    start-up is not a second one), the server-rendered paywall included."""
+    elements = widget_page.evaluate(
+        """[...document.querySelectorAll('main [id]')]
+          .filter(e => e.localName.startsWith('stigg-')).map(e => [e.id, e.localName])"""
+    )
+    widget_page.wait_for_timeout(500)
+    ready = [e for e in dom_events(widget_page) if e["name"] == "stigg-ready"]
+    assert sorted((e["target"], e["detail"]["tag"]) for e in ready) == sorted(
+        (element_id, tag) for element_id, tag in elements
+    )
+    assert all(e["bubbles"] and e["composed"] and e["cancelable"] for e in ready)
 
 
 def test_gates_meter_prompt_and_portal(widget_page: Page) -> None:

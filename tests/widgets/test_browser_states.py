@@ -12,7 +12,13 @@ from playwright.sync_api import Browser, Page, expect
 from demo_site.process import free_port
 from tests.conftest import TEST_CATALOG, database_url_for
 from tests.support.processes import EmulatorProcess
-from tests.widgets.conftest import WidgetSite, open_widget_page, start_site
+from tests.widgets.conftest import (
+    WidgetSite,
+    dom_events,
+    open_widget_page,
+    python_events,
+    start_site,
+)
 
 PAYLOAD = '<img src=x onerror="window.__xss=1">{}<script>window.__xss=2</script>'
 CATALOG_TEXT_KEYS = {"displayName", "description", "displayNameOverride", "name"}
@@ -86,14 +92,21 @@ def test_error_state_has_alert_and_retry(dead_page: Page) -> None:
     alert = paywall.locator('[role="alert"]')
     expect(alert).to_be_visible()
     expect(alert.get_by_role("button", name="Retry")).to_be_visible()
-    dead_page.evaluate(
-        "window.errors = []; document.addEventListener('stigg-error', e => "
-        "window.errors.push(e.detail))"
-    )
+    start = len(dom_events(dead_page))
     alert.get_by_role("button", name="Retry").click()
-    dead_page.wait_for_function("window.errors.length > 0", timeout=60_000)
+    dead_page.wait_for_function(
+        f"window.stiggEvents.slice({start}).some(e => e.name === 'stigg-error')", timeout=60_000
+    )
     expect(paywall).to_have_attribute("data-state", "error")
-    assert dead_page.evaluate("window.errors[0].retryable") is True
+    errors = [e for e in dom_events(dead_page) if e["name"] == "stigg-error"]
+    assert errors[-1]["target"] == "paywall" and errors[-1]["detail"]["retryable"] is True
+    assert errors[-1]["detail"]["message"]
+    assert all(e["bubbles"] and e["composed"] and e["cancelable"] for e in errors)
+    # Python subscribers got the same errors, with the same payload (`retryable` included).
+    python_errors = [e for e in python_events(dead_page) if e["name"] == "stigg-error"]
+    assert python_errors == [
+        {"name": e["name"], "target": e["target"], "detail": e["detail"]} for e in errors
+    ]
 
 
 def test_offline_state_when_the_browser_is_offline(dead_page: Page) -> None:

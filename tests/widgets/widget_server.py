@@ -25,6 +25,7 @@ from starlette.routing import Route  # noqa: E402
 
 from demo_site.assets import serve_from  # noqa: E402
 from demo_site.settings import DEFAULT_RUNTIME  # noqa: E402
+from widgets.browser.app import EVENTS  # noqa: E402
 
 PAGE = Path(__file__).with_name("page")
 STATIC = REPO / "widgets" / "static"
@@ -61,6 +62,7 @@ def create_app(config: dict[str, str], ssr: str) -> Starlette:
         config=json.dumps(config).replace("<", "\\u003c"),
         pyscript_config=html.escape(json.dumps(pyscript_config), quote=True),
         ssr=ssr,
+        event_names=json.dumps(EVENTS),
     )
 
     async def index(request: Request) -> Response:

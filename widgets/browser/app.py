@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from stigg_client import InitializationState
 from widgets.browser.ffi import dispatch, intl_formatters, nullable
 from widgets.formatting import Formatters
 from widgets.pricing import CustomerState, customer_state_of
@@ -31,6 +32,15 @@ from widgets.texts import Texts
 logger = logging.getLogger("widgets")
 FAILED_STATES = frozenset({"error", "offline"})
 Subscriber = Callable[[Any, dict[str, Any]], Any]
+# Every event the elements fire; each one goes with the same payload to the DOM and to
+# Python subscribers (`Controller.emit`).
+EVENTS = (
+    "stigg-plan-selected",
+    "stigg-billing-period-change",
+    "stigg-manage-subscription",
+    "stigg-error",
+    "stigg-ready",
+)
 
 
 class Controller(ABC):
@@ -123,7 +133,7 @@ class Controller(ABC):
                 self.show("ready", self.render())
             else:
                 self.element.dataset.hydrated = "true"
-                self.mark_ready()
+            self.mark_ready()
         except asyncio.CancelledError:
             raise
         except Exception as error:
@@ -132,25 +142,37 @@ class Controller(ABC):
 
             state = "offline" if not js.navigator.onLine else "error"
             self.show(state, render_state(state, texts))
-            dispatch(self.element, "stigg-error", {"message": str(error), "retryable": True})
-            self.app.notify("stigg-error", self.element, {"message": str(error)})
+            self.emit("stigg-error", {"message": str(error), "retryable": True})
+
+    def emit(self, name: str, detail: dict[str, Any]) -> bool:
+        """Fire `name` with one payload both as the DOM CustomEvent (bubbling, composed,
+        cancelable) and to Python subscribers; False when a DOM listener cancelled it."""
+        proceed = dispatch(self.element, name, detail)
+        self.app.notify(name, self.element, detail)
+        return proceed
 
     def mark_ready(self) -> None:
-        self.element.removeAttribute("aria-busy")
-        self.element.dataset.state = "ready"
-        dispatch(self.element, "stigg-ready", {"tag": str(self.element.localName)})
-        self.app.notify("stigg-ready", self.element, {})
+        """The element shows its data: once per data load, not on re-renders of the same data
+        (a period toggle, a quantity change), fire `stigg-ready`."""
+        self.mark_state("ready")
+        self.emit("stigg-ready", {"tag": str(self.element.localName)})
+
+    def mark_state(self, state: str) -> None:
+        self.element.dataset.state = state
+        if state == "loading":
+            self.element.setAttribute("aria-busy", "true")
+        else:
+            self.element.removeAttribute("aria-busy")
 
     def show(self, state: str, html: str) -> None:
+        """Put `html` in the shadow root, keeping keyboard focus on the same control."""
+        focused = focus_selector(self.element.shadowRoot.activeElement)
         self.root.innerHTML = html
-        if state == "ready":
-            self.mark_ready()
-        else:
-            self.element.dataset.state = state
-            if state == "loading":
-                self.element.setAttribute("aria-busy", "true")
-            else:
-                self.element.removeAttribute("aria-busy")
+        self.mark_state(state)
+        if focused:
+            node = nullable(self.root.querySelector(focused))
+            if node is not None:
+                node.focus()
         self.show_connection(self.app.connection_state())
 
     def on_event(self, event: Any) -> None:
@@ -181,8 +203,11 @@ class Controller(ABC):
 
 
 class PaywallController(Controller):
-    """`<stigg-paywall>` / `<stigg-pricing-table>`."""
+    """`<stigg-paywall>` / `<stigg-pricing-table>`. Live: when the SDK's entitlements change
+    (e.g. the backend provisioned another plan) it loads the customer's subscriptions again, so
+    badges and CTAs follow, keeping the visitor's period, quantities and add-ons."""
 
+    live = True
     paywall: Any = None
     customer: CustomerState | None = None
 
@@ -224,27 +249,22 @@ class PaywallController(Controller):
     def render(self) -> str:
         return render_paywall(self.paywall, self.paywall_options())
 
-    def rerender(self, focus_selector: str | None = None) -> None:
-        if self.paywall is None:
-            return
-        self.show("ready", self.render())
-        if focus_selector:
-            node = nullable(self.root.querySelector(focus_selector))
-            if node is not None:
-                node.focus()
+    def rerender(self) -> None:
+        """Render the loaded data again for a changed choice (no new load, no `stigg-ready`)."""
+        if self.paywall is not None:
+            self.show("ready", self.render())
 
     def handle(self, action: str, target: Any, kind: str) -> None:
         if action == "period" and kind == "change":
             self.period = str(target.value)
-            dispatch(self.element, "stigg-billing-period-change", {"billingPeriod": self.period})
-            self.app.notify("stigg-billing-period-change", self.element, {"period": self.period})
-            self.rerender(f'input[data-action="period"][value="{self.period}"]')
+            self.emit("stigg-billing-period-change", {"billingPeriod": self.period})
+            self.rerender()
         elif action == "quantity" and kind == "change":
             try:
                 self.quantities[str(target.dataset.planId)] = float(target.value)
             except ValueError:
                 return
-            self.rerender(f'input[data-action="quantity"][data-plan-id="{target.dataset.planId}"]')
+            self.rerender()
         elif action == "addon" and kind == "change":
             addon = str(target.value)
             (self.addons.add if target.checked else self.addons.discard)(addon)
@@ -279,8 +299,7 @@ class PaywallController(Controller):
             "customerId": customer.customer_id if customer else self.app.client.customer_id,
             "resourceId": self.attr("resource-id"),
         }
-        proceed = dispatch(self.element, "stigg-plan-selected", detail)
-        self.app.notify("stigg-plan-selected", self.element, detail)
+        proceed = self.emit("stigg-plan-selected", detail)
         template = self.attr("cta-href")
         if proceed and template:
             self.follow(template, detail)
@@ -338,8 +357,7 @@ class PortalController(Controller):
             }
         else:
             return
-        dispatch(self.element, "stigg-manage-subscription", detail)
-        self.app.notify("stigg-manage-subscription", self.element, detail)
+        self.emit("stigg-manage-subscription", detail)
 
 
 class MeterController(Controller):
@@ -421,8 +439,7 @@ class UpgradePromptController(Controller):
     def handle(self, action: str, target: Any, kind: str) -> None:
         if action == "upgrade" and kind == "click":
             detail = {"intention": "UPGRADE_PLAN", "planId": str(target.dataset.planId)}
-            dispatch(self.element, "stigg-manage-subscription", detail)
-            self.app.notify("stigg-manage-subscription", self.element, detail)
+            self.emit("stigg-manage-subscription", detail)
 
 
 CONTROLLERS: dict[str, type[Controller]] = {
@@ -436,6 +453,26 @@ CONTROLLERS: dict[str, type[Controller]] = {
 
 
 _keys = iter(range(1, 1 << 62))
+FOCUS_KEYS = ("data-action", "data-plan-id", "data-feature-id", "data-subscription-id", "value")
+
+
+def focus_selector(node: Any) -> str | None:
+    """A selector that finds the same control in freshly rendered markup (None when `node` is
+    not one of the widget's own `data-action` controls)."""
+    node = nullable(node)
+    if node is None or nullable(node.getAttribute("data-action")) is None:
+        return None
+    parts = []
+    for name in FOCUS_KEYS:
+        value = nullable(node.getAttribute(name))
+        if value is not None:
+            parts.append(f'[{name}="{escape_selector(str(value))}"]')
+    return str(node.localName) + "".join(parts)
+
+
+def escape_selector(value: str) -> str:
+    """`value` quoted for a CSS attribute selector."""
+    return value.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def element_key(element: Any) -> int:
@@ -479,7 +516,10 @@ class WidgetApp:
         return seen
 
     def on(self, event: str, subscriber: Subscriber) -> Callable[[], None]:
-        """Call `subscriber(element, detail)` for a `stigg-*` event; returns an unsubscribe."""
+        """Call `subscriber(element, detail)` for a `stigg-*` event (one of `EVENTS`, with the
+        same `detail` as the DOM event); returns an unsubscribe."""
+        if event not in EVENTS:
+            raise ValueError(f"unknown event {event!r}; one of {', '.join(EVENTS)}")
         self.subscribers.setdefault(event, []).append(subscriber)
         return lambda: self.subscribers[event].remove(subscriber)
 
@@ -545,9 +585,14 @@ class WidgetApp:
                 logger.exception("connection state %s not shown", current)
 
     def _entitlements_updated(self, changed: Any = None, *_: Any) -> None:
-        """SDK listener: re-render live widgets whose feature changed (all when unknown)."""
+        """SDK listener: re-render live widgets whose feature changed (all when unknown).
+
+        Not while the SDK initializes: filling its cache is no change, and every widget's first
+        load reads the data after it (or, the paywall, subscriptions from the API) already."""
         features = None if changed is None else {str(f) for f in changed}
         if features is not None and not features:
+            return
+        if self.client.initialization_state == InitializationState.IN_PROGRESS:
             return
         for controller in list(self.controllers.values()):
             if not controller.live:

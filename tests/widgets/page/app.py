@@ -6,6 +6,7 @@ from pyscript import document
 
 from stigg_client import RetryPolicy, Stigg
 from widgets.browser import mount
+from widgets.browser.app import EVENTS
 
 config = json.loads(document.getElementById("stigg-config").textContent)
 client = Stigg.initialize(
@@ -20,11 +21,16 @@ app = await mount(client)  # noqa: F704 - PyScript allows top-level await
 received: list[dict] = []
 
 
-def record(element: object, detail: dict) -> None:
-    """Python-side subscription: keep every plan selection for the test to read."""
-    received.append(detail)
-    document.getElementById("py-events").textContent = json.dumps(received)
+def recorder(name: str):
+    """A Python-side subscriber for `name` that keeps what it got for the test to read."""
+
+    def record(element, detail: dict) -> None:
+        received.append({"name": name, "target": str(element.id), "detail": detail})
+        document.getElementById("py-events").textContent = json.dumps(received)
+
+    return record
 
 
-app.on("stigg-plan-selected", record)
+for event_name in EVENTS:
+    app.on(event_name, recorder(event_name))
 document.body.dataset.python = "ready"
