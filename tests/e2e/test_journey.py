@@ -3,11 +3,14 @@ portal — against an emulator with the demo catalog that checks customer tokens
 
 from __future__ import annotations
 
+import asyncio
 import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -15,6 +18,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from demo_site.process import SiteProcess
+from stigg_client import StiggServer
 from tests.e2e.conftest import (
     DEMO_CATALOG,
     JOURNEY_SIGNING_SECRET,
@@ -25,6 +29,7 @@ from tests.support.processes import EmulatorProcess
 
 pytestmark = pytest.mark.browser
 NBSP = "\u00a0"
+T = TypeVar("T")
 
 
 def python_ready(page: Page) -> None:
@@ -332,6 +337,82 @@ def test_second_tab_sees_new_usage_within_a_second(
     expect(page.locator("#template-status")).to_have_text("Template created (1 of 3 this month).")
     expect(other_meter).to_have_text("1 of 3 templates used", timeout=1_000)
     other.screenshot(path=str(artifacts_dir / "journey-second-tab.png"), full_page=True)
+
+
+def with_server(emulator: EmulatorProcess, action: Callable[[StiggServer], Awaitable[T]]) -> T:
+    """Run `action` with a server-key SDK on `emulator` (in a thread: Playwright's sync API owns
+    this thread's event loop)."""
+
+    async def run() -> T:
+        async with StiggServer(
+            api_key=emulator.server_key, base_uri=emulator.base_url, realtime_updates=False
+        ) as server:
+            return await action(server)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, run()).result(timeout=30)
+
+
+GRANTED_AT = """gate => {
+    const check = () => {
+        if (gate.getAttribute("data-access") === "granted" && !gate.dataset.grantedAt) {
+            gate.dataset.grantedAt = String(performance.timeOrigin + performance.now());
+        }
+    };
+    new MutationObserver(check).observe(gate, {attributes: true, attributeFilter: ["data-access"]});
+    check();
+}"""
+"""Stamps the gate with the wall-clock time (ms) it first shows access granted."""
+ACTIVATED_BY = """() => {
+    const [navigation] = performance.getEntriesByType("navigation");
+    return navigation.redirectEnd > 0 ? performance.timeOrigin + navigation.redirectEnd : null;
+}"""
+"""When the backend's answer to /checkout arrived (ms): the subscription was active before it."""
+
+
+def test_second_tab_sees_the_upgrade_within_a_second(
+    page: Page,
+    context: BrowserContext,
+    journey_site: SiteProcess,
+    journey_emulator: EmulatorProcess,
+    artifacts_dir: Path,
+) -> None:
+    """A customer with a card on file upgrades in one tab: the backend provisions Team at once
+    (no hosted checkout) and the other open tab opens its gate within a second of that."""
+    customer_id = sign_up(page, journey_site)
+    with_server(
+        journey_emulator,
+        lambda server: server.update_customer(
+            customer_id, billing_info={"payment_method_id": "pm_card_on_file"}
+        ),
+    )
+    page.goto(f"{journey_site.base_url}/app")
+    other = context.new_page()
+    other.goto(f"{journey_site.base_url}/app")
+    python_ready(page)
+    python_ready(other)
+    gate = other.locator("#history-gate")
+    expect(gate).to_have_attribute("data-access", "denied")
+    expect(other.locator("#templates-meter .usage-value")).to_have_text("0 of 3 templates used")
+    gate.evaluate(GRANTED_AT)
+
+    team = plan_card(page, "#app-paywall", "plan-team")
+    expect(team.locator("button.cta")).to_have_attribute("data-intention", "UPGRADE_PLAN")
+    team.locator("button.cta").click()
+    page.wait_for_url("**/checkout/success?**")  # straight on: the card on file paid
+    activated_by = page.evaluate(ACTIVATED_BY)
+    assert isinstance(activated_by, float | int), "no redirect timing for /checkout"
+
+    expect(gate).to_have_attribute("data-access", "granted", timeout=5_000)
+    expect(other.locator("#templates-meter .usage-value")).to_contain_text("unlimited")
+    granted_at = float(gate.get_attribute("data-granted-at") or "nan")
+    other.screenshot(path=str(artifacts_dir / "journey-second-tab-upgrade.png"), full_page=True)
+    # Tab 2 learned of the upgrade from the live push (or tab 1's broadcast) within a second.
+    assert granted_at - activated_by <= 1_000, (granted_at, activated_by)
+    expect(page.locator("#checkout-progress")).to_have_attribute(
+        "data-state", "done", timeout=PYODIDE_START_TIMEOUT_MS
+    )
+    expect(page.locator("#new-plan")).to_have_text("Team")
 
 
 def test_backend_refuses_cross_site_and_anonymous_requests(journey_site: SiteProcess) -> None:
