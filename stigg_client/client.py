@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from enum import StrEnum
 from typing import Any
 
-from stigg_client import decisions, offline
+from stigg_client import decisions, offline, tabs
 from stigg_client.cache import (
     METERED_TYPES,
     EntitlementsCache,
@@ -131,6 +131,7 @@ class Stigg:
         self._stopping: set[asyncio.Task[None]] = set()
         self._unsubscribe_visibility: Callable[[], None] | None = None
         self._snapshots: SnapshotStore | None = None
+        self._tabs: tabs.TabChannel | None = None
         self._closed = False
         self.is_widget_watermark_enabled = True
 
@@ -159,6 +160,7 @@ class Stigg:
         reconnect: Backoff | None = None,
         persist_entitlements: bool | SnapshotStore = False,
         snapshot_max_age_s: float = 86_400.0,
+        share_across_tabs: bool | tabs.TabChannel = False,
     ) -> Stigg:
         """Create the client and start loading on the running event loop (if any).
 
@@ -169,7 +171,9 @@ class Stigg:
         `persist_entitlements` keeps each load as a snapshot (True: the page's localStorage,
         where there is one; or any `SnapshotStore`) that the next start answers checks from
         until its own load arrives, or while the network is down; snapshots older than
-        `snapshot_max_age_s` are ignored.
+        `snapshot_max_age_s` are ignored. `share_across_tabs` posts each load to the other tabs
+        of the site for the same environment and customer, which take it without a request
+        (True: a `BroadcastChannel`, where there is one; or any `tabs.TabChannel`).
         Raises `ValidationError` when no key is given and `offline` is false.
         """
         config = validate(
@@ -200,6 +204,14 @@ class Stigg:
                 browser_storage() if persist_entitlements is True else persist_entitlements
             )
             client._restore_snapshots()
+        if share_across_tabs and not offline:
+            client._tabs = (
+                tabs.browser_channel(tabs.channel_name(base_uri, api_key))
+                if share_across_tabs is True
+                else share_across_tabs
+            )
+            if client._tabs is not None:
+                client._tabs.listen(client._on_tab_load)
         if offline:
             client._state = InitializationState.READY
         else:
@@ -505,7 +517,7 @@ class Stigg:
             raise StiggError("the entitlements response has no entitlements list")
         self._last_failure.pop(scope, None)
         self.store_entitlements(raw, resource_id)
-        self._save_snapshot(scope, raw)
+        self._publish_load(scope, raw)
         if self._state is InitializationState.FAILED and not self._sdk_configured:
             # Initialization failed at its first step; the API answers again, so finish it.
             try:
@@ -549,10 +561,32 @@ class Stigg:
             self._cache.store(scope, entries, now=snapshot.saved_at, restored=True)
             logger.debug("answering %s from a snapshot saved at %s", scope, snapshot.saved_at)
 
-    def _save_snapshot(self, scope: Scope, entitlements: list[Any]) -> None:
+    def _publish_load(self, scope: Scope, entitlements: list[Any]) -> None:
+        """Keep a fresh load as the scope's snapshot and hand it to the other tabs."""
+        if self._snapshots is None and self._tabs is None:
+            return
+        items = [item for item in entitlements if isinstance(item, dict)]
         if self._snapshots is not None:
-            items = [item for item in entitlements if isinstance(item, dict)]
             self._snapshots.write(self._snapshot_key(scope), encode(Snapshot(time.time(), items)))
+        if self._tabs is not None:
+            self._tabs.post(tabs.encode(tabs.SharedLoad(scope[0], scope[1], items)))
+
+    def _on_tab_load(self, message: str) -> None:
+        """Take another tab's load of one of our scopes (under the usual replace rule)."""
+        load = tabs.decode(message)
+        if load is None or self._closed:
+            return
+        scope: Scope = (load.customer_id, load.resource_id)
+        if scope not in self._active_scopes():
+            return
+        try:
+            entries = [entry_from_wire(item) for item in load.entitlements]
+        except (TypeError, ValueError) as error:  # a broken message never reaches the page
+            logger.warning("ignoring another tab's entitlements: %r", error)
+            return
+        changed = self._cache.store(scope, entries)
+        if changed:
+            self._emitter.emit("entitlements_updated", changed)
 
     async def _graphql_entitlements(
         self, customer_id: str, resource_id: str | None
@@ -744,6 +778,8 @@ class Stigg:
         await asyncio.gather(*tasks, return_exceptions=True)
         if self._push_connector is not None:
             await self._push_connector.aclose()
+        if self._tabs is not None:
+            self._tabs.close()
         await self._api.transport.aclose()
 
     # ------------------------------------------------------------------ listeners

@@ -2,8 +2,8 @@
 
 It reads the run's config from the page, runs `scenarios.run_scenarios` (PyScript put that file
 into the working directory through the config's `files`) or, by mode, prepares the check-cost
-measurement, the change-propagation probe or a snapshot restart, and writes the JSON report into
-`#report` with `data-state` "done" (or "error").
+measurement, the change-propagation probe, a snapshot restart or a tab sharing its loads, and
+writes the JSON report into `#report` with `data-state` "done" (or "error").
 """
 
 import json
@@ -143,6 +143,36 @@ async def check_snapshot(config: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+async def share_across_tabs(config: dict[str, Any]) -> dict[str, Any]:
+    """A client that shares its loads with the page's other tabs and never reloads by itself;
+    `window.stiggPyUsage()` reads its cache, `window.stiggPyRefresh()` reloads (a Promise)."""
+    import asyncio
+
+    from pyodide.ffi import create_proxy
+    from pyscript import window
+
+    from stigg_client import Stigg
+
+    client = Stigg.initialize(
+        api_key=config["api_key"],
+        base_uri=config["base_uri"],
+        base_edge_uri=config["edge_uri"],
+        customer_id=config["customer_id"],
+        transport=config["transport"],
+        live_updates=False,
+        background_refresh=False,
+        cache_ttl_s=3600,
+        share_across_tabs=True,
+    )
+    await client.wait_for_initialization()
+    feature_id = config["feature_id"]
+    window.stiggPyUsage = create_proxy(
+        lambda: client.get_metered_entitlement(feature_id).current_usage
+    )
+    window.stiggPyRefresh = create_proxy(lambda: asyncio.ensure_future(client.refresh()))
+    return {"usage": client.get_metered_entitlement(feature_id).current_usage}
+
+
 async def main() -> None:
     import scenarios  # type: ignore[import-not-found]  # placed beside this script by PyScript
 
@@ -153,6 +183,8 @@ async def main() -> None:
         report = await prepare_propagation(config)
     elif config["mode"] == "snapshot":
         report = await check_snapshot(config)
+    elif config["mode"] == "tabs":
+        report = await share_across_tabs(config)
     else:
         report = await scenarios.run_scenarios(config, PageBackend(config["backend_url"]))
     report["in_worker"] = RUNNING_IN_WORKER

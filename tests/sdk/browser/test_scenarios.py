@@ -4,9 +4,9 @@ thread (pyfetch), and Pyodide in a PyScript worker (requests + pyodide-http)."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import BrowserContext, Page
 
-from tests.sdk.backend import new_customer
+from tests.sdk.backend import new_customer, report_usage
 from tests.sdk.browser.conftest import leaving_loopback, read_report
 from tests.sdk.browser.expectations import expected_results, mismatches
 from tests.sdk.browser.scenarios import SCENARIOS, run_scenarios
@@ -150,3 +150,30 @@ def test_a_page_restarted_without_network_answers_from_its_localstorage_snapshot
         assert second["before_load"] == {"isFallback": False, "usageLimit": 2}
         assert second["error"] == "NetworkError"
         assert second["after_load"] == {"isFallback": False, "usageLimit": 2}
+
+
+@pytest.mark.browser
+def test_a_refresh_in_one_tab_reaches_another_tab_over_broadcastchannel(
+    context: BrowserContext, emulator: EmulatorProcess, scenario_server: ScenarioServer
+) -> None:
+    """`share_across_tabs=True` in Pyodide: tab one's refresh after a backend change updates
+    tab two's cache, which makes no request of its own (no live updates, no polling)."""
+    config = {
+        "api_key": emulator.client_key,
+        "base_uri": emulator.base_url,
+        "edge_uri": emulator.edge_url,
+        "customer_id": new_customer(emulator),
+        "feature_id": "feature-demo-03",
+        "transport": "pyfetch",
+        "mode": "tabs",
+    }
+    one, two = context.new_page(), context.new_page()
+    for tab in (one, two):
+        assert read_report(tab, scenario_server.register(config, "main"))["usage"] == 0
+    asked_by_two: list[str] = []
+    two.on("request", lambda request: asked_by_two.append(request.url))
+    report_usage(emulator, config["customer_id"], "feature-demo-03", 1)
+    one.evaluate("window.stiggPyRefresh()")
+    two.wait_for_function("window.stiggPyUsage() === 1", timeout=5_000)
+    assert one.evaluate("window.stiggPyUsage()") == 1
+    assert [url for url in asked_by_two if url.startswith(emulator.base_url)] == []

@@ -1,0 +1,128 @@
+"""Cross-tab sharing: each full load of a scope is posted on a `BroadcastChannel`, so the other
+tabs (and workers) of the same site, Stigg environment and customer take it at once, with no
+request of their own. Without live updates (Stigg's cloud API) a `refresh()` after a backend
+change in one tab then reaches every tab, not only the one that asked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+logger = logging.getLogger("stigg_client")
+
+FORMAT_VERSION = 1
+CHANNEL_PREFIX = "stigg-client:"
+
+
+class TabChannel(Protocol):
+    """A same-origin broadcast of strings (`BroadcastChannel` has this shape)."""
+
+    def post(self, message: str) -> None:
+        """Send `message` to every other member of the channel."""
+        ...
+
+    def listen(self, callback: Callable[[str], None]) -> None:
+        """Call `callback(message)` for every message another member sends."""
+        ...
+
+    def close(self) -> None:
+        """Leave the channel."""
+        ...
+
+
+class BroadcastChannelLink:
+    """The browser's `BroadcastChannel` (page or worker), through Pyodide's `js` module."""
+
+    def __init__(self, name: str) -> None:
+        import js
+        from pyodide.ffi import create_proxy
+
+        self._channel: Any = js.BroadcastChannel.new(name)
+        self._create_proxy = create_proxy
+        self._proxies: list[Any] = []
+
+    def post(self, message: str) -> None:
+        """`postMessage(message)`."""
+        self._channel.postMessage(message)
+
+    def listen(self, callback: Callable[[str], None]) -> None:
+        """Forward string messages to `callback`."""
+
+        def on_message(event: Any) -> None:
+            if isinstance(event.data, str):
+                callback(event.data)
+
+        proxy = self._create_proxy(on_message)
+        self._proxies.append(proxy)
+        self._channel.addEventListener("message", proxy)
+
+    def close(self) -> None:
+        """Close the channel and release the callbacks."""
+        self._channel.close()
+        for proxy in self._proxies:
+            proxy.destroy()
+        self._proxies.clear()
+
+
+def channel_name(base_uri: str, api_key: str) -> str:
+    """One channel per Stigg environment (hashed: the key is not spelled out)."""
+    return CHANNEL_PREFIX + hashlib.sha256(f"{base_uri}\n{api_key}".encode()).hexdigest()[:32]
+
+
+def browser_channel(name: str) -> TabChannel | None:
+    """A `BroadcastChannel` under Pyodide where the JavaScript side has one, else None."""
+    if sys.platform != "emscripten":
+        return None
+    try:
+        return BroadcastChannelLink(name)
+    except Exception as error:
+        logger.debug("no BroadcastChannel here: %r", error)
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class SharedLoad:
+    """The wire entitlements a tab loaded for one (customer, resource) scope."""
+
+    customer_id: str
+    resource_id: str | None
+    entitlements: list[dict[str, Any]]
+
+
+def encode(load: SharedLoad) -> str:
+    """The message posted for `load`."""
+    return json.dumps(
+        {
+            "v": FORMAT_VERSION,
+            "customerId": load.customer_id,
+            "resourceId": load.resource_id,
+            "entitlements": load.entitlements,
+        },
+        separators=(",", ":"),
+    )
+
+
+def decode(message: str) -> SharedLoad | None:
+    """The load in `message`, or None when it is not one of ours (malformed, other format)."""
+    try:
+        data = json.loads(message)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or data.get("v") != FORMAT_VERSION:
+        return None
+    customer_id = data.get("customerId")
+    resource_id = data.get("resourceId")
+    entitlements = data.get("entitlements")
+    if not isinstance(customer_id, str) or not isinstance(entitlements, list):
+        return None
+    if resource_id is not None and not isinstance(resource_id, str):
+        return None
+    return SharedLoad(
+        customer_id, resource_id, [item for item in entitlements if isinstance(item, dict)]
+    )
