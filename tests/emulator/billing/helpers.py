@@ -94,6 +94,11 @@ def active(api: Api, customer_ref: str) -> list[dict[str, Any]]:
     return result
 
 
+def plans(api: Api, customer_ref: str) -> list[str]:
+    """Plan ids of the customer's active subscriptions."""
+    return [row["plan"]["refId"] for row in active(api, customer_ref)]
+
+
 def estimate(api: Api, **fields: Any) -> dict[str, Any]:
     """estimateSubscription."""
     result: dict[str, Any] = api.data(
@@ -122,6 +127,25 @@ def invoices(api: Api, customer_ref: str) -> list[dict[str, Any]]:
     assert response.status_code == 200, response.text
     result: list[dict[str, Any]] = response.json()["data"]
     return result
+
+
+def report_usage(api: Api, customer_ref: str, feature: str, value: int) -> None:
+    """reportUsage (errors fail the test)."""
+    api.data(
+        "mutation R($input: ReportUsageInput!) { reportUsage(input: $input) { currentUsage } }",
+        {"input": {"customerId": customer_ref, "featureId": feature, "value": value}},
+    )
+
+
+def entitlement(api: Api, customer_ref: str, feature: str) -> dict[str, Any]:
+    """The customer's entitlement to `feature` (cachedEntitlements), or `{isGranted: False}`."""
+    rows = api.data(
+        "query E($query: FetchEntitlementsQuery!) { cachedEntitlements(query: $query) "
+        "{ isGranted currentUsage usageLimit usagePeriodStart usagePeriodEnd feature { refId } } }",
+        {"query": {"customerId": customer_ref}},
+    )["cachedEntitlements"]
+    found: list[dict[str, Any]] = [row for row in rows if row["feature"]["refId"] == feature]
+    return found[0] if found else {"isGranted": False}
 
 
 def usd(amount: float) -> dict[str, Any]:

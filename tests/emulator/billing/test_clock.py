@@ -5,37 +5,24 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from typing import Any
 
 import httpx
 
 from tests.emulator.billing.helpers import (
-    active,
+    entitlement,
     invoices,
     new_customer,
+    plans,
     provision,
+    report_usage,
     set_clock,
     subscription,
 )
-from tests.emulator.helpers import Api, server
+from tests.emulator.helpers import server
 from tests.support.processes import CLIENT_KEY, REPO_ROOT, SERVER_KEY, EmulatorProcess
 
 T0 = "2030-01-01T00:00:00Z"
 FEB1 = "2030-02-01T00:00:00.000Z"
-
-
-def _entitlement(api: Api, ref: str, feature: str) -> dict[str, Any]:
-    rows = api.data(
-        "query E($query: FetchEntitlementsQuery!) { cachedEntitlements(query: $query) "
-        "{ isGranted currentUsage usageLimit usagePeriodStart usagePeriodEnd feature { refId } } }",
-        {"query": {"customerId": ref}},
-    )["cachedEntitlements"]
-    found = [row for row in rows if row["feature"]["refId"] == feature]
-    return found[0] if found else {"isGranted": False}
-
-
-def _plans(api: Api, ref: str) -> list[str]:
-    return [row["plan"]["refId"] for row in active(api, ref)]
 
 
 def test_usage_resets_when_its_period_ends(billing: EmulatorProcess) -> None:
@@ -43,17 +30,50 @@ def test_usage_resets_when_its_period_ends(billing: EmulatorProcess) -> None:
     set_clock(api, to=T0)
     ref = new_customer(api, "pm_card_visa")
     provision(api, customerId=ref, planId="plan-b-basic", billingPeriod="MONTHLY")
-    api.data(
-        "mutation R($input: ReportUsageInput!) { reportUsage(input: $input) { currentUsage } }",
-        {"input": {"customerId": ref, "featureId": "feature-b-calls", "value": 7}},
-    )
-    assert _entitlement(api, ref, "feature-b-calls")["currentUsage"] == 7
+    report_usage(api, ref, "feature-b-calls", 7)
+    assert entitlement(api, ref, "feature-b-calls")["currentUsage"] == 7
     set_clock(api, to="2030-01-31T23:59:59Z")
-    assert _entitlement(api, ref, "feature-b-calls")["currentUsage"] == 7
+    assert entitlement(api, ref, "feature-b-calls")["currentUsage"] == 7
     set_clock(api, by="1s")
-    after = _entitlement(api, ref, "feature-b-calls")
+    after = entitlement(api, ref, "feature-b-calls")
     assert after["currentUsage"] == 0
     assert after["usagePeriodStart"] == FEB1
+
+
+def test_daily_and_weekly_usage_reset_at_their_boundaries(billing: EmulatorProcess) -> None:
+    # Basic: Exports reset DAY (periods from the subscription start), Reports reset WEEK on
+    # Mondays 00:00 UTC. The subscription starts Tuesday 2030-01-01 06:00, so daily periods run
+    # 06:00 .. 06:00 and the first weekly one Monday 2029-12-31 .. Monday 2030-01-07.
+    api = server(billing)
+    set_clock(api, to="2030-01-01T06:00:00Z")
+    ref = new_customer(api, "pm_card_visa")
+    provision(api, customerId=ref, planId="plan-b-basic", billingPeriod="MONTHLY")
+    report_usage(api, ref, "feature-b-exports", 4)
+    report_usage(api, ref, "feature-b-reports", 9)
+    exports = entitlement(api, ref, "feature-b-exports")
+    assert (exports["currentUsage"], exports["usageLimit"]) == (4, 5)
+    assert exports["usagePeriodStart"] == "2030-01-01T06:00:00.000Z"
+    assert exports["usagePeriodEnd"] == "2030-01-02T06:00:00.000Z"
+    reports = entitlement(api, ref, "feature-b-reports")
+    assert reports["usagePeriodStart"] == "2029-12-31T00:00:00.000Z"
+    assert reports["usagePeriodEnd"] == "2030-01-07T00:00:00.000Z"
+    # Midnight is not a boundary of the daily period; one second before 06:00 neither.
+    set_clock(api, to="2030-01-02T05:59:59Z")
+    assert entitlement(api, ref, "feature-b-exports")["currentUsage"] == 4
+    set_clock(api, by="1s")
+    exports = entitlement(api, ref, "feature-b-exports")
+    assert exports["currentUsage"] == 0
+    assert exports["usagePeriodStart"] == "2030-01-02T06:00:00.000Z"
+    assert entitlement(api, ref, "feature-b-reports")["currentUsage"] == 9
+    # Seven days after the start (2030-01-08 06:00) is not the weekly boundary: Monday is.
+    report_usage(api, ref, "feature-b-reports", 1)
+    set_clock(api, to="2030-01-06T23:59:59Z")
+    assert entitlement(api, ref, "feature-b-reports")["currentUsage"] == 10
+    set_clock(api, by="1s")
+    reports = entitlement(api, ref, "feature-b-reports")
+    assert reports["currentUsage"] == 0
+    assert reports["usagePeriodStart"] == "2030-01-07T00:00:00.000Z"
+    assert reports["usagePeriodEnd"] == "2030-01-14T00:00:00.000Z"
 
 
 def test_trial_with_a_card_converts_to_paid_and_is_invoiced(billing: EmulatorProcess) -> None:
@@ -79,10 +99,10 @@ def test_trial_without_a_card_ends_and_falls_back_to_the_downgrade_plan(
     ref = new_customer(api)
     sub = provision(api, customerId=ref, planId="plan-b-trial-convert")["subscription"]
     set_clock(api, to="2030-01-07T23:00:00Z")
-    assert _plans(api, ref) == ["plan-b-trial-convert"]
+    assert plans(api, ref) == ["plan-b-trial-convert"]
     set_clock(api, to="2030-01-08T00:00:00Z")
     assert subscription(api, sub["subscriptionId"])["status"] == "EXPIRED"
-    assert _plans(api, ref) == ["plan-b-free"]
+    assert plans(api, ref) == ["plan-b-free"]
     assert invoices(api, ref) == []
 
 
@@ -93,7 +113,7 @@ def test_trial_configured_to_cancel_ends_even_with_a_card(billing: EmulatorProce
     sub = provision(api, customerId=ref, planId="plan-b-trial-cancel")["subscription"]
     set_clock(api, by="8d")
     assert subscription(api, sub["subscriptionId"])["status"] == "EXPIRED"
-    assert _plans(api, ref) == ["plan-b-free"]
+    assert plans(api, ref) == ["plan-b-free"]
     assert invoices(api, ref) == []
 
 
@@ -134,9 +154,9 @@ def test_scheduled_downgrade_and_seat_change_apply_at_period_end(billing: Emulat
         api, customerId=ref, planId="plan-b-free", scheduleStrategy="END_OF_BILLING_PERIOD"
     )
     assert down["status"] == "SUCCESS"
-    assert _plans(api, ref) == ["plan-b-seats"]
+    assert plans(api, ref) == ["plan-b-seats"]
     set_clock(api, to="2030-03-01T00:00:00Z")
-    assert _plans(api, ref) == ["plan-b-free"]
+    assert plans(api, ref) == ["plan-b-free"]
     assert subscription(api, seats["subscriptionId"])["status"] == "CANCELED"
     reasons = [(row["billingReason"], row["total"]) for row in invoices(api, ref)]
     # Creation (5 seats) and one renewal (2 seats); none on 2030-03-01 for the ended plan.
@@ -162,10 +182,10 @@ def test_cancel_at_period_end(billing: EmulatorProcess) -> None:
     )
     assert subscription(api, sub["subscriptionId"])["cancellationDate"] == FEB1
     set_clock(api, to="2030-01-31T00:00:00Z")
-    assert _plans(api, ref) == ["plan-b-basic"]
+    assert plans(api, ref) == ["plan-b-basic"]
     set_clock(api, to="2030-02-10T00:00:00Z")
     assert subscription(api, sub["subscriptionId"])["status"] == "CANCELED"
-    assert _plans(api, ref) == ["plan-b-free"]
+    assert plans(api, ref) == ["plan-b-free"]
     assert [row["billingReason"] for row in invoices(api, ref)] == ["SUBSCRIPTION_CREATION"]
 
 
@@ -184,10 +204,10 @@ def test_promotional_grant_expires(billing: EmulatorProcess) -> None:
             }
         },
     )
-    assert _entitlement(api, ref, "feature-b-flag")["isGranted"] is True
+    assert entitlement(api, ref, "feature-b-flag")["isGranted"] is True
     report = set_clock(api, by="8d")
     assert report["expiredPromotions"] == 1
-    assert _entitlement(api, ref, "feature-b-flag")["isGranted"] is False
+    assert entitlement(api, ref, "feature-b-flag")["isGranted"] is False
     status = api.data(
         "query C($input: GetCustomerByRefIdInput!) { getCustomerByRefId(input: $input) "
         "{ promotionalEntitlements { status } } }",

@@ -15,10 +15,12 @@ from typing import Any
 import httpx
 
 from tests.emulator.billing.helpers import (
-    active,
+    entitlement,
     invoices,
     new_customer,
+    plans,
     provision,
+    report_usage,
     set_clock,
     subscription,
 )
@@ -40,20 +42,6 @@ def customer_clock(api: Api, customer: str, *, to: str | None = None, by: str | 
     return response.json()
 
 
-def _entitlement(api: Api, ref: str, feature: str) -> dict[str, Any]:
-    rows = api.data(
-        "query E($query: FetchEntitlementsQuery!) { cachedEntitlements(query: $query) "
-        "{ isGranted currentUsage usagePeriodStart feature { refId } } }",
-        {"query": {"customerId": ref}},
-    )["cachedEntitlements"]
-    found = [row for row in rows if row["feature"]["refId"] == feature]
-    return found[0] if found else {"isGranted": False}
-
-
-def _plans(api: Api, ref: str) -> list[str]:
-    return [row["plan"]["refId"] for row in active(api, ref)]
-
-
 def _pair(api: Api, payment_method: str | None = "pm_card_visa") -> tuple[str, str]:
     return new_customer(api, payment_method), new_customer(api, payment_method)
 
@@ -73,18 +61,15 @@ def test_usage_resets_and_renewal_follow_the_customer_clock(billing: EmulatorPro
     a, b = _pair(api)
     for ref in (a, b):
         provision(api, customerId=ref, planId="plan-b-basic", billingPeriod="MONTHLY")
-        api.data(
-            "mutation R($input: ReportUsageInput!) { reportUsage(input: $input) { currentUsage } }",
-            {"input": {"customerId": ref, "featureId": "feature-b-calls", "value": 7}},
-        )
+        report_usage(api, ref, "feature-b-calls", 7)
     report = customer_clock(api, a, by="P31D")
     assert report["customerId"] == a
     assert report["now"] == "2030-02-01T00:00:00.000Z"
     assert len(report["invoices"]) == 1
-    assert _entitlement(api, a, "feature-b-calls")["currentUsage"] == 0
-    assert _entitlement(api, a, "feature-b-calls")["usagePeriodStart"] == FEB1
-    assert _entitlement(api, b, "feature-b-calls")["currentUsage"] == 7
-    assert _entitlement(api, b, "feature-b-calls")["usagePeriodStart"] == JAN1
+    assert entitlement(api, a, "feature-b-calls")["currentUsage"] == 0
+    assert entitlement(api, a, "feature-b-calls")["usagePeriodStart"] == FEB1
+    assert entitlement(api, b, "feature-b-calls")["currentUsage"] == 7
+    assert entitlement(api, b, "feature-b-calls")["usagePeriodStart"] == JAN1
     assert _periods(api, a) == (FEB1, "2030-03-01T00:00:00.000Z")
     assert _periods(api, b) == (JAN1, FEB1)
     assert [row["billingReason"] for row in invoices(api, a)] == [
@@ -136,8 +121,8 @@ def test_trial_without_a_card_ends_only_for_that_customer(billing: EmulatorProce
     for ref in (a, b):
         provision(api, customerId=ref, planId="plan-b-trial-convert")
     customer_clock(api, a, by="8d")
-    assert _plans(api, a) == ["plan-b-free"]
-    assert _plans(api, b) == ["plan-b-trial-convert"]
+    assert plans(api, a) == ["plan-b-free"]
+    assert plans(api, b) == ["plan-b-trial-convert"]
 
 
 def test_scheduled_seat_change_applies_at_the_customer_period_end(
@@ -196,8 +181,8 @@ def test_cancel_at_period_end_by_the_customer_clock(billing: EmulatorProcess) ->
             },
         )
     customer_clock(api, a, by="40d")
-    assert _plans(api, a) == ["plan-b-free"]
-    assert _plans(api, b) == ["plan-b-basic"]
+    assert plans(api, a) == ["plan-b-free"]
+    assert plans(api, b) == ["plan-b-basic"]
     # A's subscription ended at A's period end; no renewal for the ended plan.
     assert [row["billingReason"] for row in invoices(api, a)] == ["SUBSCRIPTION_CREATION"]
 
@@ -222,8 +207,8 @@ def test_promotional_grant_expires_by_the_customer_clock(billing: EmulatorProces
         )
     report = customer_clock(api, a, by="8d")
     assert report["expiredPromotions"] == 1
-    assert _entitlement(api, a, "feature-b-flag")["isGranted"] is False
-    assert _entitlement(api, b, "feature-b-flag")["isGranted"] is True
+    assert entitlement(api, a, "feature-b-flag")["isGranted"] is False
+    assert entitlement(api, b, "feature-b-flag")["isGranted"] is True
 
 
 def test_global_advance_composes_with_customer_clocks(billing: EmulatorProcess) -> None:
