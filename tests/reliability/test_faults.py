@@ -27,7 +27,7 @@ from stigg_client.server.realtime import Backoff
 from stigg_client.transport.api import ApiCredentials, StiggApi
 from stigg_client.transport.httpx_transport import HttpxTransport
 from stigg_client.transport.retry import Backoff as ReconnectBackoff
-from tests.reliability.conftest import gql, provision
+from tests.reliability.conftest import current_usage, gql, provision
 from tests.support.emulators import new_emulator
 from tests.support.fault_proxy import FaultProxy, Mode
 from tests.support.processes import CLIENT_KEY, SERVER_KEY, EmulatorProcess
@@ -366,6 +366,53 @@ async def test_server_reads_fall_back_raise_typed_and_recover(
     await asyncio.sleep(TIMEOUT_S * 4 + 0.3)  # let delayed forwards land
     usage = await server_sdk.get_metered_entitlement(customer, "feature-demo-03")
     assert usage.current_usage == (1 if fault in ("delay", "truncate") else 0)
+
+
+@pytest.mark.parametrize("fault", ["delay", "truncate"])
+async def test_report_event_retried_with_the_same_keys_counts_each_event_once(
+    server_sdk: StiggServer,
+    graphql_proxy: FaultProxy,
+    emulator: EmulatorProcess,
+    customer: str,
+    fault: Mode,
+) -> None:
+    """Faults on the way back (slow answer, answer cut): the emulator ingests the batch but the
+    SDK never hears so, and retries it with the same idempotency keys."""
+
+    def batch(tag: str, size: int) -> list[dict[str, str]]:
+        return [
+            {"customer_id": customer, "event_name": "api_call", "idempotency_key": f"{tag}-{n}"}
+            for n in range(size)
+        ]
+
+    async def ingested() -> float:
+        await asyncio.sleep(TIMEOUT_S * 4 + 0.3)  # let forwards delayed by the proxy land
+        base = emulator.base_url
+        return await asyncio.to_thread(current_usage, base, customer, "feature-api-calls")
+
+    await server_sdk.wait_for_initialization()
+    first = batch(f"{customer}-first", 5)
+    # Every attempt reaches the emulator, no answer comes back: the SDK's retries (same keys)
+    # are all sent, then it gives up.
+    graphql_proxy.clear()
+    graphql_proxy.set_mode(fault, delay_s=TIMEOUT_S * 4)
+    with pytest.raises(NetworkError):
+        await server_sdk.report_event(first)
+    assert [seen.mode for seen in graphql_proxy.requests("/graphql")] == [fault] * 3
+    graphql_proxy.set_mode("pass")
+    assert await ingested() == 5  # ingested three times, counted once
+    # The application retries the unacknowledged batch: acknowledged now, still counted once.
+    assert (await server_sdk.report_event(first)).accepted == 5
+    assert await ingested() == 5
+
+    # Only the first attempt meets the fault: the SDK's own retry is acknowledged, and the
+    # first attempt (forwarded late, or answered into a cut connection) adds nothing more.
+    second = batch(f"{customer}-second", 3)
+    graphql_proxy.clear()
+    graphql_proxy.set_mode(fault, delay_s=TIMEOUT_S * 4, count=1)
+    assert (await server_sdk.report_event(first + second)).accepted == 8
+    assert [seen.mode for seen in graphql_proxy.requests("/graphql")] == [fault, "pass"]
+    assert await ingested() == 8
 
 
 async def test_server_sdk_survives_emulator_sigkill_and_reconnects_live_updates(

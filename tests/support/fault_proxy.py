@@ -9,6 +9,12 @@ Put it in front of an emulator port and switch its `mode` at any time:
 - `truncate`: forward the request, then relay only the first bytes of the answer and close;
 - `refuse`: close every new connection at once (as if nothing were listening).
 
+`set_mode(mode, count=n)` injects the fault into the next `n` requests only, then passes again
+(e.g. a first attempt that fails and a retry that gets through).
+
+Browsers see the injected faults themselves rather than a CORS failure: the injected 500 and
+malformed answers allow any origin, and CORS preflights (`OPTIONS`) pass in those two modes.
+
 Requests are parsed just far enough (head + Content-Length body) to count them and to answer
 them; one request per connection is served (`Connection: close`), which keeps the relay simple.
 """
@@ -27,6 +33,7 @@ from tests.support.processes import free_port
 
 Mode = Literal["pass", "delay", "error500", "malformed", "truncate", "refuse"]
 MODES: tuple[Mode, ...] = ("pass", "delay", "error500", "malformed", "truncate", "refuse")
+ANSWERED: tuple[Mode, ...] = ("error500", "malformed")  # the proxy answers in the upstream's place
 MAX_HEAD_BYTES = 64 * 1024
 MAX_BODY_BYTES = 16 * 1024 * 1024
 
@@ -52,6 +59,8 @@ class FaultProxy:
     delay_s: float = 5.0
     truncate_after: int = 40
     seen: list[Seen] = field(default_factory=list)
+    remaining: int | None = None
+    """How many more requests meet `mode` before the proxy passes again (None: no limit)."""
     _loop: asyncio.AbstractEventLoop | None = None
     _server: asyncio.Server | None = None
     _thread: threading.Thread | None = None
@@ -62,13 +71,30 @@ class FaultProxy:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def set_mode(self, mode: Mode, *, delay_s: float | None = None) -> None:
-        """Switch the behaviour for requests that arrive from now on."""
+    def set_mode(
+        self, mode: Mode, *, delay_s: float | None = None, count: int | None = None
+    ) -> None:
+        """Switch the behaviour for requests that arrive from now on (for the next `count`
+        requests only, when given; later ones pass)."""
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}")
+        if count is not None and count < 1:
+            raise ValueError("count must be at least 1")
         if delay_s is not None:
             self.delay_s = delay_s
-        self.mode = mode
+        with self._lock:
+            self.mode = mode
+            self.remaining = count
+
+    def _take_mode(self) -> Mode:
+        """The mode this request meets, counting it against `remaining`."""
+        with self._lock:
+            mode = self.mode
+            if self.remaining is not None and mode != "pass":
+                self.remaining -= 1
+                if self.remaining <= 0:
+                    self.mode, self.remaining = "pass", None
+            return mode
 
     def requests(self, path_prefix: str = "") -> list[Seen]:
         """Requests seen so far whose path starts with `path_prefix`."""
@@ -158,10 +184,12 @@ class FaultProxy:
                 await writer.wait_closed()
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        mode = self.mode
-        if mode == "refuse":
-            self._record("?", "?", mode)
-            return
+        taken: Mode | None = None
+        if self.mode == "refuse":
+            taken = self._take_mode()
+            if taken == "refuse":
+                self._record("?", "?", taken)
+                return
         head = await reader.readuntil(b"\r\n\r\n")
         if len(head) > MAX_HEAD_BYTES:
             return
@@ -182,7 +210,10 @@ class FaultProxy:
         if length > MAX_BODY_BYTES:
             return
         body = await reader.readexactly(length) if length else b""
-        mode = self.mode  # the mode when the request arrived decides
+        if method == "OPTIONS" and taken is None and self.mode in ANSWERED:
+            mode: Mode = "pass"  # a browser's preflight: let the request itself meet the fault
+        else:
+            mode = taken or self._take_mode()  # the mode when the request arrived decides
         self._record(method, path, mode)
         if mode == "delay":
             await asyncio.sleep(self.delay_s)
@@ -221,7 +252,8 @@ async def _answer(writer: asyncio.StreamWriter, status: int, body: bytes, kind: 
     reason = {200: "OK", 500: "Internal Server Error"}.get(status, "Status")
     head = (
         f"HTTP/1.1 {status} {reason}\r\nContent-Type: {kind}\r\n"
-        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+        f"Content-Length: {len(body)}\r\nAccess-Control-Allow-Origin: *\r\n"
+        "Connection: close\r\n\r\n"
     )
     writer.write(head.encode("latin-1") + body)
     await writer.drain()
