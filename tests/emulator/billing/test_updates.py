@@ -83,7 +83,8 @@ def test_quantity_decrease_issues_a_credit(billing: EmulatorProcess) -> None:
     assert len(invoices(api, ref)) == 2
 
 
-def test_migration_to_a_new_price_version(tmp_path: Path) -> None:
+def _on_catalog_copy(tmp_path: Path) -> tuple[EmulatorProcess, Path]:
+    """An emulator on a copy of the billing catalog that the test may change and restart on."""
     catalog = tmp_path / "billing.yaml"
     catalog.write_text(BILLING_CATALOG.read_text())
     emulator = start_emulator(
@@ -91,6 +92,22 @@ def test_migration_to_a_new_price_version(tmp_path: Path) -> None:
         catalog=catalog,
         extra_args=("--checkout-activation-delay", str(ACTIVATION_DELAY_S)),
     )
+    return emulator, catalog
+
+
+def _reprice_basic_monthly(emulator: EmulatorProcess, catalog: Path, amount: int) -> None:
+    """Publish a new version of Basic with another monthly price (a restart reloads it)."""
+    emulator.stop()
+    catalog.write_text(
+        catalog.read_text().replace(
+            "{billingPeriod: MONTHLY, amount: 30,", f"{{billingPeriod: MONTHLY, amount: {amount},"
+        )
+    )
+    emulator.start()
+
+
+def test_migration_to_a_new_price_version(tmp_path: Path) -> None:
+    emulator, catalog = _on_catalog_copy(tmp_path)
     try:
         api = server(emulator)
         set_clock(api, to=T0)
@@ -100,13 +117,7 @@ def test_migration_to_a_new_price_version(tmp_path: Path) -> None:
         later_sub = provision(
             api, customerId=later_ref, planId="plan-b-basic", billingPeriod="MONTHLY"
         )
-        emulator.stop()
-        catalog.write_text(
-            catalog.read_text().replace(
-                "{billingPeriod: MONTHLY, amount: 30,", "{billingPeriod: MONTHLY, amount: 45,"
-            )
-        )
-        emulator.start()
+        _reprice_basic_monthly(emulator, catalog, 45)
         # The test clock's time survives the restart.
         clock = api.http.get("/emulator/clock", headers={"X-API-KEY": SERVER_KEY}).json()
         assert clock == {"now": "2030-01-01T00:00:00.000Z", "frozen": True}
@@ -142,5 +153,49 @@ def test_migration_to_a_new_price_version(tmp_path: Path) -> None:
             "BILLING_CYCLE",
             45,
         )
+    finally:
+        emulator.stop()
+
+
+def test_immediate_migration_to_a_cheaper_version_issues_a_credit(tmp_path: Path) -> None:
+    emulator, catalog = _on_catalog_copy(tmp_path)
+    try:
+        api = server(emulator)
+        set_clock(api, to=T0)
+        ref = new_customer(api, "pm_card_visa")
+        sub_id = provision(
+            api,
+            customerId=ref,
+            planId="plan-b-basic",
+            billingPeriod="MONTHLY",
+            billingInformation={"taxPercentage": 10},
+        )["subscription"]["subscriptionId"]
+        _reprice_basic_monthly(emulator, catalog, 20)
+        set_clock(api, to=T10)
+        migrated = api.data(
+            "mutation M($input: SubscriptionMigrationInput!) { migrateSubscriptionToLatest("
+            "input: $input) { plan { versionNumber } latestInvoice { billingReason status "
+            "subTotal tax total lines { description amount proration } } } }",
+            {"input": {"subscriptionId": sub_id, "subscriptionMigrationTime": "IMMEDIATE"}},
+        )["migrateSubscriptionToLatest"]
+        assert migrated["plan"]["versionNumber"] == 2
+        invoice = migrated["latestInvoice"]
+        # 21 of 31 days remain. Credit 30 x 21/31 = 20.3225... -> -20.32; debit 20 x 21/31 =
+        # 13.5483... -> 13.55; net -6.77; tax 10% = -0.677 -> -0.68; total -7.45: a credit,
+        # settled at once (PAID).
+        assert (invoice["billingReason"], invoice["status"]) == ("SUBSCRIPTION_UPDATE", "PAID")
+        assert (invoice["subTotal"], invoice["tax"], invoice["total"]) == (-6.77, -0.68, -7.45)
+        assert [(line["amount"], line["proration"]) for line in invoice["lines"]] == [
+            (-20.32, True),
+            (13.55, True),
+            (-0.68, False),
+        ]
+        assert invoice["lines"][0]["description"].startswith("Unused time on Basic")
+        assert invoice["lines"][1]["description"].startswith("Remaining time on Basic")
+        # From the next period the new, cheaper price: 20 + 10% tax = 22.
+        set_clock(api, to="2030-02-01T00:00:00Z")
+        renewed = subscription(api, sub_id)["latestInvoice"]
+        assert (renewed["billingReason"], renewed["total"]) == ("BILLING_CYCLE", 22)
+        assert [row["total"] for row in invoices(api, ref)] == [22, -7.45, 33]
     finally:
         emulator.stop()
