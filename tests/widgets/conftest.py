@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from demo_site.process import ensure_runtime, free_port
+from tests.conftest import TEST_CATALOG, database_url_for
 from tests.support.processes import EmulatorProcess
 
 SERVER = Path(__file__).with_name("widget_server.py")
@@ -94,6 +95,25 @@ def open_widget_page(browser: Browser, site: WidgetSite) -> Iterator[Page]:
     page.errors = errors  # type: ignore[attr-defined]
     yield page
     context.close()
+
+
+def page_on_own_emulator(
+    browser: Browser, tmp: Path, catalog: Path = TEST_CATALOG, *, ssr: bool = False
+) -> Iterator[tuple[Page, EmulatorProcess]]:
+    """The widget page on an emulator of its own (loaded with `catalog`), for tests that change
+    the customer's data or stop the emulator without disturbing the session's one."""
+    emulator = EmulatorProcess(
+        database_url=database_url_for(tmp), catalog=catalog, log_path=tmp / "emulator.log"
+    ).start()
+    try:
+        site = start_site(emulator, tmp / "site.log", ssr=ssr)
+        try:
+            for page in open_widget_page(browser, site):
+                yield page, emulator
+        finally:
+            site.stop()
+    finally:
+        emulator.stop()
 
 
 @pytest.fixture(scope="session")

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import TEST_CATALOG, database_url_for
 from tests.support.processes import EmulatorProcess
-from tests.widgets.conftest import open_widget_page, start_site
+from tests.widgets.conftest import page_on_own_emulator
 
 pytestmark = pytest.mark.browser
 NOTICED = ("portal", "meter", "meter-de", "prompt", "paywall")
@@ -23,17 +22,7 @@ def outage(
     browser: Browser, widget_runtime: None, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Page, EmulatorProcess]]:
     """The widget page on an emulator of its own, which the test stops and starts."""
-    tmp = tmp_path_factory.mktemp("outage")
-    emulator = EmulatorProcess(
-        database_url=database_url_for(tmp), catalog=TEST_CATALOG, log_path=tmp / "emulator.log"
-    ).start()
-    site = start_site(emulator, tmp / "site.log", ssr=False)
-    try:
-        for page in open_widget_page(browser, site):
-            yield page, emulator
-    finally:
-        site.stop()
-        emulator.stop()
+    yield from page_on_own_emulator(browser, tmp_path_factory.mktemp("outage"))
 
 
 def test_offline_notice_over_saved_data_then_recovery(

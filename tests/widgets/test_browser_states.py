@@ -16,6 +16,7 @@ from tests.widgets.conftest import (
     WidgetSite,
     dom_events,
     open_widget_page,
+    page_on_own_emulator,
     python_events,
     start_site,
 )
@@ -45,15 +46,8 @@ def xss_page(
     tmp = tmp_path_factory.mktemp("xss")
     catalog = tmp / "catalog.yaml"
     catalog.write_text(yaml.safe_dump(hostile(yaml.safe_load(TEST_CATALOG.read_text()))))
-    emulator = EmulatorProcess(
-        database_url=database_url_for(tmp), catalog=catalog, log_path=tmp / "emulator.log"
-    ).start()
-    site = start_site(emulator, tmp / "site.log", ssr=True)
-    try:
-        yield from open_widget_page(browser, site)
-    finally:
-        site.stop()
-        emulator.stop()
+    for page, _ in page_on_own_emulator(browser, tmp, catalog, ssr=True):
+        yield page
 
 
 def test_hostile_catalog_strings_render_as_text(xss_page: Page) -> None:

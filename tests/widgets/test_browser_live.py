@@ -1,0 +1,91 @@
+"""The paywall and the upgrade prompt follow a plan change made by the backend (real Chromium,
+the page's own emulator, whose customer the test moves from Starter to a Team trial)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.emulator.helpers import server
+from tests.support.processes import EmulatorProcess
+from tests.widgets.conftest import CUSTOMER_ID, dom_events, page_on_own_emulator
+
+pytestmark = pytest.mark.browser
+PROVISION = (
+    "mutation P($input: ProvisionSubscriptionInput!) { provisionSubscriptionV2(input: $input) "
+    "{ status subscription { status plan { refId } } } }"
+)
+# The SDK's background refresh runs every second on the test page (cache_ttl_s=1).
+LIVE_TIMEOUT_MS = 30_000
+
+
+@pytest.fixture(scope="module")
+def live(
+    browser: Browser, widget_runtime: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Page, EmulatorProcess]]:
+    yield from page_on_own_emulator(browser, tmp_path_factory.mktemp("live"))
+
+
+def test_paywall_and_prompt_follow_a_backend_plan_change(
+    live: tuple[Page, EmulatorProcess],
+) -> None:
+    page, emulator = live
+    paywall = page.locator("#paywall")
+    starter = paywall.locator('li[data-plan-id="plan-stigg-starter"]')
+    team = paywall.locator('li[data-plan-id="plan-stigg-team"]')
+    pro = paywall.locator('li[data-plan-id="plan-stigg-pro"]')
+    expect(starter).to_have_attribute("data-current", "")
+    expect(page.locator("#prompt .upgrade-prompt")).to_have_attribute(
+        "data-plan-id", "plan-stigg-team"
+    )
+    # The visitor's choices, which the live update must keep.
+    paywall.locator('input[value="ANNUALLY"]').check()
+    seats = team.locator('input[data-action="quantity"]')
+    seats.fill("4")
+    seats.press("Tab")
+    pro.locator('input[data-action="addon"]').check()
+    seats.focus()
+    start = len(dom_events(page))
+
+    result = server(emulator).data(
+        PROVISION,
+        {
+            "input": {
+                "customerId": CUSTOMER_ID,
+                "planId": "plan-stigg-team",
+                "billingPeriod": "MONTHLY",
+                "billableFeatures": [{"featureId": "feature-seats", "quantity": 2}],
+            }
+        },
+    )["provisionSubscriptionV2"]
+    assert result["status"] == "SUCCESS" and result["subscription"]["status"] == "IN_TRIAL"
+
+    # Badges and CTAs follow the new subscription, without a reload of the page.
+    expect(team).to_have_attribute("data-current", "", timeout=LIVE_TIMEOUT_MS)
+    expect(team.locator(".badge-current")).to_have_text("Current plan")
+    expect(team.locator(".badge-trial")).to_be_visible()
+    expect(team).to_have_attribute("data-intention", "UPGRADE_TRIAL_TO_PAID")
+    expect(starter).not_to_have_attribute("data-current", "")
+    expect(starter.locator(".badge-current")).to_have_count(0)
+    expect(starter).to_have_attribute("data-intention", "DOWNGRADE_PLAN")
+    expect(starter.locator("button.cta")).to_have_text("Downgrade")
+    expect(paywall).to_have_attribute("data-current-plan", "plan-stigg-team")
+    # ...keeping what the visitor picked, and where the keyboard was.
+    expect(paywall.locator('input[value="ANNUALLY"]')).to_be_checked()
+    expect(seats).to_have_value("4")
+    expect(pro.locator('input[data-action="addon"]')).to_be_checked()
+    assert page.evaluate(
+        "document.getElementById('paywall').shadowRoot.activeElement?.dataset.planId"
+    ) == ("plan-stigg-team")
+    # Nothing above Team unlocks API calls for the customer now (Enterprise is hidden).
+    prompt = page.locator("#prompt .upgrade-prompt")
+    expect(prompt).to_have_attribute("data-plan-id", "", timeout=LIVE_TIMEOUT_MS)
+    expect(prompt.locator("button")).to_have_count(0)
+    # The portal lists the new subscription too (the emulator keeps Starter beside the trial).
+    expect(page.locator("#portal h4").first).to_have_text("Team", timeout=LIVE_TIMEOUT_MS)
+    # A live update is a data load: the paywall says it is ready again, once.
+    ready = [e["target"] for e in dom_events(page, start) if e["name"] == "stigg-ready"]
+    assert ready.count("paywall") == 1, ready
+    assert page.errors == []  # type: ignore[attr-defined]
