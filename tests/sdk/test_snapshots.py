@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -40,6 +41,35 @@ def gateway(emulator: EmulatorProcess) -> Iterator[FaultProxy]:
         yield started
 
 
+def restarted(
+    emulator: EmulatorProcess,
+    gateway: FaultProxy,
+    customer_id: str,
+    store: MemoryStore,
+    **options: Any,
+) -> Stigg:
+    """A client of `customer_id` persisting into `store` (no live updates: loads only)."""
+    return proxied_client(
+        emulator,
+        gateway,
+        customer_id=customer_id,
+        persist_entitlements=store,
+        live_updates=False,
+        **options,
+    )
+
+
+async def saved_snapshot(
+    emulator: EmulatorProcess, gateway: FaultProxy, customer_id: str
+) -> MemoryStore:
+    """A store holding the snapshot of one page visit of `customer_id`."""
+    store = MemoryStore()
+    first = restarted(emulator, gateway, customer_id, store)
+    await first.wait_for_initialization()
+    await first.close()
+    return store
+
+
 def test_snapshot_round_trips_and_rejects_old_foreign_or_broken_text() -> None:
     text = encode(Snapshot(1_000.0, [ONE]))
     assert decode(text, now=1_060.0, max_age_s=3_600) == Snapshot(1_000.0, [ONE])
@@ -71,18 +101,11 @@ async def test_a_restart_without_network_answers_from_the_snapshot_then_recovers
     emulator: EmulatorProcess, gateway: FaultProxy
 ) -> None:
     customer_id = new_customer(emulator)
-    store = MemoryStore()
-    first = proxied_client(
-        emulator, gateway, customer_id=customer_id, persist_entitlements=store, live_updates=False
-    )
-    await first.wait_for_initialization()
-    await first.close()
+    store = await saved_snapshot(emulator, gateway, customer_id)
     assert len(store.items) == 1  # the customer's scope, hashed
 
     gateway.set_mode("refuse")
-    second = proxied_client(
-        emulator, gateway, customer_id=customer_id, persist_entitlements=store, live_updates=False
-    )
+    second = restarted(emulator, gateway, customer_id, store)
     try:
         # Before any network answer: real values, not the fallback.
         metered = second.get_metered_entitlement("feature-demo-03")
@@ -103,17 +126,10 @@ async def test_checks_answer_the_snapshot_until_the_load_brings_newer_data(
     emulator: EmulatorProcess, gateway: FaultProxy
 ) -> None:
     customer_id = new_customer(emulator)
-    store = MemoryStore()
-    first = proxied_client(
-        emulator, gateway, customer_id=customer_id, persist_entitlements=store, live_updates=False
-    )
-    await first.wait_for_initialization()
-    await first.close()
+    store = await saved_snapshot(emulator, gateway, customer_id)
     report_usage(emulator, customer_id, "feature-demo-03", 1)
 
-    second = proxied_client(
-        emulator, gateway, customer_id=customer_id, persist_entitlements=store, live_updates=False
-    )
+    second = restarted(emulator, gateway, customer_id, store)
     changed: list[list[str]] = []
     second.add_listener("entitlements_updated", changed.append)
     try:
@@ -136,22 +152,10 @@ async def test_old_snapshots_and_offline_mode_answer_fallbacks(
     emulator: EmulatorProcess, gateway: FaultProxy
 ) -> None:
     customer_id = new_customer(emulator)
-    store = MemoryStore()
-    first = proxied_client(
-        emulator, gateway, customer_id=customer_id, persist_entitlements=store, live_updates=False
-    )
-    await first.wait_for_initialization()
-    await first.close()
+    store = await saved_snapshot(emulator, gateway, customer_id)
 
     gateway.set_mode("refuse")
-    stale = proxied_client(
-        emulator,
-        gateway,
-        customer_id=customer_id,
-        persist_entitlements=store,
-        snapshot_max_age_s=1e-6,
-        live_updates=False,
-    )
+    stale = restarted(emulator, gateway, customer_id, store, snapshot_max_age_s=1e-6)
     offline = Stigg.initialize(
         offline=True, customer_id=customer_id, base_uri=gateway.url, persist_entitlements=store
     )
@@ -167,17 +171,10 @@ async def test_get_entitlements_waits_for_a_load_over_a_snapshot(
     emulator: EmulatorProcess, gateway: FaultProxy
 ) -> None:
     customer_id = new_customer(emulator)
-    store = MemoryStore()
-    first = proxied_client(
-        emulator, gateway, customer_id=customer_id, persist_entitlements=store, live_updates=False
-    )
-    await first.wait_for_initialization()
-    await first.close()
+    store = await saved_snapshot(emulator, gateway, customer_id)
     report_usage(emulator, customer_id, "feature-demo-03", 2)
 
-    second = proxied_client(
-        emulator, gateway, customer_id=customer_id, persist_entitlements=store, live_updates=False
-    )
+    second = restarted(emulator, gateway, customer_id, store)
     try:
         usage = {
             entitlement.feature.id: getattr(entitlement, "current_usage", None)

@@ -32,6 +32,30 @@ class PageBackend:
             raise RuntimeError(f"report-usage answered {response.status}: {await response.text()}")
 
 
+def client_for(config: dict[str, Any], **options: Any) -> Any:
+    """A `Stigg` client for the run's key, API, customer and transport, with `options`."""
+    from stigg_client import Stigg
+
+    return Stigg.initialize(
+        api_key=config["api_key"],
+        base_uri=config["base_uri"],
+        base_edge_uri=config.get("edge_uri"),
+        customer_id=config["customer_id"],
+        transport=config["transport"],
+        **options,
+    )
+
+
+def expose_usage(client: Any, feature_id: str) -> None:
+    """`window.stiggPyUsage()`: the cached current usage of `feature_id`."""
+    from pyodide.ffi import create_proxy
+    from pyscript import window
+
+    window.stiggPyUsage = create_proxy(
+        lambda: client.get_metered_entitlement(feature_id).current_usage
+    )
+
+
 async def prepare_measurement(config: dict[str, Any]) -> dict[str, Any]:
     """Load a client from the emulator and expose `window.measureStiggPython(rounds, calls)`.
 
@@ -41,18 +65,9 @@ async def prepare_measurement(config: dict[str, Any]) -> dict[str, Any]:
     from pyodide.ffi import create_proxy
     from pyscript import window
 
-    from stigg_client import Stigg
     from stigg_client._bench import measure_cached_check
 
-    client = Stigg.initialize(
-        api_key=config["api_key"],
-        base_uri=config["base_uri"],
-        base_edge_uri=config["edge_uri"],
-        customer_id=config["customer_id"],
-        transport=config["transport"],
-        background_refresh=False,
-        cache_ttl_s=3600,
-    )
+    client = client_for(config, background_refresh=False, cache_ttl_s=3600)
     await client.wait_for_initialization()
     first = client.get_metered_entitlement(config["feature_id"], requested_usage=1)
 
@@ -72,26 +87,15 @@ async def prepare_propagation(config: dict[str, Any]) -> dict[str, Any]:
     import asyncio
     import time
 
-    from pyodide.ffi import create_proxy
     from pyscript import window
 
-    from stigg_client import Stigg
-
-    client = Stigg.initialize(
-        api_key=config["api_key"],
-        base_uri=config["base_uri"],
-        base_edge_uri=config["edge_uri"],
-        customer_id=config["customer_id"],
-        transport=config["transport"],
-    )
+    client = client_for(config)
     await client.wait_for_initialization()
     deadline = time.monotonic() + 10
     while client.live_updates_status != "connected" and time.monotonic() < deadline:
         await asyncio.sleep(0.02)
     feature_id = config["feature_id"]
-    window.stiggPyUsage = create_proxy(
-        lambda: client.get_metered_entitlement(feature_id).current_usage
-    )
+    expose_usage(client, feature_id)
 
     def on_update(changed: list[str]) -> None:
         # When the cache took the change (the probe's 10 ms polling would round it up).
@@ -110,17 +114,14 @@ async def check_snapshot(config: dict[str, Any]) -> dict[str, Any]:
     answer, how the initialization ended, and the check after it; plus our localStorage keys."""
     from pyscript import window
 
-    from stigg_client import RetryPolicy, Stigg
+    from stigg_client import RetryPolicy
 
     def seen(result: Any) -> dict[str, Any]:
         return {"isFallback": result.is_fallback, "usageLimit": result.usage_limit}
 
-    client = Stigg.initialize(
-        api_key=config["api_key"],
-        base_uri=config["base_uri"],
+    client = client_for(
+        config,
         enable_edge=False,
-        customer_id=config["customer_id"],
-        transport=config["transport"],
         live_updates=False,
         retry=RetryPolicy(attempts=2, initial_delay_s=0.01, max_delay_s=0.02),
         persist_entitlements=True,
@@ -151,14 +152,8 @@ async def share_across_tabs(config: dict[str, Any]) -> dict[str, Any]:
     from pyodide.ffi import create_proxy
     from pyscript import window
 
-    from stigg_client import Stigg
-
-    client = Stigg.initialize(
-        api_key=config["api_key"],
-        base_uri=config["base_uri"],
-        base_edge_uri=config["edge_uri"],
-        customer_id=config["customer_id"],
-        transport=config["transport"],
+    client = client_for(
+        config,
         live_updates=False,
         background_refresh=False,
         cache_ttl_s=3600,
@@ -166,9 +161,7 @@ async def share_across_tabs(config: dict[str, Any]) -> dict[str, Any]:
     )
     await client.wait_for_initialization()
     feature_id = config["feature_id"]
-    window.stiggPyUsage = create_proxy(
-        lambda: client.get_metered_entitlement(feature_id).current_usage
-    )
+    expose_usage(client, feature_id)
     window.stiggPyRefresh = create_proxy(lambda: asyncio.ensure_future(client.refresh()))
     return {"usage": client.get_metered_entitlement(feature_id).current_usage}
 
