@@ -608,8 +608,11 @@ def routes(settings: SiteSettings, backend: Backend) -> list[Route]:
   <progress id="checkout-bar" aria-label="Activating your subscription"></progress>
   <p id="checkout-message">Confirming your payment…</p>
 </section>
-<section class="card" id="checkout-result" hidden>
-  <p>You are now on <strong id="new-plan"></strong>.</p>
+<section class="card" id="checkout-plan">
+  <h2>Your plan</h2>
+  <p id="checkout-result" hidden>You are now on <strong id="new-plan"></strong>.</p>
+  <p class="muted" id="checkout-live">What your plan includes right now; this updates by itself
+    as soon as your new subscription is active.</p>
   <stigg-usage-meter id="success-meter" feature-id="{TEMPLATES_FEATURE}"></stigg-usage-meter>
   <stigg-gate id="success-history-gate" feature-id="feature-version-history">
     <p>Version history is unlocked.</p><p slot="denied">Version history is not included.</p>

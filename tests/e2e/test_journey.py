@@ -151,53 +151,80 @@ def test_free_sign_up_gate_denied_metered_until_limit_then_upgrade_prompt(
     assert csp_violations == []
 
 
-def test_upgrade_through_hosted_checkout_with_promo_code(
-    page: Page, journey_site: SiteProcess, csp_violations: list[str], artifacts_dir: Path
-) -> None:
-    sign_up(page, journey_site)
-    python_ready(page)
-    expect(page.locator("#templates-meter .usage-value")).to_have_text("0 of 3 templates used")
-    team = plan_card(page, "#app-paywall", "plan-team")
-    team.locator("input[data-action='quantity']").fill("3")
-    team.locator("input[data-action='quantity']").dispatch_event("change")
-    team.locator("button.cta").click()
-    page.wait_for_url(re.compile(r".*/checkout/[^/?]+$"))
-    order = page.locator("#order")
-    expect(order).to_contain_text("$36.00")  # 3 seats at $12
-    page.fill("#promotionCode", "LAUNCH20")
-    page.click("#apply")
-    expect(order).to_contain_text("$28.80")  # 20 % off
-    page.screenshot(path=str(artifacts_dir / "journey-hosted-checkout.png"), full_page=True)
-    page.fill("#cardNumber", "4242 4242 4242 4242")
-    page.click("#pay")
-    page.wait_for_url("**/checkout/success?**")
-    query = parse_qs(urlsplit(page.url).query)
-    assert query["checkoutCompleted"] == ["true"]
-    progress = page.locator("#checkout-progress")
-    expect(progress).to_have_attribute("data-state", "done", timeout=PYODIDE_START_TIMEOUT_MS)
-    expect(page.locator("#new-plan")).to_have_text("Team")
-    expect(page.locator("#success-history-gate")).to_have_attribute("data-access", "granted")
-    expect(page.locator("#success-meter .usage-value")).to_contain_text("unlimited")
-    page.screenshot(path=str(artifacts_dir / "journey-checkout-success.png"), full_page=True)
+HELD_ACTIVATION = ("--checkout-activation-delay", "3600")
+"""Paid checkouts wait an hour to activate: until the test restarts the emulator, which activates
+paid sessions when it starts (a billing webhook that arrives late)."""
 
-    # The portal shows the new plan, the card paid with and the way to the invoices.
-    page.goto(f"{journey_site.base_url}/portal")
-    python_ready(page)
-    portal = page.locator("#portal")
-    expect(portal).to_have_attribute("data-state", "ready")
-    expect(portal.locator("li.subscription h4")).to_have_text("Team")
-    expect(portal.locator(".section-payment")).to_contain_text("4242")
-    history = portal.locator("a[part='invoice-history']")
-    href = history.get_attribute("href")
-    assert href is not None
-    page.screenshot(path=str(artifacts_dir / "journey-portal-paid.png"), full_page=True)
-    assert csp_violations == []
-    page.goto(href)
-    invoice = page.locator("#invoices tr")
-    expect(invoice).to_have_count(1)
-    expect(invoice).to_contain_text("SUBSCRIPTION_CREATION")
-    expect(invoice).to_contain_text("PAID")
-    expect(invoice).to_contain_text("$28.80")
+
+def test_upgrade_through_hosted_checkout_with_promo_code(
+    page: Page,
+    built_runtime: Path,
+    tmp_path: Path,
+    csp_violations: list[str],
+    artifacts_dir: Path,
+) -> None:
+    with own_journey(tmp_path, extra_args=HELD_ACTIVATION) as (emulator, site):
+        sign_up(page, site)
+        python_ready(page)
+        expect(page.locator("#templates-meter .usage-value")).to_have_text("0 of 3 templates used")
+        team = plan_card(page, "#app-paywall", "plan-team")
+        team.locator("input[data-action='quantity']").fill("3")
+        team.locator("input[data-action='quantity']").dispatch_event("change")
+        team.locator("button.cta").click()
+        page.wait_for_url(re.compile(r".*/checkout/[^/?]+$"))
+        order = page.locator("#order")
+        expect(order).to_contain_text("$36.00")  # 3 seats at $12
+        page.fill("#promotionCode", "LAUNCH20")
+        page.click("#apply")
+        expect(order).to_contain_text("$28.80")  # 20 % off
+        page.screenshot(path=str(artifacts_dir / "journey-hosted-checkout.png"), full_page=True)
+        page.fill("#cardNumber", "4242 4242 4242 4242")
+        page.click("#pay")
+        page.wait_for_url("**/checkout/success?**")
+        query = parse_qs(urlsplit(page.url).query)
+        assert query["checkoutCompleted"] == ["true"]
+
+        # Paid but not yet active: the page waits, and shows the plan as it still is.
+        progress = page.locator("#checkout-progress")
+        gate = page.locator("#success-history-gate")
+        meter = page.locator("#success-meter .usage-value")
+        expect(gate).to_have_attribute("data-access", "denied", timeout=PYODIDE_START_TIMEOUT_MS)
+        expect(meter).to_have_text("0 of 3 templates used")
+        expect(progress).to_have_attribute("data-state", "waiting")
+        expect(progress.locator("progress")).to_be_visible()
+        expect(page.locator("#checkout-message")).to_contain_text("Confirming your payment…")
+        expect(page.locator("#checkout-result")).to_be_hidden()
+        page.screenshot(path=str(artifacts_dir / "journey-checkout-waiting.png"), full_page=True)
+        page.evaluate("() => { window.stillTheSamePage = true; }")
+
+        emulator.restart()  # the late activation: Team starts now
+        expect(progress).to_have_attribute("data-state", "done", timeout=30_000)
+        expect(page.locator("#new-plan")).to_have_text("Team")
+        expect(gate).to_have_attribute("data-access", "granted")
+        expect(meter).to_contain_text("unlimited")
+        expect(page.locator("#checkout-message")).to_have_text("Payment confirmed.")
+        # All of it without reloading the page.
+        assert page.evaluate("() => window.stillTheSamePage") is True
+        page.screenshot(path=str(artifacts_dir / "journey-checkout-success.png"), full_page=True)
+
+        # The portal shows the new plan, the card paid with and the way to the invoices.
+        page.goto(f"{site.base_url}/portal")
+        python_ready(page)
+        portal = page.locator("#portal")
+        expect(portal).to_have_attribute("data-state", "ready")
+        expect(portal.locator("li.subscription h4")).to_have_text("Team")
+        expect(portal.locator(".section-payment")).to_contain_text("4242")
+        history = portal.locator("a[part='invoice-history']")
+        href = history.get_attribute("href")
+        assert href is not None
+        page.screenshot(path=str(artifacts_dir / "journey-portal-paid.png"), full_page=True)
+        assert csp_violations == []
+        page.goto(href)
+        invoice = page.locator("#invoices tr")
+        expect(invoice).to_have_count(1)
+        expect(invoice).to_contain_text("SUBSCRIPTION_CREATION")
+        expect(invoice).to_contain_text("PAID")
+        expect(invoice).to_contain_text("$28.80")
 
 
 def test_portal_shows_plan_and_usage(
@@ -460,13 +487,16 @@ def test_visitor_starts_a_trial_from_the_pricing_page(
 
 
 @contextmanager
-def own_journey(tmp_path: Path) -> Iterator[tuple[EmulatorProcess, SiteProcess]]:
-    """An emulator and demo site of one test's own (for outages and the test clock)."""
+def own_journey(
+    tmp_path: Path, extra_args: tuple[str, ...] = ()
+) -> Iterator[tuple[EmulatorProcess, SiteProcess]]:
+    """An emulator and demo site of one test's own (for outages, restarts and the test clock)."""
     emulator = EmulatorProcess(
         database_url=f"sqlite:///{tmp_path / 'emulator.db'}",
         catalog=DEMO_CATALOG,
         log_path=tmp_path / "emulator.log",
         signing_secret=JOURNEY_SIGNING_SECRET,
+        extra_args=extra_args,
     ).start()
     site = SiteProcess(
         emulator_url=emulator.base_url,
