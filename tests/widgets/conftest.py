@@ -21,6 +21,7 @@ from tests.conftest import TEST_CATALOG, database_url_for
 from tests.support.processes import EmulatorProcess
 
 SERVER = Path(__file__).with_name("widget_server.py")
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 CUSTOMER_ID = "customer-demo-01"
 PYODIDE_TIMEOUT_MS = 90_000
 
@@ -46,13 +47,16 @@ class WidgetSite:
                 self.process.kill()
 
 
-def start_site(emulator: EmulatorProcess, log: Path, *, ssr: bool) -> WidgetSite:
-    """Start widget_server.py against `emulator` and wait for /healthz."""
+def start_site(
+    emulator: EmulatorProcess, log: Path, *, ssr: bool, customer_id: str | None = CUSTOMER_ID
+) -> WidgetSite:
+    """Start widget_server.py against `emulator` and wait for /healthz; without `customer_id`
+    the pages are what an anonymous visitor sees."""
     config = {
         "api_key": emulator.client_key,
         "base_uri": emulator.base_url,
         "edge_uri": emulator.edge_url,
-        "customer_id": CUSTOMER_ID,
+        "customer_id": customer_id,
         "cache_ttl_s": 1.0,  # live-update tests: background refresh every second
         "attempts": 2,  # error-state tests: fail fast against a dead port
     }
@@ -78,14 +82,17 @@ def widget_runtime() -> None:
     ensure_runtime()
 
 
-def open_widget_page(browser: Browser, site: WidgetSite) -> Iterator[Page]:
-    """A page with the widgets mounted and every element ready."""
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
+def open_widget_page(
+    browser: Browser, site: WidgetSite, path: str = "", **context_options: Any
+) -> Iterator[Page]:
+    """A page (`/` or `/pricing`) with the widgets mounted and every element ready;
+    `context_options` go to the browser context (e.g. `color_scheme="dark"`)."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, **context_options)
     page = context.new_page()
     page.set_default_timeout(PYODIDE_TIMEOUT_MS)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(site.url)
+    page.goto(site.url + path)
     page.wait_for_function("document.body.dataset.python === 'ready'")
     page.wait_for_function(
         "[...document.querySelectorAll('main > [id]')]"
@@ -137,3 +144,16 @@ def python_events(page: Page) -> list[dict[str, Any]]:
     """What the page's Python subscribers (one per event type) received: name, target, detail."""
     received: list[dict[str, Any]] = json.loads(page.locator("#py-events").text_content() or "[]")
     return received
+
+
+def serious_axe_violations(page: Page) -> list[dict[str, Any]]:
+    """axe-core's serious and critical violations on the page as it is now (shadow roots
+    included), each with up to three of its nodes."""
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

@@ -11,10 +11,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.widgets.conftest import WidgetSite, dom_events, open_widget_page
+from tests.widgets.conftest import (
+    WidgetSite,
+    dom_events,
+    open_widget_page,
+    serious_axe_violations,
+)
 
 BASELINES = Path(__file__).with_name("baselines")
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 UPDATE_BASELINES = os.environ.get("UPDATE_WIDGET_BASELINES") == "1"
 MAX_DIFF_RATIO = 0.01
 
@@ -140,14 +144,7 @@ def test_locale_attribute_and_text_overrides(widget_page: Page) -> None:
 
 
 def test_axe_reports_no_serious_violations(widget_page: Page) -> None:
-    widget_page.add_script_tag(path=str(AXE))
-    result = widget_page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    assert serious_axe_violations(widget_page) == []
 
 
 def diff_ratio(page: Page, baseline: bytes, current: bytes) -> float:

@@ -16,8 +16,9 @@ from stigg_client.models.enums import (
     SubscriptionInvoiceStatus,
     SubscriptionStatus,
 )
+from stigg_client.models.paywall import Paywall
 from stigg_client.models.subscriptions import Invoice, Subscription
-from tests.widgets.models import paywall, portal
+from tests.widgets.models import paywall, paywall_data, portal
 from widgets import pricing
 from widgets.formatting import Formatters, plain_money
 from widgets.pricing import CustomerState
@@ -194,6 +195,29 @@ def test_eligible_only_and_hide_addons() -> None:
     assert "Available add-ons" not in html
     with_addons = render_paywall(paywall(), PaywallOptions())
     assert "stigg-compatible-addon-extra" in with_addons
+
+
+def test_billing_country_code_shows_that_countrys_prices() -> None:
+    data = paywall_data()
+    data["plans"][1]["pricePoints"] += [
+        {"billingPeriod": "MONTHLY", "amount": 75, "currency": "DKK", "billingCountryCode": "DK"},
+        {"billingPeriod": "ANNUALLY", "amount": 600, "currency": "DKK", "billingCountryCode": "DK"},
+    ]
+    model = Paywall.model_validate(data)
+    dk = render_paywall(model, PaywallOptions(billing_period="MONTHLY", billing_country_code="DK"))
+    assert "kr.75</span>" in plan_li(dk, "pro") and "$10" not in plan_li(dk, "pro")
+    assert "$8</span>" in plan_li(dk, "team")  # no Danish price: the default one
+    assert "Save 33%" in dk  # 600 vs 12 x 75 beats Team's 80 vs 12 x 8
+    annual = render_paywall(
+        model, PaywallOptions(billing_period="ANNUALLY", billing_country_code="DK")
+    )
+    assert "kr.600</span>" in plan_li(annual, "pro")
+    for country in (None, "FR"):
+        default = render_paywall(
+            model, PaywallOptions(billing_period="MONTHLY", billing_country_code=country)
+        )
+        assert "$10</span>" in plan_li(default, "pro") and "kr." not in default
+        assert "Save 20%" in default
 
 
 def test_table_layout_is_a_real_comparison_table() -> None:

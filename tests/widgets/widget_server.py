@@ -57,16 +57,27 @@ def create_app(config: dict[str, str], ssr: str) -> Starlette:
         "packages": list(manifest["main_packages"]),
         "packages_cache": "passthrough",
     }
-    page = Template((PAGE / "index.html").read_text()).substitute(
-        pyscript_js="/runtime/" + manifest["pyscript_js"],
-        config=json.dumps(config).replace("<", "\\u003c"),
-        pyscript_config=html.escape(json.dumps(pyscript_config), quote=True),
-        ssr=ssr,
-        event_names=json.dumps(EVENTS),
-    )
+    shell = Template((PAGE / "index.html").read_text())
+
+    def page(body: str) -> str:
+        """The test page (SDK config, event recorder, PyScript) around `page/<body>.html`."""
+        main = Template((PAGE / f"{body}.html").read_text()).substitute(ssr=ssr)
+        return shell.substitute(
+            main=main,
+            pyscript_js="/runtime/" + manifest["pyscript_js"],
+            config=json.dumps(config).replace("<", "\\u003c"),
+            pyscript_config=html.escape(json.dumps(pyscript_config), quote=True),
+            event_names=json.dumps(EVENTS),
+        )
+
+    widgets_page, pricing_page = page("widgets"), page("pricing")
 
     async def index(request: Request) -> Response:
-        return HTMLResponse(page, headers={"Cache-Control": "no-store"})
+        return HTMLResponse(widgets_page, headers={"Cache-Control": "no-store"})
+
+    async def pricing(request: Request) -> Response:
+        """Only paywalls (English, German, Danish prices) and a table: the public pricing page."""
+        return HTMLResponse(pricing_page, headers={"Cache-Control": "no-store"})
 
     async def app_py(request: Request) -> Response:
         return serve_from(PAGE, request, "app.py", immutable=False)
@@ -94,6 +105,7 @@ def create_app(config: dict[str, str], ssr: str) -> Starlette:
     return Starlette(
         routes=[
             Route("/", index),
+            Route("/pricing", pricing),
             Route("/app.py", app_py),
             Route("/runtime/{path:path}", runtime),
             Route("/static/{path:path}", static),
