@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Error as PlaywrightError
 
 from demo_site.process import SiteProcess, ensure_runtime, free_port
 from demo_site.settings import DEFAULT_RUNTIME
@@ -15,6 +17,44 @@ from tests.support.processes import REPO_ROOT, EmulatorProcess
 
 PYODIDE_START_TIMEOUT_MS = 90_000
 NON_NETWORK_SCHEMES = frozenset({"data", "blob"})
+TEARDOWN_SCREENSHOT_TIMEOUT_MS = 5_000
+
+
+def artifact_name(test_id: str) -> str:
+    """A file name for a test id (`tests/e2e/x.py::test_y[chromium]` -> `x.py-test_y-chromium`)."""
+    local = test_id.removeprefix("tests/e2e/")
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", local).strip("-")
+
+
+def screenshot_pages(pages: Sequence[Page], folder: Path, test_id: str) -> list[Path]:
+    """A full-page screenshot of every page, named by the test id (then `-tab2`, `-tab3`...);
+    a page that cannot be captured (crashed, closing) is skipped. Returns the files written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for index, page in enumerate(pages, start=1):
+        suffix = "" if index == 1 else f"-tab{index}"
+        path = folder / f"{artifact_name(test_id)}{suffix}.png"
+        try:
+            page.screenshot(path=str(path), full_page=True, timeout=TEARDOWN_SCREENSHOT_TIMEOUT_MS)
+        except PlaywrightError:
+            continue
+        written.append(path)
+    return written
+
+
+@pytest.fixture(autouse=True)
+def screenshot_at_teardown(request: pytest.FixtureRequest, artifacts_dir: Path) -> Iterator[None]:
+    """Every browser test leaves screenshots of its open pages in test-artifacts/e2e/, passed or
+    failed (taken at teardown, before Playwright closes the test's browser contexts)."""
+    if "new_context" not in request.fixturenames:
+        yield
+        return
+    # Requested here so that they are torn down after this fixture: the pages are still open.
+    request.getfixturevalue("new_context")
+    browser: Browser = request.getfixturevalue("browser")
+    yield
+    pages = [page for context in browser.contexts for page in context.pages]
+    screenshot_pages(pages, artifacts_dir / "e2e", request.node.nodeid)
 
 
 @pytest.fixture(scope="session")
