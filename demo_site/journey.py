@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import logging
 import secrets
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -22,6 +23,8 @@ from demo_site.pages import Layout, render_layout
 from demo_site.session import COOKIE, CUSTOMER_ID, SessionSigner, customer_token
 from demo_site.settings import (
     DEMO_CUSTOMERS,
+    EXPORT_EVENT,
+    EXPORTS_FEATURE,
     FREE_PLAN,
     PRODUCT_ID,
     TEMPLATES_FEATURE,
@@ -339,6 +342,21 @@ def routes(settings: SiteSettings, backend: Backend) -> list[Route]:
     </stigg-gate>
     <p id="template-status" class="status" role="status"></p>
   </section>
+  <section class="card" id="exports">
+    <h2>PDF exports</h2>
+    <p class="muted">Each export sends an <code>{EXPORT_EVENT}</code> event; the plan's meter counts
+      them.</p>
+    <stigg-usage-meter id="exports-meter" feature-id="{EXPORTS_FEATURE}"></stigg-usage-meter>
+    <stigg-gate id="exports-gate" feature-id="{EXPORTS_FEATURE}" requested-usage="1">
+      <p><button type="button" id="export-pdf" disabled>Export as PDF</button></p>
+      <div slot="denied">
+        <p>You have used all the PDF exports your plan includes this month.</p>
+        <stigg-upgrade-prompt id="exports-upgrade" feature-id="{EXPORTS_FEATURE}"
+          requested-usage="1"></stigg-upgrade-prompt>
+      </div>
+    </stigg-gate>
+    <p id="export-status" class="status" role="status"></p>
+  </section>
   <section class="card" id="history">
     <h2>Version history</h2>
     <stigg-gate id="history-gate" feature-id="feature-version-history">
@@ -400,8 +418,11 @@ def routes(settings: SiteSettings, backend: Backend) -> list[Route]:
 
     # ------------------------------------------------------------------ usage
 
-    async def create_template(request: Request) -> Response:
-        """The metered action: check the quota, then report one template's usage."""
+    async def metered_action(
+        request: Request, feature_id: str, report: Callable[[StiggServer, str], Awaitable[object]]
+    ) -> Response:
+        """A metered action: check the customer's quota of `feature_id`, then `report` one unit
+        (usage or a raw event); 402 at the limit."""
         if not _same_origin(request):
             return JSONResponse({"error": "cross-site request"}, status_code=403)
         customer_id = backend.customer_of(request)
@@ -411,9 +432,7 @@ def routes(settings: SiteSettings, backend: Backend) -> list[Route]:
         if server is None:
             return _unavailable("the demo backend has no server key")
         try:
-            check = await server.get_metered_entitlement(
-                customer_id, TEMPLATES_FEATURE, requested_usage=1
-            )
+            check = await server.get_metered_entitlement(customer_id, feature_id, requested_usage=1)
             if not check.has_access:
                 return JSONResponse(
                     {
@@ -424,14 +443,34 @@ def routes(settings: SiteSettings, backend: Backend) -> list[Route]:
                     status_code=402,
                     headers=NO_STORE,
                 )
-            ack = await server.report_usage(customer_id, TEMPLATES_FEATURE, 1)
+            await report(server, customer_id)
         except StiggError as failure:
-            logger.warning("reporting usage failed: %s", failure)
+            logger.warning("reporting %s of %s failed: %s", feature_id, customer_id, failure)
             return JSONResponse({"error": str(failure)}, status_code=502, headers=NO_STORE)
         usage = (check.current_usage or 0) + 1
-        return JSONResponse(
-            {"measurementId": ack.measurement_id, "usage": usage, "limit": check.usage_limit},
-            headers=NO_STORE,
+        return JSONResponse({"usage": usage, "limit": check.usage_limit}, headers=NO_STORE)
+
+    async def create_template(request: Request) -> Response:
+        """Templates are metered by reported usage: one unit per template."""
+        return await metered_action(
+            request,
+            TEMPLATES_FEATURE,
+            lambda server, customer_id: server.report_usage(customer_id, TEMPLATES_FEATURE, 1),
+        )
+
+    async def export_pdf(request: Request) -> Response:
+        """Exports are metered from raw events: the emulator's meter counts `export_created`."""
+        return await metered_action(
+            request,
+            EXPORTS_FEATURE,
+            lambda server, customer_id: server.report_event(
+                {
+                    "customer_id": customer_id,
+                    "event_name": EXPORT_EVENT,
+                    "idempotency_key": secrets.token_hex(12),
+                    "dimensions": {"format": "pdf"},
+                }
+            ),
         )
 
     async def cancel_scheduled(request: Request) -> Response:
@@ -637,6 +676,7 @@ def routes(settings: SiteSettings, backend: Backend) -> list[Route]:
         Route("/signout", signout, methods=["POST"]),
         Route("/api/session", session, methods=["GET"]),
         Route("/api/templates", create_template, methods=["POST"]),
+        Route("/api/exports", export_pdf, methods=["POST"]),
         Route("/api/scheduled-updates/cancel", cancel_scheduled, methods=["POST"]),
         Route("/api/subscription/seats", change_seats, methods=["POST"]),
         Route("/api/subscription/downgrade", downgrade_plan, methods=["POST"]),

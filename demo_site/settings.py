@@ -12,6 +12,8 @@ DEMO_FEATURE = "feature-demo-02"
 PRODUCT_ID = "product-inkwell"
 FREE_PLAN = "plan-free"
 TEMPLATES_FEATURE = "feature-templates"
+EXPORTS_FEATURE = "feature-exports"  # a raw-event meter: counts EXPORT_EVENT events
+EXPORT_EVENT = "export_created"
 # Seeded by demo_site/catalog.yaml; the sign-in page offers them.
 DEMO_CUSTOMERS = ("customer-demo-01", "customer-demo-02")
 

@@ -21,16 +21,9 @@ client = Stigg.initialize(
 # Other tabs of this site hear about usage and plan changes and refresh their entitlements.
 channel = window.BroadcastChannel.new("inkwell-entitlements")
 pending: set = set()
-button = document.getElementById("create-template")
-status = document.getElementById("template-status")
 offline = document.getElementById("offline-notice")
 CHECK_EVERY_S = 5.0
 RETRY_EVERY_S = 1.0
-
-
-def show(state: str, message: str) -> None:
-    status.dataset.state = state
-    status.textContent = message
 
 
 def checkout(plan_id: str, period: str, intention: str, detail: dict) -> None:
@@ -145,32 +138,47 @@ def on_upgrade(element: object, detail: dict) -> None:
         checkout(str(detail["planId"]), "MONTHLY", "UPGRADE_PLAN", detail)
 
 
-async def create_template(event: object) -> None:
-    """Ask the backend to create a template (it reports the usage), then refresh entitlements."""
-    button.disabled = True
-    show("busy", "Creating a template…")
-    try:
-        response = await pyfetch(
-            "/api/templates",
-            method="POST",
-            headers={"Accept": "application/json"},
-            credentials="same-origin",
-        )
-        answer = await response.json()
-        if response.status == 200:
-            used, limit = answer.get("usage"), answer.get("limit")
-            of = f" of {limit:g}" if isinstance(limit, int | float) else ""
-            show("created", f"Template created ({used:g}{of} this month).")
-        elif response.status == 402:
-            show("limit", "Your plan's template limit is reached.")
-        else:
-            show("error", f"Could not create a template: {answer.get('error')}")
-        await client.refresh()
-        channel.postMessage(config["customer_id"])
-    except Exception as error:
-        show("error", f"Could not create a template: {error}")
-    finally:
-        button.disabled = False
+class MeteredAction:
+    """A button whose action the backend meters: it checks the quota and reports one unit."""
+
+    def __init__(self, button_id: str, status_id: str, path: str, noun: str) -> None:
+        self.button = document.getElementById(button_id)
+        self.status = document.getElementById(status_id)
+        self.path = path
+        self.noun = noun
+        self.listener = create_proxy(self.run)
+        self.button.addEventListener("click", self.listener)
+
+    def show(self, state: str, message: str) -> None:
+        self.status.dataset.state = state
+        self.status.textContent = message
+
+    async def run(self, event: object) -> None:
+        """Ask the backend to do it, then refresh entitlements here and in the other tabs."""
+        self.button.disabled = True
+        self.show("busy", "Working…")
+        try:
+            response = await pyfetch(
+                self.path,
+                method="POST",
+                headers={"Accept": "application/json"},
+                credentials="same-origin",
+            )
+            answer = await response.json()
+            if response.status == 200:
+                used, limit = answer.get("usage"), answer.get("limit")
+                of = f" of {limit:g}" if isinstance(limit, int | float) else ""
+                self.show("created", f"{self.noun.capitalize()} created ({used:g}{of} this month).")
+            elif response.status == 402:
+                self.show("limit", f"Your plan's {self.noun} limit is reached.")
+            else:
+                self.show("error", f"Could not create {self.noun}: {answer.get('error')}")
+            await client.refresh()
+            channel.postMessage(config["customer_id"])
+        except Exception as error:
+            self.show("error", f"Could not create {self.noun}: {error}")
+        finally:
+            self.button.disabled = False
 
 
 async def watch_connection() -> None:
@@ -200,11 +208,14 @@ def on_broadcast(event: object) -> None:
 app = await mount(client)  # noqa: F704 - PyScript top-level await
 app.on("stigg-plan-selected", on_plan_selected)
 app.on("stigg-manage-subscription", on_upgrade)
-click = create_proxy(create_template)
-button.addEventListener("click", click)
+actions = [
+    MeteredAction("create-template", "template-status", "/api/templates", "template"),
+    MeteredAction("export-pdf", "export-status", "/api/exports", "export"),
+]
 broadcast = create_proxy(on_broadcast)
 channel.addEventListener("message", broadcast)
 await client.wait_for_initialization()  # noqa: F704
 pending.add(asyncio.ensure_future(watch_connection()))
-button.disabled = False
+for action in actions:
+    action.button.disabled = False
 document.body.dataset.python = "ready"

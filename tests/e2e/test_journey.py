@@ -151,6 +151,33 @@ def test_free_sign_up_gate_denied_metered_until_limit_then_upgrade_prompt(
     assert csp_violations == []
 
 
+def test_export_sends_a_raw_event_that_the_plan_meter_counts(
+    page: Page, journey_site: SiteProcess, csp_violations: list[str], artifacts_dir: Path
+) -> None:
+    sign_up(page, journey_site)
+    python_ready(page)
+    meter = page.locator("#exports-meter .usage-value")
+    expect(meter).to_have_text("0 of 3 exports used")
+    export = page.locator("#export-pdf")
+    for used in (1, 2, 3):
+        export.click()
+        expect(page.locator("#export-status")).to_have_text(
+            f"Export created ({used} of 3 this month)."
+        )
+        expect(meter).to_have_text(f"{used} of 3 exports used")
+    expect(page.locator("#exports-gate")).to_have_attribute("data-access", "denied")
+    expect(export).to_be_hidden()
+    prompt = page.locator("#exports-upgrade .upgrade-prompt")
+    expect(prompt).to_have_attribute("data-plan-id", "plan-pro")
+    # Events count for their own meter only: no template was used.
+    expect(page.locator("#templates-meter .usage-value")).to_have_text("0 of 3 templates used")
+    page.screenshot(path=str(artifacts_dir / "journey-exports-limit.png"), full_page=True)
+    answer = page.request.post(f"{journey_site.base_url}/api/exports")
+    assert answer.status == 402
+    assert answer.json() == {"error": "limit reached", "usage": 3, "limit": 3}
+    assert csp_violations == []
+
+
 HELD_ACTIVATION = ("--checkout-activation-delay", "3600")
 """Paid checkouts wait an hour to activate: until the test restarts the emulator, which activates
 paid sessions when it starts (a billing webhook that arrives late)."""
