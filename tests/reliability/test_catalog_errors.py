@@ -1,6 +1,7 @@
-"""Catalog mistakes in numbers (NaN, infinities, negatives, wrong types) are reported as one
-`file:line: reason` CatalogError at the line of the mistake, never a traceback or an accepted
-infinite price."""
+"""Catalog mistakes are reported as one `file:line: reason` CatalogError at the line of the
+mistake, never a traceback: bad numbers (NaN, infinities, negatives, wrong types — never an
+accepted infinite price), duplicate ids in every section, and references to unknown products,
+plans, parent plans, add-ons and features."""
 
 from __future__ import annotations
 
@@ -61,3 +62,80 @@ def test_bad_numbers_are_reported_with_file_line_and_reason(
 def test_the_unmodified_catalog_loads() -> None:
     catalog = load_catalog(Path(TEST_CATALOG))
     assert catalog.plans and catalog.features
+
+
+def with_inserted(before: str | None, block: str) -> tuple[str, int]:
+    """The test catalog with `block` inserted before the first line matching `before` (at the
+    end when None); and the line number of the block's first line."""
+    lines = TEST_CATALOG.read_text().splitlines(keepends=True)
+    at = len(lines)
+    if before is not None:
+        at = next(n for n, line in enumerate(lines) if re.search(before, line))
+    return "".join([*lines[:at], block, *lines[at:]]), at + 1
+
+
+# (the mistake: regex and replacement, or None to insert; where; the reason reported)
+DUPLICATES = [
+    ((r"(  - id: )product-workspaces\b", "product-stigg"), "product #2", "product-stigg"),
+    ((r"(  - id: )feature-demo-02\b", "feature-demo-01"), "feature #2", "feature-demo-01"),
+    ((r"(  - id: )plan-stigg-pro\b", "plan-stigg-starter"), "plan #2", "plan-stigg-starter"),
+    ((r"(  - id: )coupon-five-off\b", "coupon-stigg30"), "coupon #2", "coupon-stigg30"),
+]
+# (regex matching one reference, the id it is replaced with, what the error calls it)
+UNKNOWN_REFERENCES = [
+    (r"(    downgradePlan: )plan-stigg-starter\b", "plan-gone", "plan"),  # product
+    (r"(    product: )product-workspaces\b", "product-gone", "product"),  # plan
+    (r"(    parent: )plan-stigg-pro\b", "plan-gone", "parent plan"),
+    (r"(compatibleAddons: \[)addon-extra-requests", "addon-gone", "add-on"),
+    (r"(      - feature: )feature-api-calls\b", "feature-gone", "feature"),  # entitlement
+    (r"(PER_UNIT, feature: )feature-seats\b", "feature-gone", "feature"),  # per-unit price
+    (r"(      - plan: )plan-stigg-starter\b", "plan-gone", "plan"),  # customer subscription
+]
+
+
+def load_error(tmp_path: Path, text: str) -> CatalogError:
+    path = tmp_path / "catalog.yaml"
+    path.write_text(text)
+    with pytest.raises(CatalogError) as raised:
+        load_catalog(path)
+    assert "\n" not in str(raised.value)
+    return raised.value
+
+
+@pytest.mark.parametrize(("mistake", "where", "ref"), DUPLICATES)
+def test_duplicate_ids_are_reported_at_the_second_one(
+    tmp_path: Path, mistake: tuple[str, str], where: str, ref: str
+) -> None:
+    text, line = with_mistake(*mistake)
+    error = load_error(tmp_path, text)
+    assert str(error) == f"{tmp_path / 'catalog.yaml'}:{line}: {where}: duplicate id {ref!r}"
+
+
+@pytest.mark.parametrize(
+    ("before", "block", "where", "ref"),
+    [
+        (
+            "^coupons:",
+            "  - id: addon-extra-requests\n    product: product-stigg\n",
+            "add-on #2",
+            "addon-extra-requests",
+        ),
+        (None, "  - id: customer-demo-01\n    name: Again\n", "customer #2", "customer-demo-01"),
+    ],
+)
+def test_duplicate_add_on_and_customer_ids_are_reported(
+    tmp_path: Path, before: str | None, block: str, where: str, ref: str
+) -> None:
+    text, line = with_inserted(before, block)
+    error = load_error(tmp_path, text)
+    assert str(error) == f"{tmp_path / 'catalog.yaml'}:{line}: {where}: duplicate id {ref!r}"
+
+
+@pytest.mark.parametrize(("pattern", "missing", "kind"), UNKNOWN_REFERENCES)
+def test_unknown_references_are_reported_with_file_line_and_reason(
+    tmp_path: Path, pattern: str, missing: str, kind: str
+) -> None:
+    text, line = with_mistake(pattern, missing)
+    error = load_error(tmp_path, text)
+    assert str(error).startswith(f"{tmp_path / 'catalog.yaml'}:{line}: "), (str(error), line)
+    assert error.message.endswith(f": unknown {kind} {missing!r}"), error.message
