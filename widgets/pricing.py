@@ -80,7 +80,7 @@ def customer_state_of(
     )
 
 
-def is_hidden(hidden: list[object] | None, widget: str = PAYWALL_WIDGET) -> bool:
+def is_hidden(hidden: Sequence[object] | None, widget: str = PAYWALL_WIDGET) -> bool:
     """True when a `hiddenFromWidgets` list names `widget`."""
     return any(_value(item) == widget for item in hidden or [])
 

@@ -4,9 +4,10 @@ the page's own emulator, whose customer the test moves from Starter to a Team tr
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Request, expect
 
 from tests.emulator.helpers import server
 from tests.support.processes import EmulatorProcess
@@ -89,3 +90,67 @@ def test_paywall_and_prompt_follow_a_backend_plan_change(
     ready = [e["target"] for e in dom_events(page, start) if e["name"] == "stigg-ready"]
     assert ready.count("paywall") == 1, ready
     assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_resource_id_reaches_the_sdk_reads_and_the_selection(
+    live: tuple[Page, EmulatorProcess],
+) -> None:
+    """Two workspace paywalls, ws-1 (subscribed to Workspace Free) and ws-2 (nothing): each
+    reads its own resource's paywall and subscriptions and names it in `stigg-plan-selected`."""
+    page, emulator = live
+    provisioned = server(emulator).data(
+        PROVISION,
+        {
+            "input": {
+                "customerId": CUSTOMER_ID,
+                "planId": "plan-workspace-free",
+                "resourceId": "ws-1",
+            }
+        },
+    )["provisionSubscriptionV2"]
+    assert provisioned["status"] == "SUCCESS"
+    reads: list[dict[str, Any]] = []
+
+    def record(request: Request) -> None:
+        body = request.post_data_json if request.method == "POST" else None
+        if isinstance(body, dict) and "operationName" in body:
+            reads.append(body)
+
+    page.on("request", record)
+    page.evaluate(
+        """() => { for (const id of ['ws-1', 'ws-2']) {
+          const el = document.createElement('stigg-paywall'); el.id = 'paywall-' + id;
+          el.setAttribute('product-id', 'product-workspaces');
+          el.setAttribute('resource-id', id); document.querySelector('main').append(el); } }"""
+    )
+    try:
+        first, second = page.locator("#paywall-ws-1"), page.locator("#paywall-ws-2")
+        expect(first).to_have_attribute("data-state", "ready")
+        expect(second).to_have_attribute("data-state", "ready")
+        expect(first).to_have_attribute("data-current-plan", "plan-workspace-free")
+        expect(
+            first.locator('li[data-plan-id="plan-workspace-free"] .badge-current')
+        ).to_be_visible()
+        expect(second).to_have_attribute("data-current-plan", "")
+        expect(second.locator(".badge-current")).to_have_count(0)
+        for resource in ("ws-1", "ws-2"):
+            operations = {
+                body["operationName"]
+                for body in reads
+                if body.get("variables", {}).get("input", {}).get("resourceId") == resource
+            }
+            assert {"GetPaywall", "GetActiveSubscriptions"} <= operations, (resource, operations)
+        start = len(dom_events(page))
+        for paywall in (first, second):
+            paywall.locator('li[data-plan-id="plan-workspace-plus"] button.cta').click()
+        selected = [e for e in dom_events(page, start) if e["name"] == "stigg-plan-selected"]
+        assert [(e["target"], e["detail"]["resourceId"]) for e in selected] == [
+            ("paywall-ws-1", "ws-1"),
+            ("paywall-ws-2", "ws-2"),
+        ]
+        assert all(e["detail"]["planId"] == "plan-workspace-plus" for e in selected)
+    finally:
+        page.remove_listener("request", record)
+        page.evaluate(
+            "() => document.querySelectorAll('[id^=paywall-ws]').forEach(e => e.remove())"
+        )

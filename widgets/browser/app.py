@@ -558,9 +558,9 @@ class WidgetApp:
                 self.controllers[key] = controller
                 controller.start()
             elif kind == "disconnected":
-                controller = self.controllers.pop(key, None)
-                if controller:
-                    controller.stop()
+                stopped = self.controllers.pop(key, None)
+                if stopped is not None:
+                    stopped.stop()
             elif kind == "attribute" and key in self.controllers:
                 controller = self.controllers[key]
                 if isinstance(controller, PaywallController) and name == "billing-period":

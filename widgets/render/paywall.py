@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from stigg_client.models.paywall import Addon, Paywall, Plan, PricePoint
 from widgets import pricing
@@ -145,15 +146,16 @@ def _price(plan: Plan, period: str, options: PaywallOptions, currency: str) -> s
     code = points[0].currency or currency
     per = texts("per_month") if period == MONTHLY else texts("per_year")
     unit = pricing.unit_price(plan, period, options.billing_country_code)
-    flat = sum((p.amount or 0) for p in points if p.feature is None)
+    flat = sum((Decimal(p.amount or 0) for p in points if p.feature is None), Decimal(0))
     parts = []
     if flat or not unit:
         parts.append(f'<span class="amount" part="amount">{text(money(flat, code))}</span>')
     if unit is not None:
         singular, _ = _unit_names(plan, unit)
         units = singular or texts("unit")
+        each = money(Decimal(unit.amount or 0), code)
         parts.append(
-            f'<span class="amount" part="amount">{text(money(unit.amount or 0, code))}</span> '
+            f'<span class="amount" part="amount">{text(each)}</span> '
             f'<span class="unit" part="price-unit">{text(texts("per_unit", unit=units))}</span>'
         )
     return (

@@ -260,7 +260,8 @@ def _addons(portal: CustomerPortal, options: PortalOptions) -> str:
 def _promotions(portal: CustomerPortal, options: PortalOptions) -> str:
     items = []
     for promo in portal.promotional_entitlements:
-        feature = promo.get("feature") if isinstance(promo.get("feature"), dict) else {}
+        raw = promo.get("feature")
+        feature: dict[str, Any] = raw if isinstance(raw, dict) else {}
         name = feature.get("displayName") or feature.get("refId") or promo.get("featureId") or ""
         units = feature.get("featureUnitsPlural") or ""
         if promo.get("hasUnlimitedUsage"):

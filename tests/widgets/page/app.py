@@ -1,6 +1,8 @@
 """Test page script: initialize the SDK against the emulator and mount the widgets."""
 
 import json
+from collections.abc import Callable
+from typing import Any
 
 from pyscript import document
 
@@ -18,13 +20,13 @@ client = Stigg.initialize(
     retry=RetryPolicy(attempts=int(config.get("attempts", 4))),
 )
 app = await mount(client)  # noqa: F704 - PyScript allows top-level await
-received: list[dict] = []
+received: list[dict[str, Any]] = []
 
 
-def recorder(name: str):
+def recorder(name: str) -> Callable[[Any, dict[str, Any]], None]:
     """A Python-side subscriber for `name` that keeps what it got for the test to read."""
 
-    def record(element, detail: dict) -> None:
+    def record(element: Any, detail: dict[str, Any]) -> None:
         received.append({"name": name, "target": str(element.id), "detail": detail})
         document.getElementById("py-events").textContent = json.dumps(received)
 
