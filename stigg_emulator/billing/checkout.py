@@ -17,6 +17,17 @@ from stigg_emulator.storage import repositories as repo
 from stigg_emulator.storage import tables as t
 
 OPEN, PAID, COMPLETED, CANCELED = "OPEN", "PAID", "COMPLETED", "CANCELED"
+# Tax id types the page offers (Stripe's codes, as in CustomerBillingInfo.taxIds[].type).
+TAX_ID_TYPES = {
+    "eu_vat": "EU VAT number",
+    "gb_vat": "UK VAT number",
+    "ch_vat": "Swiss VAT number",
+    "no_vat": "Norwegian VAT number",
+    "us_ein": "US EIN",
+    "ca_bn": "Canadian BN",
+    "au_abn": "Australian ABN",
+    "in_gst": "Indian GST number",
+}
 
 
 class CheckoutProblem(Exception):
@@ -105,6 +116,33 @@ def _expiry(text: str, now_year: int) -> tuple[int, int]:
     return month, year
 
 
+def _billing_details(options: dict[str, Any], form: dict[str, str]) -> dict[str, Any]:
+    """What the options collect, shaped as Stigg's CustomerBillingInfo: `billingAddress` is an
+    `Address` (the phone is its `phoneNumber`), `taxIds` are `TaxExempt {type value}`."""
+    details: dict[str, Any] = {"name": form.get("cardholderName", "").strip() or None}
+    address: dict[str, str] = {}
+    if options.get("collectBillingAddress"):
+        address = {
+            "addressLine1": _require(form.get("line1", ""), "Address"),
+            "city": _require(form.get("city", ""), "City"),
+            "postalCode": _require(form.get("postalCode", ""), "Postal code"),
+            "country": _require(form.get("country", ""), "Country").upper(),
+        }
+        if len(address["country"]) != 2 or not address["country"].isalpha():
+            raise CheckoutProblem("Country must be a two-letter ISO 3166-1 code, such as DK.")
+    if options.get("collectPhoneNumber"):
+        address["phoneNumber"] = _require(form.get("phone", ""), "Phone number")
+    if address:
+        details["billingAddress"] = address
+    tax_id = form.get("taxId", "").strip()
+    if options.get("allowTaxIdCollection") and tax_id:
+        kind = form.get("taxIdType", "").strip() or "eu_vat"
+        if kind not in TAX_ID_TYPES:
+            raise CheckoutProblem(f"Unknown tax ID type {kind!r}.")
+        details["taxIds"] = [{"type": kind, "value": tax_id}]
+    return details
+
+
 def pay(domain: Domain, tx: Tx, session_id: str, form: dict[str, str]) -> Session:
     """Take the payer's card (and the details the options ask for); the session becomes PAID.
 
@@ -138,18 +176,7 @@ def pay(domain: Domain, tx: Tx, session_id: str, form: dict[str, str]) -> Sessio
         form.get("expiry", "12/30") or "12/30",
         domain.clock.now(session.subscription["customer_ref"]).year,
     )
-    details: dict[str, Any] = {"name": form.get("cardholderName", "").strip() or None}
-    if options.get("collectBillingAddress"):
-        details["billingAddress"] = {
-            "line1": _require(form.get("line1", ""), "Address"),
-            "city": _require(form.get("city", ""), "City"),
-            "postalCode": _require(form.get("postalCode", ""), "Postal code"),
-            "country": _require(form.get("country", ""), "Country"),
-        }
-    if options.get("collectPhoneNumber"):
-        details["phone"] = _require(form.get("phone", ""), "Phone number")
-    if options.get("allowTaxIdCollection") and form.get("taxId", "").strip():
-        details["taxId"] = form["taxId"].strip()
+    details = _billing_details(options, form)
     if ledger.TEST_CARDS[number][1] == ledger.DECLINES:
         raise CheckoutProblem(ledger.DECLINE_MESSAGE + " Try another card.")
     payer = session.subscription.get("paying_customer_ref") or session.subscription["customer_ref"]

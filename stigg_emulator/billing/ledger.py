@@ -39,12 +39,17 @@ DECLINE_MESSAGE = "Your card was declined."
 
 
 def ensure_tables(db: Database) -> None:
-    """Create the billing tables if missing (and add columns newer than the database)."""
+    """Create the billing tables if missing (and add invoice columns newer than the database)."""
     bt.metadata.create_all(db.engine)
-    columns = {column["name"] for column in inspect(db.engine).get_columns(bt.invoices.name)}
-    if "lines" not in columns:
+    present = {column["name"] for column in inspect(db.engine).get_columns(bt.invoices.name)}
+    missing = [column for column in bt.invoices.columns if column.name not in present]
+    if missing:
         with db.transaction() as connection:
-            connection.execute(text(f"ALTER TABLE {bt.invoices.name} ADD COLUMN lines JSON"))
+            for column in missing:
+                kind = column.type.compile(dialect=db.engine.dialect)
+                connection.execute(
+                    text(f"ALTER TABLE {bt.invoices.name} ADD COLUMN {column.name} {kind}")
+                )
 
 
 @dataclass(frozen=True)
@@ -112,7 +117,10 @@ def attach_card(
     info = dict(billing.get("billing_info") or {})
     info["paymentMethodId"] = method.id
     if details.get("billingAddress"):
-        info["billingAddress"] = details["billingAddress"]
+        info["billingAddress"] = {**(info.get("billingAddress") or {}), **details["billingAddress"]}
+    if details.get("taxIds"):
+        known = list(info.get("taxIds") or [])
+        info["taxIds"] = known + [tax_id for tax_id in details["taxIds"] if tax_id not in known]
     repo.put_billing(
         tx.conn,
         customer_ref,
@@ -124,6 +132,22 @@ def attach_card(
         },
     )
     return method
+
+
+def customer_details(connection: Connection, customer_ref: str) -> dict[str, Any]:
+    """Who an invoice bills: name, email, billing address (with phone) and tax ids.
+
+    The address and tax ids are the customer's `CustomerBillingInfo` (provisionCustomer /
+    updateCustomer `billingInformation`, or what the hosted checkout collected).
+    """
+    customer = repo.get_customer(connection, customer_ref) or {}
+    info = dict((repo.get_billing(connection, customer_ref) or {}).get("billing_info") or {})
+    return {
+        "name": info.get("customerName") or customer.get("name"),
+        "email": customer.get("email"),
+        "billingAddress": info.get("billingAddress"),
+        "taxIds": list(info.get("taxIds") or []),
+    }
 
 
 def charge(
@@ -191,6 +215,8 @@ def charge(
             if status == "OPEN"
             else None,
             error_message=error,
+            pdf_url=f"{base_url.rstrip('/')}/invoices/{invoice_id}",
+            customer_details=customer_details(tx.conn, payer),
             created_at=now,
             updated_at=now,
         )
@@ -298,7 +324,7 @@ def invoice_json(row: dict[str, Any]) -> dict[str, Any]:
         "paymentUrl": row.get("payment_url"),
         "paymentSecret": row.get("payment_secret"),
         "errorMessage": row.get("error_message"),
-        "pdfUrl": None,
+        "pdfUrl": row.get("pdf_url"),
         "lines": lines_json(row.get("lines"), row["currency"]),
         "createdAt": iso(row["created_at"]),
         "updatedAt": iso(row["updated_at"]),

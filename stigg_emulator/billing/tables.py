@@ -16,7 +16,7 @@ payment_methods = Table(
     Column("exp_month", Integer, nullable=False),
     Column("exp_year", Integer, nullable=False),
     Column("behavior", String(20), nullable=False),  # succeeds | declines | requires_action
-    Column("details", JSON),  # billing address, phone, tax id given at checkout
+    Column("details", JSON),  # name, billing address (with phone), tax ids given at checkout
     Column("created_at", BigInteger, nullable=False),
 )
 
@@ -41,6 +41,10 @@ invoices = Table(
     Column("error_message", Text),
     # [{description, amount (Decimal text), quantity, proration}]; null on pre-lines invoices
     Column("lines", JSON),
+    Column("pdf_url", Text),  # the invoice document (`SubscriptionInvoice.pdfUrl`)
+    # The payer as billed when the invoice was issued: {name, email, billingAddress, taxIds}
+    # (CustomerBillingInfo's Address / TaxExempt shapes); null on older invoices.
+    Column("customer_details", JSON),
     Column("created_at", BigInteger, nullable=False),
     Column("updated_at", BigInteger, nullable=False),
 )

@@ -37,7 +37,7 @@ box-shadow:0 1px 3px rgba(0,0,0,.12)}
 table{width:100%;border-collapse:collapse}td{padding:.35rem 0}td.amount{text-align:right}
 tr.total td{border-top:1px solid #ccd;font-weight:700}
 label{display:block;margin:.6rem 0 .2rem;font-size:.9rem}
-input{width:100%;box-sizing:border-box;padding:.5rem;border:1px solid #aab;border-radius:4px}
+input,select{width:100%;box-sizing:border-box;padding:.5rem;border:1px solid #aab;border-radius:4px}
 button{margin-top:1rem;padding:.6rem 1.2rem;border:0;border-radius:4px;cursor:pointer}
 button.primary{background:#635bff;color:#fff}button.secondary{background:#e3e8ee}
 .error{background:#fde8e8;color:#8a1c1c;padding:.75rem;border-radius:4px}
@@ -178,6 +178,16 @@ def _checkout_page(
     if options.get("collectPhoneNumber"):
         parts.append(_field("phone", "Phone number", form.get("phone", ""), type="tel"))
     if options.get("allowTaxIdCollection"):
+        chosen = form.get("taxIdType", "eu_vat")
+        choices = "".join(
+            f"<option value='{code}'{' selected' if code == chosen else ''}>"
+            f"{escape(label)}</option>"
+            for code, label in checkout.TAX_ID_TYPES.items()
+        )
+        parts.append(
+            "<label for='taxIdType'>Tax ID type</label>"
+            f"<select id='taxIdType' name='taxIdType'>{choices}</select>"
+        )
         parts.append(_field("taxId", "Tax ID (optional)", form.get("taxId", ""), required=False))
     parts.append(
         "<div><button class='primary' name='action' value='pay' id='pay'>"
@@ -314,14 +324,18 @@ def _invoice_page(state: AppState, invoice: dict[str, Any], message: str = "") -
     return _page("Invoice", "".join(parts))
 
 
+def _requested_invoice(request: Request) -> dict[str, Any] | None:
+    """The invoice row named by the path's `invoice_id`."""
+    with _state(request).domain.read() as connection:
+        return ledger.get_invoice(connection, request.path_params["invoice_id"])
+
+
 async def invoice_get(request: Request) -> Response:
     """GET /checkout/invoices/{invoice_id}: the `paymentUrl` of an open invoice."""
-    state = _state(request)
-    with state.domain.read() as connection:
-        invoice = ledger.get_invoice(connection, request.path_params["invoice_id"])
+    invoice = _requested_invoice(request)
     if invoice is None:
         return _not_found("Invoice")
-    return _invoice_page(state, invoice)
+    return _invoice_page(_state(request), invoice)
 
 
 async def invoice_post(request: Request) -> Response:
@@ -344,6 +358,55 @@ async def invoice_post(request: Request) -> Response:
         updated = ledger.pay_invoice(domain, tx, invoice_id) or invoice
         tx.entitlements_changed(invoice["customer_ref"])
     return _invoice_page(state, updated)
+
+
+def _billed_to_html(details: dict[str, Any] | None) -> str:
+    """Who the invoice bills: name, email, address, phone and tax ids (as stored at issue)."""
+    if not details:
+        return ""
+    address = dict(details.get("billingAddress") or {})
+    place = " ".join(str(part) for part in (address.get("postalCode"), address.get("city")) if part)
+    rows = [
+        details.get("name"),
+        details.get("email"),
+        address.get("addressLine1"),
+        address.get("addressLine2"),
+        place,
+        address.get("state"),
+        address.get("country"),
+        f"Phone: {address['phoneNumber']}" if address.get("phoneNumber") else None,
+        *(
+            f"Tax ID ({tax_id.get('type')}): {tax_id.get('value')}"
+            for tax_id in details.get("taxIds") or []
+        ),
+    ]
+    lines = "".join(f"<li>{escape(str(row))}</li>" for row in rows if row)
+    return f"<h2>Billed to</h2><ul id='billed-to'>{lines}</ul>" if lines else ""
+
+
+async def invoice_document(request: Request) -> Response:
+    """GET /invoices/{invoice_id}: the invoice document (`pdfUrl`); JSON on `Accept`."""
+    row = _requested_invoice(request)
+    if row is None:
+        return _not_found("Invoice")
+    invoice = ledger.invoice_json(row)
+    if "application/json" in request.headers.get("accept", ""):
+        return JSONResponse({**invoice, "customer": row.get("customer_details")})
+    currency = row["currency"]
+    items = [
+        _row(line["description"], format_money(Decimal(line["amount"]), currency))
+        for line in row.get("lines") or []
+    ]
+    items.append(_row("Total", format_money(Decimal(row["total"]), currency), "total"))
+    body = (
+        f"<section><h1>Invoice {escape(row['id'])}</h1>"
+        f"<p>Status: <strong id='status'>{escape(row['status'])}</strong> "
+        f"({escape(row['billing_reason'])})</p>"
+        f"<p>Period: {escape(str(invoice['periodStart']))} .. {escape(str(invoice['periodEnd']))}"
+        f"</p>{_billed_to_html(row.get('customer_details'))}"
+        f"<table id='lines'>{''.join(items)}</table></section>"
+    )
+    return _page("Invoice", body)
 
 
 async def invoices_list(request: Request) -> Response:
@@ -380,4 +443,5 @@ def routes() -> list[Route]:
         Route("/checkout/{session_id}", checkout_get, methods=["GET"]),
         Route("/checkout/{session_id}", checkout_post, methods=["POST"]),
         Route("/billing/{customer_id}/invoices", invoices_list, methods=["GET"]),
+        Route("/invoices/{invoice_id}", invoice_document, methods=["GET"]),
     ]

@@ -31,7 +31,7 @@ fragment Sub on CustomerSubscription {
   subscriptionId status billingPeriod paymentCollection startDate cancellationDate
   plan { refId } addons { quantity addon { refId } } prices { usageLimit }
   latestInvoice { billingId status billingReason total subTotal tax currency requiresAction
-    paymentUrl paymentSecret errorMessage }
+    paymentUrl paymentSecret errorMessage pdfUrl }
   customer { hasPaymentMethod defaultPaymentMethodId defaultPaymentMethodLast4Digits
     defaultPaymentMethodCardBrand defaultPaymentExpirationMonth defaultPaymentExpirationYear }
 }

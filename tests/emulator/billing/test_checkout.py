@@ -264,22 +264,84 @@ def test_checkout_options_and_escaping(billing: EmulatorProcess) -> None:
         },
     )
     assert bad_code.status_code == 422 and "PromotionCodeNotFound" in bad_code.text
-    paid = httpx.post(
-        url,
-        data={
-            "action": "pay",
-            "cardNumber": "4242424242424242",
-            "phone": "+45 1234",
-            "taxId": "DK12345678",
-            "promotionCode": "TENOFF",
-            **CARD,
-            **address,
-        },
-    )
+    assert "name='taxIdType'" in text and "<option value='eu_vat' selected>" in text
+    form = {
+        "action": "pay",
+        "cardNumber": "4242424242424242",
+        "phone": "+45 1234",
+        "taxIdType": "eu_vat",
+        "taxId": "DK12345678",
+        "promotionCode": "TENOFF",
+        **CARD,
+        **address,
+    }
+    bad_country = httpx.post(url, data={**form, "country": "Denmark"})
+    assert bad_country.status_code == 422 and "two-letter ISO 3166-1" in bad_country.text
+    bad_type = httpx.post(url, data={**form, "taxIdType": "xx_nope"})
+    assert bad_type.status_code == 422 and "Unknown tax ID type" in bad_type.text
+    paid = httpx.post(url, data={**form, "country": "dk"})
     assert paid.status_code == 303
     [live] = _wait_for(lambda: active(api, ref))
     assert live["plan"]["refId"] == "plan-b-pro"
     assert live["latestInvoice"]["total"] == 50  # 60 - TENOFF 10
+    # What the page collected is the customer's billing information now, in Stigg's
+    # CustomerBillingInfo shapes (Address with phoneNumber, TaxExempt): the invoice the
+    # GraphQL API links to (latestInvoice.pdfUrl) bills it.
+    billed = {
+        "name": None,
+        "email": None,
+        "billingAddress": {
+            "addressLine1": "1 Main St",
+            "city": "Aarhus",
+            "postalCode": "8000",
+            "country": "DK",
+            "phoneNumber": "+45 1234",
+        },
+        "taxIds": [{"type": "eu_vat", "value": "DK12345678"}],
+    }
+    first = live["latestInvoice"]
+    assert first["pdfUrl"] == f"{billing.base_url}/invoices/{first['billingId']}"
+    document = httpx.get(first["pdfUrl"], headers={"Accept": "application/json"}).json()
+    assert document["billingId"] == first["billingId"] and document["total"] == 50
+    assert document["customer"] == billed
+    page = httpx.get(first["pdfUrl"]).text
+    for shown in ("1 Main St", "8000 Aarhus", "Phone: +45 1234", "Tax ID (eu_vat): DK12345678"):
+        assert f"<li>{shown}</li>" in page, shown
+    # Stored on the customer, not only on that invoice: next month's renewal bills it too.
+    set_clock(api, by="32d")
+    renewal = subscription(api, live["subscriptionId"])["latestInvoice"]
+    assert renewal["billingReason"] == "BILLING_CYCLE" and renewal["pdfUrl"] != first["pdfUrl"]
+    again = httpx.get(renewal["pdfUrl"], headers={"Accept": "application/json"}).json()
+    assert again["customer"] == billed
+
+
+def test_page_shows_per_unit_quantity_and_discount_rows(billing: EmulatorProcess) -> None:
+    api = server(billing)
+    ref = new_customer(api)
+    url = provision(
+        api,
+        customerId=ref,
+        planId="plan-b-seats",
+        billingPeriod="MONTHLY",
+        billableFeatures=[{"featureId": "feature-b-seats", "quantity": 3}],
+        billingInformation={"taxPercentage": 10},
+        checkoutOptions={"successUrl": SUCCESS, "cancelUrl": CANCEL, "allowPromoCodes": True},
+    )["checkoutUrl"]
+    # 3 seats x 10.00 = 30.00; tax 10% = 3.00; total 33.00.
+    text = api.http.get(url).text
+    row = "<tr><td>{}</td><td class='amount'>{}</td></tr>"
+    assert row.format("Seats: 3 seats x $10.00", "$30.00") in text
+    assert row.format("Tax (10%)", "$3.00") in text
+    assert "Discount" not in text
+    # TENOFF (coupon "Ten off"): 30.00 - 10.00 = 20.00; tax 10% = 2.00; total 22.00.
+    applied = api.http.post(url, data={"action": "apply", "promotionCode": "TENOFF"}).text
+    assert row.format("Seats: 3 seats x $10.00", "$30.00") in applied
+    assert row.format("Subtotal", "$30.00") in applied
+    assert row.format("Discount (Ten off)", "-$10.00") in applied
+    assert row.format("Tax (10%)", "$2.00") in applied
+    assert "<tr class='total'><td>Total due today</td><td class='amount'>$22.00</td></tr>" in (
+        applied
+    )
 
 
 def test_card_on_file_creates_paid_subscriptions_at_once(billing: EmulatorProcess) -> None:
@@ -392,3 +454,39 @@ def test_failed_payment_is_retried_with_another_card_on_its_payment_url(
         "PAID",
     )
     assert after["customer"]["defaultPaymentMethodLast4Digits"] == "4242"
+
+
+def test_invoice_document_bills_the_customer_billing_information(billing: EmulatorProcess) -> None:
+    api = server(billing)
+    info = {
+        "paymentMethodId": "pm_card_visa",
+        "customerName": "Acme ApS",
+        "billingAddress": {
+            "addressLine1": "123 Main Street",
+            "addressLine2": "Apt. 1",
+            "city": "New York",
+            "state": "NY",
+            "postalCode": "10164",
+            "country": "US",
+            "phoneNumber": "+1 212-499-5321",
+        },
+        "taxIds": [{"type": "us_ein", "value": "12-3456789"}],
+    }
+    ref = new_customer(api, email="billing@acme.test", billingInformation=info)
+    invoice = provision(api, customerId=ref, planId="plan-b-basic", billingPeriod="MONTHLY")[
+        "subscription"
+    ]["latestInvoice"]
+    document = httpx.get(invoice["pdfUrl"], headers={"Accept": "application/json"}).json()
+    assert document["customer"] == {
+        "name": "Acme ApS",
+        "email": "billing@acme.test",
+        "billingAddress": info["billingAddress"],
+        "taxIds": [{"type": "us_ein", "value": "12-3456789"}],
+    }
+    page = httpx.get(invoice["pdfUrl"]).text
+    # Basic 30.00, no tax: one line and the total.
+    for shown in ("Acme ApS", "Apt. 1", "10164 New York", "Phone: +1 212-499-5321"):
+        assert f"<li>{shown}</li>" in page, shown
+    assert "<li>Tax ID (us_ein): 12-3456789</li>" in page
+    assert "<tr class='total'><td>Total</td><td class='amount'>$30.00</td></tr>" in page
+    assert httpx.get(f"{billing.base_url}/invoices/in_nope").status_code == 404
