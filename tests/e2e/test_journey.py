@@ -178,6 +178,64 @@ def test_export_sends_a_raw_event_that_the_plan_meter_counts(
     assert csp_violations == []
 
 
+def test_add_on_chosen_in_the_paywall_is_bought_at_checkout(
+    page: Page, journey_site: SiteProcess, csp_violations: list[str], artifacts_dir: Path
+) -> None:
+    sign_up(page, journey_site)
+    python_ready(page)
+    team = plan_card(page, "#app-paywall", "plan-team")
+    team.locator("input[data-action='addon'][value='addon-ai-pack']").check()
+    team.locator("button.cta").click()
+    page.wait_for_url(re.compile(r".*/checkout/[^/?]+$"))
+    order = page.locator("#order")
+    expect(order).to_contain_text("Add-on AI pack x 1")
+    expect(order.locator("tr", has_text="Add-on AI pack")).to_contain_text("$8.00")
+    expect(order.locator("tr", has_text="Total due today")).to_contain_text("$32.00")  # 2 seats + 8
+    page.screenshot(path=str(artifacts_dir / "journey-checkout-addon.png"), full_page=True)
+    page.fill("#cardNumber", "4242 4242 4242 4242")
+    page.click("#pay")
+    page.wait_for_url("**/checkout/success?**")
+    expect(page.locator("#checkout-progress")).to_have_attribute(
+        "data-state", "done", timeout=PYODIDE_START_TIMEOUT_MS
+    )
+    expect(page.locator("#new-plan")).to_have_text("Team")
+
+    page.get_by_role("link", name="Billing").click()
+    python_ready(page)
+    portal = page.locator("#portal")
+    expect(portal).to_have_attribute("data-state", "ready")
+    expect(portal.locator(".section-addons li[part='addon']")).to_have_text("1 \u00d7 AI pack")
+    # The add-on's 1,000 assists come on top of Team's 2,000.
+    expect(portal.locator(".usage-meter[data-feature-id='feature-ai-credits']")).to_contain_text(
+        "0 of 3,000 assists used"
+    )
+    page.screenshot(path=str(artifacts_dir / "journey-portal-addon.png"), full_page=True)
+    assert csp_violations == []
+
+
+def test_sign_in_as_a_seeded_demo_customer(
+    page: Page, journey_site: SiteProcess, csp_violations: list[str], artifacts_dir: Path
+) -> None:
+    page.goto(f"{journey_site.base_url}/signin?next=/app")
+    customers = page.locator("ul.customers li")
+    expect(customers).to_have_count(2)
+    expect(customers.nth(0)).to_contain_text("First customer")
+    expect(customers.nth(1)).to_contain_text("team@acme.example")
+    page.get_by_role("button", name="Continue as Acme Writers").click()
+    page.wait_for_url("**/app")
+    expect(page.locator("#signed-in-as")).to_have_text("customer-demo-02")
+    python_ready(page)
+    # Acme is on Team with 3 seats (demo_site/catalog.yaml): what Team includes is open.
+    expect(page.locator("#history-gate")).to_have_attribute("data-access", "granted")
+    expect(page.locator("#templates-meter .usage-value")).to_contain_text("unlimited")
+    expect(page.locator("#sso-gate")).to_have_attribute("data-access", "denied")
+    team = plan_card(page, "#app-paywall", "plan-team")
+    expect(team.locator(".badge-current")).to_be_visible()
+    expect(team.locator("input[data-action='quantity']")).to_have_value("3")
+    page.screenshot(path=str(artifacts_dir / "journey-demo-customer.png"), full_page=True)
+    assert csp_violations == []
+
+
 HELD_ACTIVATION = ("--checkout-activation-delay", "3600")
 """Paid checkouts wait an hour to activate: until the test restarts the emulator, which activates
 paid sessions when it starts (a billing webhook that arrives late)."""
