@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,17 @@ fragment Sub on CustomerSubscription {
     defaultPaymentMethodCardBrand defaultPaymentExpirationMonth defaultPaymentExpirationYear }
 }
 """
+
+
+def wait_for(condition: Callable[[], Any], timeout_s: float = 8.0) -> Any:
+    """The first truthy value of `condition` (polled), e.g. a delayed checkout activation."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("condition not met in time")
 
 
 def set_clock(api: Api, *, to: str | None = None, by: str | None = None) -> dict[str, Any]:

@@ -6,7 +6,6 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -21,6 +20,7 @@ from tests.emulator.billing.helpers import (
     provision,
     set_clock,
     subscription,
+    wait_for,
 )
 from tests.emulator.conftest import start_emulator
 from tests.emulator.helpers import Api, client, server
@@ -29,16 +29,6 @@ from tests.support.processes import CLIENT_KEY, EmulatorProcess
 SUCCESS = "https://shop.test/done?from=checkout"
 CANCEL = "https://shop.test/pricing"
 CARD = {"expiry": "12/34", "cvc": "123"}
-
-
-def _wait_for(condition: Callable[[], Any], timeout_s: float = 8.0) -> Any:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("condition not met in time")
 
 
 def _checkout(api: Api, ref: str, **options: Any) -> tuple[str, str]:
@@ -128,7 +118,7 @@ def test_page_shows_the_order_and_paying_activates_later(billing: EmulatorProces
         "defaultPaymentExpirationYear": 2034,
     }
     assert active(api, ref) == [] or time.monotonic() - paid_at >= ACTIVATION_DELAY_S
-    [live] = _wait_for(lambda: active(api, ref))
+    [live] = wait_for(lambda: active(api, ref))
     assert time.monotonic() - paid_at >= ACTIVATION_DELAY_S * 0.9
     assert live["subscriptionId"] == sub_id
     assert live["status"] == "ACTIVE"
@@ -189,7 +179,7 @@ def test_card_needing_authentication_leaves_payment_action_required(
     response = api.http.post(url, data={"action": "pay", "cardNumber": "4000002500003155", **CARD})
     assert response.status_code == 303
     sub_id = _pending_subscription_id(response.headers["location"])
-    [live] = _wait_for(lambda: active(api, ref))
+    [live] = wait_for(lambda: active(api, ref))
     assert live["subscriptionId"] == sub_id
     assert live["paymentCollection"] == "ACTION_REQUIRED"
     invoice = live["latestInvoice"]
@@ -281,7 +271,7 @@ def test_checkout_options_and_escaping(billing: EmulatorProcess) -> None:
     assert bad_type.status_code == 422 and "Unknown tax ID type" in bad_type.text
     paid = httpx.post(url, data={**form, "country": "dk"})
     assert paid.status_code == 303
-    [live] = _wait_for(lambda: active(api, ref))
+    [live] = wait_for(lambda: active(api, ref))
     assert live["plan"]["refId"] == "plan-b-pro"
     assert live["latestInvoice"]["total"] == 50  # 60 - TENOFF 10
     # What the page collected is the customer's billing information now, in Stigg's

@@ -1,18 +1,20 @@
-"""The hosted checkout page in Chromium: pay (with JavaScript off), decline, cancel."""
+"""The hosted checkout page in Chromium: pay (with JavaScript off), decline, cancel, billing
+details (address, phone, tax id) collected and printed on the invoice."""
 
 from __future__ import annotations
 
-import time
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 from playwright.sync_api import Browser, Page, expect
 
-from tests.emulator.billing.helpers import active, new_customer, provision
+from tests.emulator.billing.helpers import active, new_customer, provision, wait_for
 from tests.emulator.helpers import Api, server
 from tests.support.processes import EmulatorProcess
 
 
-def _checkout_url(api: Api, ref: str) -> str:
+def _checkout_url(api: Api, ref: str, **options: Any) -> str:
     base = api.emulator.base_url
     result = provision(
         api,
@@ -24,10 +26,18 @@ def _checkout_url(api: Api, ref: str) -> str:
             "successUrl": f"{base}/healthz?landing=success",
             "cancelUrl": f"{base}/healthz?landing=cancel",
             "allowPromoCodes": True,
+            **options,
         },
     )
     assert result["status"] == "PAYMENT_REQUIRED"
     return str(result["checkoutUrl"])
+
+
+def _live(api: Api, ref: str) -> dict[str, Any]:
+    """The customer's one active subscription, once the delayed activation has happened."""
+    [live] = wait_for(lambda: active(api, ref))
+    result: dict[str, Any] = live
+    return result
 
 
 def test_pay_without_javascript(billing: EmulatorProcess, browser: Browser) -> None:
@@ -54,10 +64,7 @@ def test_pay_without_javascript(billing: EmulatorProcess, browser: Browser) -> N
         sub_id = query["subscriptionId"][0]
     finally:
         context.close()
-    deadline = time.monotonic() + 8
-    while not active(api, ref) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    [live] = active(api, ref)
+    live = _live(api, ref)
     assert live["subscriptionId"] == sub_id
     assert live["latestInvoice"]["total"] == 16.5
 
@@ -83,3 +90,40 @@ def test_cancel_returns_to_the_cancel_url(billing: EmulatorProcess, page: Page) 
     assert query["landing"] == ["cancel"]
     assert query["checkoutCompleted"] == ["false"]
     assert active(api, ref) == []
+
+
+def test_billing_details_collected_on_the_page(billing: EmulatorProcess, page: Page) -> None:
+    api = server(billing)
+    ref = new_customer(api)
+    page.goto(
+        _checkout_url(
+            api,
+            ref,
+            collectBillingAddress=True,
+            collectPhoneNumber=True,
+            allowTaxIdCollection=True,
+        )
+    )
+    page.fill("#cardNumber", "4242 4242 4242 4242")
+    page.fill("#line1", "10 Downing St")
+    page.fill("#city", "London")
+    page.fill("#postalCode", "SW1A 2AA")
+    page.fill("#country", "gb")
+    page.fill("#phone", "+44 20 7946 0000")
+    page.select_option("#taxIdType", "gb_vat")
+    page.fill("#taxId", "GB123456789")
+    page.click("#pay")
+    page.wait_for_url("**/healthz?**")
+    assert parse_qs(urlsplit(page.url).query)["checkoutCompleted"] == ["true"]
+    invoice = _live(api, ref)["latestInvoice"]
+    document = httpx.get(invoice["pdfUrl"], headers={"Accept": "application/json"}).json()
+    assert document["customer"]["billingAddress"] == {
+        "addressLine1": "10 Downing St",
+        "city": "London",
+        "postalCode": "SW1A 2AA",
+        "country": "GB",
+        "phoneNumber": "+44 20 7946 0000",
+    }
+    assert document["customer"]["taxIds"] == [{"type": "gb_vat", "value": "GB123456789"}]
+    page.goto(invoice["pdfUrl"])
+    expect(page.locator("#billed-to")).to_contain_text("Tax ID (gb_vat): GB123456789")
