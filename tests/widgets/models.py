@@ -8,7 +8,9 @@ from stigg_client.models.paywall import Paywall
 from stigg_client.models.portal import CustomerPortal
 
 
-def feature(fid: str, kind: str = "NUMBER", units: str = "call", name: str | None = None) -> dict:
+def feature(
+    fid: str, kind: str = "NUMBER", units: str = "call", name: str | None = None
+) -> dict[str, Any]:
     return {
         "id": fid,
         "featureType": kind,
@@ -67,7 +69,15 @@ def paywall_data(name: str = "{}") -> dict[str, Any]:
                     },
                     {"feature": feature("sso", "BOOLEAN", name=n("SSO"))},
                 ],
-                "compatibleAddons": [{"id": "extra", "displayName": n("Extra calls")}],
+                "metadata": {"tier": "pro"},
+                "compatibleAddons": [
+                    {
+                        "id": "extra",
+                        "displayName": n("Extra calls"),
+                        "description": n("500 more calls"),
+                        "metadata": {"badge": "popular"},
+                    }
+                ],
             },
             {
                 "id": "team",
@@ -124,6 +134,43 @@ def paywall_data(name: str = "{}") -> dict[str, Any]:
             },
         ],
     }
+
+
+# Catalog and customer strings that reach the widgets' markup (metadata values too).
+CATALOG_TEXT_KEYS = frozenset(
+    {
+        "displayName",
+        "description",
+        "displayNameOverride",
+        "name",
+        "planName",
+        "email",
+        "units",
+        "unitsPlural",
+        "featureUnits",
+        "featureUnitsPlural",
+    }
+)
+
+
+def hostile(node: Any, payload: str) -> Any:
+    """`node` (catalog YAML or API-shaped data) with every display string, unit name and
+    metadata value put into `payload` (a template with one `{}`)."""
+    if isinstance(node, dict):
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            # A trial's `units` is an enum (DAY/MONTH); a feature's sits beside `unitsPlural`.
+            is_enum = key == "units" and "unitsPlural" not in node
+            if isinstance(value, str) and key in CATALOG_TEXT_KEYS and not is_enum:
+                out[key] = payload.format(value)
+            elif key == "metadata" and isinstance(value, dict):
+                out[key] = {k: payload.format(v) for k, v in value.items()}
+            else:
+                out[key] = hostile(value, payload)
+        return out
+    if isinstance(node, list):
+        return [hostile(item, payload) for item in node]
+    return node
 
 
 def paywall(name: str = "{}") -> Paywall:
@@ -242,14 +289,8 @@ def portal(name: str = "{}", used: float = 750) -> CustomerPortal:
                 },
             ],
             "promotionalEntitlements": [
-                {
-                    "hasUnlimitedUsage": True,
-                    "feature": {
-                        "refId": "p",
-                        "displayName": n("Promo"),
-                        "featureUnitsPlural": n("tokens"),
-                    },
-                }
+                {"displayName": n("Promo"), "hasUnlimitedUsage": True, "period": "ONE_MONTH"},
+                {"displayName": n("Bonus calls"), "usageLimit": 5000, "period": "LIFETIME"},
             ],
             "billingInformation": {
                 "name": n("Ada"),

@@ -13,6 +13,7 @@ from demo_site.process import free_port
 from tests.conftest import TEST_CATALOG, database_url_for
 from tests.support.processes import EmulatorProcess
 from tests.widgets.conftest import (
+    CUSTOMER_ID,
     WidgetSite,
     dom_events,
     open_widget_page,
@@ -20,23 +21,22 @@ from tests.widgets.conftest import (
     python_events,
     start_site,
 )
+from tests.widgets.models import hostile
 
 PAYLOAD = '<img src=x onerror="window.__xss=1">{}<script>window.__xss=2</script>'
-CATALOG_TEXT_KEYS = {"displayName", "description", "displayNameOverride", "name"}
+SHOWN = '<img src=x onerror="window.__xss=1">'
 
 
-def hostile(node: Any) -> Any:
-    """The catalog with every display string wrapped in markup that would run if parsed."""
-    if isinstance(node, dict):
-        return {
-            key: PAYLOAD.format(value)
-            if key in CATALOG_TEXT_KEYS and isinstance(value, str)
-            else hostile(value)
-            for key, value in node.items()
-        }
-    if isinstance(node, list):
-        return [hostile(item) for item in node]
-    return node
+def hostile_catalog() -> dict[str, Any]:
+    """The test catalog, its customer given a promotional entitlement, with every display
+    string, unit name and metadata value wrapped in markup that would run if parsed."""
+    catalog: dict[str, Any] = yaml.safe_load(TEST_CATALOG.read_text())
+    customer = next(c for c in catalog["customers"] if c["id"] == CUSTOMER_ID)
+    customer["promotionalEntitlements"] = [
+        {"feature": "feature-demo-01", "period": "ONE_MONTH", "usageLimit": 10}
+    ]
+    result: dict[str, Any] = hostile(catalog, PAYLOAD)
+    return result
 
 
 @pytest.fixture(scope="module")
@@ -45,14 +45,22 @@ def xss_page(
 ) -> Iterator[Page]:
     tmp = tmp_path_factory.mktemp("xss")
     catalog = tmp / "catalog.yaml"
-    catalog.write_text(yaml.safe_dump(hostile(yaml.safe_load(TEST_CATALOG.read_text()))))
+    catalog.write_text(yaml.safe_dump(hostile_catalog()))
     for page, _ in page_on_own_emulator(browser, tmp, catalog, ssr=True):
         yield page
 
 
 def test_hostile_catalog_strings_render_as_text(xss_page: Page) -> None:
     paywall = xss_page.locator("#paywall")
-    expect(paywall.locator("li.plan h3").first).to_contain_text('<img src=x onerror="window')
+    expect(paywall.locator("li.plan h3").first).to_contain_text(SHOWN)
+    team = paywall.locator('li[data-plan-id="plan-stigg-team"]')
+    expect(team.locator(".unit")).to_contain_text(SHOWN)  # the seat feature's units
+    expect(team.locator(".quantity")).to_contain_text(SHOWN)  # ...and plural
+    expect(paywall.locator(".addon").first).to_contain_text(SHOWN)  # add-on name
+    portal = xss_page.locator("#portal")
+    expect(portal.locator('[part="promotion"]')).to_contain_text(SHOWN)  # promotional feature
+    expect(portal.locator(".section-billing")).to_contain_text(f"Billed to {SHOWN}")
+    expect(xss_page.locator("#meter .usage-value")).to_contain_text(SHOWN)  # units of a meter
     for element_id in ("paywall", "table", "portal", "ssr", "prompt", "meter"):
         images = xss_page.locator(f"#{element_id}").locator("img, script")
         expect(images).to_have_count(0)

@@ -18,7 +18,7 @@ from stigg_client.models.enums import (
 )
 from stigg_client.models.paywall import Paywall
 from stigg_client.models.subscriptions import Invoice, Subscription
-from tests.widgets.models import paywall, paywall_data, portal
+from tests.widgets.models import hostile, paywall, paywall_data, portal
 from widgets import pricing
 from widgets.formatting import Formatters, plain_money
 from widgets.pricing import CustomerState
@@ -284,7 +284,8 @@ def test_portal_sections() -> None:
         "3 seats",
         "750 of 1,000 calls used",
         "2 \u00d7 Extra calls",
-        "Unlimited tokens",
+        "Promo: unlimited",
+        "Bonus calls: 5,000",
         "Billed to Ada",
         "Card ending in 4242",
         "Expires 03/2030",
@@ -425,11 +426,17 @@ XSS = '<img src=x onerror="alert(1)">{}<script>alert(2)</script>'
 
 
 def test_every_catalog_string_is_escaped() -> None:
+    # Names, descriptions, unit names, add-ons and metadata all hostile, in every layout.
+    everything = Paywall.model_validate(hostile(paywall_data(), XSS))
+    cards = render_paywall(everything, PaywallOptions(billing_period="MONTHLY"))
     outputs = [
         render_paywall(paywall(XSS), PaywallOptions(billing_period="MONTHLY")),
         render_paywall(paywall(XSS), PaywallOptions(layout="table")),
+        cards,
+        render_paywall(everything, PaywallOptions(layout="table")),
         render_customer_portal(portal(XSS)),
         render_upgrade_prompt(paywall(XSS), "sso"),
+        render_upgrade_prompt(everything, "calls", 500),
     ]
     for html in outputs:
         parsed = _Collector()
@@ -437,6 +444,17 @@ def test_every_catalog_string_is_escaped() -> None:
         assert "img" not in parsed.tags and "script" not in parsed.tags
         assert parsed.handlers == []
         assert "&lt;img src=x onerror=" in html
+    escaped = XSS.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").format
+    # Per-unit price and quantity label (units), entitlement lines (unit plurals), add-on names.
+    team = plan_li(cards, "team")
+    assert f"per {escaped('seat')}" in team and f"Number of {escaped('seats')}" in team
+    assert f"100 {escaped('calls')} per month" in plan_li(cards, "free")
+    assert escaped("Extra calls") in plan_li(cards, "pro")
+    # Portal: plan names, add-ons, promotional entitlements (name and units), billing name.
+    portal_html = render_customer_portal(portal(XSS))
+    for fragment in ("Pro", "Extra calls", "Promo", "Bonus calls", "seats"):
+        assert escaped(fragment) in portal_html, fragment
+    assert f"Billed to {escaped('Ada')}" in portal_html
 
 
 def test_every_text_key_used_by_the_renderers_is_shipped() -> None:

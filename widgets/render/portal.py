@@ -258,19 +258,18 @@ def _addons(portal: CustomerPortal, options: PortalOptions) -> str:
 
 
 def _promotions(portal: CustomerPortal, options: PortalOptions) -> str:
+    """Stigg's `CustomerPortalPromotionalEntitlement`s: the feature's `displayName` (top level,
+    there is no nested feature) with its limit, "unlimited", or nothing for a boolean one."""
     items = []
     for promo in portal.promotional_entitlements:
-        raw = promo.get("feature")
-        feature: dict[str, Any] = raw if isinstance(raw, dict) else {}
-        name = feature.get("displayName") or feature.get("refId") or promo.get("featureId") or ""
-        units = feature.get("featureUnitsPlural") or ""
+        name = str(promo.get("displayName") or "")
         if promo.get("hasUnlimitedUsage"):
-            line = options.texts("unlimited", units=units or name)
+            line = options.texts("promotion_unlimited", name=name)
         elif promo.get("usageLimit") is not None:
             count = options.formatters.number(float(promo["usageLimit"]))
-            line = options.texts("promotion_limit", name=name, count=count, units=units).strip()
+            line = options.texts("promotion_limit", name=name, count=count)
         else:
-            line = str(name)
+            line = name
         items.append(f'<li part="promotion">{text(line)}</li>')
     if not items:
         return ""
