@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import os
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Locator, Page
 
 from demo_site.process import ensure_runtime, free_port
 from tests.conftest import TEST_CATALOG, database_url_for
 from tests.support.processes import EmulatorProcess
 
 SERVER = Path(__file__).with_name("widget_server.py")
+BASELINES = Path(__file__).with_name("baselines")
+UPDATE_BASELINES = os.environ.get("UPDATE_WIDGET_BASELINES") == "1"
+MAX_DIFF_RATIO = 0.01
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 CUSTOMER_ID = "customer-demo-01"
 PYODIDE_TIMEOUT_MS = 90_000
@@ -146,14 +151,79 @@ def python_events(page: Page) -> list[dict[str, Any]]:
     return received
 
 
-def serious_axe_violations(page: Page) -> list[dict[str, Any]]:
+def serious_axe_violations(page: Page, exclude: Sequence[str] = ()) -> list[dict[str, Any]]:
     """axe-core's serious and critical violations on the page as it is now (shadow roots
-    included), each with up to three of its nodes."""
+    included; not under the `exclude` selectors), each with up to three of its nodes."""
     if not page.evaluate("typeof axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    result = page.evaluate(
+        """exclude => axe.run({include: [document], exclude: exclude.map(s => [s])},
+          {resultTypes: ['violations']})""",
+        list(exclude),
+    )
     return [
         {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:3]}
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+def diff_ratio(page: Page, baseline: bytes, current: bytes) -> float:
+    """Share of pixels that differ by more than a small amount, computed in a canvas."""
+    return float(
+        page.evaluate(
+            """async ([a, b]) => {
+              const load = async (data) => createImageBitmap(await (await fetch(data)).blob());
+              const [x, y] = [await load(a), await load(b)];
+              if (x.width !== y.width || x.height !== y.height) return 1;
+              const pixels = (img) => { const c = new OffscreenCanvas(img.width, img.height);
+                const g = c.getContext('2d'); g.drawImage(img, 0, 0);
+                return g.getImageData(0, 0, img.width, img.height).data; };
+              const [p, q] = [pixels(x), pixels(y)];
+              let differing = 0;
+              for (let i = 0; i < p.length; i += 4) {
+                const d = Math.abs(p[i] - q[i]) + Math.abs(p[i + 1] - q[i + 1])
+                  + Math.abs(p[i + 2] - q[i + 2]);
+                if (d > 48) differing++;
+              }
+              return differing / (p.length / 4);
+            }""",
+            [
+                "data:image/png;base64," + base64.b64encode(baseline).decode(),
+                "data:image/png;base64," + base64.b64encode(current).decode(),
+            ],
+        )
+    )
+
+
+def assert_matches_baseline(
+    page: Page, element: Locator, name: str, artifacts_dir: Path, mask: Sequence[str] = ()
+) -> None:
+    """Screenshot `element` and compare it with `baselines/<name>.png` (at most 1 % of pixels
+    may differ; the shot goes to the artifacts when more do). With UPDATE_WIDGET_BASELINES=1,
+    or when the baseline is missing, write it instead and skip: look at it before committing."""
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    # Pin the element to the page's top-left corner so fractional heights of the elements above
+    # it cannot shift its anti-aliasing.
+    element.evaluate(
+        """el => { const bg = getComputedStyle(el).backgroundColor;
+          el.dataset.oldStyle = el.style.cssText;
+          el.style.cssText = 'position:absolute;top:0;left:0;width:1100px;z-index:10;background:'
+            + (bg === 'rgba(0, 0, 0, 0)' ? '#fff' : bg); }"""
+    )
+    page.evaluate("window.scrollTo(0, 0)")
+    try:
+        shot = element.screenshot(
+            animations="disabled", mask=[element.locator(selector) for selector in mask]
+        )
+    finally:
+        element.evaluate("el => { el.style.cssText = el.dataset.oldStyle }")
+    baseline = BASELINES / f"{name}.png"
+    if UPDATE_BASELINES or not baseline.exists():
+        BASELINES.mkdir(exist_ok=True)
+        baseline.write_bytes(shot)
+        pytest.skip(f"wrote baseline {baseline.name}")
+    ratio = diff_ratio(page, baseline.read_bytes(), shot)
+    if ratio > MAX_DIFF_RATIO:
+        (artifacts_dir / f"widget-{name}.png").write_bytes(shot)
+    assert ratio <= MAX_DIFF_RATIO, f"{name}: {ratio:.2%} of pixels differ"

@@ -4,14 +4,23 @@ the page's own emulator, whose customer the test moves from Starter to a Team tr
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from playwright.sync_api import Browser, Page, Request, expect
 
+from tests.conftest import TEST_CATALOG
 from tests.emulator.helpers import server
 from tests.support.processes import EmulatorProcess
-from tests.widgets.conftest import CUSTOMER_ID, dom_events, page_on_own_emulator
+from tests.widgets.conftest import (
+    CUSTOMER_ID,
+    assert_matches_baseline,
+    dom_events,
+    page_on_own_emulator,
+    serious_axe_violations,
+)
 
 pytestmark = pytest.mark.browser
 PROVISION = (
@@ -26,7 +35,33 @@ LIVE_TIMEOUT_MS = 30_000
 def live(
     browser: Browser, widget_runtime: None, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[Page, EmulatorProcess]]:
-    yield from page_on_own_emulator(browser, tmp_path_factory.mktemp("live"))
+    tmp = tmp_path_factory.mktemp("live")
+    catalog: dict[str, Any] = yaml.safe_load(TEST_CATALOG.read_text())
+    catalog["products"].append({"id": "product-empty", "displayName": "Nothing on sale yet"})
+    (tmp / "catalog.yaml").write_text(yaml.safe_dump(catalog))
+    yield from page_on_own_emulator(browser, tmp, tmp / "catalog.yaml")
+
+
+def test_paywall_empty_state(live: tuple[Page, EmulatorProcess], artifacts_dir: Path) -> None:
+    """A product without plans (this module's catalog has one): the empty state, which still
+    counts as loaded data."""
+    page, _ = live
+    page.evaluate(
+        """() => { const el = document.createElement('stigg-paywall'); el.id = 'paywall-empty';
+          el.setAttribute('product-id', 'product-empty');
+          document.querySelector('main').prepend(el); }"""
+    )
+    try:
+        paywall = page.locator("#paywall-empty")
+        expect(paywall).to_have_attribute("data-state", "empty")
+        expect(paywall.locator('[part="empty"]')).to_have_text("No plans are available.")
+        expect(paywall.locator("li.plan")).to_have_count(0)
+        ready = [e["target"] for e in dom_events(page) if e["name"] == "stigg-ready"]
+        assert ready.count("paywall-empty") == 1
+        assert serious_axe_violations(page) == []
+        assert_matches_baseline(page, paywall, "paywall-empty", artifacts_dir)
+    finally:
+        page.evaluate("document.getElementById('paywall-empty').remove()")
 
 
 def test_paywall_and_prompt_follow_a_backend_plan_change(

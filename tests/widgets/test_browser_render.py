@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,15 +10,14 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.widgets.conftest import (
+    MAX_DIFF_RATIO,
     WidgetSite,
+    assert_matches_baseline,
+    diff_ratio,
     dom_events,
     open_widget_page,
     serious_axe_violations,
 )
-
-BASELINES = Path(__file__).with_name("baselines")
-UPDATE_BASELINES = os.environ.get("UPDATE_WIDGET_BASELINES") == "1"
-MAX_DIFF_RATIO = 0.01
 
 
 @pytest.fixture(scope="module")
@@ -147,64 +144,73 @@ def test_axe_reports_no_serious_violations(widget_page: Page) -> None:
     assert serious_axe_violations(widget_page) == []
 
 
-def diff_ratio(page: Page, baseline: bytes, current: bytes) -> float:
-    """Share of pixels that differ by more than a small amount, computed in a canvas."""
-    return float(
-        page.evaluate(
-            """async ([a, b]) => {
-              const load = async (data) => createImageBitmap(await (await fetch(data)).blob());
-              const [x, y] = [await load(a), await load(b)];
-              if (x.width !== y.width || x.height !== y.height) return 1;
-              const pixels = (img) => { const c = new OffscreenCanvas(img.width, img.height);
-                const g = c.getContext('2d'); g.drawImage(img, 0, 0);
-                return g.getImageData(0, 0, img.width, img.height).data; };
-              const [p, q] = [pixels(x), pixels(y)];
-              let differing = 0;
-              for (let i = 0; i < p.length; i += 4) {
-                const d = Math.abs(p[i] - q[i]) + Math.abs(p[i + 1] - q[i + 1])
-                  + Math.abs(p[i + 2] - q[i + 2]);
-                if (d > 48) differing++;
-              }
-              return differing / (p.length / 4);
-            }""",
-            [
-                "data:image/png;base64," + base64.b64encode(baseline).decode(),
-                "data:image/png;base64," + base64.b64encode(current).decode(),
-            ],
-        )
-    )
-
-
 @pytest.mark.parametrize(
     "element_id", ["paywall", "table", "portal", "meter", "gate-denied", "prompt"]
 )
 def test_screenshots_match_baselines(
     widget_page: Page, element_id: str, artifacts_dir: Path
 ) -> None:
-    widget_page.evaluate("document.activeElement && document.activeElement.blur()")
     element = widget_page.locator(f"#{element_id}")
-    # Pin the element to the page's top-left corner so fractional heights of the elements above
-    # it cannot shift its anti-aliasing; dates depend on the day the suite runs: masked.
-    element.evaluate(
-        """el => { const bg = getComputedStyle(el).backgroundColor;
-          el.dataset.oldStyle = el.style.cssText;
-          el.style.cssText = 'position:absolute;top:0;left:0;width:1100px;z-index:10;background:'
-            + (bg === 'rgba(0, 0, 0, 0)' ? '#fff' : bg); }"""
+    # Dates depend on the day the suite runs: masked.
+    assert_matches_baseline(widget_page, element, element_id, artifacts_dir, [".reset"])
+
+
+def add_elements(page: Page, html: str) -> None:
+    """Append elements to the page's main and wait until they have loaded."""
+    ids = page.evaluate(
+        """html => { const t = document.createElement('template'); t.innerHTML = html;
+          const ids = [...t.content.children].map(e => e.id);
+          document.querySelector('main').append(t.content); return ids; }""",
+        html,
     )
-    widget_page.evaluate("window.scrollTo(0, 0)")
+    for element_id in ids:
+        expect(page.locator(f"#{element_id}")).not_to_have_attribute("data-state", "loading")
+
+
+def remove_elements(page: Page, *ids: str) -> None:
+    page.evaluate("ids => ids.forEach(id => document.getElementById(id)?.remove())", list(ids))
+
+
+def test_portal_empty_state(widget_page: Page) -> None:
+    """A product the customer has no subscription to: the portal says so in its plans section."""
+    add_elements(
+        widget_page,
+        '<stigg-customer-portal id="portal-empty" product-id="product-workspaces">'
+        "</stigg-customer-portal>",
+    )
     try:
-        shot = element.screenshot(animations="disabled", mask=[element.locator(".reset")])
+        portal = widget_page.locator("#portal-empty")
+        expect(portal).to_have_attribute("data-state", "ready")
+        expect(portal.locator('[part="empty"]')).to_have_text("No subscription yet.")
+        expect(portal.locator("h4")).to_have_count(0)
+        assert serious_axe_violations(widget_page) == []
     finally:
-        element.evaluate("el => { el.style.cssText = el.dataset.oldStyle }")
-    baseline = BASELINES / f"{element_id}.png"
-    if UPDATE_BASELINES or not baseline.exists():
-        BASELINES.mkdir(exist_ok=True)
-        baseline.write_bytes(shot)
-        pytest.skip(f"wrote baseline {baseline.name}")
-    ratio = diff_ratio(widget_page, baseline.read_bytes(), shot)
-    if ratio > MAX_DIFF_RATIO:
-        (artifacts_dir / f"widget-{element_id}.png").write_bytes(shot)
-    assert ratio <= MAX_DIFF_RATIO, f"{element_id}: {ratio:.2%} of pixels differ"
+        remove_elements(widget_page, "portal-empty")
+
+
+def test_theme_auto_follows_the_color_scheme(widget_page: Page, artifacts_dir: Path) -> None:
+    add_elements(
+        widget_page,
+        '<stigg-usage-meter id="meter-auto" feature-id="feature-demo-03" theme="auto">'
+        "</stigg-usage-meter>",
+    )
+    meter = widget_page.locator("#meter-auto")
+    background = "el => getComputedStyle(el).backgroundColor"
+    text = "el => getComputedStyle(el.shadowRoot.querySelector('.usage-name')).color"
+    try:
+        widget_page.emulate_media(color_scheme="light")
+        assert meter.evaluate(background) == "rgba(0, 0, 0, 0)"
+        light_text = meter.evaluate(text)
+        widget_page.emulate_media(color_scheme="dark")
+        # The dark surface and text, as theme="dark" has them (the comparison table).
+        assert meter.evaluate(background) == "rgb(22, 24, 31)"
+        assert meter.evaluate(text) == "rgb(236, 238, 244)" != light_text
+        assert widget_page.locator("#table").evaluate(background) == "rgb(22, 24, 31)"
+        assert widget_page.locator("#meter").evaluate(background) == "rgba(0, 0, 0, 0)"
+        assert_matches_baseline(widget_page, meter, "meter-auto-dark", artifacts_dir, [".reset"])
+    finally:
+        widget_page.emulate_media(color_scheme="light")
+        remove_elements(widget_page, "meter-auto")
 
 
 def test_diff_detects_a_changed_widget(widget_page: Page) -> None:

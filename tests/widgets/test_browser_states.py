@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,10 +16,12 @@ from tests.support.processes import EmulatorProcess
 from tests.widgets.conftest import (
     CUSTOMER_ID,
     WidgetSite,
+    assert_matches_baseline,
     dom_events,
     open_widget_page,
     page_on_own_emulator,
     python_events,
+    serious_axe_violations,
     start_site,
 )
 from tests.widgets.models import hostile
@@ -111,26 +114,70 @@ def test_error_state_has_alert_and_retry(dead_page: Page) -> None:
     ]
 
 
-def test_offline_state_when_the_browser_is_offline(dead_page: Page) -> None:
+def test_offline_state_when_the_browser_is_offline(dead_page: Page, artifacts_dir: Path) -> None:
     portal = dead_page.locator("#portal")
     dead_page.context.set_offline(True)
     try:
         portal.get_by_role("button", name="Retry").click()
         expect(portal).to_have_attribute("data-state", "offline", timeout=60_000)
         expect(portal.locator('[role="status"]')).to_contain_text("offline")
+        assert_matches_baseline(dead_page, portal, "portal-offline", artifacts_dir)
     finally:
         dead_page.context.set_offline(False)
 
 
-def test_loading_state_is_busy_before_python(browser: Browser, dead_page: Page) -> None:
-    page = browser.new_page()
+def test_error_state_screenshot_and_axe(dead_page: Page, artifacts_dir: Path) -> None:
+    """Every element of the page failed to load: error (or offline) states only. (PyScript
+    prints the logged load failures into the page, in its own `.py-error` blocks: not ours.)"""
+    assert serious_axe_violations(dead_page, exclude=[".py-error"]) == []
+    paywall = dead_page.locator("#paywall")
+    expect(paywall).to_have_attribute("data-state", "error")
+    assert_matches_baseline(dead_page, paywall, "paywall-error", artifacts_dir)
+
+
+@pytest.fixture
+def bare_page(browser: Browser, dead_page: Page) -> Iterator[Page]:
+    """The elements without Python (the shim alone): what a visitor sees before Pyodide."""
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
     try:
         page.goto(dead_page.url + "bare")
-        paywall = page.locator("#p")
-        expect(paywall).to_have_attribute("aria-busy", "true")
-        expect(paywall).to_have_attribute("data-state", "loading")
-        expect(paywall.locator(".skeleton-card")).to_have_count(3)
-        assert page.evaluate("document.querySelector('#p').productId = 'x'") == "x"
-        expect(paywall).to_have_attribute("product-id", "x")
+        yield page
     finally:
         page.close()
+
+
+def test_loading_state_is_busy_before_python(bare_page: Page, artifacts_dir: Path) -> None:
+    paywall = bare_page.locator("#p")
+    expect(paywall).to_have_attribute("aria-busy", "true")
+    expect(paywall).to_have_attribute("data-state", "loading")
+    expect(paywall.locator(".skeleton-card")).to_have_count(3)
+    # The skeleton's status names itself for assistive tech: localized, overridable, not shown.
+    expect(paywall.get_by_role("status")).to_have_text("Loading…")
+    expect(bare_page.locator("#m").get_by_role("status")).to_have_text("Wird geladen…")
+    expect(bare_page.locator("#c").get_by_role("status")).to_have_text("One moment")
+    box = paywall.locator(".state-loading .visually-hidden").bounding_box()
+    assert box is not None and box["width"] <= 1 and box["height"] <= 1
+    assert serious_axe_violations(bare_page) == []
+    assert_matches_baseline(bare_page, paywall, "paywall-loading", artifacts_dir)
+
+
+def test_shim_reflects_attributes_and_replays_calls_made_before_python(bare_page: Page) -> None:
+    assert bare_page.evaluate("document.querySelector('#p').productId = 'x'") == "x"
+    expect(bare_page.locator("#p")).to_have_attribute("product-id", "x")
+    bare_page.evaluate("document.querySelector('#p').hideAddons = true")
+    expect(bare_page.locator("#p")).to_have_attribute("hide-addons", "")
+    # Register late, as Python does: every call queued so far arrives, in order, then live ones.
+    calls = bare_page.evaluate(
+        """() => { window.calls = [];
+          window.stiggElements.register((kind, el, name, old, value) =>
+            window.calls.push([kind, el.id, name, old, value]));
+          document.querySelector('#g').setAttribute('feature-id', 'f');
+          return window.calls; }"""
+    )
+    # Elements upgrade tag by tag (in the shim's definition order), each once.
+    assert sorted(calls[:4]) == [["connected", i, None, None, None] for i in "cgmp"]
+    assert calls[4:] == [
+        ["attribute", "p", "product-id", None, "x"],
+        ["attribute", "p", "hide-addons", None, ""],
+        ["attribute", "g", "feature-id", None, "f"],
+    ]

@@ -304,6 +304,15 @@ def scheduled_items(html: str) -> list[str]:
     return re.findall(r'<li part="scheduled-update".*?</li>', html)
 
 
+def test_portal_without_subscriptions_says_so() -> None:
+    empty = portal().model_copy(update={"subscriptions": []})
+    html = render_customer_portal(empty, PortalOptions(paywall_href="/pricing"))
+    assert re.search(r'part="empty"[^>]*>.*No subscription yet\.', html)
+    assert "<h4" not in html and 'href="/pricing"' in html  # still a way to the plans
+    german = render_customer_portal(empty, PortalOptions(texts=Texts("de")))
+    assert "Noch kein Abonnement." in german
+
+
 def test_portal_lists_pending_scheduled_updates_from_live_data_with_a_cancel_each() -> None:
     html = render_customer_portal(portal())
     items = scheduled_items(html)
@@ -549,3 +558,16 @@ def test_customer_state_from_live_subscriptions_drives_quantity_and_schedule_cta
     finished = pricing.customer_state_of("c", None, [team_subscription([done])], NOW)
     assert finished.scheduled_plan_id is None and not finished.has_scheduled_updates
     assert pricing.customer_state_of("c", "r", [], NOW) == CustomerState("c", "r")
+
+
+SHIM = Path(widgets.__file__).parent / "static" / "stigg-elements.js"
+
+
+def test_element_shim_stays_small_and_dependency_free() -> None:
+    source = SHIM.read_text()
+    assert len(source.encode()) < 5 * 1024
+    # No static or dynamic imports, no fetches: the tags, attributes, skeleton and a queue only.
+    assert not re.search(r"^\s*import\b|\bimport\s*\(|\brequire\s*\(|\bfetch\s*\(", source, re.M)
+    # Its skeleton's status text is the renderers' "loading" text, in both shipped locales.
+    shipped = dict(re.findall(r'(\w+): "([^"]+)"', re.search(r"LOADING = \{(.*?)\}", source)[1]))
+    assert shipped == {"en": EN["loading"], "de": DE["loading"]}

@@ -96,6 +96,9 @@ def create_app(config: dict[str, str], ssr: str) -> Starlette:
             '<!doctype html><html lang="en"><title>bare</title>'
             '<script type="module" src="/static/stigg-elements.js"></script>'
             '<stigg-paywall id="p"></stigg-paywall><stigg-gate id="g"><p>x</p></stigg-gate>'
+            '<stigg-usage-meter id="m" locale="de-DE"></stigg-usage-meter>'
+            '<script type="application/json" id="t">{"loading": "One moment"}</script>'
+            '<stigg-customer-portal id="c" texts="t"></stigg-customer-portal>'
         )
         return HTMLResponse(body)
 

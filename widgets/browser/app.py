@@ -133,6 +133,7 @@ class Controller(ABC):
                 self.show("ready", self.render())
             else:
                 self.element.dataset.hydrated = "true"
+                self.mark_state(self.content_state())
             self.mark_ready()
         except asyncio.CancelledError:
             raise
@@ -154,8 +155,12 @@ class Controller(ABC):
     def mark_ready(self) -> None:
         """The element shows its data: once per data load, not on re-renders of the same data
         (a period toggle, a quantity change), fire `stigg-ready`."""
-        self.mark_state("ready")
         self.emit("stigg-ready", {"tag": str(self.element.localName)})
+
+    def content_state(self) -> str:
+        """`empty` when the loaded data left nothing to show (a paywall without plans), else
+        `ready`: what `data-state` says once data is in."""
+        return "empty" if nullable(self.root.querySelector(":scope > .state-empty")) else "ready"
 
     def mark_state(self, state: str) -> None:
         self.element.dataset.state = state
@@ -168,7 +173,7 @@ class Controller(ABC):
         """Put `html` in the shadow root, keeping keyboard focus on the same control."""
         focused = focus_selector(self.element.shadowRoot.activeElement)
         self.root.innerHTML = html
-        self.mark_state(state)
+        self.mark_state(self.content_state() if state == "ready" else state)
         if focused:
             node = nullable(self.root.querySelector(focused))
             if node is not None:

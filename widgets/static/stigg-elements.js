@@ -23,12 +23,31 @@ function send(kind, el, name = null, oldValue = null, newValue = null) {
 
 const camel = (name) => name.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
 
-function skeleton(tag) {
+// The status text screen readers get while the skeleton shows; the same strings as the "loading"
+// key of widgets/texts.py (a test keeps them equal), overridable by the element's texts JSON.
+const LOADING = { en: "Loading…", de: "Wird geladen…" };
+
+function loadingText(el) {
+  const id = el.getAttribute("texts");
+  try {
+    const own = id && JSON.parse(document.getElementById(id)?.textContent || "{}").loading;
+    if (own) return String(own);
+  } catch { /* malformed overrides: the shipped text */ }
+  const lang = (el.getAttribute("locale") || document.documentElement.lang || "en").slice(0, 2);
+  return LOADING[lang.toLowerCase()] || LOADING.en;
+}
+
+function skeleton(el, tag) {
   const cards = tag.endsWith("paywall") || tag.endsWith("table") ? 3 : 1;
   const inner = '<div class="skeleton-card" part="skeleton"></div>'.repeat(cards);
-  return `<link rel="stylesheet" href="${CSS_HREF}"><div class="root" part="root">` +
+  // Visually hidden inline: the stylesheet may not have loaded yet.
+  const hidden = "position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);" +
+    "white-space:nowrap;margin:-1px";
+  el.shadowRoot.innerHTML = `<link rel="stylesheet" href="${CSS_HREF}"><div class="root" part="root">` +
     `<div class="state state-loading" role="status" aria-busy="true">` +
+    `<span class="visually-hidden" style="${hidden}"></span>` +
     `<div class="skeleton" aria-hidden="true">${inner}</div></div></div>`;
+  el.shadowRoot.querySelector(".visually-hidden").textContent = loadingText(el);
 }
 
 function define(tag, attributes) {
@@ -37,14 +56,18 @@ function define(tag, attributes) {
     static get observedAttributes() { return attributes; }
     connectedCallback() {
       if (!this.shadowRoot) {
-        this.attachShadow({ mode: "open" }).innerHTML = skeleton(tag);
+        this.attachShadow({ mode: "open" });
+        skeleton(this, tag);
         this.dataset.state = "loading";
         this.setAttribute("aria-busy", "true");
       }
       send("connected", this);
     }
     attributeChangedCallback(name, oldValue, newValue) {
-      if (this.isConnected && oldValue !== newValue) send("attribute", this, name, oldValue, newValue);
+      // Not for the attributes an element is parsed or upgraded with: "connected" covers those.
+      if (this.shadowRoot && this.isConnected && oldValue !== newValue) {
+        send("attribute", this, name, oldValue, newValue);
+      }
     }
     disconnectedCallback() { send("disconnected", this); }
   }
