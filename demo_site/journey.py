@@ -11,6 +11,7 @@ import html
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -141,6 +142,18 @@ def routes(settings: SiteSettings, backend: Backend) -> list[Route]:
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse("/signin?" + urlencode({"next": target}), status_code=303)
         return customer_id
+
+    def api_caller(request: Request) -> tuple[str, StiggServer] | Response:
+        """Who calls a backend API (the signed-in customer, from our own pages) and the server
+        SDK to serve them with; else the answer that refuses the call."""
+        if not _same_origin(request):
+            return JSONResponse({"error": "cross-site request"}, status_code=403)
+        customer_id = backend.customer_of(request)
+        if customer_id is None:
+            return JSONResponse({"error": "sign in first"}, status_code=401, headers=NO_STORE)
+        if backend.server is None:
+            return _unavailable("the demo backend has no server key")
+        return customer_id, backend.server
 
     # ------------------------------------------------------------------ sign-in
 
@@ -323,40 +336,36 @@ def routes(settings: SiteSettings, backend: Backend) -> list[Route]:
         customer = require_customer(request)
         if isinstance(customer, Response):
             return customer
+        templates = _metered_card(
+            MeteredCard(
+                "templates",
+                "Templates",
+                TEMPLATES_FEATURE,
+                ("create-template", "Create a template"),
+                "template-status",
+                "You have created all the templates your plan includes this month.",
+            )
+        )
+        exports = _metered_card(
+            MeteredCard(
+                "exports",
+                "PDF exports",
+                EXPORTS_FEATURE,
+                ("export-pdf", "Export as PDF"),
+                "export-status",
+                "You have used all the PDF exports your plan includes this month.",
+                f"Each export sends an <code>{EXPORT_EVENT}</code> event; the plan's meter "
+                "counts them.",
+            )
+        )
         body = f"""
 <h1>Your workspace</h1>
 <p id="offline-notice" class="notice" role="status" hidden>Billing is unreachable right now:
   showing your last known plan and usage; this page reconnects by itself.</p>
 <p class="muted">Signed in as <strong id="customer-id">{html.escape(customer)}</strong>.</p>
 <div class="grid">
-  <section class="card" id="templates">
-    <h2>Templates</h2>
-    <stigg-usage-meter id="templates-meter" feature-id="{TEMPLATES_FEATURE}"></stigg-usage-meter>
-    <stigg-gate id="templates-gate" feature-id="{TEMPLATES_FEATURE}" requested-usage="1">
-      <p><button type="button" id="create-template" disabled>Create a template</button></p>
-      <div slot="denied">
-        <p>You have created all the templates your plan includes this month.</p>
-        <stigg-upgrade-prompt id="templates-upgrade" feature-id="{TEMPLATES_FEATURE}"
-          requested-usage="1"></stigg-upgrade-prompt>
-      </div>
-    </stigg-gate>
-    <p id="template-status" class="status" role="status"></p>
-  </section>
-  <section class="card" id="exports">
-    <h2>PDF exports</h2>
-    <p class="muted">Each export sends an <code>{EXPORT_EVENT}</code> event; the plan's meter counts
-      them.</p>
-    <stigg-usage-meter id="exports-meter" feature-id="{EXPORTS_FEATURE}"></stigg-usage-meter>
-    <stigg-gate id="exports-gate" feature-id="{EXPORTS_FEATURE}" requested-usage="1">
-      <p><button type="button" id="export-pdf" disabled>Export as PDF</button></p>
-      <div slot="denied">
-        <p>You have used all the PDF exports your plan includes this month.</p>
-        <stigg-upgrade-prompt id="exports-upgrade" feature-id="{EXPORTS_FEATURE}"
-          requested-usage="1"></stigg-upgrade-prompt>
-      </div>
-    </stigg-gate>
-    <p id="export-status" class="status" role="status"></p>
-  </section>
+{templates}
+{exports}
   <section class="card" id="history">
     <h2>Version history</h2>
     <stigg-gate id="history-gate" feature-id="feature-version-history">
@@ -423,14 +432,10 @@ def routes(settings: SiteSettings, backend: Backend) -> list[Route]:
     ) -> Response:
         """A metered action: check the customer's quota of `feature_id`, then `report` one unit
         (usage or a raw event); 402 at the limit."""
-        if not _same_origin(request):
-            return JSONResponse({"error": "cross-site request"}, status_code=403)
-        customer_id = backend.customer_of(request)
-        if customer_id is None:
-            return JSONResponse({"error": "sign in first"}, status_code=401, headers=NO_STORE)
-        server = backend.server
-        if server is None:
-            return _unavailable("the demo backend has no server key")
+        caller = api_caller(request)
+        if isinstance(caller, Response):
+            return caller
+        customer_id, server = caller
         try:
             check = await server.get_metered_entitlement(customer_id, feature_id, requested_usage=1)
             if not check.has_access:
@@ -475,14 +480,10 @@ def routes(settings: SiteSettings, backend: Backend) -> list[Route]:
 
     async def cancel_scheduled(request: Request) -> Response:
         """The portal's "cancel scheduled change", for one of the customer's own subscriptions."""
-        if not _same_origin(request):
-            return JSONResponse({"error": "cross-site request"}, status_code=403)
-        customer_id = backend.customer_of(request)
-        if customer_id is None:
-            return JSONResponse({"error": "sign in first"}, status_code=401, headers=NO_STORE)
-        server = backend.server
-        if server is None:
-            return _unavailable("the demo backend has no server key")
+        caller = api_caller(request)
+        if isinstance(caller, Response):
+            return caller
+        customer_id, server = caller
         subscription_id = (await _form(request)).get("subscription_id", "")
         try:
             owned = await server.get_active_subscriptions_list(customer_id)
@@ -496,14 +497,10 @@ def routes(settings: SiteSettings, backend: Backend) -> list[Route]:
     async def change_seats(request: Request) -> Response:
         """Seats of the customer's per-seat subscription: more now, fewer at the end of the
         billing period (a scheduled downgrade the portal lists and can cancel)."""
-        if not _same_origin(request):
-            return JSONResponse({"error": "cross-site request"}, status_code=403)
-        customer_id = backend.customer_of(request)
-        if customer_id is None:
-            return JSONResponse({"error": "sign in first"}, status_code=401, headers=NO_STORE)
-        server = backend.server
-        if server is None:
-            return _unavailable("the demo backend has no server key")
+        caller = api_caller(request)
+        if isinstance(caller, Response):
+            return caller
+        customer_id, server = caller
         try:
             seats = int((await _form(request)).get("seats", ""))
         except ValueError:
@@ -542,14 +539,10 @@ def routes(settings: SiteSettings, backend: Backend) -> list[Route]:
     async def downgrade_plan(request: Request) -> Response:
         """The in-app paywall's downgrade: the lower plan from the end of the billing period (a
         scheduled update of the current subscription that the portal lists and can cancel)."""
-        if not _same_origin(request):
-            return JSONResponse({"error": "cross-site request"}, status_code=403)
-        customer_id = backend.customer_of(request)
-        if customer_id is None:
-            return JSONResponse({"error": "sign in first"}, status_code=401, headers=NO_STORE)
-        server = backend.server
-        if server is None:
-            return _unavailable("the demo backend has no server key")
+        caller = api_caller(request)
+        if isinstance(caller, Response):
+            return caller
+        customer_id, server = caller
         fields = await _form(request)
         plan_id = fields.get("plan_id", "")
         period = (fields.get("period") or "MONTHLY").upper()
@@ -686,6 +679,37 @@ def routes(settings: SiteSettings, backend: Backend) -> list[Route]:
         Route("/checkout", checkout, methods=["GET"]),
         Route("/checkout/success", checkout_success, methods=["GET", "HEAD"]),
     ]
+
+
+@dataclass(frozen=True)
+class MeteredCard:
+    """An app card for a metered action: meter, gated button, upgrade prompt at the limit."""
+
+    prefix: str  # ids: {prefix}, {prefix}-meter, {prefix}-gate, {prefix}-upgrade
+    title: str
+    feature_id: str
+    button: tuple[str, str]  # id, label
+    status_id: str
+    denied: str
+    intro_html: str = ""
+
+
+def _metered_card(card: MeteredCard) -> str:
+    button_id, label = card.button
+    intro = f'<p class="muted">{card.intro_html}</p>' if card.intro_html else ""
+    return f"""  <section class="card" id="{card.prefix}">
+    <h2>{html.escape(card.title)}</h2>{intro}
+    <stigg-usage-meter id="{card.prefix}-meter" feature-id="{card.feature_id}"></stigg-usage-meter>
+    <stigg-gate id="{card.prefix}-gate" feature-id="{card.feature_id}" requested-usage="1">
+      <p><button type="button" id="{button_id}" disabled>{html.escape(label)}</button></p>
+      <div slot="denied">
+        <p>{html.escape(card.denied)}</p>
+        <stigg-upgrade-prompt id="{card.prefix}-upgrade" feature-id="{card.feature_id}"
+          requested-usage="1"></stigg-upgrade-prompt>
+      </div>
+    </stigg-gate>
+    <p id="{card.status_id}" class="status" role="status"></p>
+  </section>"""
 
 
 def _pricing_type(plan: Plan) -> str:

@@ -117,19 +117,37 @@ DEMO_CATALOG = REPO_ROOT / "demo_site" / "catalog.yaml"
 JOURNEY_SIGNING_SECRET = "journey-signing-secret"
 
 
-@pytest.fixture(scope="session")
-def journey_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess]:
-    """An emulator with the demo catalog that checks customer tokens (as `make demo` runs it)."""
-    tmp = tmp_path_factory.mktemp("journey-emulator")
-    process = EmulatorProcess(
+def journey_emulator_process(tmp: Path, extra_args: tuple[str, ...] = ()) -> EmulatorProcess:
+    """An emulator (not started) with the demo catalog that checks customer tokens, as `make demo`
+    runs it, keeping its data in `tmp`."""
+    return EmulatorProcess(
         # Its own SQLite file even when the suite runs on PostgreSQL: the demo catalog seeds
         # customers that must not meet the test catalog's.
         database_url=f"sqlite:///{tmp / 'emulator.db'}",
         catalog=DEMO_CATALOG,
         log_path=tmp / "emulator.log",
         signing_secret=JOURNEY_SIGNING_SECRET,
-        extra_args=("--checkout-activation-delay", "1"),
-    ).start()
+        extra_args=extra_args,
+    )
+
+
+def journey_site_process(emulator: EmulatorProcess, log_path: Path) -> SiteProcess:
+    """The demo site (not started) with its backend (server key, token signing) on `emulator`."""
+    return SiteProcess(
+        emulator_url=emulator.base_url,
+        edge_url=emulator.edge_url,
+        client_key=emulator.client_key,
+        server_key=emulator.server_key,
+        signing_secret=JOURNEY_SIGNING_SECRET,
+        log_path=log_path,
+    )
+
+
+@pytest.fixture(scope="session")
+def journey_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess]:
+    """The journey tests' shared emulator; paid checkouts activate a second after payment."""
+    tmp = tmp_path_factory.mktemp("journey-emulator")
+    process = journey_emulator_process(tmp, ("--checkout-activation-delay", "1")).start()
     yield process
     process.stop()
 
@@ -140,16 +158,9 @@ def journey_site(
     journey_emulator: EmulatorProcess,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[SiteProcess]:
-    """The demo site with its backend (server key, token signing) on the journey emulator."""
+    """The demo site on the journey emulator."""
     log = tmp_path_factory.mktemp("journey-site") / "site.log"
-    site = SiteProcess(
-        emulator_url=journey_emulator.base_url,
-        edge_url=journey_emulator.edge_url,
-        client_key=journey_emulator.client_key,
-        server_key=journey_emulator.server_key,
-        signing_secret=JOURNEY_SIGNING_SECRET,
-        log_path=log,
-    ).start()
+    site = journey_site_process(journey_emulator, log).start()
     yield site
     site.stop()
 

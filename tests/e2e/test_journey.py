@@ -20,9 +20,9 @@ from playwright.sync_api import BrowserContext, Locator, Page, expect
 from demo_site.process import SiteProcess
 from stigg_client import StiggServer
 from tests.e2e.conftest import (
-    DEMO_CATALOG,
-    JOURNEY_SIGNING_SECRET,
     PYODIDE_START_TIMEOUT_MS,
+    journey_emulator_process,
+    journey_site_process,
     off_loopback,
 )
 from tests.support.processes import EmulatorProcess
@@ -49,6 +49,52 @@ def sign_up(page: Page, site: SiteProcess, next_path: str = "/app") -> str:
     customer_id = page.locator("#signed-in-as").inner_text()
     assert re.fullmatch(r"customer-[0-9a-f]{12}", customer_id), customer_id
     return customer_id
+
+
+def use_up_to_the_free_limit(page: Page, card: str, button: str, status: str, noun: str) -> None:
+    """Click a metered action of the app's card `card` up to the Free plan's 3 a month: the meter
+    counts each, then the gate closes on the button and the prompt offers Pro."""
+    meter = page.locator(f"#{card}-meter .usage-value")
+    expect(meter).to_have_text(f"0 of 3 {noun}s used")
+    action = page.locator(button)
+    for used in (1, 2, 3):
+        action.click()
+        expect(page.locator(status)).to_have_text(
+            f"{noun.capitalize()} created ({used} of 3 this month)."
+        )
+        expect(meter).to_have_text(f"{used} of 3 {noun}s used")
+    expect(page.locator(f"#{card}-gate")).to_have_attribute("data-access", "denied")
+    expect(action).to_be_hidden()
+    prompt = page.locator(f"#{card}-upgrade .upgrade-prompt")
+    expect(prompt).to_have_attribute("data-plan-id", "plan-pro")
+
+
+def pay_by_card(page: Page) -> None:
+    """Pay the hosted checkout open in `page` with the test card that succeeds."""
+    page.fill("#cardNumber", "4242 4242 4242 4242")
+    page.click("#pay")
+    page.wait_for_url("**/checkout/success?**")
+
+
+def subscription_confirmed(page: Page, timeout_ms: float = PYODIDE_START_TIMEOUT_MS) -> None:
+    """Wait until the checkout success page says the new subscription is active."""
+    expect(page.locator("#checkout-progress")).to_have_attribute(
+        "data-state", "done", timeout=timeout_ms
+    )
+
+
+def open_billing(page: Page) -> Locator:
+    """Follow the Billing link; the customer portal once it shows the customer's data."""
+    page.get_by_role("link", name="Billing").click()
+    python_ready(page)
+    portal = page.locator("#portal")
+    expect(portal).to_have_attribute("data-state", "ready")
+    return portal
+
+
+def portal_usage(portal: Locator, feature_id: str) -> Locator:
+    """The usage text ("N of M units used") of one feature in the customer portal."""
+    return portal.locator(f".usage-meter[data-feature-id='{feature_id}'] .usage-value")
 
 
 def plan_card(page: Page, element: str, plan_id: str) -> Locator:
@@ -121,22 +167,11 @@ def test_free_sign_up_gate_denied_metered_until_limit_then_upgrade_prompt(
     expect(page.locator("#sso-upgrade .upgrade-prompt")).to_have_attribute(
         "data-plan-id", "plan-enterprise"
     )
-    meter = page.locator("#templates-meter .usage-value")
-    expect(meter).to_have_text("0 of 3 templates used")
-    create = page.locator("#create-template")
-    for used in (1, 2, 3):
-        create.click()
-        expect(page.locator("#template-status")).to_have_text(
-            f"Template created ({used} of 3 this month)."
-        )
-        expect(meter).to_have_text(f"{used} of 3 templates used")
-    expect(page.locator("#templates-gate")).to_have_attribute("data-access", "denied")
-    expect(create).to_be_hidden()
+    use_up_to_the_free_limit(page, "templates", "#create-template", "#template-status", "template")
     expect(page.locator("#templates-meter [data-usage-level]")).to_have_attribute(
         "data-usage-level", "exceeded"
     )
     prompt = page.locator("#templates-upgrade .upgrade-prompt")
-    expect(prompt).to_have_attribute("data-plan-id", "plan-pro")
     expect(prompt).to_contain_text("Upgrade to Pro to unlock Templates")
     page.screenshot(path=str(artifacts_dir / "journey-limit-reached.png"), full_page=True)
 
@@ -156,19 +191,7 @@ def test_export_sends_a_raw_event_that_the_plan_meter_counts(
 ) -> None:
     sign_up(page, journey_site)
     python_ready(page)
-    meter = page.locator("#exports-meter .usage-value")
-    expect(meter).to_have_text("0 of 3 exports used")
-    export = page.locator("#export-pdf")
-    for used in (1, 2, 3):
-        export.click()
-        expect(page.locator("#export-status")).to_have_text(
-            f"Export created ({used} of 3 this month)."
-        )
-        expect(meter).to_have_text(f"{used} of 3 exports used")
-    expect(page.locator("#exports-gate")).to_have_attribute("data-access", "denied")
-    expect(export).to_be_hidden()
-    prompt = page.locator("#exports-upgrade .upgrade-prompt")
-    expect(prompt).to_have_attribute("data-plan-id", "plan-pro")
+    use_up_to_the_free_limit(page, "exports", "#export-pdf", "#export-status", "export")
     # Events count for their own meter only: no template was used.
     expect(page.locator("#templates-meter .usage-value")).to_have_text("0 of 3 templates used")
     page.screenshot(path=str(artifacts_dir / "journey-exports-limit.png"), full_page=True)
@@ -192,23 +215,14 @@ def test_add_on_chosen_in_the_paywall_is_bought_at_checkout(
     expect(order.locator("tr", has_text="Add-on AI pack")).to_contain_text("$8.00")
     expect(order.locator("tr", has_text="Total due today")).to_contain_text("$32.00")  # 2 seats + 8
     page.screenshot(path=str(artifacts_dir / "journey-checkout-addon.png"), full_page=True)
-    page.fill("#cardNumber", "4242 4242 4242 4242")
-    page.click("#pay")
-    page.wait_for_url("**/checkout/success?**")
-    expect(page.locator("#checkout-progress")).to_have_attribute(
-        "data-state", "done", timeout=PYODIDE_START_TIMEOUT_MS
-    )
+    pay_by_card(page)
+    subscription_confirmed(page)
     expect(page.locator("#new-plan")).to_have_text("Team")
 
-    page.get_by_role("link", name="Billing").click()
-    python_ready(page)
-    portal = page.locator("#portal")
-    expect(portal).to_have_attribute("data-state", "ready")
+    portal = open_billing(page)
     expect(portal.locator(".section-addons li[part='addon']")).to_have_text("1 \u00d7 AI pack")
     # The add-on's 1,000 assists come on top of Team's 2,000.
-    expect(portal.locator(".usage-meter[data-feature-id='feature-ai-credits']")).to_contain_text(
-        "0 of 3,000 assists used"
-    )
+    expect(portal_usage(portal, "feature-ai-credits")).to_have_text("0 of 3,000 assists used")
     page.screenshot(path=str(artifacts_dir / "journey-portal-addon.png"), full_page=True)
     assert csp_violations == []
 
@@ -263,9 +277,7 @@ def test_upgrade_through_hosted_checkout_with_promo_code(
         page.click("#apply")
         expect(order).to_contain_text("$28.80")  # 20 % off
         page.screenshot(path=str(artifacts_dir / "journey-hosted-checkout.png"), full_page=True)
-        page.fill("#cardNumber", "4242 4242 4242 4242")
-        page.click("#pay")
-        page.wait_for_url("**/checkout/success?**")
+        pay_by_card(page)
         query = parse_qs(urlsplit(page.url).query)
         assert query["checkoutCompleted"] == ["true"]
 
@@ -283,7 +295,7 @@ def test_upgrade_through_hosted_checkout_with_promo_code(
         page.evaluate("() => { window.stillTheSamePage = true; }")
 
         emulator.restart()  # the late activation: Team starts now
-        expect(progress).to_have_attribute("data-state", "done", timeout=30_000)
+        subscription_confirmed(page, timeout_ms=30_000)
         expect(page.locator("#new-plan")).to_have_text("Team")
         expect(gate).to_have_attribute("data-access", "granted")
         expect(meter).to_contain_text("unlimited")
@@ -323,11 +335,8 @@ def test_portal_shows_plan_and_usage(
     expect(portal).to_have_attribute("data-state", "ready")
     expect(portal.locator("li.subscription h4")).to_have_text("Free")
     expect(portal.locator("li.subscription")).to_have_attribute("data-status", "ACTIVE")
-    usage = portal.locator(".usage-meter[data-feature-id='feature-templates']")
-    expect(usage.locator(".usage-value")).to_have_text("2 of 3 templates used")
-    expect(portal.locator(".usage-meter[data-feature-id='feature-ai-credits']")).to_contain_text(
-        "0 of 20 assists used"
-    )
+    expect(portal_usage(portal, "feature-templates")).to_have_text("2 of 3 templates used")
+    expect(portal_usage(portal, "feature-ai-credits")).to_have_text("0 of 20 assists used")
     page.screenshot(path=str(artifacts_dir / "journey-portal.png"), full_page=True)
     assert csp_violations == []
 
@@ -339,24 +348,15 @@ def test_portal_billing_then_scheduled_seat_and_plan_downgrades_listed_and_cance
     sign_up(page, journey_site)
     page.goto(f"{base}/checkout?plan=plan-team&period=MONTHLY&seats=3&intention=UPGRADE_PLAN")
     page.wait_for_url(re.compile(r".*/checkout/[^/?]+$"))
-    page.fill("#cardNumber", "4242 4242 4242 4242")
-    page.click("#pay")
-    page.wait_for_url("**/checkout/success?**")
-    expect(page.locator("#checkout-progress")).to_have_attribute(
-        "data-state", "done", timeout=PYODIDE_START_TIMEOUT_MS
-    )
+    pay_by_card(page)
+    subscription_confirmed(page)
 
     # The portal: plan and seats, usage, the invoice just paid, the card, no pending change.
-    page.get_by_role("link", name="Billing").click()
-    python_ready(page)
-    portal = page.locator("#portal")
-    expect(portal).to_have_attribute("data-state", "ready")
+    portal = open_billing(page)
     expect(portal.locator("li.subscription h4")).to_have_text("Team")
     expect(portal.locator("li.subscription [part='price']")).to_have_text("$36 / month")
     expect(portal.locator("li.subscription [part='quantity']")).to_have_text("3 seats")
-    expect(portal.locator(".usage-meter[data-feature-id='feature-ai-credits']")).to_contain_text(
-        "0 of 2,000 assists used"
-    )
+    expect(portal_usage(portal, "feature-ai-credits")).to_have_text("0 of 2,000 assists used")
     invoice = portal.locator("li[part='invoice']")
     expect(invoice).to_have_attribute("data-status", "PAID")
     expect(invoice).to_contain_text("$36")
@@ -389,9 +389,7 @@ def test_portal_billing_then_scheduled_seat_and_plan_downgrades_listed_and_cance
     )
 
     # The portal lists the scheduled change; cancelling it there removes it.
-    page.get_by_role("link", name="Billing").click()
-    python_ready(page)
-    expect(portal).to_have_attribute("data-state", "ready")
+    open_billing(page)
     expect(scheduled).to_have_count(1)
     expect(scheduled).to_have_attribute("data-schedule-type", "UnitAmount")
     expect(scheduled).to_contain_text(re.compile(r"^2 seats from \S.+Cancel$"))
@@ -418,9 +416,7 @@ def test_portal_billing_then_scheduled_seat_and_plan_downgrades_listed_and_cance
     expect(pro.locator("button.cta")).to_have_attribute(
         "data-intention", "CANCEL_SCHEDULED_UPDATES"
     )
-    page.get_by_role("link", name="Billing").click()
-    python_ready(page)
-    expect(portal).to_have_attribute("data-state", "ready")
+    open_billing(page)
     expect(scheduled).to_have_count(1)
     expect(scheduled).to_have_attribute("data-schedule-type", "Downgrade")
     expect(scheduled).to_contain_text(re.compile(r"^Changes to Pro on \S.+Cancel$"))
@@ -521,9 +517,7 @@ def test_second_tab_sees_the_upgrade_within_a_second(
     other.screenshot(path=str(artifacts_dir / "journey-second-tab-upgrade.png"), full_page=True)
     # Tab 2 learned of the upgrade from the live push (or tab 1's broadcast) within a second.
     assert granted_at - activated_by <= 1_000, (granted_at, activated_by)
-    expect(page.locator("#checkout-progress")).to_have_attribute(
-        "data-state", "done", timeout=PYODIDE_START_TIMEOUT_MS
-    )
+    subscription_confirmed(page)
     expect(page.locator("#new-plan")).to_have_text("Team")
 
 
@@ -561,9 +555,7 @@ def test_visitor_starts_a_trial_from_the_pricing_page(
     page.fill("#signup-email", "grace@example.com")
     page.click("#signup")
     page.wait_for_url("**/checkout/success?**")
-    expect(page.locator("#checkout-progress")).to_have_attribute(
-        "data-state", "done", timeout=PYODIDE_START_TIMEOUT_MS
-    )
+    subscription_confirmed(page)
     expect(page.locator("#new-plan")).to_have_text("Pro")
     expect(page.locator("#success-history-gate")).to_have_attribute("data-access", "granted")
     expect(page.locator("#success-meter .usage-value")).to_have_text("0 of 50 templates used")
@@ -576,21 +568,8 @@ def own_journey(
     tmp_path: Path, extra_args: tuple[str, ...] = ()
 ) -> Iterator[tuple[EmulatorProcess, SiteProcess]]:
     """An emulator and demo site of one test's own (for outages, restarts and the test clock)."""
-    emulator = EmulatorProcess(
-        database_url=f"sqlite:///{tmp_path / 'emulator.db'}",
-        catalog=DEMO_CATALOG,
-        log_path=tmp_path / "emulator.log",
-        signing_secret=JOURNEY_SIGNING_SECRET,
-        extra_args=extra_args,
-    ).start()
-    site = SiteProcess(
-        emulator_url=emulator.base_url,
-        edge_url=emulator.edge_url,
-        client_key=emulator.client_key,
-        server_key=emulator.server_key,
-        signing_secret=JOURNEY_SIGNING_SECRET,
-        log_path=tmp_path / "site.log",
-    )
+    emulator = journey_emulator_process(tmp_path, extra_args).start()
+    site = journey_site_process(emulator, tmp_path / "site.log")
     try:
         yield emulator, site.start()
     finally:
@@ -632,9 +611,7 @@ def test_trial_ends_without_a_card_and_the_open_app_downgrades(
         sign_up(page, site)
         page.goto(f"{site.base_url}/checkout?plan=plan-pro&period=MONTHLY&intention=START_TRIAL")
         page.wait_for_url("**/checkout/success?**")
-        expect(page.locator("#checkout-progress")).to_have_attribute(
-            "data-state", "done", timeout=PYODIDE_START_TIMEOUT_MS
-        )
+        subscription_confirmed(page)
         expect(page.locator("#new-plan")).to_have_text("Pro")
         page.goto(f"{site.base_url}/app")
         python_ready(page)
