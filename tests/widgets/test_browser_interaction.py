@@ -215,5 +215,63 @@ def test_meter_without_entitlement_and_prompt_beyond_the_current_plan(widget_pag
         )
 
 
+FOCUSED = """() => { const host = document.activeElement;
+  const inner = host && host.shadowRoot && host.shadowRoot.activeElement;
+  if (!inner) return host ? host.id || host.localName : null;
+  return host.id + ' ' + (inner.dataset.action || inner.localName) + ':'
+    + (inner.dataset.planId || inner.value || ''); }"""
+
+
+def test_tab_order_follows_the_cards(widget_page: Page) -> None:
+    """One stop for the period radio group, then each card in order: its quantity, its CTA
+    (the current plan's disabled one is skipped), its add-ons; then on to the next element."""
+    paywall = widget_page.locator("#paywall")
+    paywall.locator('input[data-action="period"]:checked').focus()
+    stops = []
+    for _ in range(6):
+        widget_page.keyboard.press("Tab")
+        stops.append(widget_page.evaluate(FOCUSED))
+    assert stops == [
+        "paywall select:plan-stigg-pro",
+        "paywall addon:plan-stigg-pro",
+        "paywall quantity:plan-stigg-team",
+        "paywall select:plan-stigg-team",
+        "paywall addon:plan-stigg-team",
+        "table period:MONTHLY",
+    ]
+    widget_page.keyboard.press("Shift+Tab")
+    assert widget_page.evaluate(FOCUSED) == "paywall addon:plan-stigg-team"
+
+
+def test_quantity_by_arrow_keys_and_addon_by_space(widget_page: Page) -> None:
+    paywall = widget_page.locator("#paywall")
+    team = paywall.locator('li[data-plan-id="plan-stigg-team"]')
+    seats = team.locator('input[data-action="quantity"]')
+    seats.fill("2")
+    seats.press("Enter")
+    seats.focus()
+    widget_page.keyboard.press("ArrowUp")
+    widget_page.keyboard.press("ArrowUp")
+    expect(seats).to_have_value("4")
+    widget_page.keyboard.press("ArrowDown")
+    expect(seats).to_have_value("3")
+    widget_page.keyboard.press("Tab")  # commits the value: the card re-renders, focus moves on
+    assert widget_page.evaluate(FOCUSED) == "paywall select:plan-stigg-team"
+    expect(seats).to_have_value("3")
+    addon = team.locator('input[data-action="addon"]')
+    addon.focus()
+    widget_page.keyboard.press("Space")
+    expect(addon).to_be_checked()
+    start = len(dom_events(widget_page))
+    team.locator("button.cta").focus()
+    widget_page.keyboard.press("Space")
+    detail = [e for e in dom_events(widget_page, start) if e["name"] == SELECTED][-1]["detail"]
+    assert detail["quantities"] == {"feature-seats": 3}
+    assert detail["addons"] == ["addon-extra-requests"]
+    addon.focus()
+    widget_page.keyboard.press("Space")
+    expect(addon).not_to_be_checked()
+
+
 def test_no_page_errors(widget_page: Page) -> None:
     assert widget_page.errors == []  # type: ignore[attr-defined]

@@ -220,6 +220,15 @@ def test_billing_country_code_shows_that_countrys_prices() -> None:
         assert "Save 20%" in default
 
 
+def test_a_ticked_addon_stays_on_its_own_plans_card() -> None:
+    data = paywall_data()
+    data["plans"][2]["compatibleAddons"] = [{"id": "extra", "displayName": "Extra calls"}]
+    model = Paywall.model_validate(data)
+    html = render_paywall(model, PaywallOptions(selected_addons=frozenset({("pro", "extra")})))
+    assert re.search(r'<input type="checkbox" value="extra"[^>]*checked', plan_li(html, "pro"))
+    assert "checked" not in plan_li(html, "team").split("addons")[-1]
+
+
 def test_table_layout_is_a_real_comparison_table() -> None:
     html = render_paywall(paywall(), PaywallOptions(layout="table", billing_period="MONTHLY"))
     assert '<table class="comparison"' in html and '<th scope="col">Feature</th>' in html

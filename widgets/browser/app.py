@@ -220,7 +220,7 @@ class PaywallController(Controller):
         super().__init__(app, element)
         self.period: str | None = None
         self.quantities: dict[str, float] = {}
-        self.addons: set[str] = set()
+        self.addons: set[tuple[str, str]] = set()  # (plan id, add-on id) ticked on that card
 
     async def load(self) -> None:
         client = self.app.client
@@ -271,7 +271,7 @@ class PaywallController(Controller):
                 return
             self.rerender()
         elif action == "addon" and kind == "change":
-            addon = str(target.value)
+            addon = (str(target.dataset.planId), str(target.value))
             (self.addons.add if target.checked else self.addons.discard)(addon)
         elif action == "select" and kind == "click":
             self.select(target)
@@ -458,17 +458,21 @@ CONTROLLERS: dict[str, type[Controller]] = {
 
 
 _keys = iter(range(1, 1 << 62))
-FOCUS_KEYS = ("data-action", "data-plan-id", "data-feature-id", "data-subscription-id", "value")
+FOCUS_KEYS = ("data-action", "data-plan-id", "data-feature-id", "data-subscription-id")
 
 
 def focus_selector(node: Any) -> str | None:
     """A selector that finds the same control in freshly rendered markup (None when `node` is
-    not one of the widget's own `data-action` controls)."""
+    not one of the widget's own `data-action` controls). A radio or checkbox is also told by
+    its value; a quantity is not (its value is what changed)."""
     node = nullable(node)
     if node is None or nullable(node.getAttribute("data-action")) is None:
         return None
+    keys: tuple[str, ...] = FOCUS_KEYS
+    if str(node.getAttribute("type") or "") in ("radio", "checkbox"):
+        keys = (*FOCUS_KEYS, "value")
     parts = []
-    for name in FOCUS_KEYS:
+    for name in keys:
         value = nullable(node.getAttribute(name))
         if value is not None:
             parts.append(f'[{name}="{escape_selector(str(value))}"]')

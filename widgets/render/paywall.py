@@ -34,7 +34,8 @@ class PaywallOptions(RenderOptions):
     billing_country_code: str | None = None
     customer: CustomerState | None = None
     quantities: dict[str, float] = field(default_factory=dict)
-    selected_addons: frozenset[str] = frozenset()
+    # (plan id, add-on id): an add-on ticked on one plan's card stays ticked there only.
+    selected_addons: frozenset[tuple[str, str]] = frozenset()
 
 
 def visible_plans(paywall: Paywall, options: PaywallOptions) -> list[Plan]:
@@ -292,7 +293,7 @@ def _addons(plan: Plan, options: PaywallOptions) -> str:
                 "value": addon.id,
                 "data-action": "addon",
                 "data-plan-id": plan.id,
-                "checked": addon.id in options.selected_addons,
+                "checked": (plan.id, addon.id) in options.selected_addons,
             }
         )
         items.append(
