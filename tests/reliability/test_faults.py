@@ -31,20 +31,12 @@ from tests.reliability.conftest import current_usage, gql, provision
 from tests.support.emulators import new_emulator
 from tests.support.fault_proxy import FaultProxy, Mode
 from tests.support.processes import CLIENT_KEY, SERVER_KEY, EmulatorProcess
+from tests.support.waiting import eventually
 
 FAULTS: tuple[Mode, ...] = ("refuse", "delay", "error500", "malformed", "truncate")
 TIMEOUT_S = 0.6  # short to keep slow faults quick, long enough for a busy machine
 FAST_RETRY = RetryPolicy(attempts=3, initial_delay_s=0.05, max_delay_s=0.1)
 TYPED = (NetworkError, AuthenticationError, NotFoundError, ValidationError, ApiError)
-
-
-async def eventually(predicate: Callable[[], bool], timeout_s: float = 10.0) -> None:
-    """Poll `predicate` every 50 ms until it holds (bounded in time)."""
-    deadline = time.monotonic() + timeout_s
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.05)
 
 
 def proxied_client(

@@ -3,10 +3,8 @@ proxy), back online by itself once Stigg answers again, without anyone calling `
 
 from __future__ import annotations
 
-import asyncio
 import random
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,18 +15,10 @@ from stigg_client.transport.retry import Backoff
 from tests.sdk.backend import new_customer
 from tests.support.fault_proxy import FaultProxy, proxied
 from tests.support.processes import EmulatorProcess
+from tests.support.waiting import eventually
 
 FAST_RETRY = RetryPolicy(attempts=2, initial_delay_s=0.01, max_delay_s=0.02)
 FAST_RECONNECT = Backoff(initial_delay_s=0.05, max_delay_s=0.4)
-
-
-async def eventually(predicate: Callable[[], bool], timeout_s: float = 10.0) -> None:
-    """Poll `predicate` every 20 ms until it holds (at most `timeout_s`)."""
-    deadline = time.monotonic() + timeout_s
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.02)
 
 
 @pytest.fixture

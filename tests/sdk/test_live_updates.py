@@ -5,8 +5,6 @@ switch, the fallback to polling where the stream is not offered, and a dropped s
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -17,19 +15,11 @@ from stigg_client.transport.retry import Backoff
 from tests.sdk.backend import new_customer, provision_subscription, report_usage
 from tests.support.fault_proxy import FaultProxy
 from tests.support.processes import EmulatorProcess
+from tests.support.waiting import eventually
 
 FAST_RETRY = RetryPolicy(attempts=2, initial_delay_s=0.01, max_delay_s=0.02)
 FAST_RECONNECT = Backoff(initial_delay_s=0.05, max_delay_s=0.4)
 NO_POLLING = 3600.0
-
-
-async def eventually(predicate: Callable[[], bool], timeout_s: float = 10.0) -> None:
-    """Poll `predicate` every 20 ms until it holds (at most `timeout_s`)."""
-    deadline = time.monotonic() + timeout_s
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.02)
 
 
 def live_client(emulator: EmulatorProcess, **options: Any) -> Stigg:

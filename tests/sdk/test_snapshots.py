@@ -15,9 +15,10 @@ from stigg_client.client import InitializationState
 from stigg_client.errors import ValidationError
 from stigg_client.snapshots import KEY_PREFIX, Snapshot, decode, encode, snapshot_key
 from tests.sdk.backend import new_customer, report_usage
-from tests.sdk.test_connection_state import eventually, proxied_client
+from tests.sdk.test_connection_state import proxied_client
 from tests.support.fault_proxy import FaultProxy, proxied
 from tests.support.processes import EmulatorProcess
+from tests.support.waiting import eventually
 
 ONE = {"feature": {"refId": "feature-demo-02"}, "isGranted": True}
 

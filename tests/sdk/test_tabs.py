@@ -9,8 +9,8 @@ from typing import Any
 from stigg_client import Stigg
 from stigg_client.tabs import SharedLoad, channel_name, decode, encode
 from tests.sdk.backend import new_customer, report_usage
-from tests.sdk.test_connection_state import eventually
 from tests.support.processes import EmulatorProcess
+from tests.support.waiting import eventually
 
 
 class Hub:
