@@ -25,7 +25,7 @@ from tests.widgets.conftest import (
 pytestmark = pytest.mark.browser
 PROVISION = (
     "mutation P($input: ProvisionSubscriptionInput!) { provisionSubscriptionV2(input: $input) "
-    "{ status subscription { status plan { refId } } } }"
+    "{ status subscription { subscriptionId status plan { refId } } } }"
 )
 # The SDK's background refresh runs every second on the test page (cache_ttl_s=1).
 LIVE_TIMEOUT_MS = 30_000
@@ -38,6 +38,8 @@ def live(
     tmp = tmp_path_factory.mktemp("live")
     catalog: dict[str, Any] = yaml.safe_load(TEST_CATALOG.read_text())
     catalog["products"].append({"id": "product-empty", "displayName": "Nothing on sale yet"})
+    # A card on file, so a paid plan can be provisioned and its changes scheduled.
+    next(c for c in catalog["customers"] if c["id"] == CUSTOMER_ID)["paymentMethodId"] = "pm_1"
     (tmp / "catalog.yaml").write_text(yaml.safe_dump(catalog))
     yield from page_on_own_emulator(browser, tmp, tmp / "catalog.yaml")
 
@@ -189,3 +191,55 @@ def test_resource_id_reaches_the_sdk_reads_and_the_selection(
         page.evaluate(
             "() => document.querySelectorAll('[id^=paywall-ws]').forEach(e => e.remove())"
         )
+
+
+SCHEDULE = (
+    "mutation U($input: UpdateSubscriptionInput!) { updateOneSubscription(input: $input) "
+    "{ subscriptionId futureUpdates { scheduleStatus } } }"
+)
+
+
+def test_portal_cancel_scheduled_change_by_keyboard(live: tuple[Page, EmulatorProcess]) -> None:
+    """A paid Pro subscription with an annual switch scheduled for the period end: the portal's
+    Cancel button works by Enter and by Space."""
+    page, emulator = live
+    api = server(emulator)
+    pro = api.data(
+        PROVISION,
+        {
+            "input": {
+                "customerId": CUSTOMER_ID,
+                "planId": "plan-stigg-pro",
+                "billingPeriod": "MONTHLY",
+            }
+        },
+    )["provisionSubscriptionV2"]
+    assert pro["status"] == "SUCCESS", pro
+    subscription_id = pro["subscription"]["subscriptionId"]
+    scheduled = api.data(
+        SCHEDULE,
+        {
+            "input": {
+                "refId": subscription_id,
+                "billingPeriod": "ANNUALLY",
+                "scheduleStrategy": "END_OF_BILLING_PERIOD",
+            }
+        },
+    )["updateOneSubscription"]
+    assert scheduled["futureUpdates"] == [{"scheduleStatus": "Scheduled"}]
+    portal = page.locator("#portal")
+    # A schedule changes no entitlement: the host reloads the portal (an attribute change does).
+    portal.evaluate("el => el.hiddenSections = 'invoices'")
+    cancel = portal.locator('[data-action="cancel-scheduled"]')
+    expect(cancel).to_have_count(1)
+    start = len(dom_events(page))
+    cancel.focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Space")
+    fired = [e for e in dom_events(page, start) if e["name"] == "stigg-manage-subscription"]
+    expected = {
+        "intention": "CANCEL_SCHEDULED_UPDATES",
+        "subscriptionId": subscription_id,
+        "scheduleStatus": "Scheduled",
+    }
+    assert [(e["target"], e["detail"]) for e in fired] == [("portal", expected)] * 2

@@ -114,6 +114,21 @@ def test_error_state_has_alert_and_retry(dead_page: Page) -> None:
     ]
 
 
+def test_retry_by_keyboard(dead_page: Page) -> None:
+    paywall = dead_page.locator("#paywall")
+    expect(paywall).to_have_attribute("data-state", "error")
+    for key in ("Enter", "Space"):
+        start = len(dom_events(dead_page))
+        paywall.get_by_role("button", name="Retry").focus()
+        dead_page.keyboard.press(key)
+        dead_page.wait_for_function(
+            f"window.stiggEvents.slice({start}).some(e => e.name === 'stigg-error'"
+            " && e.target === 'paywall')",
+            timeout=60_000,
+        )
+        expect(paywall).to_have_attribute("data-state", "error")
+
+
 def test_offline_state_when_the_browser_is_offline(dead_page: Page, artifacts_dir: Path) -> None:
     portal = dead_page.locator("#portal")
     dead_page.context.set_offline(True)
