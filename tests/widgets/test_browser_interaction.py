@@ -192,6 +192,50 @@ def test_widgets_follow_usage_changes_live(widget_page: Page, emulator: Emulator
     )
 
 
+def test_warning_at_attribute_moves_the_meter_threshold(
+    widget_page: Page, emulator: EmulatorProcess
+) -> None:
+    """1 of 2 requests used is 50 %: fine under the default 70 %, a warning at warning-at=50."""
+    api = server(emulator)
+    usage = {"customerId": CUSTOMER_ID, "featureId": "feature-demo-03"}
+    meter = widget_page.locator("#meter")
+    api.data(REPORT, {"input": {**usage, "value": 1, "updateBehavior": "SET"}})
+    try:
+        expect(meter.locator(".usage-value")).to_have_text("1 of 2 requests used", timeout=30_000)
+        expect(meter.locator(".usage-meter")).to_have_attribute("data-usage-level", "ok")
+        meter.evaluate("el => el.warningAt = '50'")
+        expect(meter.locator(".usage-meter")).to_have_attribute("data-usage-level", "warning")
+        expect(meter.locator("meter")).to_have_attribute("low", "1")
+        expect(meter).to_contain_text("Approaching the limit")
+        # Others keep the default.
+        expect(widget_page.locator("#meter-bare .usage-meter")).to_have_attribute(
+            "data-usage-level", "ok"
+        )
+    finally:
+        meter.evaluate("el => el.warningAt = null")
+        api.data(REPORT, {"input": {**usage, "value": 0, "updateBehavior": "SET"}})
+    expect(meter.locator(".usage-value")).to_have_text("0 of 2 requests used", timeout=30_000)
+
+
+def test_part_names_are_styleable_from_the_page(widget_page: Page) -> None:
+    """The page's `stigg-paywall::part(cta) { letter-spacing: .01em }` reaches the CTAs inside
+    the shadow root; page CSS without ::part() does not."""
+    paywall = widget_page.locator("#paywall")
+    spacing = "el => getComputedStyle(el).letterSpacing"
+    assert paywall.locator("button.cta").first.evaluate(spacing) == "0.16px"  # .01em of 16px
+    assert widget_page.locator("#prompt button.cta").evaluate(spacing) == "normal"
+    style = widget_page.add_style_tag(
+        content="stigg-paywall::part(plan-name) { color: rgb(200, 0, 100) } "
+        "button.cta, h3 { color: rgb(0, 200, 0) !important }"
+    )
+    try:
+        color = "el => getComputedStyle(el).color"
+        assert paywall.locator("li.plan h3").first.evaluate(color) == "rgb(200, 0, 100)"
+        assert paywall.locator("button.cta").nth(1).evaluate(color) != "rgb(0, 200, 0)"
+    finally:
+        style.evaluate("el => el.remove()")
+
+
 def test_meter_without_entitlement_and_prompt_beyond_the_current_plan(widget_page: Page) -> None:
     """Starter has no API calls: the meter says so. Starter allows 2 requests (demo-03), 0 used:
     the prompt must name another plan, not the customer's own Starter."""

@@ -129,6 +129,22 @@ def test_paywall_and_prompt_follow_a_backend_plan_change(
     assert page.errors == []  # type: ignore[attr-defined]
 
 
+def test_show_only_eligible_plans_hides_plans_below_the_current_one(
+    live: tuple[Page, EmulatorProcess],
+) -> None:
+    """After the first test the customer is on Team (a trial): Starter and Pro rank below it."""
+    page, _ = live
+    paywall = page.locator("#paywall")
+    expect(paywall).to_have_attribute("data-current-plan", "plan-stigg-team")
+    plans = paywall.locator("li.plan")
+    expect(plans).to_have_count(3)
+    paywall.evaluate("el => el.showOnlyEligiblePlans = true")
+    expect(plans).to_have_count(1)
+    expect(plans.first).to_have_attribute("data-plan-id", "plan-stigg-team")
+    paywall.evaluate("el => el.showOnlyEligiblePlans = false")
+    expect(plans).to_have_count(3)
+
+
 def test_resource_id_reaches_the_sdk_reads_and_the_selection(
     live: tuple[Page, EmulatorProcess],
 ) -> None:
