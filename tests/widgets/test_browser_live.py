@@ -12,6 +12,7 @@ import yaml
 from playwright.sync_api import Browser, Page, Request, expect
 
 from tests.conftest import TEST_CATALOG
+from tests.emulator.billing.helpers import provision
 from tests.emulator.helpers import server
 from tests.support.processes import EmulatorProcess
 from tests.widgets.conftest import (
@@ -23,10 +24,6 @@ from tests.widgets.conftest import (
 )
 
 pytestmark = pytest.mark.browser
-PROVISION = (
-    "mutation P($input: ProvisionSubscriptionInput!) { provisionSubscriptionV2(input: $input) "
-    "{ status subscription { subscriptionId status plan { refId } } } }"
-)
 # The SDK's background refresh runs every second on the test page (cache_ttl_s=1).
 LIVE_TIMEOUT_MS = 30_000
 
@@ -87,17 +84,13 @@ def test_paywall_and_prompt_follow_a_backend_plan_change(
     seats.focus()
     start = len(dom_events(page))
 
-    result = server(emulator).data(
-        PROVISION,
-        {
-            "input": {
-                "customerId": CUSTOMER_ID,
-                "planId": "plan-stigg-team",
-                "billingPeriod": "MONTHLY",
-                "billableFeatures": [{"featureId": "feature-seats", "quantity": 2}],
-            }
-        },
-    )["provisionSubscriptionV2"]
+    result = provision(
+        server(emulator),
+        customerId=CUSTOMER_ID,
+        planId="plan-stigg-team",
+        billingPeriod="MONTHLY",
+        billableFeatures=[{"featureId": "feature-seats", "quantity": 2}],
+    )
     assert result["status"] == "SUCCESS" and result["subscription"]["status"] == "IN_TRIAL"
 
     # Badges and CTAs follow the new subscription, without a reload of the page.
@@ -151,16 +144,9 @@ def test_resource_id_reaches_the_sdk_reads_and_the_selection(
     """Two workspace paywalls, ws-1 (subscribed to Workspace Free) and ws-2 (nothing): each
     reads its own resource's paywall and subscriptions and names it in `stigg-plan-selected`."""
     page, emulator = live
-    provisioned = server(emulator).data(
-        PROVISION,
-        {
-            "input": {
-                "customerId": CUSTOMER_ID,
-                "planId": "plan-workspace-free",
-                "resourceId": "ws-1",
-            }
-        },
-    )["provisionSubscriptionV2"]
+    provisioned = provision(
+        server(emulator), customerId=CUSTOMER_ID, planId="plan-workspace-free", resourceId="ws-1"
+    )
     assert provisioned["status"] == "SUCCESS"
     reads: list[dict[str, Any]] = []
 
@@ -220,16 +206,7 @@ def test_portal_cancel_scheduled_change_by_keyboard(live: tuple[Page, EmulatorPr
     Cancel button works by Enter and by Space."""
     page, emulator = live
     api = server(emulator)
-    pro = api.data(
-        PROVISION,
-        {
-            "input": {
-                "customerId": CUSTOMER_ID,
-                "planId": "plan-stigg-pro",
-                "billingPeriod": "MONTHLY",
-            }
-        },
-    )["provisionSubscriptionV2"]
+    pro = provision(api, customerId=CUSTOMER_ID, planId="plan-stigg-pro", billingPeriod="MONTHLY")
     assert pro["status"] == "SUCCESS", pro
     subscription_id = pro["subscription"]["subscriptionId"]
     scheduled = api.data(
