@@ -504,6 +504,62 @@ def test_browser_package_imports_in_cpython() -> None:
     }
 
 
+class _Listeners:
+    """Just enough of a `Stigg` client for a `WidgetApp`: it takes listeners."""
+
+    def __init__(self) -> None:
+        self.events: list[str] = []
+
+    def add_listener(self, event: str, listener: object) -> None:
+        self.events.append(event)
+
+
+def test_python_subscribers_name_one_of_the_fired_events() -> None:
+    from widgets.browser.app import EVENTS, WidgetApp
+
+    client = _Listeners()
+    app = WidgetApp(client)
+    assert client.events == ["entitlements_updated", "connection_state_changed"]
+    got: list[dict[str, object]] = []
+    unsubscribe = app.on("stigg-ready", lambda element, detail: got.append(detail))
+    app.notify("stigg-ready", None, {"tag": "stigg-paywall"})
+    unsubscribe()
+    app.notify("stigg-ready", None, {"tag": "stigg-gate"})
+    assert got == [{"tag": "stigg-paywall"}]
+    with pytest.raises(ValueError, match="stigg-billing-period-change"):
+        app.on("stigg-period-change", lambda element, detail: None)
+    assert len(EVENTS) == len(set(EVENTS)) == 5
+
+
+class _Node:
+    """A DOM element as the focus helper sees it: attributes and a tag name."""
+
+    def __init__(self, tag: str, **attributes: str) -> None:
+        self.localName, self.attributes = tag, attributes
+
+    def getAttribute(self, name: str) -> str | None:
+        return self.attributes.get(name)
+
+
+def test_focus_selector_finds_the_same_control_after_a_render() -> None:
+    from widgets.browser.app import focus_selector
+
+    radio = _Node("input", type="radio", value="ANNUALLY", **{"data-action": "period"})
+    assert focus_selector(radio) == 'input[data-action="period"][value="ANNUALLY"]'
+    # A quantity's value is what changed: not part of the selector.
+    seats = _Node(
+        "input",
+        type="number",
+        value="2",
+        **{"data-action": "quantity", "data-plan-id": 'p"1', "data-feature-id": "seats"},
+    )
+    assert focus_selector(seats) == (
+        'input[data-action="quantity"][data-plan-id="p\\"1"][data-feature-id="seats"]'
+    )
+    assert focus_selector(_Node("a", href="/pricing")) is None
+    assert focus_selector(None) is None
+
+
 def team_subscription(scheduled: list[dict[str, object]]) -> Subscription:
     """A Team subscription on 3 seats, as the SDK's active-subscriptions read returns it."""
     team = next(p for p in paywall().plans if p.id == "team")
