@@ -41,29 +41,43 @@ PYC_CACHE = REPO / ".cache" / "pyc"
 SITE_PACKAGES = "/lib/python3.14/site-packages/"
 STDLIB_DIR = "/lib/python314.zip/"
 HOT_MODULES = Path(__file__).with_name("browser-hot-modules.json")
-# Left out of what the browser downloads: the repository wheel's emulator, pydantic's v1 API and
-# mypy plugin, and stdlib parts that cannot work in a page (processes, listening sockets, raw
-# mail/FTP sockets, terminals), are developer tools (REPL, debugger, test runners, pydoc) or
-# pure-Python fallbacks of modules Pyodide builds in C.
-# The server-key client (`StiggServer`) does not belong in a page either.
-NOT_IN_BROWSER = ("stigg_emulator/", "stigg_client/server/")
-PINNED_WHEEL_DROPS = ("pydantic/v1/", "pydantic/mypy.py")
+# Left out of what the browser downloads: what cannot work in a page, programs and developer
+# tools, what the browser does itself, tests and packaging data. Nothing served imports a left-out
+# module (import statements anywhere: Pyodide's own packages, the stdlib, the wheels, PyScript's
+# stdlib, the page scripts) except code a page cannot reach, such as Windows-only branches,
+# `help()` or process pools; tests/e2e/test_runtime_tools.py checks this and lists those.
+# The SDK wheel's emulator and server-key client (`StiggServer`) do not belong in a page; its
+# widget docs and static assets are served to the browser by URL, never read by Python.
+NOT_IN_BROWSER = (
+    "stigg_emulator/",
+    "stigg_client/server/",
+    "widgets/README.md",
+    "widgets/static/",
+)
+PINNED_WHEEL_DROPS = (
+    "pydantic/v1/",  # the pydantic 1 API: nothing imports it unless a user does explicitly
+    "pydantic/mypy.py",  # a mypy plugin, loaded by mypy only
+    # Opt-in experimental API (pipeline, arguments schema, MISSING): imported by nothing in
+    # pydantic, its `__init__` lazy attributes included, nor by the SDK or widgets.
+    "pydantic/experimental/",
+    "annotated_types/test_cases.py",  # the package's test data
+    "certifi/tests/",  # the package's tests
+    "certifi/__main__.py",  # `python -m certifi`
+    "charset_normalizer/cli/",  # the `normalizer` command line...
+    "charset_normalizer/__main__.py",  # ...and its `python -m` entry
+    "idna/cli.py",  # the `idna` command line...
+    "idna/__main__.py",  # ...and its `python -m` entry
+)
+WHEEL_SBOMS = "sboms/"  # under each pinned wheel's .dist-info/ (see wheel_drops)
+# Pyodide's zip itself already leaves out curses, tkinter, turtle, idlelib, venv, ensurepip and
+# pydoc_data (every entry here must match something: tests/e2e/test_runtime_tools.py).
 STDLIB_DROPS = (
+    # Cannot work in a page: processes, listening sockets, mail and FTP protocols, terminals,
+    # Windows/macOS/AIX-only modules, modules needing what Pyodide does not build.
     "multiprocessing/",
     "concurrent/futures/process.py",
     "asyncio/windows_events.py",
     "asyncio/windows_utils.py",
-    "_pyrepl/",
-    "pdb.py",
-    "pydoc.py",
-    "pydoc_data/",
-    "doctest.py",
-    "unittest/",
-    "idlelib/",
-    "tkinter/",
-    "turtle.py",
-    "turtledemo/",
-    "curses/",
     "wsgiref/",
     "xmlrpc/",
     "http/server.py",
@@ -72,25 +86,67 @@ STDLIB_DROPS = (
     "imaplib.py",
     "poplib.py",
     "ftplib.py",
-    "venv/",
-    "ensurepip/",
-    "_pyio.py",  # the C `_io` is built in
-    "_pydatetime.py",  # the C `_datetime` is built in
-    "pickletools.py",
-    "bdb.py",
-    "mailbox.py",
-    "webbrowser.py",
     "getpass.py",
     "tty.py",
     "pty.py",
+    "webbrowser.py",
+    "shelve.py",  # needs `dbm`, which Pyodide does not ship
+    "nturl2path.py",  # Windows paths; urllib.request imports it only when os.name == "nt"
+    "encodings/mbcs.py",  # Windows code pages: their codec functions exist on Windows only
+    "encodings/oem.py",
+    "ctypes/macholib/",  # macOS dylib lookup
+    "ctypes/_aix.py",  # AIX shared-object lookup
+    # Programs, command lines and developer tools (REPL, debugger, profilers, test runners,
+    # pydoc, compilers): a page has no command line, and the runtime ships its bytecode built.
+    "_pyrepl/",
+    "asyncio/__main__.py",  # the asyncio REPL
+    "asyncio/tools.py",  # `python -m asyncio ps/pstree` inspects other processes
+    "json/__main__.py",
+    "json/tool.py",
+    "zipfile/__main__.py",
+    "sqlite3/__main__.py",  # the sqlite3 shell
+    "sysconfig/__main__.py",
+    "__phello__/",
+    "__hello__.py",  # frozen-module test fixtures
+    "pdb.py",
+    "bdb.py",
+    "cmd.py",  # terminal command loops (pdb's base)
+    "pydoc.py",
+    "doctest.py",
+    "unittest/",
+    "cProfile.py",
+    "profile.py",
+    "pstats.py",
+    "timeit.py",
+    "trace.py",
+    "symtable.py",  # compiler symbol tables: an introspection tool
+    "pickletools.py",
+    "compileall.py",
     "tabnanny.py",
     "pyclbr.py",
     "modulefinder.py",
     "zipapp.py",
-    "trace.py",
+    "argparse.py",  # command-line parsing: only the stdlib's own `main()`s import it
+    "optparse.py",
+    "fileinput.py",  # iterates the files named on the command line, or stdin
     "this.py",
     "antigravity.py",
-    "__phello__/",
+    # Pure-Python fallbacks of modules Pyodide builds in C.
+    "_pyio.py",  # the C `_io` is built in
+    "_pydatetime.py",  # the C `_datetime` is built in
+    # What the browser does for a page: it parses XML and HTML (DOMParser, the DOM itself), and
+    # a page's settings arrive as JSON (PyScript config, the stigg-config element), not as TOML
+    # files (configparser stays: logging.config.fileConfig uses it). Mail composition and mail
+    # boxes are useless without a mail protocol; robots.txt is for crawlers.
+    "xml/dom/",
+    "xml/sax/",
+    "xml/etree/",
+    "html/parser.py",
+    "_markupbase.py",  # html.parser's base class
+    "tomllib/",
+    "email/mime/",
+    "mailbox.py",
+    "urllib/robotparser.py",
 )
 SDK_DIST = REPO / ".cache" / "sdk-dist"
 PYODIDE_NPM = REPO / "node_modules" / "pyodide"
@@ -202,6 +258,14 @@ def build_sdk_wheel() -> Path:
     return out / built[0].name
 
 
+def wheel_drops(filename: str) -> tuple[str, ...]:
+    """Member prefixes left out of the pinned wheel `filename`: PINNED_WHEEL_DROPS and its
+    software bill of materials (PEP 770 `.dist-info/sboms/`, read by supply-chain tools only;
+    the verified original stays in the wheel cache)."""
+    name, version = filename.split("-")[:2]
+    return (*PINNED_WHEEL_DROPS, f"{name}-{version}.dist-info/{WHEEL_SBOMS}")
+
+
 def serve_wheels(pyodide_dir: Path, root: Path) -> list[ServedWheel]:
     """Place the pinned wheels and the SDK wheel (its browser part) beside pyodide.mjs, compiled
     to bytecode and stored."""
@@ -210,7 +274,7 @@ def serve_wheels(pyodide_dir: Path, root: Path) -> list[ServedWheel]:
     cached = [ensure_wheel(pins, pin, WHEEL_CACHE) for pin in pins.wheels]
     built = build_sdk_wheel()
     hot = hot_modules("site-packages")
-    jobs = [Job(wheel, SITE_PACKAGES, PINNED_WHEEL_DROPS, hot) for wheel in cached]
+    jobs = [Job(wheel, SITE_PACKAGES, wheel_drops(wheel.name), hot) for wheel in cached]
     jobs.append(Job(built, SITE_PACKAGES, NOT_IN_BROWSER))
     *compiled, sdk = compile_archives(jobs, PYODIDE_NPM, PYC_CACHE)
     for pin, wheel in zip(pins.wheels, compiled, strict=True):

@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import http.server
 import json
+import re
 import sys
 import threading
 import zipfile
@@ -23,8 +24,16 @@ sys.path.insert(0, str(REPO / "tools"))
 
 import runtime_compress
 import runtime_repack
+from browser_runtime import (
+    NOT_IN_BROWSER,
+    PINNED_WHEEL_DROPS,
+    STDLIB_DROPS,
+    STDLIB_ZIP,
+    WHEEL_SBOMS,
+    wheel_drops,
+)
 from runtime_lock import ServedWheel, build_lock, pyodide_environment, wheel_imports
-from runtime_wheels import PinFile, WheelPin, ensure_wheel, file_url
+from runtime_wheels import PinFile, WheelPin, ensure_wheel, file_url, load_pins
 
 CORE_INFO = {"abi_version": "2026_0", "arch": "wasm32", "platform": "emscripten_5_0_3"}
 CORE_LOCK = {"info": {**CORE_INFO, "python": "3.14.2"}, "packages": {"numpy": {}}}
@@ -216,3 +225,222 @@ def test_restored_wheel_keeps_members_and_is_written_once(tmp_path: Path) -> Non
     with zipfile.ZipFile(source, "a") as archive:
         archive.writestr("pkg/extra.py", "")
     assert runtime_repack.repack(source, target, root) is True
+
+
+# What the runtime leaves out (tools/browser_runtime.py): absent from what is served, imported by
+# nothing served, and none of it among the modules the pages were recorded importing.
+
+PYODIDE_STDLIB = REPO / "node_modules" / "pyodide" / STDLIB_ZIP
+PYSCRIPT_STDLIB = REPO / "node_modules" / "@pyscript" / "core" / "src" / "stdlib"
+IMPORT = re.compile(
+    r"^([ \t]*)(?:import[ \t]+([\w., \t]+)"
+    r"|from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+))",
+    re.M,
+)
+IMPORT_MODULE = re.compile(r"""(?:import_module|__import__)\(\s*['"]([\w.]+)['"]""")
+# Code a page never runs: command-line entry points, `python -m` blocks, type-checking blocks.
+NEVER_RUN = re.compile(
+    r"[ \t]*(?:(?:async[ \t]+)?def[ \t]+(?:main|_main|_parse_args|_test)\b"
+    r"|if[ \t]+__name__[ \t]*==|if[ \t]+(?:typing\.)?TYPE_CHECKING\b)"
+)
+# Where something served imports a left-out module anyway, and why a page never gets there.
+UNREACHABLE_IMPORTS = {
+    "_pydatetime": {"datetime"},  # the fallback if the built-in C `_datetime` fails
+    "_pyrepl.main": {"site"},  # the interactive REPL (no console in a page)
+    "_pyrepl.readline": {"site"},
+    "_pyrepl.unix_console": {"site"},
+    "_pyrepl.windows_console": {"site"},
+    "asyncio.windows_events": {"asyncio", "asyncio.events"},  # sys.platform == "win32"
+    "concurrent.futures.process": {"concurrent.futures"},  # ProcessPoolExecutor: processes
+    "ctypes._aix": {"ctypes.util"},  # sys.platform.startswith("aix")
+    "ctypes.macholib.dyld": {"ctypes.util"},  # sys.platform == "darwin"
+    "ftplib": {"urllib.request"},  # ftp:// URLs
+    "multiprocessing.queues": {"logging.config"},  # multiprocessing queues: processes
+    "pydantic.v1": {"pydantic._internal._generate_schema"},  # only for pydantic 1 models
+    "pydoc": {"_sitebuiltins"},  # help(), for the interactive REPL
+    "smtplib": {"logging.handlers"},  # SMTPHandler: mail
+    "socketserver": {"logging.config"},  # logging.config.listen(): a listening socket
+}
+
+
+def module_of(member: str) -> tuple[str, bool]:
+    """(`pkg.mod`, is a package) of the archive member `pkg/mod.py` or `pkg/__init__.py`."""
+    name = member.removesuffix(".py").replace("/", ".")
+    return name.removesuffix(".__init__"), name.endswith(".__init__")
+
+
+def runs_in_a_page(lines: list[str], line_no: int, indent: int) -> bool:
+    """Whether the import at `line_no` (indented `indent`) is outside NEVER_RUN blocks."""
+    for line in reversed(lines[:line_no]):
+        stripped = line.lstrip()
+        depth = len(line) - len(stripped)
+        if stripped and not stripped.startswith("#") and depth < indent:
+            if NEVER_RUN.match(line):
+                return False
+            indent = depth
+            if depth == 0:
+                break
+    return True
+
+
+def imports_of(source: str, module: str, is_package: bool) -> set[str]:
+    """Modules `source` may import where a page can run it (`from m import x` counts as `m.x`
+    too, since x may be a submodule)."""
+    package = module if is_package else module.rpartition(".")[0]
+    lines = source.splitlines()
+    found: set[str] = set(IMPORT_MODULE.findall(source))
+    for match in IMPORT.finditer(source):
+        line_no = source.count("\n", 0, match.start())
+        if not runs_in_a_page(lines, line_no, len(match.group(1))):
+            continue
+        if match.group(2):
+            found.update(part.split()[0] for part in match.group(2).split(",") if part.split())
+            continue
+        target, names = match.group(3), match.group(4)
+        dots = len(target) - len(target.lstrip("."))
+        if dots:
+            base = package.split(".")[: len(package.split(".")) - dots + 1]
+            target = ".".join([*base, target[dots:]] if target[dots:] else base)
+        found.add(target)
+        for name in names.strip("()").replace("\n", " ").split(","):
+            if name.split():
+                found.add(f"{target}.{name.split()[0]}")
+    return found
+
+
+def archive_sources(path: Path, drop: tuple[str, ...]) -> Iterator[tuple[str, bool, str]]:
+    """(member, left out, source) of the Python modules in the zip or wheel `path`."""
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.endswith(".py") and ".dist-info/" not in name:
+                yield name, name.startswith(drop), archive.read(name).decode("utf-8", "replace")
+
+
+def tree_sources(
+    root: Path, drop: tuple[str, ...], prefix: str = ""
+) -> Iterator[tuple[str, bool, str]]:
+    """The same for the modules in a folder, named `prefix` + their path in it."""
+    for path in sorted(root.rglob("*.py")):
+        name = prefix + path.relative_to(root).as_posix()
+        yield name, name.startswith(drop), path.read_text()
+
+
+def served_names(path: Path) -> set[str]:
+    """Member names of a served archive, compiled members under their source names."""
+    with zipfile.ZipFile(path) as archive:
+        return {n[:-1] if n.endswith(".pyc") else n for n in archive.namelist()}
+
+
+@pytest.fixture(scope="module")
+def served_members(built_runtime: Path) -> dict[str, set[str]]:
+    """Member names (source names) of each archive the runtime serves, by file name."""
+    manifest = json.loads((built_runtime / "manifest.json").read_text())
+    core = built_runtime / "pyodide" / manifest["pyodide_version"]
+    archives = [core / STDLIB_ZIP, built_runtime / manifest["sdk_wheel"]]
+    archives += [core / "wheels" / pin.filename for pin in load_pins().wheels]
+    return {path.name: served_names(path) for path in archives}
+
+
+def test_left_out_parts_are_absent_from_what_is_served(served_members: dict[str, set[str]]) -> None:
+    served = dict(served_members)
+    stdlib = served.pop(STDLIB_ZIP)
+    assert not {n for n in stdlib if n.startswith(STDLIB_DROPS)}
+    sdk = next(name for name in served if name.startswith("stigg_client-"))
+    assert not {n for n in served.pop(sdk) if n.startswith(NOT_IN_BROWSER)}
+    assert {"stigg_client/client.py", "widgets/browser/app.py"} <= served_members[sdk]
+    for pin in load_pins().wheels:
+        assert not {n for n in served[pin.filename] if n.startswith(wheel_drops(pin.filename))}
+    # Each rule leaves something out of the original archives (none is a stale no-op).
+    with zipfile.ZipFile(PYODIDE_STDLIB) as archive:
+        originals = archive.namelist()
+    assert all(any(n.startswith(drop) for n in originals) for drop in STDLIB_DROPS)
+    wheel_members = set()
+    for pin in load_pins().wheels:
+        with zipfile.ZipFile(REPO / ".cache" / "wheels" / pin.filename) as wheel:
+            wheel_members |= set(wheel.namelist())
+    assert all(any(n.startswith(drop) for n in wheel_members) for drop in PINNED_WHEEL_DROPS)
+    assert any(WHEEL_SBOMS in n and ".dist-info/" in n for n in wheel_members)
+    assert not any(WHEEL_SBOMS in n for names in served.values() for n in names)
+    # What pages and users reach stays: BaseModel.dict()/json() import pydantic.deprecated.
+    pydantic = next(served[p.filename] for p in load_pins().wheels if p.project == "pydantic")
+    assert {"pydantic/deprecated/json.py", "pydantic/deprecated/copy_internals.py"} <= pydantic
+    assert {"encodings/cp1252.py", "configparser.py", "logging/config.py", "difflib.py"} <= stdlib
+
+
+def test_the_pages_recorded_imports_are_all_served(served_members: dict[str, set[str]]) -> None:
+    """`python -m bench.hot_modules` recorded what /pricing, / and /worker import up to
+    interactive in Chromium: all of it is still served, none of it is left out."""
+    recorded = json.loads((REPO / "tools" / "browser-hot-modules.json").read_text())
+    served = dict(served_members)
+    stdlib = served.pop(STDLIB_ZIP)
+    assert len(recorded["stdlib"]) > 100
+    assert set(recorded["stdlib"]) <= stdlib
+    assert not {n for n in recorded["stdlib"] if n.startswith(STDLIB_DROPS)}
+    wheels = set().union(*served.values())
+    assert {"pydantic/main.py", "pydantic_core/core_schema.py"} <= set(recorded["site-packages"])
+    assert set(recorded["site-packages"]) <= wheels
+
+
+def test_nothing_served_imports_a_left_out_module(built_runtime: Path) -> None:
+    """The import statements of everything a page can run (Pyodide's packages and the stdlib,
+    the wheels, the SDK and widgets, PyScript's stdlib, the page scripts), imports inside
+    functions included, reach no left-out module but where UNREACHABLE_IMPORTS says."""
+    sources = [archive_sources(PYODIDE_STDLIB, STDLIB_DROPS)]
+    for pin in load_pins().wheels:
+        wheel = REPO / ".cache" / "wheels" / pin.filename
+        sources.append(archive_sources(wheel, wheel_drops(pin.filename)))
+    for folder in ("stigg_client", "widgets", "demo_site/browser"):
+        sources.append(tree_sources(REPO / folder, (), prefix=f"{folder}/"))
+    sources.append(tree_sources(PYSCRIPT_STDLIB, ()))
+    left_out: set[str] = set()
+    kept: list[tuple[str, bool, str]] = []
+    for member, dropped, source in (item for group in sources for item in group):
+        module, is_package = module_of(member)
+        if member.startswith("stigg_client/server/"):
+            continue  # the server-key client is left out of the SDK wheel on purpose
+        if dropped:
+            left_out.add(module)
+        else:
+            kept.append((module, is_package, source))
+    assert {"xml.etree.ElementTree", "argparse", "pydantic.experimental.pipeline"} <= left_out
+    found: dict[str, set[str]] = {}
+    for module, is_package, source in kept:
+        for name in imports_of(source, module, is_package) & left_out:
+            found.setdefault(name, set()).add(module)
+    assert found == UNREACHABLE_IMPORTS
+
+
+def test_import_scan_sees_lazy_and_relative_imports_and_skips_code_a_page_never_runs() -> None:
+    source = """
+import os, xml.dom as dom
+from . import sibling
+from ..up import (
+    a,
+    b as c,
+)
+if TYPE_CHECKING:
+    import typing_only
+
+def helper():
+    import argparse
+    return importlib.import_module("tomllib")
+
+def main():
+    import optparse
+
+if __name__ == "__main__":
+    import json.tool
+import after
+"""
+    assert imports_of(source, "pkg.sub.mod", is_package=False) == {
+        "os",
+        "xml.dom",
+        "pkg.sub",
+        "pkg.sub.sibling",
+        "pkg.up",
+        "pkg.up.a",
+        "pkg.up.b",
+        "argparse",
+        "tomllib",
+        "after",
+    }
