@@ -13,6 +13,7 @@ from typing import Any
 from stigg_client import decisions, offline, tabs
 from stigg_client.cache import (
     METERED_TYPES,
+    CachedEntitlement,
     EntitlementsCache,
     Scope,
     ScopeState,
@@ -555,9 +556,9 @@ class Stigg:
                 continue
             text = self._snapshots.read(self._snapshot_key(scope))
             snapshot = decode(text, now=now, max_age_s=self.config.snapshot_max_age_s)
-            if snapshot is None:
+            entries = None if snapshot is None else _parsed(snapshot.entitlements, "a snapshot's")
+            if snapshot is None or entries is None:
                 continue
-            entries = [entry_from_wire(item) for item in snapshot.entitlements]
             self._cache.store(scope, entries, now=snapshot.saved_at, restored=True)
             logger.debug("answering %s from a snapshot saved at %s", scope, snapshot.saved_at)
 
@@ -579,10 +580,8 @@ class Stigg:
         scope: Scope = (load.customer_id, load.resource_id)
         if scope not in self._active_scopes():
             return
-        try:
-            entries = [entry_from_wire(item) for item in load.entitlements]
-        except (TypeError, ValueError) as error:  # a broken message never reaches the page
-            logger.warning("ignoring another tab's entitlements: %r", error)
+        entries = _parsed(load.entitlements, "another tab's")
+        if entries is None:
             return
         changed = self._cache.store(scope, entries)
         if changed:
@@ -1030,6 +1029,16 @@ def _resolve_transport(transport: TransportName | Transport) -> Transport:
     if isinstance(transport, str):
         return create_transport(transport)
     return transport
+
+
+def _parsed(items: list[dict[str, Any]], source: str) -> list[CachedEntitlement] | None:
+    """Cache entries from stored or shared wire entitlements; None (logged) when they do not
+    parse, so that a corrupt snapshot or message never reaches a check or the page."""
+    try:
+        return [entry_from_wire(item) for item in items]
+    except (AttributeError, TypeError, ValueError) as error:
+        logger.warning("ignoring %s entitlements: %r", source, error)
+        return None
 
 
 def _log_background_failure(task: asyncio.Task[None]) -> None:

@@ -185,3 +185,19 @@ async def test_get_entitlements_waits_for_a_load_over_a_snapshot(
         assert usage["feature-demo-03"] == 2  # the snapshot said 0
     finally:
         await second.close()
+
+
+async def test_a_corrupt_snapshot_is_ignored_not_raised(
+    emulator: EmulatorProcess, gateway: FaultProxy
+) -> None:
+    customer_id = new_customer(emulator)
+    store = await saved_snapshot(emulator, gateway, customer_id)
+    (key,) = store.items
+    broken = [{"feature": {"refId": "feature-demo-03"}, "usagePeriodEnd": "not a date"}]
+    store.items[key] = encode(Snapshot(time.time(), broken))
+    gateway.set_mode("refuse")
+    client = restarted(emulator, gateway, customer_id, store)  # must not raise
+    try:
+        assert client.get_metered_entitlement("feature-demo-03").is_fallback is True
+    finally:
+        await client.close()
