@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.support.processes import EmulatorProcess
 from tests.widgets.conftest import (
+    CUSTOMER_ID,
     dom_events,
     open_widget_page,
     serious_axe_violations,
@@ -115,6 +116,22 @@ def test_hide_addons_attribute(pricing_page: Page) -> None:
 
 def test_axe_reports_no_serious_violations_for_the_anonymous_page(pricing_page: Page) -> None:
     assert serious_axe_violations(pricing_page) == []
+
+
+def test_signing_in_turns_the_public_paywall_into_the_customers(pricing_page: Page) -> None:
+    """After `set_customer_id` the SDK loads the customer's entitlements (a second
+    initialization, which counts as a change): the live paywall shows their current plan."""
+    paywall = pricing_page.locator("#paywall")
+    start = len(dom_events(pricing_page))
+    pricing_page.evaluate(f"window.stiggSetCustomer('{CUSTOMER_ID}')")
+    starter = plan(paywall, "plan-stigg-starter")
+    expect(starter).to_have_attribute("data-current", "", timeout=30_000)
+    expect(starter.locator(".badge-current")).to_have_text("Current plan")
+    expect(starter.locator("button.cta")).to_be_disabled()
+    expect(paywall).to_have_attribute("data-current-plan", "plan-stigg-starter")
+    expect(plan(paywall, "plan-stigg-pro").locator("button.cta")).to_have_text("Upgrade")
+    ready = [e["target"] for e in dom_events(pricing_page, start) if e["name"] == "stigg-ready"]
+    assert "paywall" in ready
 
 
 def test_no_page_errors(pricing_page: Page) -> None:

@@ -519,7 +519,7 @@ def test_python_subscribers_name_one_of_the_fired_events() -> None:
 
     client = _Listeners()
     app = WidgetApp(client)
-    assert client.events == ["entitlements_updated", "connection_state_changed"]
+    assert client.events == ["initialized", "entitlements_updated", "connection_state_changed"]
     got: list[dict[str, object]] = []
     unsubscribe = app.on("stigg-ready", lambda element, detail: got.append(detail))
     app.notify("stigg-ready", None, {"tag": "stigg-paywall"})

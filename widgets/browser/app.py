@@ -506,6 +506,13 @@ class WidgetApp:
         self.subscribers: dict[str, list[Subscriber]] = {}
         self._formatters: dict[str, Formatters] = {}
         self._hydrated: set[int] = set()
+        # Until the SDK's first initialization is done, its cache filling up is no change:
+        # every widget's first load reads the data after it (the paywall from the API) anyway.
+        self._initialized = getattr(client, "initialization_state", None) not in (
+            InitializationState.IN_PROGRESS,
+            None,
+        )
+        client.add_listener("initialized", self._first_initialized)
         client.add_listener("entitlements_updated", self._entitlements_updated)
         client.add_listener("connection_state_changed", self._connection_changed)
 
@@ -593,15 +600,14 @@ class WidgetApp:
             except Exception:
                 logger.exception("connection state %s not shown", current)
 
-    def _entitlements_updated(self, changed: Any = None, *_: Any) -> None:
-        """SDK listener: re-render live widgets whose feature changed (all when unknown).
+    def _first_initialized(self, *_: Any) -> None:
+        self._initialized = True
 
-        Not while the SDK initializes: filling its cache is no change, and every widget's first
-        load reads the data after it (or, the paywall, subscriptions from the API) already."""
+    def _entitlements_updated(self, changed: Any = None, *_: Any) -> None:
+        """SDK listener: re-render live widgets whose feature changed (all when unknown); not
+        during the SDK's first initialization (a later one, for another customer, counts)."""
         features = None if changed is None else {str(f) for f in changed}
-        if features is not None and not features:
-            return
-        if self.client.initialization_state == InitializationState.IN_PROGRESS:
+        if (features is not None and not features) or not self._initialized:
             return
         for controller in list(self.controllers.values()):
             if not controller.live:

@@ -4,6 +4,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import js
+from pyodide.ffi import create_proxy
 from pyscript import document
 
 from stigg_client import RetryPolicy, Stigg
@@ -35,4 +37,12 @@ def recorder(name: str) -> Callable[[Any, dict[str, Any]], None]:
 
 for event_name in EVENTS:
     app.on(event_name, recorder(event_name))
+
+
+def set_customer(customer_id: str) -> None:
+    """For the tests: the visitor signs in (the SDK switches customer; widgets follow)."""
+    client.set_customer_id(str(customer_id))
+
+
+js.window.stiggSetCustomer = create_proxy(set_customer)
 document.body.dataset.python = "ready"
