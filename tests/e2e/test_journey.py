@@ -595,6 +595,14 @@ def test_emulator_outage_keeps_the_app_working_and_it_recovers(
         expect(meter).to_have_text("0 of 3 templates used")
         page.screenshot(path=str(artifacts_dir / "journey-offline.png"), full_page=True)
 
+        # A page opened while the API is down starts from the entitlements it saved last time
+        # (the SDK's persisted snapshot), not from fallbacks.
+        page.reload()
+        python_ready(page)
+        expect(notice).to_be_visible()
+        expect(meter).to_have_text("0 of 3 templates used")
+        expect(page.locator("#history-gate")).to_have_attribute("data-access", "denied")
+
         emulator.start()
         expect(notice).to_be_hidden(timeout=15_000)
         page.click("#create-template")

@@ -371,7 +371,7 @@ class MeterController(Controller):
     live = True
 
     async def load(self) -> None:
-        await self.app.client.wait_for_initialization()
+        await entitlements_loaded(self.app.client)
 
     def render(self) -> str:
         feature_id = self.attr("feature-id") or ""
@@ -389,7 +389,7 @@ class GateController(Controller):
     notice_while_offline = False
 
     async def load(self) -> None:
-        await self.app.client.wait_for_initialization()
+        await entitlements_loaded(self.app.client)
 
     def render(self) -> str:
         feature_id = self.attr("feature-id") or ""
@@ -459,6 +459,13 @@ CONTROLLERS: dict[str, type[Controller]] = {
 
 _keys = iter(range(1, 1 << 62))
 FOCUS_KEYS = ("data-action", "data-plan-id", "data-feature-id", "data-subscription-id")
+
+
+async def entitlements_loaded(client: Any) -> None:
+    """Wait for the customer's first load unless checks answer already (a persisted snapshot):
+    a gate or meter over saved entitlements renders at once, and follows the load live."""
+    if not client.is_customer_loaded:
+        await client.wait_for_initialization()
 
 
 def focus_selector(node: Any) -> str | None:
