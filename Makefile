@@ -14,11 +14,18 @@ export DEMO_PORT EMULATOR_PORT EDGE_PORT
 demo: setup
 	$(PY) -m demo_site
 
+# The emulator suite (and the usage durability tests) also runs against a private PostgreSQL
+# cluster started (and removed) here, at the same time as the main suite, whose first minutes
+# (the non-browser tests) mostly wait on sockets; its report follows the main one.
+PG_LOG := build/test-postgresql.log
 test: setup system-deps lint typecheck
-	$(PY) -m pytest
-	# The emulator suite (and the usage durability tests) again, against a private PostgreSQL
-	# cluster started (and removed) here.
-	$(PY) -m tests.emulator.pg_cluster -- $(PY) -m pytest -q tests/emulator tests/reliability/test_durability.py
+	@mkdir -p build; \
+	$(PY) -m tests.emulator.pg_cluster -- $(PY) -m pytest -q tests/emulator \
+		tests/reliability/test_durability.py > $(PG_LOG) 2>&1 & pg=$$!; \
+	main=0; $(PY) -m pytest || main=$$?; \
+	postgres=0; wait $$pg || postgres=$$?; \
+	echo "== the emulator suite on PostgreSQL ($(PG_LOG))"; cat $(PG_LOG); \
+	exit $$(( main != 0 ? main : postgres ))
 
 bench: setup system-deps
 	$(PY) -m bench

@@ -115,9 +115,9 @@ def test_change_propagation_page_sees_a_pushed_change(
         "connection_state": "online",
         "in_worker": False,
     }
-    first = measure_propagation_in_page(page, value=1, timeout_s=10)
+    first = measure_propagation_in_page(page, value=1, timeout_s=4)
     assert first["ours_ms"] is not None and first["report_ms"] >= 0
-    second = measure_propagation_in_page(page, value=1, timeout_s=10)
+    second = measure_propagation_in_page(page, value=1, timeout_s=4)
     assert second["ours_ms"] is not None
     usage = page.evaluate("window.stiggPyUsage()")
     assert usage == 2
