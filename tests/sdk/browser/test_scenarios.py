@@ -3,6 +3,8 @@ thread (pyfetch), and Pyodide in a PyScript worker (requests + pyodide-http)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from playwright.sync_api import BrowserContext, Page
 
@@ -19,6 +21,21 @@ from tests.sdk.browser.server import (
 from tests.sdk.browser.world import EmulatorBackend, prepare_world
 from tests.support.fault_proxy import proxied
 from tests.support.processes import EmulatorProcess
+
+
+def page_config(emulator: EmulatorProcess, mode: str, **overrides: Any) -> dict[str, Any]:
+    """A page run of `mode` (see page_runner) for a fresh customer on Starter, where
+    feature-demo-03 allows 2 a month, through pyfetch."""
+    config = {
+        "api_key": emulator.client_key,
+        "base_uri": emulator.base_url,
+        "edge_uri": emulator.edge_url,
+        "customer_id": new_customer(emulator),
+        "feature_id": "feature-demo-03",
+        "transport": "pyfetch",
+        "mode": mode,
+    }
+    return {**config, **overrides}
 
 
 def test_every_scenario_has_an_expectation() -> None:
@@ -74,15 +91,7 @@ def test_check_cost_page_measures_both_sdks(
     page: Page, emulator: EmulatorProcess, scenario_server: ScenarioServer
 ) -> None:
     """The page `bench/check_cost.py` drives (ours in Pyodide, Stigg's JS SDK) works; no timing."""
-    config = {
-        "api_key": emulator.client_key,
-        "base_uri": emulator.base_url,
-        "edge_uri": emulator.edge_url,
-        "customer_id": new_customer(emulator),  # on Starter: feature-demo-03 is 2 a month
-        "feature_id": "feature-demo-03",
-        "transport": "pyfetch",
-        "mode": "bench",
-    }
+    config = page_config(emulator, "bench")
     report = read_report(page, scenario_server.register(config, "main"))
     assert report == {"first": {"hasAccess": True, "usageLimit": 2}, "in_worker": False}
     assert page.evaluate("crossOriginIsolated") is True
@@ -100,15 +109,7 @@ def test_change_propagation_page_sees_a_pushed_change(
 ) -> None:
     """The page `bench/change_propagation.py` drives: ours (Pyodide, live updates) shows a
     backend usage report without any refresh; Stigg's JS SDK is only read here (no timing)."""
-    config = {
-        "api_key": emulator.client_key,
-        "base_uri": emulator.base_url,
-        "edge_uri": emulator.edge_url,
-        "customer_id": new_customer(emulator),
-        "feature_id": "feature-demo-03",
-        "transport": "pyfetch",
-        "mode": "propagation",
-    }
+    config = page_config(emulator, "propagation")
     report = read_report(page, scenario_server.register(config, "main"))
     assert report == {
         "live_updates_status": "connected",
@@ -130,14 +131,7 @@ def test_a_page_restarted_without_network_answers_from_its_localstorage_snapshot
     """`persist_entitlements=True` in Pyodide: the first visit saves the load in localStorage;
     a second visit while Stigg is unreachable answers the saved entitlements, not fallbacks."""
     with proxied("127.0.0.1", emulator.port) as gateway:
-        config = {
-            "api_key": emulator.client_key,
-            "base_uri": gateway.url,
-            "customer_id": new_customer(emulator),  # on Starter: feature-demo-03 is 2 a month
-            "feature_id": "feature-demo-03",
-            "transport": "pyfetch",
-            "mode": "snapshot",
-        }
+        config = page_config(emulator, "snapshot", base_uri=gateway.url, edge_uri=None)
         first = read_report(page, scenario_server.register(config, "main"))
         assert first["before_load"] == {"isFallback": True, "usageLimit": None}
         assert (first["error"], first["after_load"]) == (
@@ -158,15 +152,7 @@ def test_a_refresh_in_one_tab_reaches_another_tab_over_broadcastchannel(
 ) -> None:
     """`share_across_tabs=True` in Pyodide: tab one's refresh after a backend change updates
     tab two's cache, which makes no request of its own (no live updates, no polling)."""
-    config = {
-        "api_key": emulator.client_key,
-        "base_uri": emulator.base_url,
-        "edge_uri": emulator.edge_url,
-        "customer_id": new_customer(emulator),
-        "feature_id": "feature-demo-03",
-        "transport": "pyfetch",
-        "mode": "tabs",
-    }
+    config = page_config(emulator, "tabs")
     one, two = context.new_page(), context.new_page()
     for tab in (one, two):
         assert read_report(tab, scenario_server.register(config, "main"))["usage"] == 0
