@@ -447,6 +447,25 @@ def test_second_tab_sees_new_usage_within_a_second(
     other.screenshot(path=str(artifacts_dir / "journey-second-tab.png"), full_page=True)
 
 
+def test_a_returning_visitor_starts_from_saved_entitlements_and_gets_the_fresh_ones(
+    page: Page, journey_site: SiteProcess, journey_emulator: EmulatorProcess
+) -> None:
+    """The app page answers from the SDK's persisted snapshot at once; the load that follows
+    brings what changed while the visitor was away (another device counted a template)."""
+    customer_id = sign_up(page, journey_site)
+    python_ready(page)
+    meter = page.locator("#templates-meter .usage-value")
+    expect(meter).to_have_text("0 of 3 templates used")
+    page.goto(f"{journey_site.base_url}/pricing")
+    with_server(
+        journey_emulator, lambda server: server.report_usage(customer_id, "feature-templates", 1)
+    )
+    page.goto(f"{journey_site.base_url}/app")
+    expect(meter).to_have_text("1 of 3 templates used")
+    python_ready(page)
+    expect(meter).to_have_text("1 of 3 templates used")
+
+
 def with_server(emulator: EmulatorProcess, action: Callable[[StiggServer], Awaitable[T]]) -> T:
     """Run `action` with a server-key SDK on `emulator` (in a thread: Playwright's sync API owns
     this thread's event loop)."""

@@ -53,6 +53,9 @@ class Controller(ABC):
         self.app, self.element = app, element
         self.proxies: list[tuple[str, Any]] = []
         self.task: asyncio.Task[None] | None = None
+        self.ahead_of_load = False
+        """Rendered from entitlements the SDK had before its first load (a persisted snapshot),
+        so that load's changes must reach it."""
 
     def attr(self, name: str) -> str | None:
         value = nullable(self.element.getAttribute(name))
@@ -371,7 +374,7 @@ class MeterController(Controller):
     live = True
 
     async def load(self) -> None:
-        await entitlements_loaded(self.app.client)
+        self.ahead_of_load = await entitlements_loaded(self.app.client)
 
     def render(self) -> str:
         feature_id = self.attr("feature-id") or ""
@@ -389,7 +392,7 @@ class GateController(Controller):
     notice_while_offline = False
 
     async def load(self) -> None:
-        await entitlements_loaded(self.app.client)
+        self.ahead_of_load = await entitlements_loaded(self.app.client)
 
     def render(self) -> str:
         feature_id = self.attr("feature-id") or ""
@@ -461,11 +464,14 @@ _keys = iter(range(1, 1 << 62))
 FOCUS_KEYS = ("data-action", "data-plan-id", "data-feature-id", "data-subscription-id")
 
 
-async def entitlements_loaded(client: Any) -> None:
+async def entitlements_loaded(client: Any) -> bool:
     """Wait for the customer's first load unless checks answer already (a persisted snapshot):
-    a gate or meter over saved entitlements renders at once, and follows the load live."""
+    a gate or meter over saved entitlements renders at once, and follows the load live. True
+    when it did not wait for a first load still under way."""
     if not client.is_customer_loaded:
         await client.wait_for_initialization()
+        return False
+    return bool(client.initialization_state != InitializationState.READY)
 
 
 def focus_selector(node: Any) -> str | None:
@@ -611,13 +617,14 @@ class WidgetApp:
         self._initialized = True
 
     def _entitlements_updated(self, changed: Any = None, *_: Any) -> None:
-        """SDK listener: re-render live widgets whose feature changed (all when unknown); not
-        during the SDK's first initialization (a later one, for another customer, counts)."""
+        """SDK listener: re-render live widgets whose feature changed (all when unknown); during
+        the SDK's first initialization (a later one, for another customer, counts) only those
+        shown ahead of it from saved entitlements: the others read its data when they load."""
         features = None if changed is None else {str(f) for f in changed}
-        if (features is not None and not features) or not self._initialized:
+        if features is not None and not features:
             return
         for controller in list(self.controllers.values()):
-            if not controller.live:
+            if not controller.live or not (self._initialized or controller.ahead_of_load):
                 continue
             feature_id = controller.attr("feature-id")
             if features is None or feature_id is None or feature_id in features:
