@@ -4,7 +4,6 @@ proxy), back online by itself once Stigg answers again, without anyone calling `
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,18 +12,12 @@ from stigg_client import NetworkError, RetryPolicy, Stigg
 from stigg_client.client import InitializationState
 from stigg_client.transport.retry import Backoff
 from tests.sdk.backend import new_customer
-from tests.support.fault_proxy import FaultProxy, proxied
+from tests.support.fault_proxy import FaultProxy
 from tests.support.processes import EmulatorProcess
 from tests.support.waiting import eventually
 
 FAST_RETRY = RetryPolicy(attempts=2, initial_delay_s=0.01, max_delay_s=0.02)
 FAST_RECONNECT = Backoff(initial_delay_s=0.05, max_delay_s=0.4)
-
-
-@pytest.fixture
-def proxy(emulator: EmulatorProcess) -> Iterator[FaultProxy]:
-    with proxied("127.0.0.1", emulator.port) as started:
-        yield started
 
 
 def proxied_client(emulator: EmulatorProcess, proxy: FaultProxy, **options: Any) -> Stigg:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,7 +15,7 @@ from stigg_client.errors import ValidationError
 from stigg_client.snapshots import KEY_PREFIX, Snapshot, decode, encode, snapshot_key
 from tests.sdk.backend import new_customer, report_usage
 from tests.sdk.test_connection_state import proxied_client
-from tests.support.fault_proxy import FaultProxy, proxied
+from tests.support.fault_proxy import FaultProxy
 from tests.support.processes import EmulatorProcess
 from tests.support.waiting import eventually
 
@@ -36,15 +35,9 @@ class MemoryStore:
         self.items[key] = value
 
 
-@pytest.fixture
-def gateway(emulator: EmulatorProcess) -> Iterator[FaultProxy]:
-    with proxied("127.0.0.1", emulator.port) as started:
-        yield started
-
-
 def restarted(
     emulator: EmulatorProcess,
-    gateway: FaultProxy,
+    proxy: FaultProxy,
     customer_id: str,
     store: MemoryStore,
     **options: Any,
@@ -52,7 +45,7 @@ def restarted(
     """A client of `customer_id` persisting into `store` (no live updates: loads only)."""
     return proxied_client(
         emulator,
-        gateway,
+        proxy,
         customer_id=customer_id,
         persist_entitlements=store,
         live_updates=False,
@@ -61,11 +54,11 @@ def restarted(
 
 
 async def saved_snapshot(
-    emulator: EmulatorProcess, gateway: FaultProxy, customer_id: str
+    emulator: EmulatorProcess, proxy: FaultProxy, customer_id: str
 ) -> MemoryStore:
     """A store holding the snapshot of one page visit of `customer_id`."""
     store = MemoryStore()
-    first = restarted(emulator, gateway, customer_id, store)
+    first = restarted(emulator, proxy, customer_id, store)
     await first.wait_for_initialization()
     await first.close()
     return store
@@ -99,14 +92,14 @@ def test_a_non_positive_snapshot_age_is_refused() -> None:
 
 
 async def test_a_restart_without_network_answers_from_the_snapshot_then_recovers(
-    emulator: EmulatorProcess, gateway: FaultProxy
+    emulator: EmulatorProcess, proxy: FaultProxy
 ) -> None:
     customer_id = new_customer(emulator)
-    store = await saved_snapshot(emulator, gateway, customer_id)
+    store = await saved_snapshot(emulator, proxy, customer_id)
     assert len(store.items) == 1  # the customer's scope, hashed
 
-    gateway.set_mode("refuse")
-    second = restarted(emulator, gateway, customer_id, store)
+    proxy.set_mode("refuse")
+    second = restarted(emulator, proxy, customer_id, store)
     try:
         # Before any network answer: real values, not the fallback.
         metered = second.get_metered_entitlement("feature-demo-03")
@@ -116,7 +109,7 @@ async def test_a_restart_without_network_answers_from_the_snapshot_then_recovers
             await second.wait_for_initialization()
         assert second.connection_state == "offline"
         assert second.get_metered_entitlement("feature-demo-03").is_fallback is False
-        gateway.set_mode("pass")
+        proxy.set_mode("pass")
         await eventually(lambda: second.initialization_state is InitializationState.READY)
         assert second.connection_state == "online"
     finally:
@@ -124,13 +117,13 @@ async def test_a_restart_without_network_answers_from_the_snapshot_then_recovers
 
 
 async def test_checks_answer_the_snapshot_until_the_load_brings_newer_data(
-    emulator: EmulatorProcess, gateway: FaultProxy
+    emulator: EmulatorProcess, proxy: FaultProxy
 ) -> None:
     customer_id = new_customer(emulator)
-    store = await saved_snapshot(emulator, gateway, customer_id)
+    store = await saved_snapshot(emulator, proxy, customer_id)
     report_usage(emulator, customer_id, "feature-demo-03", 1)
 
-    second = restarted(emulator, gateway, customer_id, store)
+    second = restarted(emulator, proxy, customer_id, store)
     changed: list[list[str]] = []
     second.add_listener("entitlements_updated", changed.append)
     try:
@@ -150,15 +143,15 @@ async def test_checks_answer_the_snapshot_until_the_load_brings_newer_data(
 
 
 async def test_old_snapshots_and_offline_mode_answer_fallbacks(
-    emulator: EmulatorProcess, gateway: FaultProxy
+    emulator: EmulatorProcess, proxy: FaultProxy
 ) -> None:
     customer_id = new_customer(emulator)
-    store = await saved_snapshot(emulator, gateway, customer_id)
+    store = await saved_snapshot(emulator, proxy, customer_id)
 
-    gateway.set_mode("refuse")
-    stale = restarted(emulator, gateway, customer_id, store, snapshot_max_age_s=1e-6)
+    proxy.set_mode("refuse")
+    stale = restarted(emulator, proxy, customer_id, store, snapshot_max_age_s=1e-6)
     offline = Stigg.initialize(
-        offline=True, customer_id=customer_id, base_uri=gateway.url, persist_entitlements=store
+        offline=True, customer_id=customer_id, base_uri=proxy.url, persist_entitlements=store
     )
     try:
         assert stale.get_metered_entitlement("feature-demo-03").is_fallback is True
@@ -169,13 +162,13 @@ async def test_old_snapshots_and_offline_mode_answer_fallbacks(
 
 
 async def test_get_entitlements_waits_for_a_load_over_a_snapshot(
-    emulator: EmulatorProcess, gateway: FaultProxy
+    emulator: EmulatorProcess, proxy: FaultProxy
 ) -> None:
     customer_id = new_customer(emulator)
-    store = await saved_snapshot(emulator, gateway, customer_id)
+    store = await saved_snapshot(emulator, proxy, customer_id)
     report_usage(emulator, customer_id, "feature-demo-03", 2)
 
-    second = restarted(emulator, gateway, customer_id, store)
+    second = restarted(emulator, proxy, customer_id, store)
     try:
         usage = {
             entitlement.feature.id: getattr(entitlement, "current_usage", None)
@@ -188,15 +181,15 @@ async def test_get_entitlements_waits_for_a_load_over_a_snapshot(
 
 
 async def test_a_corrupt_snapshot_is_ignored_not_raised(
-    emulator: EmulatorProcess, gateway: FaultProxy
+    emulator: EmulatorProcess, proxy: FaultProxy
 ) -> None:
     customer_id = new_customer(emulator)
-    store = await saved_snapshot(emulator, gateway, customer_id)
+    store = await saved_snapshot(emulator, proxy, customer_id)
     (key,) = store.items
     broken = [{"feature": {"refId": "feature-demo-03"}, "usagePeriodEnd": "not a date"}]
     store.items[key] = encode(Snapshot(time.time(), broken))
-    gateway.set_mode("refuse")
-    client = restarted(emulator, gateway, customer_id, store)  # must not raise
+    proxy.set_mode("refuse")
+    client = restarted(emulator, proxy, customer_id, store)  # must not raise
     try:
         assert client.get_metered_entitlement("feature-demo-03").is_fallback is True
     finally:
