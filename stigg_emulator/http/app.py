@@ -76,7 +76,7 @@ def create_app(state: AppState) -> Starlette:
         Route("/healthz", healthz, methods=["GET"]),
         Route("/graphql", graphql_http, methods=["POST"]),
         WebSocketRoute("/graphql", graphql_ws),
-        Route("/v1/c/{customer_id}/events", customer_events, methods=["GET"]),
+        Route("/v1/c/{customer_id:path}/events", customer_events, methods=["GET"]),
         *edge.routes(),
         *checkout_page.routes(),
         *test_clock_route.routes(),
