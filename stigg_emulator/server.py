@@ -7,7 +7,7 @@ import socket
 
 import uvicorn
 
-from stigg_emulator.billing import checkout, ledger, test_clock
+from stigg_emulator.billing import checkout, ledger, simulated_clock
 from stigg_emulator.catalog import load_catalog
 from stigg_emulator.catalog.versions import sync_packages
 from stigg_emulator.clock import Clock
@@ -35,7 +35,7 @@ def build_state(settings: Settings, clock: Clock | None = None) -> AppState:
     database = Database(settings.database_url)
     ledger.ensure_tables(database)
     domain = Domain(database, catalog, clock)
-    test_clock.restore(domain)  # a test clock's frozen time survives restarts
+    simulated_clock.restore(domain)  # a test clock's frozen time survives restarts
     with domain.read() as connection:
         domain.clock.observe(repo.latest_stamp(connection))  # stamps stay monotonic across restarts
     sync_packages(domain)

@@ -12,8 +12,6 @@ from stigg_emulator.domain.context import Domain, Tx
 from stigg_emulator.domain.errors import StiggError, bad_input, not_found
 from stigg_emulator.storage import repositories as repo
 
-BILLING_KEYS = ("billingInformation",)
-
 
 def require_customer(tx_conn: Any, ref_id: str, *, allow_archived: bool = False) -> dict[str, Any]:
     """The customer row, or a CustomerNotFound error (archived customers count as missing)."""

@@ -16,7 +16,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
 from stigg_emulator.domain import subscriptions
-from stigg_emulator.http import checkout_page, edge, test_clock_route
+from stigg_emulator.http import checkout_page, clock_routes, edge
 from stigg_emulator.http.graphql_route import graphql_http
 from stigg_emulator.http.state import AppState
 from stigg_emulator.realtime.sse import customer_events
@@ -79,7 +79,7 @@ def create_app(state: AppState) -> Starlette:
         Route("/v1/c/{customer_id:path}/events", customer_events, methods=["GET"]),
         *edge.routes(),
         *checkout_page.routes(),
-        *test_clock_route.routes(),
+        *clock_routes.routes(),
     ]
     middleware = [
         Middleware(

@@ -20,7 +20,6 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, func, insert, select, update
 
 from stigg_emulator.billing import ledger
-from stigg_emulator.billing import tables as bt
 from stigg_emulator.billing.quote import Figures, bill_items, coupon_applies
 from stigg_emulator.clock import Scope, from_ms, iso, parse_iso, to_ms
 from stigg_emulator.domain import subscriptions
@@ -32,6 +31,7 @@ from stigg_emulator.domain.estimates import (
     subscription_bill,
     tax_percentage,
 )
+from stigg_emulator.storage import billing_tables as bt
 from stigg_emulator.storage import repositories as repo
 from stigg_emulator.storage import tables as t
 
@@ -275,7 +275,7 @@ def _touch_everyone(domain: Domain, frame: str | None) -> None:
 def restore(domain: Domain) -> None:
     """On start: freeze the clock where a test clock left it, and restore customer clocks."""
     with domain.read() as connection:
-        stored = connection.execute(select(bt.test_clock.c.now)).scalar()
+        stored = connection.execute(select(bt.simulated_now.c.now)).scalar()
         offsets = connection.execute(
             select(bt.customer_clocks.c.customer_ref, bt.customer_clocks.c.offset_ms)
         ).all()
@@ -295,7 +295,7 @@ def _persist(domain: Domain, frame: str | None) -> None:
             )
             return
         now = domain.clock.now_ms()
-        table = bt.test_clock
+        table = bt.simulated_now
         if tx.conn.execute(select(table.c.id)).first() is None:
             tx.conn.execute(insert(table).values(id=1, now=now))
         else:
