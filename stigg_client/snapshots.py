@@ -41,13 +41,17 @@ class BrowserStorage:
         self._storage = storage
 
     def read(self, key: str) -> str | None:
-        """`localStorage.getItem(key)`; None when missing or when storage refuses."""
+        """`localStorage.getItem(key)`; None when missing or when storage refuses.
+
+        A missing key is JS `null`, which Pyodide hands over as `pyodide.ffi.jsnull`, not None
+        (and `str(jsnull)` is the text "jsnull"): anything but a string is "no snapshot".
+        """
         try:
             value = self._storage.getItem(key)
         except Exception as error:  # SecurityError when storage is blocked
             logger.debug("localStorage read refused: %r", error)
             return None
-        return None if value is None else str(value)
+        return value if isinstance(value, str) else None
 
     def write(self, key: str, value: str) -> None:
         """`localStorage.setItem(key, value)`; a quota or security error is only logged."""
