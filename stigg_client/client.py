@@ -63,7 +63,7 @@ from stigg_client.visibility import VisibilitySource, default_visibility
 
 logger = logging.getLogger("stigg_client")
 
-FallbackArg = EntitlementFallback | Mapping[str, Any] | None
+FallbackArg = decisions.FallbackArg
 _MIN_RETRY_INTERVAL_S = 5.0
 
 
@@ -106,6 +106,7 @@ class Stigg:
         self._emitter = Emitter()
         self._cache = EntitlementsCache()
         self._fallbacks = config.entitlements_fallback
+        self._fallback_answers = decisions.FallbackAnswers(self._fallbacks)
         self._customer_id: str | None = None
         self._resource_id: str | None = None
         self._scope: Scope | None = None
@@ -818,9 +819,6 @@ class Stigg:
     def _loading_any(self, scope: Scope) -> bool:
         return any(key[1] == scope for key in self._loading)
 
-    def _fallback(self, feature_id: str, fallback: FallbackArg) -> EntitlementFallback | None:
-        return decisions.as_fallback(fallback) or self._fallbacks.get(feature_id)
-
     def get_boolean_entitlement(
         self, feature_id: str, *, fallback: FallbackArg = None, resource_id: str | None = None
     ) -> BooleanEntitlement:
@@ -833,10 +831,10 @@ class Stigg:
                     return decisions.boolean_result(None)
                 if entry.feature_type == "BOOLEAN":
                     return decisions.boolean_result(entry)
-            return decisions.boolean_fallback(self._fallback(feature_id, fallback))
+            return self._fallback_answers.boolean(feature_id, fallback)
         except Exception:
             logger.exception("boolean entitlement check for %s failed", feature_id)
-            return decisions.boolean_fallback(None)
+            return decisions.DEFAULT_BOOLEAN_FALLBACK
 
     def get_numeric_entitlement(
         self, feature_id: str, *, fallback: FallbackArg = None, resource_id: str | None = None
@@ -850,10 +848,10 @@ class Stigg:
                     return decisions.numeric_result(None, 0.0)
                 if entry.feature_type == "NUMBER":
                     return decisions.numeric_result(entry, time.time())
-            return decisions.numeric_fallback(self._fallback(feature_id, fallback))
+            return self._fallback_answers.numeric(feature_id, fallback)
         except Exception:
             logger.exception("numeric entitlement check for %s failed", feature_id)
-            return decisions.numeric_fallback(None)
+            return decisions.DEFAULT_NUMERIC_FALLBACK
 
     def get_metered_entitlement(
         self,
@@ -882,10 +880,10 @@ class Stigg:
                     return decisions.metered_result(None, usage, 0.0)
                 if entry.meter_type in METERED_TYPES:
                     return decisions.metered_result(entry, usage, time.time())
-            return decisions.metered_fallback(self._fallback(feature_id, fallback))
+            return self._fallback_answers.metered(feature_id, fallback)
         except Exception:
             logger.exception("metered entitlement check for %s failed", feature_id)
-            return decisions.metered_fallback(None)
+            return decisions.DEFAULT_METERED_FALLBACK
 
     async def get_entitlements(self, resource_id: str | None = None) -> list[Entitlement]:
         """Every entitlement of the current context, renewing a stale cache first.

@@ -6,9 +6,9 @@ Implements protocol §5.1 (browser decision, result shapes, fallbacks, usage-per
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from stigg_client.cache import METERED_TYPES, CachedEntitlement
 from stigg_client.models.base import Builder
@@ -284,3 +284,75 @@ def fallback_entitlements(fallbacks: Mapping[str, EntitlementFallback]) -> list[
             kind = boolean_fallback(fallback)
         results.append(kind.model_copy(update={"feature": feature}))
     return results
+
+
+DEFAULT_BOOLEAN_FALLBACK = boolean_fallback(None)
+DEFAULT_NUMERIC_FALLBACK = numeric_fallback(None)
+DEFAULT_METERED_FALLBACK = metered_fallback(None)
+
+Result = TypeVar("Result", BooleanEntitlement, NumericEntitlement, MeteredEntitlement)
+FallbackArg = EntitlementFallback | Mapping[str, Any] | None
+
+
+class FallbackAnswers:
+    """The fallback results of one client, each built once and then reused (results are frozen).
+
+    A check that cannot answer from the cache (before the first load, offline, or a type
+    mismatch) costs a dictionary look-up instead of building a result. Results for fallbacks
+    given per call are kept too, up to `MAX_GIVEN` distinct ones.
+    """
+
+    MAX_GIVEN = 256
+
+    def __init__(self, configured: Mapping[str, EntitlementFallback]) -> None:
+        self._configured = configured
+        self._answers: dict[Hashable, Any] = {}
+        self._given = 0
+
+    def boolean(self, feature_id: str, given: FallbackArg = None) -> BooleanEntitlement:
+        """The boolean fallback of `feature_id` (`given` overrides the configured one)."""
+        return self._answer(boolean_fallback, DEFAULT_BOOLEAN_FALLBACK, feature_id, given)
+
+    def numeric(self, feature_id: str, given: FallbackArg = None) -> NumericEntitlement:
+        """The numeric fallback of `feature_id` (`given` overrides the configured one)."""
+        return self._answer(numeric_fallback, DEFAULT_NUMERIC_FALLBACK, feature_id, given)
+
+    def metered(self, feature_id: str, given: FallbackArg = None) -> MeteredEntitlement:
+        """The metered fallback of `feature_id` (`given` overrides the configured one)."""
+        return self._answer(metered_fallback, DEFAULT_METERED_FALLBACK, feature_id, given)
+
+    def _answer(
+        self,
+        build: Callable[[EntitlementFallback | None], Result],
+        default: Result,
+        feature_id: str,
+        given: FallbackArg,
+    ) -> Result:
+        if given is None:
+            if feature_id not in self._configured:
+                return default
+            key: Hashable = (build, feature_id)
+            keep = True
+        else:
+            given_key = _given_key(given)
+            key = (build, given_key)
+            keep = given_key is not None and self._given < self.MAX_GIVEN
+        answer: Result | None = self._answers.get(key)
+        if answer is None:
+            answer = build(as_fallback(given) or self._configured.get(feature_id))
+            if keep:
+                self._given += given is not None
+                self._answers[key] = answer
+        return answer
+
+
+def _given_key(given: EntitlementFallback | Mapping[str, Any]) -> Hashable | None:
+    """A key for a per-call fallback mapping with hashable values, else None (not kept)."""
+    if isinstance(given, EntitlementFallback):
+        return None
+    try:
+        key = tuple(given.items())
+        hash(key)
+    except TypeError:
+        return None
+    return key
