@@ -20,6 +20,7 @@ from stigg_client.cache import (
     entry_from_wire,
 )
 from stigg_client.config import ClientConfig, parse_fallbacks, validate
+from stigg_client.core import edge_paths
 from stigg_client.errors import (
     AuthenticationError,
     NetworkError,
@@ -321,7 +322,7 @@ class Stigg:
     async def _fetch_sdk_configuration(self) -> None:
         try:
             data = await self._read_with_edge_fallback(
-                "/v1/config/client-sdk-configuration.json",
+                edge_paths.SDK_CONFIGURATION_PATH,
                 "GetSdkConfiguration",
                 GET_SDK_CONFIGURATION,
                 None,
@@ -501,11 +502,8 @@ class Stigg:
         if skip_edge:
             data = await self._graphql_entitlements(customer_id, resource_id)
         else:
-            path = f"/v1/c/{customer_id}/entitlements.json"
-            if resource_id is not None:
-                path += f"?resourceId={resource_id}"
             data = await self._read_with_edge_fallback(
-                path,
+                edge_paths.entitlements_path(customer_id, resource_id),
                 "GetEntitlements",
                 GET_ENTITLEMENTS,
                 entitlements_variables(customer_id, resource_id),

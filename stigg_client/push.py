@@ -16,8 +16,8 @@ import logging
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Any, Literal, Protocol
-from urllib.parse import quote, urlencode
 
+from stigg_client.core import edge_paths
 from stigg_client.errors import NetworkError
 from stigg_client.transport.retry import Backoff
 
@@ -62,11 +62,10 @@ class Connector(Protocol):
 def stream_url(base_uri: str, customer_id: str, api_key: str, customer_token: str | None) -> str:
     """The customer's event stream URL (credentials go in the query: `EventSource` sends no
     custom headers)."""
-    query = {"apiKey": api_key}
+    query = [("apiKey", api_key)]
     if customer_token:
-        query["customerKey"] = customer_token
-    path = f"/v1/c/{quote(customer_id, safe='')}/events"
-    return base_uri.rstrip("/") + path + "?" + urlencode(query)
+        query.append(("customerKey", customer_token))
+    return base_uri.rstrip("/") + edge_paths.events_path(customer_id, query)
 
 
 def is_refusal(status: int) -> bool:

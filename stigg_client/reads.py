@@ -10,11 +10,11 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
 
 from pydantic.alias_generators import to_camel
 
 from stigg_client import mapping
+from stigg_client.core import edge_paths
 from stigg_client.errors import NotFoundError, ValidationError
 from stigg_client.graphql import reads as documents
 from stigg_client.models.base import format_utc
@@ -173,13 +173,8 @@ class Reads:
         """Edge `paywall.json` when no customer is set (and the edge is on), else GraphQL."""
         customer_id = self._client.customer_id
         if customer_id is None and self._api.edge_uri is not None:
-            path = f"/v1/p/{product_id}/paywall.json" if product_id else "/v1/paywall.json"
-            query: dict[str, str] = {}
-            if billing_country_code:
-                query["billingCountryCode"] = billing_country_code
-            if include_hidden_plans:
-                query["includeHiddenPlans"] = "true"
-            return paywall_of(await self._api.edge(path + "?" + urlencode(query)))
+            path = edge_paths.paywall_path(product_id, billing_country_code, include_hidden_plans)
+            return paywall_of(await self._api.edge(path))
         return await fetch_paywall(
             self._api,
             product_id=product_id,
@@ -224,14 +219,10 @@ class Reads:
         """Edge `subscriptions.json`, or `GetActiveSubscriptionsList` when the edge is off."""
         query = self._subscriptions_input(resource_id, resource_ids)
         if self._api.edge_uri is not None:
-            params: list[tuple[str, str]] = []
-            if "resourceIds" in query:
-                params = [("resourceIds", r) for r in query["resourceIds"]]
-            elif "resourceId" in query:
-                params = [("resourceId", query["resourceId"])]
-            path = f"/v1/c/{query['customerId']}/subscriptions.json"
-            data = await self._api.edge(path + ("?" + urlencode(params) if params else ""))
-            return slim_subscriptions_of(data)
+            path = edge_paths.subscriptions_path(
+                query["customerId"], query.get("resourceId"), query.get("resourceIds")
+            )
+            return slim_subscriptions_of(await self._api.edge(path))
         return await fetch_active_subscriptions_list(self._api, query)
 
     async def active_subscriptions(self, *, resource_id: str | None) -> list[Subscription]:
