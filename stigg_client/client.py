@@ -10,17 +10,16 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from enum import StrEnum
 from typing import Any
 
-from stigg_client import decisions, offline, tabs
-from stigg_client.cache import (
-    METERED_TYPES,
-    CachedEntitlement,
-    EntitlementsCache,
-    Scope,
-    ScopeState,
-    entry_from_wire,
-)
+from stigg_client import offline, tabs
+from stigg_client.cache import EntitlementsCache, Scope, ScopeState
 from stigg_client.config import ClientConfig, parse_fallbacks, validate
-from stigg_client.core import edge_paths
+from stigg_client.core import decisions, edge_paths
+from stigg_client.core.entries import METERED_TYPES, CachedEntitlement, entry_from_wire
+from stigg_client.core.graphql.entitlements import (
+    GET_ENTITLEMENTS,
+    GET_SDK_CONFIGURATION,
+    entitlements_variables,
+)
 from stigg_client.errors import (
     AuthenticationError,
     NetworkError,
@@ -29,11 +28,6 @@ from stigg_client.errors import (
     ValidationError,
 )
 from stigg_client.events import ConnectionState, Emitter, EventName, Listener
-from stigg_client.graphql.entitlements import (
-    GET_ENTITLEMENTS,
-    GET_SDK_CONFIGURATION,
-    entitlements_variables,
-)
 from stigg_client.models.customer import Customer
 from stigg_client.models.entitlements import (
     BooleanEntitlement,

@@ -1,17 +1,19 @@
-"""Client configuration: defaults, validation, and the edge URI derivation (protocol §1.1)."""
+"""Client configuration: defaults, validation, and the edge URI derivation (docs/protocol.md §1.1).
+
+`DEFAULT_BASE_URI` and `parse_fallbacks`, which the server SDK shares, live in
+`stigg_client.core.settings`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from stigg_client.core.settings import DEFAULT_BASE_URI, parse_fallbacks
 from stigg_client.errors import ValidationError
 from stigg_client.models.entitlements import EntitlementFallback
 from stigg_client.transport.retry import Backoff, RetryPolicy
 
-DEFAULT_BASE_URI = "https://api.stigg.io"
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 LOCAL_EDGE_PORT = 3060
 
@@ -54,20 +56,6 @@ class ClientConfig:
         return self.base_edge_uri or derive_edge_uri(self.base_uri)
 
 
-def parse_fallbacks(
-    fallbacks: Mapping[str, EntitlementFallback | Mapping[str, Any]] | None,
-) -> dict[str, EntitlementFallback]:
-    """Validate `entitlements_fallback` (camelCase or snake_case keys)."""
-    result: dict[str, EntitlementFallback] = {}
-    for feature_id, value in (fallbacks or {}).items():
-        result[feature_id] = (
-            value
-            if isinstance(value, EntitlementFallback)
-            else EntitlementFallback.model_validate(dict(value))
-        )
-    return result
-
-
 def validate(config: ClientConfig) -> ClientConfig:
     """Reject configurations Stigg's SDK rejects (a key is required unless offline)."""
     if not config.offline and not config.api_key:
@@ -81,3 +69,6 @@ def validate(config: ClientConfig) -> ClientConfig:
             "reconnect delays must be positive, the initial one not above the max"
         )
     return config
+
+
+__all__ = ["DEFAULT_BASE_URI", "ClientConfig", "derive_edge_uri", "parse_fallbacks", "validate"]

@@ -1,23 +1,32 @@
 """Network reads (never cached): variables in, validated models out.
 
-The module-level functions are the reads both SDKs make the same way (the server SDK calls them
-too); `Reads` adds the client SDK's context (current customer/resource) and edge documents.
+The reads both SDKs make the same way are in `stigg_client.core.queries`; `Reads` adds the
+client SDK's context (current customer/resource) and edge documents.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
-from enum import Enum
-from typing import TYPE_CHECKING, Any
-
-from pydantic.alias_generators import to_camel
+from typing import Any, Protocol
 
 from stigg_client import mapping
-from stigg_client.core import edge_paths
-from stigg_client.errors import NotFoundError, ValidationError
-from stigg_client.graphql import reads as documents
-from stigg_client.models.base import format_utc
+from stigg_client._moved import moved_names
+from stigg_client.core import edge_paths, wire
+from stigg_client.core.graphql import reads as documents
+from stigg_client.core.queries import (
+    checked_resource_ids,
+    customer_not_found,
+    fetch_active_subscriptions_list,
+    fetch_coupons,
+    fetch_customer,
+    fetch_estimate,
+    fetch_estimate_update,
+    fetch_paywall,
+    fetch_subscription,
+    paywall_of,
+    slim_subscriptions_of,
+)
+from stigg_client.errors import ValidationError
 from stigg_client.models.customer import Customer
 from stigg_client.models.estimates import SubscriptionPreview
 from stigg_client.models.paywall import Paywall
@@ -25,141 +34,31 @@ from stigg_client.models.portal import CustomerPortal
 from stigg_client.models.subscriptions import Coupon, SlimSubscriptionV2, Subscription
 from stigg_client.transport.api import StiggApi
 
-if TYPE_CHECKING:
-    from stigg_client.client import Stigg
 
-MAX_RESOURCE_IDS = 100
+class ReadContext(Protocol):
+    """What reads need of the client: its current customer and resource."""
 
+    @property
+    def customer_id(self) -> str | None:
+        """The current customer, or None for an anonymous visitor."""
+        ...
 
-def to_wire(value: Any) -> Any:
-    """snake_case keys → camelCase, datetimes → ISO strings, enums → values (recursively)."""
-    if isinstance(value, Mapping):
-        return {to_camel(str(k)): to_wire(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list | tuple):
-        return [to_wire(v) for v in value]
-    if isinstance(value, datetime):
-        return format_utc(value)
-    if isinstance(value, Enum):
-        return value.value
-    return value
+    @property
+    def resource_id(self) -> str | None:
+        """The current resource, or None."""
+        ...
 
-
-def customer_not_found() -> NotFoundError:
-    """What a read (or a customer mutation) raises when Stigg answers null for the customer."""
-    return NotFoundError("Customer not found", code="CustomerNotFound")
-
-
-def checked_resource_ids(ids: Sequence[str]) -> list[str]:
-    """The `resourceIds` filter, at most `MAX_RESOURCE_IDS` of them."""
-    listed = list(ids)
-    if len(listed) > MAX_RESOURCE_IDS:
-        raise ValidationError(f"at most {MAX_RESOURCE_IDS} resource ids are allowed")
-    return listed
-
-
-def paywall_of(data: Mapping[str, Any]) -> Paywall:
-    """The `paywall` of a GraphQL or edge answer."""
-    return Paywall.model_validate(mapping.paywall(data.get("paywall") or {}))
-
-
-def slim_subscriptions_of(data: Mapping[str, Any]) -> list[SlimSubscriptionV2]:
-    """The `getActiveSubscriptions` list of a GraphQL or edge answer; null: no such customer."""
-    raw = data.get("getActiveSubscriptions")
-    if raw is None:
-        raise customer_not_found()
-    return [SlimSubscriptionV2.model_validate(item) for item in raw]
-
-
-async def fetch_paywall(
-    api: StiggApi,
-    *,
-    product_id: str | None,
-    customer_id: str | None,
-    resource_id: str | None,
-    billing_country_code: str | None,
-    include_hidden_plans: bool,
-    context: str | None = None,
-) -> Paywall:
-    """`GetPaywall` with the given (truthy) filters."""
-    candidates = {
-        "productId": product_id,
-        "customerId": customer_id,
-        "resourceId": resource_id,
-        "context": context,
-        "billingCountryCode": billing_country_code,
-        "includeHiddenPlans": include_hidden_plans,
-    }
-    variables = {"input": {k: v for k, v in candidates.items() if v}}
-    return paywall_of(await api.graphql("GetPaywall", documents.GET_PAYWALL, variables))
-
-
-async def fetch_customer(api: StiggApi, customer_id: str) -> Customer:
-    """`getCustomerByRefId`; null means not found."""
-    data = await api.graphql(
-        "GetCustomerById", documents.GET_CUSTOMER, {"input": {"customerId": customer_id}}
-    )
-    raw = data.get("getCustomerByRefId")
-    if raw is None:
-        raise customer_not_found()
-    return Customer.model_validate(mapping.customer(raw))
-
-
-async def fetch_active_subscriptions_list(
-    api: StiggApi, query: Mapping[str, Any]
-) -> list[SlimSubscriptionV2]:
-    """`GetActiveSubscriptionsList` (slim subscriptions) over GraphQL."""
-    data = await api.graphql(
-        "GetActiveSubscriptionsList",
-        documents.GET_ACTIVE_SUBSCRIPTIONS_LIST,
-        {"input": query},
-    )
-    return slim_subscriptions_of(data)
-
-
-async def fetch_subscription(api: StiggApi, subscription_id: str) -> Subscription:
-    """`getSubscription` by id."""
-    data = await api.graphql(
-        "GetSubscription",
-        documents.GET_SUBSCRIPTION,
-        {"input": {"subscriptionId": subscription_id}},
-    )
-    raw = data.get("getSubscription")
-    if raw is None:
-        raise NotFoundError(f"Subscription {subscription_id} not found")
-    return Subscription.model_validate(mapping.subscription(raw))
-
-
-async def fetch_coupons(api: StiggApi) -> list[Coupon]:
-    """Active coupons (first 50)."""
-    data = await api.graphql("GetCoupons", documents.GET_COUPONS)
-    edges = (data.get("coupons") or {}).get("edges") or []
-    return [Coupon.model_validate(edge["node"]) for edge in edges]
-
-
-async def fetch_estimate(api: StiggApi, wire_input: Any) -> SubscriptionPreview:
-    """`estimateSubscription` with already-wired `input` variables."""
-    data = await api.graphql(
-        "EstimateSubscription", documents.ESTIMATE_SUBSCRIPTION, {"input": wire_input}
-    )
-    return SubscriptionPreview.model_validate(data.get("estimateSubscription") or {})
-
-
-async def fetch_estimate_update(api: StiggApi, wire_input: Any) -> SubscriptionPreview:
-    """`estimateSubscriptionUpdate` with already-wired `input` variables."""
-    data = await api.graphql(
-        "EstimateSubscriptionUpdate",
-        documents.ESTIMATE_SUBSCRIPTION_UPDATE,
-        {"input": wire_input},
-    )
-    return SubscriptionPreview.model_validate(data.get("estimateSubscriptionUpdate") or {})
+    def require_customer(self) -> str:
+        """The current customer; raises `ValidationError` when none is set."""
+        ...
 
 
 class Reads:
     """Implements the client's read methods on a `StiggApi` and the client's current context."""
 
-    def __init__(self, api: StiggApi, client: Stigg) -> None:
+    def __init__(self, api: StiggApi, context: ReadContext) -> None:
         self._api = api
-        self._client = client
+        self._client = context
 
     async def paywall(
         self,
@@ -254,10 +153,16 @@ class Reads:
             values["price_unit_amount"] = values.pop("unit_quantity")
         if "plan_id" not in values:
             raise ValidationError("estimate_subscription needs plan_id")
-        return await fetch_estimate(self._api, to_wire(values))
+        return await fetch_estimate(self._api, wire.to_wire(values))
 
     async def estimate_subscription_update(self, params: Mapping[str, Any]) -> SubscriptionPreview:
         """`estimateSubscriptionUpdate` for `subscription_id`."""
         if "subscription_id" not in params:
             raise ValidationError("estimate_subscription_update needs subscription_id")
-        return await fetch_estimate_update(self._api, to_wire(params))
+        return await fetch_estimate_update(self._api, wire.to_wire(params))
+
+
+__getattr__ = moved_names(
+    __name__,
+    {"to_wire": "stigg_client.core.wire", "MAX_RESOURCE_IDS": "stigg_client.core.queries"},
+)

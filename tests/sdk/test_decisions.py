@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stigg_client import decisions
-from stigg_client.cache import entry_from_wire
+from stigg_client.core import decisions
+from stigg_client.core.entries import entry_from_wire
 from stigg_client.models.entitlements import EntitlementFallback
 from tests.sdk.wire import wire_entitlement
 
