@@ -41,20 +41,21 @@ from stigg_client.models.estimates import SubscriptionPreview
 from stigg_client.models.paywall import Paywall
 from stigg_client.models.portal import CustomerPortal
 from stigg_client.models.subscriptions import Coupon, SlimSubscriptionV2, Subscription
-from stigg_client.push import Connector, LiveUpdates, LiveUpdatesStatus, stream_url
+from stigg_client.platform import Platform, TransportName, current_platform
+from stigg_client.push import LiveUpdates, LiveUpdatesStatus, stream_url
 from stigg_client.reads import Reads
 from stigg_client.snapshots import (
     Snapshot,
     SnapshotStore,
-    browser_storage,
     decode,
     encode,
     snapshot_key,
 )
-from stigg_client.transport import Transport, TransportName, create_transport
+from stigg_client.transport import Transport
 from stigg_client.transport.api import ApiCredentials, StiggApi
 from stigg_client.transport.retry import Backoff, RetryPolicy
-from stigg_client.visibility import VisibilitySource, default_visibility
+from stigg_client.transport.sse import Connector
+from stigg_client.visibility import VisibilitySource
 
 logger = logging.getLogger("stigg_client")
 
@@ -85,8 +86,10 @@ class Stigg:
         transport: Transport,
         visibility: VisibilitySource,
         source: str = SourceType.JS_CLIENT_SDK.value,
+        platform: Platform | None = None,
     ) -> None:
         self.config = config
+        self._platform = platform or current_platform()
         self._credentials = ApiCredentials(api_key=config.api_key, source=source)
         self._api = StiggApi(
             transport,
@@ -158,6 +161,7 @@ class Stigg:
         persist_entitlements: bool | SnapshotStore = False,
         snapshot_max_age_s: float = 86_400.0,
         share_across_tabs: bool | tabs.TabChannel = False,
+        platform: Platform | None = None,
     ) -> Stigg:
         """Create the client and start loading on the running event loop (if any).
 
@@ -171,6 +175,7 @@ class Stigg:
         `snapshot_max_age_s` are ignored. `share_across_tabs` posts each load to the other tabs
         of the site for the same environment and customer, which take it without a request
         (True: a `BroadcastChannel`, where there is one; or any `tabs.TabChannel`).
+        `platform` replaces the detected runtime (`stigg_client.platform`), e.g. in tests.
         Raises `ValidationError` when no key is given and `offline` is false.
         """
         config = validate(
@@ -190,20 +195,26 @@ class Stigg:
                 snapshot_max_age_s=snapshot_max_age_s,
             )
         )
-        chosen = _NoTransport() if offline else _resolve_transport(transport)
-        client = cls(config, transport=chosen, visibility=visibility or default_visibility())
+        runtime = platform or current_platform()
+        chosen = _NoTransport() if offline else _resolve_transport(runtime, transport)
+        client = cls(
+            config,
+            transport=chosen,
+            visibility=visibility or runtime.visibility(),
+            platform=runtime,
+        )
         client._credentials.customer_token = customer_token
         client._customer_id = customer_id
         client._resource_id = resource_id if customer_id else None
         client._update_scope()
         if persist_entitlements and not offline:
             client._snapshots = (
-                browser_storage() if persist_entitlements is True else persist_entitlements
+                runtime.storage() if persist_entitlements is True else persist_entitlements
             )
             client._restore_snapshots()
         if share_across_tabs and not offline:
             client._tabs = (
-                tabs.browser_channel(tabs.channel_name(base_uri, api_key))
+                runtime.tab_channel(tabs.channel_name(base_uri, api_key))
                 if share_across_tabs is True
                 else share_across_tabs
             )
@@ -653,9 +664,7 @@ class Stigg:
         if key is None:
             return
         if not self._push_connector_made:
-            from stigg_client.push import default_connector
-
-            self._push_connector = default_connector()
+            self._push_connector = self._platform.stream_connector()
             self._push_connector_made = True
         if self._push_connector is None:
             return
@@ -999,6 +1008,7 @@ class Stigg:
 
         return await wait_for_checkout_completed(
             self,
+            self._platform.page_query(),
             timeout_s=timeout_s,
             refresh_on_complete=refresh_on_complete,
             subscription_id=subscription_id,
@@ -1015,9 +1025,9 @@ class Stigg:
         return self._customer_id
 
 
-def _resolve_transport(transport: TransportName | Transport) -> Transport:
+def _resolve_transport(platform: Platform, transport: TransportName | Transport) -> Transport:
     if isinstance(transport, str):
-        return create_transport(transport)
+        return platform.transport(transport)
     return transport
 
 

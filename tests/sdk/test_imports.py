@@ -32,7 +32,7 @@ def test_client_import_needs_only_stdlib_and_pydantic() -> None:
 
 
 def test_auto_transport_is_httpx_on_cpython() -> None:
-    from stigg_client.transport import create_transport
+    from stigg_client.platform import create_transport
     from stigg_client.transport.httpx_transport import HttpxTransport
 
     assert isinstance(create_transport("auto"), HttpxTransport)
