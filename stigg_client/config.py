@@ -6,7 +6,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any, TypedDict
 from urllib.parse import urlsplit, urlunsplit
 
 from stigg_client.core.settings import DEFAULT_BASE_URI, parse_fallbacks
@@ -30,9 +32,30 @@ def derive_edge_uri(base_uri: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, "", "")).rstrip("/")
 
 
+class ClientSettings(TypedDict, total=False):
+    """The `ClientConfig` fields `Stigg.initialize` takes as keywords (defaults: `ClientConfig`).
+
+    `entitlements_fallback` may hold dicts (camelCase or snake_case keys); `retry` and
+    `reconnect` may be None for the default.
+    """
+
+    base_uri: str
+    base_edge_uri: str | None
+    enable_edge: bool
+    offline: bool
+    entitlements_fallback: Mapping[str, EntitlementFallback | Mapping[str, Any]] | None
+    cache_ttl_s: float
+    request_timeout_s: float
+    retry: RetryPolicy | None
+    background_refresh: bool
+    live_updates: bool
+    reconnect: Backoff | None
+    snapshot_max_age_s: float
+
+
 @dataclass
 class ClientConfig:
-    """Everything `Stigg.initialize` accepts, validated."""
+    """Everything `Stigg.initialize` accepts, validated. The defaults are the SDK's."""
 
     api_key: str
     base_uri: str = DEFAULT_BASE_URI
@@ -47,6 +70,17 @@ class ClientConfig:
     live_updates: bool = True
     reconnect: Backoff = field(default_factory=Backoff)
     snapshot_max_age_s: float = 86_400.0
+
+    @classmethod
+    def from_settings(cls, api_key: str, settings: ClientSettings) -> ClientConfig:
+        """A configuration of `api_key` with the given settings over the defaults."""
+        given: dict[str, Any] = {key: value for key, value in settings.items() if value is not None}
+        unknown = set(given) - set(ClientSettings.__annotations__)
+        if unknown:
+            raise TypeError(f"unexpected settings: {', '.join(sorted(unknown))}")
+        if "entitlements_fallback" in given:
+            given["entitlements_fallback"] = parse_fallbacks(given["entitlements_fallback"])
+        return cls(api_key=api_key, **given)
 
     @property
     def edge_uri(self) -> str | None:
@@ -71,4 +105,11 @@ def validate(config: ClientConfig) -> ClientConfig:
     return config
 
 
-__all__ = ["DEFAULT_BASE_URI", "ClientConfig", "derive_edge_uri", "parse_fallbacks", "validate"]
+__all__ = [
+    "DEFAULT_BASE_URI",
+    "ClientConfig",
+    "ClientSettings",
+    "derive_edge_uri",
+    "parse_fallbacks",
+    "validate",
+]

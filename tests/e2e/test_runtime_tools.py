@@ -347,7 +347,7 @@ def test_left_out_parts_are_absent_from_what_is_served(served_members: dict[str,
     assert not {n for n in stdlib if n.startswith(STDLIB_DROPS)}
     sdk = next(name for name in served if name.startswith("stigg_client-"))
     assert not {n for n in served.pop(sdk) if n.startswith(NOT_IN_BROWSER)}
-    assert {"stigg_client/client.py", "widgets/browser/app.py"} <= served_members[sdk]
+    assert {"stigg_client/client/stigg.py", "widgets/browser/app.py"} <= served_members[sdk]
     for pin in load_pins().wheels:
         assert not {n for n in served[pin.filename] if n.startswith(wheel_drops(pin.filename))}
     # Each rule leaves something out of the original archives (none is a stale no-op).
