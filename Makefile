@@ -61,9 +61,10 @@ lint: venv
 typecheck: venv
 	$(VENV)/bin/mypy
 
-# Re-resolve the Python lock (needs the `uv` tool on PATH); commit the result.
-lock:
-	uv pip compile --python-version 3.11 --generate-hashes --no-emit-package stigg-client \
+# Re-resolve the Python lock with the uv that the lock itself pins into .venv; commit the result.
+# Versions already in dev.lock are kept unless dev.in no longer allows them.
+lock: venv
+	$(VENV)/bin/uv pip compile --python-version 3.11 --generate-hashes --no-emit-package stigg-client \
 		-o requirements/dev.lock requirements/dev.in
 
 clean:
