@@ -1,6 +1,7 @@
 """Public pricing page: hydrate the server-rendered paywall; a plan choice goes to checkout."""
 
 import json
+from typing import Any
 
 from pyscript import document, window
 
@@ -15,7 +16,7 @@ client = Stigg.initialize(
 )
 
 
-def go_to_checkout(element: object, detail: dict) -> None:
+def go_to_checkout(element: object, detail: dict[str, Any]) -> None:
     """The demo backend subscribes the visitor (after sign-in) and sends them to checkout."""
     params = window.URLSearchParams.new()
     params.set("plan", str(detail.get("planId") or ""))
