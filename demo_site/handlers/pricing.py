@@ -1,9 +1,11 @@
-"""The public pricing page: a paywall rendered here for the first paint, hydrated in the browser."""
+"""The pricing page: a paywall rendered here for the first paint, hydrated in the browser; a
+signed-in visitor sees their current plan on it."""
 
 from __future__ import annotations
 
 import html
 import logging
+from datetime import UTC, datetime
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -13,7 +15,8 @@ from demo_site.formatting import COUNTRIES, server_formatters
 from demo_site.handlers.site import Site
 from demo_site.pages import render_template
 from demo_site.settings import PRODUCT_ID
-from stigg_client import StiggError
+from stigg_client import StiggError, StiggServer
+from widgets.pricing import CustomerState, customer_state_of
 from widgets.render import PaywallOptions, render_paywall, ssr_element
 from widgets.texts import Texts
 
@@ -25,8 +28,11 @@ COUNTRY_LINKS = (
 )
 
 
-async def server_paywall(site: Site, country: str | None, locale: str) -> str:
-    """The pricing page's paywall, rendered here for the first paint (hydrated later)."""
+async def server_paywall(
+    site: Site, country: str | None, locale: str, customer_id: str | None
+) -> str:
+    """The pricing page's paywall, rendered here for the first paint (hydrated later); for a
+    signed-in customer, with their current plan, period and seats as the in-app paywall shows."""
     attributes: dict[str, object] = {
         "id": "paywall",
         "product-id": PRODUCT_ID,
@@ -39,7 +45,10 @@ async def server_paywall(site: Site, country: str | None, locale: str) -> str:
     if server is None:
         return empty_paywall(attributes)
     try:
-        paywall = await server.get_paywall(product_id=PRODUCT_ID, billing_country_code=country)
+        paywall = await server.get_paywall(
+            product_id=PRODUCT_ID, customer_id=customer_id, billing_country_code=country
+        )
+        customer = None if customer_id is None else await customer_state(server, customer_id)
     except StiggError as failure:
         logger.warning("server-side paywall failed, the browser will load it: %s", failure)
         return empty_paywall(attributes)
@@ -49,6 +58,7 @@ async def server_paywall(site: Site, country: str | None, locale: str) -> str:
         billing_period="MONTHLY",
         highlighted_plan_id="plan-pro",
         billing_country_code=country,
+        customer=customer,
     )
     return ssr_element(
         "stigg-paywall",
@@ -56,6 +66,14 @@ async def server_paywall(site: Site, country: str | None, locale: str) -> str:
         render_paywall(paywall, options),
         css_href="/static/stigg-widgets.css",
     )
+
+
+async def customer_state(server: StiggServer, customer_id: str) -> CustomerState:
+    """The paywall's view of the customer, from the same full active subscriptions that the
+    browser's widgets read."""
+    slim = await server.get_active_subscriptions_list(customer_id)
+    subscriptions = [await server.get_subscription(s.subscription_id) for s in slim]
+    return customer_state_of(customer_id, None, subscriptions, datetime.now(UTC))
 
 
 def empty_paywall(attributes: dict[str, object]) -> str:
@@ -78,9 +96,10 @@ async def pricing(site: Site, request: Request) -> Response:
         f"{label}</a>"
         for code, label in COUNTRY_LINKS
     )
-    paywall = await server_paywall(site, None if country == "US" else country, locale)
+    customer_id = site.backend.customer_of(request)
+    paywall = await server_paywall(site, None if country == "US" else country, locale, customer_id)
     body = render_template("pricing.html", country_links=links, paywall=paywall)
-    config = site.backend.client_config(None)
+    config = site.backend.client_config(customer_id)
     config.update({"locale": locale, "country": country})
     return site.page(
         request,
