@@ -23,7 +23,8 @@ PAID_INTENTIONS = frozenset({"UPGRADE_PLAN", "DOWNGRADE_PLAN", "CHANGE_UNIT_QUAN
 
 
 async def checkout(site: Site, request: Request) -> Response:
-    """Subscribe to the chosen plan: hosted checkout when payment is due, else straight on."""
+    """Subscribe to the chosen plan: hosted checkout when payment is due, else straight on to
+    the success page, whose query says which subscription to wait for (docs/protocol.md §4)."""
     customer = site.require_customer(request)
     if isinstance(customer, Response):
         return customer
