@@ -74,15 +74,7 @@ async def app_page(site: Site, request: Request) -> Response:
         exports_card=EXPORTS_CARD.render(),
         product_id=html.escape(PRODUCT_ID),
     )
-    return site.page(
-        request,
-        "app",
-        "App",
-        body,
-        script="app_page.py",
-        config=site.backend.client_config(customer),
-        widgets=True,
-    )
+    return site.customer_page(request, customer, "app", "App", body, "app_page.py")
 
 
 async def portal(site: Site, request: Request) -> Response:
@@ -91,15 +83,7 @@ async def portal(site: Site, request: Request) -> Response:
     if isinstance(customer, Response):
         return customer
     body = render_template("portal.html", product_id=html.escape(PRODUCT_ID))
-    return site.page(
-        request,
-        "portal",
-        "Billing",
-        body,
-        script="portal.py",
-        config=site.backend.client_config(customer),
-        widgets=True,
-    )
+    return site.customer_page(request, customer, "portal", "Billing", body, "portal.py")
 
 
 def routes(site: Site) -> list[Route]:

@@ -82,14 +82,8 @@ async def checkout_success(site: Site, request: Request) -> Response:
     body = render_template(
         "checkout_success.html", templates_feature=html.escape(TEMPLATES_FEATURE)
     )
-    return site.page(
-        request,
-        "checkout-success",
-        "Checkout complete",
-        body,
-        script="checkout_success.py",
-        config=site.backend.client_config(customer),
-        widgets=True,
+    return site.customer_page(
+        request, customer, "checkout-success", "Checkout complete", body, "checkout_success.py"
     )
 
 

@@ -51,6 +51,13 @@ class Site:
         )
         return HTMLResponse(render_layout(self.settings, layout), headers=NO_STORE)
 
+    def customer_page(
+        self, request: Request, customer_id: str, page_id: str, title: str, body: str, script: str
+    ) -> Response:
+        """A signed-in page whose Python `script` runs the widgets for `customer_id`."""
+        config = self.backend.client_config(customer_id)
+        return self.page(request, page_id, title, body, script=script, config=config, widgets=True)
+
     def require_customer(self, request: Request) -> str | Response:
         """The signed-in customer, else the redirect to sign-in (and back here)."""
         customer_id = self.backend.customer_of(request)
