@@ -296,6 +296,12 @@ def test_signed_in_visitor_sees_their_plan_on_the_pricing_page(
     expect(team.locator(".badge-current")).to_be_visible()
     expect(team.locator("input[data-action='quantity']")).to_have_value("3")
     assert paywall_state(page, "#paywall") == expected
+    # A downgrade is scheduled by the in-app paywall's backend call: the pricing page sends the
+    # visitor there rather than to a checkout.
+    pro_cta = plan_card(page, "#paywall", "plan-pro").locator(".cta")
+    expect(pro_cta).to_have_text("Downgrade")
+    pro_cta.click()
+    page.wait_for_url("**/app#plans")
     assert csp_violations == []
 
 
