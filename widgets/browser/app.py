@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from stigg_client import InitializationState
-from widgets.browser.ffi import dispatch, intl_formatters, nullable
+from widgets.browser.ffi import dispatch, intl_formatters, nullable, recorded_input
 from widgets.formatting import Formatters
 from widgets.pricing import CustomerState, customer_state_of
 from widgets.render import (
@@ -53,6 +53,8 @@ class Controller(ABC):
         self.app, self.element = app, element
         self.proxies: list[tuple[str, Any]] = []
         self.task: asyncio.Task[None] | None = None
+        self.input_live = False
+        """Python handles the element's input itself; until then the shim notes it for replay."""
         self.ahead_of_load = False
         """Rendered from entitlements the SDK had before its first load (a persisted snapshot),
         so that load's changes must reach it."""
@@ -114,6 +116,8 @@ class Controller(ABC):
             self.root.insertAdjacentHTML("beforebegin", html)
 
     def stop(self) -> None:
+        self.input_live = False
+        self.element.stiggInputLive = False
         for kind, proxy in self.proxies:
             self.element.shadowRoot.removeEventListener(kind, proxy)
             proxy.destroy()
@@ -147,6 +151,25 @@ class Controller(ABC):
             state = "offline" if not js.navigator.onLine else "error"
             self.show(state, render_state(state, texts))
             self.emit("stigg-error", {"message": str(error), "retryable": True})
+        self.go_live()
+
+    def go_live(self) -> None:
+        """Handle input from now on, after replaying, in order, what the visitor did while the
+        element showed markup Python was not yet behind (server-rendered or a snapshot)."""
+        if self.input_live:
+            return
+        self.input_live = True
+        self.element.stiggInputLive = True
+        for note in recorded_input(self.element):
+            control = nullable(self.root.querySelector(note["selector"]))
+            if control is None:
+                continue  # the control is gone from the fresh markup: nothing to act on
+            if note["type"] == "change":
+                if str(control.getAttribute("type") or "") in ("radio", "checkbox"):
+                    control.checked = bool(note["checked"])
+                elif note["value"] is not None:
+                    control.value = str(note["value"])
+            self.act(control, str(note["type"]))
 
     def emit(self, name: str, detail: dict[str, Any]) -> bool:
         """Fire `name` with one payload both as the DOM CustomEvent (bubbling, composed,
@@ -184,16 +207,21 @@ class Controller(ABC):
         self.show_connection(self.app.connection_state())
 
     def on_event(self, event: Any) -> None:
+        if not self.input_live:
+            return  # the shim noted it; `go_live` replays it
         target = event.target
-        action = nullable(target.getAttribute("data-action"))
-        if action is None and event.type == "click":
-            closest = nullable(target.closest("[data-action]"))
-            if closest is not None:
-                target, action = closest, closest.getAttribute("data-action")
-        if action == "retry" and event.type == "click":
+        if nullable(target.getAttribute("data-action")) is None and event.type == "click":
+            target = nullable(target.closest("[data-action]"))
+        if target is not None:
+            self.act(target, str(event.type))
+
+    def act(self, control: Any, kind: str) -> None:
+        """React to `kind` ("click" or "change") on a `data-action` control."""
+        action = nullable(control.getAttribute("data-action"))
+        if action == "retry" and kind == "click":
             self.reload()
         elif action:
-            self.handle(str(action), target, str(event.type))
+            self.handle(str(action), control, kind)
 
     def handle(self, action: str, target: Any, kind: str) -> None:  # noqa: B027 - optional hook
         """React to a `data-action` element being clicked or changed (default: ignore)."""

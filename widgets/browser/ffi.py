@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -65,3 +66,15 @@ def nullable(value: Any) -> Any:
     except ImportError:
         return value
     return None if value is jsnull else value
+
+
+def recorded_input(element: Any) -> list[dict[str, Any]]:
+    """What the element shim noted of the visitor's input on `element` before Python was live
+    (oldest first: `type`, `selector`, `value`, `checked`), taking it from the shim."""
+    import js
+
+    shim = nullable(getattr(js.window, "stiggElements", None))
+    if shim is None:
+        return []
+    notes = json.loads(str(shim.takeInput(element)))
+    return [note for note in notes if isinstance(note, dict)] if isinstance(notes, list) else []
