@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import widgets
+from stigg_client import InitializationState
 from stigg_client.models.enums import (
     EntitlementResetPeriod,
     SubscriptionInvoiceStatus,
@@ -506,7 +507,10 @@ def test_browser_package_imports_in_cpython() -> None:
 
 
 class _Listeners:
-    """Just enough of a `Stigg` client for a `WidgetApp`: it takes listeners."""
+    """Just enough of a `Stigg` client for a `WidgetApp`: a state, and it takes listeners."""
+
+    initialization_state = InitializationState.READY
+    connection_state = "online"
 
     def __init__(self) -> None:
         self.events: list[str] = []
@@ -519,7 +523,7 @@ def test_python_subscribers_name_one_of_the_fired_events() -> None:
     from widgets.browser.app import EVENTS, WidgetApp
 
     client = _Listeners()
-    app = WidgetApp(client)
+    app = WidgetApp(client)  # type: ignore[arg-type]  # a stand-in for the listener part only
     assert client.events == ["initialized", "entitlements_updated", "connection_state_changed"]
     got: list[dict[str, object]] = []
     unsubscribe = app.on("stigg-ready", lambda element, detail: got.append(detail))
@@ -543,7 +547,7 @@ class _Node:
 
 
 def test_focus_selector_finds_the_same_control_after_a_render() -> None:
-    from widgets.browser.app import focus_selector
+    from widgets.browser.controller import focus_selector
 
     radio = _Node("input", type="radio", value="ANNUALLY", **{"data-action": "period"})
     assert focus_selector(radio) == 'input[data-action="period"][value="ANNUALLY"]'
