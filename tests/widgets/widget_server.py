@@ -70,7 +70,9 @@ async def server_render(config: dict[str, str]) -> tuple[str, str]:
     return main, early + '<pre id="py-events" hidden>[]</pre>'
 
 
-def create_app(config: dict[str, str], ssr: str, early: str = "") -> Starlette:
+def create_app(
+    config: dict[str, str], ssr: str, early: str = "", prerendered: str = ""
+) -> Starlette:
     manifest = json.loads((DEFAULT_RUNTIME / "manifest.json").read_text())
     pyscript_config = {
         "interpreter": "/runtime/" + manifest["pyodide_mjs"],
@@ -79,9 +81,8 @@ def create_app(config: dict[str, str], ssr: str, early: str = "") -> Starlette:
     }
     shell = Template((PAGE / "index.html").read_text())
 
-    def page(body: str) -> str:
-        """The test page (SDK config, event recorder, PyScript) around `page/<body>.html`."""
-        main = Template((PAGE / f"{body}.html").read_text()).substitute(ssr=ssr, early=early)
+    def wrap(main: str) -> str:
+        """The test page (SDK config, event recorder, PyScript) around `main`."""
         return shell.substitute(
             main=main,
             pyscript_js="/runtime/" + manifest["pyscript_js"],
@@ -90,7 +91,12 @@ def create_app(config: dict[str, str], ssr: str, early: str = "") -> Starlette:
             event_names=json.dumps(EVENTS),
         )
 
+    def page(body: str) -> str:
+        """The test page around `page/<body>.html`."""
+        return wrap(Template((PAGE / f"{body}.html").read_text()).substitute(ssr=ssr, early=early))
+
     widgets_page, pricing_page, early_page = page("widgets"), page("pricing"), page("early")
+    prerendered_page = wrap(prerendered + '<pre id="py-events" hidden>[]</pre>')
 
     async def index(request: Request) -> Response:
         return HTMLResponse(widgets_page, headers={"Cache-Control": "no-store"})
@@ -102,6 +108,10 @@ def create_app(config: dict[str, str], ssr: str, early: str = "") -> Starlette:
     async def early_input(request: Request) -> Response:
         """Server-rendered widgets only (run with `--ssr`): input before Python is live."""
         return HTMLResponse(early_page, headers={"Cache-Control": "no-store"})
+
+    async def prerendered_markup(request: Request) -> Response:
+        """The `--prerendered` file (`python -m widgets.prerender` output) in the test page."""
+        return HTMLResponse(prerendered_page, headers={"Cache-Control": "no-store"})
 
     async def app_py(request: Request) -> Response:
         return serve_from(PAGE, request, "app.py", immutable=False)
@@ -134,6 +144,7 @@ def create_app(config: dict[str, str], ssr: str, early: str = "") -> Starlette:
             Route("/", index),
             Route("/pricing", pricing),
             Route("/early", early_input),
+            Route("/prerendered", prerendered_markup),
             Route("/app.py", app_py),
             Route("/runtime/{path:path}", runtime),
             Route("/static/{path:path}", static),
@@ -148,12 +159,13 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--config", required=True)
     parser.add_argument("--ssr", action="store_true")
+    parser.add_argument("--prerendered", type=Path, help="markup to serve in /prerendered")
     args = parser.parse_args()
     config = json.loads(args.config)
     ssr, early = asyncio.run(server_render(config)) if args.ssr else ("", "")
-    uvicorn.run(
-        create_app(config, ssr, early), host="127.0.0.1", port=args.port, log_level="warning"
-    )
+    prerendered = args.prerendered.read_text() if args.prerendered else ""
+    app = create_app(config, ssr, early, prerendered)
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
 
 
 if __name__ == "__main__":
