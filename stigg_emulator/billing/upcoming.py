@@ -19,7 +19,7 @@ from stigg_emulator.billing.simulated_clock import renewal_figures
 from stigg_emulator.clock import iso
 from stigg_emulator.domain.context import Domain
 from stigg_emulator.domain.estimates import current_period
-from stigg_emulator.domain.subscriptions import schedule_values
+from stigg_emulator.domain.transitions import schedule_values
 from stigg_emulator.storage import repositories as repo
 
 

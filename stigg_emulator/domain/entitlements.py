@@ -135,9 +135,9 @@ def subscription_grants(catalog: Catalog, subscription: dict[str, Any]) -> dict[
         feature = catalog.features.get(price.feature_ref)
         if feature is None:
             continue
-        quantity = quantities.get(feature.ref_id, subscription.get("unit_quantity") or 0)
+        units = quantities.get(feature.ref_id, subscription.get("unit_quantity") or 0)
         grant = grants.get(feature.ref_id) or Grant(feature=feature, anchor_ms=anchor, order=-1)
-        grant.usage_limit = float(quantity)
+        grant.usage_limit = float(units)
         grant.unlimited = False
         grants[feature.ref_id] = grant
     for grant in grants.values():
@@ -205,14 +205,14 @@ def scope_state(
     for row in promotions:
         if row.get("end_date") and int(row["end_date"]) <= now_ms:
             continue
-        grant = promotion_grant(catalog, row)
-        if grant is not None:
-            previous = grants.get(grant.feature.ref_id)
+        promoted = promotion_grant(catalog, row)
+        if promoted is not None:
+            previous = grants.get(promoted.feature.ref_id)
             if previous is not None:
-                grant.display_name_override = previous.display_name_override
-                grant.hidden_from_widgets = previous.hidden_from_widgets
-                grant.order = previous.order
-            grants[grant.feature.ref_id] = grant
+                promoted.display_name_override = previous.display_name_override
+                promoted.hidden_from_widgets = previous.hidden_from_widgets
+                promoted.order = previous.order
+            grants[promoted.feature.ref_id] = promoted
     if not scoped and not grants:
         state.denied_reason = "NoActiveSubscription"
     state.grants = dict(sorted(grants.items(), key=lambda item: (item[1].order, item[0])))
@@ -228,12 +228,12 @@ def scope_state(
         if grant.feature.meter_type == "None":
             continue
         period = current_period(grant, now)
-        row = rows.get(ref)
+        usage_row = rows.get(ref)
         usage = Usage(period=period)
-        if row is not None:
-            usage.updated_at = int(row["updated_at"])
-            same_period = period is None or int(row["period_start"]) == period.start
-            usage.value = float(row["value"]) if same_period else 0.0
+        if usage_row is not None:
+            usage.updated_at = int(usage_row["updated_at"])
+            same_period = period is None or int(usage_row["period_start"]) == period.start
+            usage.value = float(usage_row["value"]) if same_period else 0.0
         if period is not None:
             expiries.append(period.end)
         state.usage[ref] = usage

@@ -12,8 +12,8 @@ from stigg_emulator.clock import iso
 from stigg_emulator.domain.context import Domain, Tx
 from stigg_emulator.domain.entitlements import NO_RESOURCE, current_period, scope_state
 from stigg_emulator.domain.errors import StiggError, bad_input, not_found
+from stigg_emulator.domain.lookups import parse_time
 from stigg_emulator.domain.periods import UsagePeriod
-from stigg_emulator.domain.subscriptions import parse_time
 from stigg_emulator.storage import repositories as repo
 from stigg_emulator.wire.catalog_json import ENVIRONMENT_ID
 

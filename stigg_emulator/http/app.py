@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
-from stigg_emulator.domain import subscriptions
+from stigg_emulator.domain import transitions
 from stigg_emulator.http import checkout_page, clock_routes, edge
 from stigg_emulator.http.graphql_route import graphql_http
 from stigg_emulator.http.state import AppState
@@ -54,7 +54,7 @@ async def _scheduler(state: AppState) -> None:
     while True:
         await asyncio.sleep(SCHEDULER_INTERVAL_S)
         try:
-            subscriptions.process_due(state.domain)
+            transitions.process_due(state.domain)
         except Exception:
             logger.exception("scheduled transitions failed")
 

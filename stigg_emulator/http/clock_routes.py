@@ -10,8 +10,8 @@ from starlette.routing import Route
 
 from stigg_emulator.billing import simulated_clock
 from stigg_emulator.clock import iso
-from stigg_emulator.domain.customers import require_customer
 from stigg_emulator.domain.errors import StiggError, bad_input
+from stigg_emulator.domain.lookups import require_customer
 from stigg_emulator.http.state import AppState, caller_of, unauthorized
 
 

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
+from stigg_emulator.clock import parse_iso, to_ms
 from stigg_emulator.domain.changes import ENTITLEMENTS, PACKAGE, USAGE, Change
 from stigg_emulator.domain.context import Domain
 from stigg_emulator.domain.entitlements import entitlement_json, feature_entitlement_json
@@ -37,8 +38,6 @@ class Event:
 def _ms(text: str | None) -> float | None:
     if text is None:
         return None
-    from stigg_emulator.clock import parse_iso, to_ms
-
     return float(to_ms(parse_iso(text)))
 
 
