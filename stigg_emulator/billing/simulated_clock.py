@@ -20,17 +20,17 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, func, insert, select, update
 
 from stigg_emulator.billing import ledger
-from stigg_emulator.billing.quote import Figures, bill_items, coupon_applies
-from stigg_emulator.clock import Scope, from_ms, iso, parse_iso, to_ms
-from stigg_emulator.domain import transitions
-from stigg_emulator.domain.context import Domain
-from stigg_emulator.domain.errors import bad_input
-from stigg_emulator.domain.estimates import (
+from stigg_emulator.billing.estimates import (
     current_period,
     stored_coupon,
     subscription_bill,
     tax_percentage,
 )
+from stigg_emulator.billing.quote import Figures, bill_items, coupon_applies
+from stigg_emulator.clock import Scope, from_ms, iso, parse_iso, to_ms
+from stigg_emulator.domain import transitions
+from stigg_emulator.domain.context import Domain
+from stigg_emulator.domain.errors import bad_input
 from stigg_emulator.domain.subscription_rules import LIVE_STATUSES, touch_customer
 from stigg_emulator.storage import billing_tables as bt
 from stigg_emulator.storage import repositories as repo

@@ -13,12 +13,12 @@ from typing import Any
 from sqlalchemy import Connection
 
 from stigg_emulator.billing import ledger
+from stigg_emulator.billing.estimates import current_period
 from stigg_emulator.billing.money import round_money
 from stigg_emulator.billing.quote import ZERO, Figures, InvoiceItem, discount_json, money_json
 from stigg_emulator.billing.simulated_clock import renewal_figures
 from stigg_emulator.clock import iso
 from stigg_emulator.domain.context import Domain
-from stigg_emulator.domain.estimates import current_period
 from stigg_emulator.domain.transitions import schedule_values
 from stigg_emulator.storage import repositories as repo
 

@@ -8,12 +8,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from stigg_emulator.billing import ledger
 from stigg_emulator.catalog.model import Package
 from stigg_emulator.clock import from_ms, to_ms
 from stigg_emulator.domain.context import Domain, Tx
 from stigg_emulator.domain.errors import StiggError, bad_input
-from stigg_emulator.domain.estimates import quote_new
 from stigg_emulator.domain.lookups import (
     parse_time,
     require_customer,
@@ -206,10 +204,10 @@ def provision(
         "created_at": now,
         "updated_at": now,
     }
-    first_invoice = None
+    charge_first = None
     charged = plan.pricing_type == "PAID" and not trial_wanted and bill.total > 0
     if charged and charge_now and has_payment and not needs_payment and start <= now:
-        first_invoice = quote_new(domain, tx.conn, data)
+        charge_first = domain.invoicing.first_charge(domain, tx.conn, data)
     repo.insert_subscription(tx.conn, values)
     if needs_payment:
         session_id = secrets.token_urlsafe(18)
@@ -230,16 +228,8 @@ def provision(
             ref_id, "PAYMENT_REQUIRED", f"{base_url.rstrip('/')}/checkout/{session_id}", session_id
         )
     activate_replacing(domain, tx, values, replaced)
-    if first_invoice is not None:
-        ledger.charge(
-            domain,
-            tx,
-            values,
-            first_invoice.immediate,
-            "SUBSCRIPTION_CREATION",
-            (first_invoice.range_start, first_invoice.range_end),
-            base_url,
-        )
+    if charge_first is not None:
+        charge_first(tx, values, base_url)
     return ProvisionOutcome(ref_id, "SUCCESS", is_scheduled=start > now)
 
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from stigg_emulator.catalog.model import Feature
+from stigg_emulator.catalog.model import ENVIRONMENT_ID, Feature
 from stigg_emulator.clock import iso
 from stigg_emulator.domain.context import Domain, Tx
 from stigg_emulator.domain.entitlements import NO_RESOURCE, current_period, scope_state
@@ -15,7 +15,6 @@ from stigg_emulator.domain.errors import StiggError, bad_input, not_found
 from stigg_emulator.domain.lookups import parse_time
 from stigg_emulator.domain.periods import UsagePeriod
 from stigg_emulator.storage import repositories as repo
-from stigg_emulator.wire.catalog_json import ENVIRONMENT_ID
 
 MAX_EVENTS = 1_000
 MAX_BULK = 1_000

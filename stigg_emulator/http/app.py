@@ -18,9 +18,9 @@ from starlette.routing import Route, WebSocketRoute
 from stigg_emulator.domain import transitions
 from stigg_emulator.http import checkout_page, clock_routes, edge
 from stigg_emulator.http.graphql_route import graphql_http
+from stigg_emulator.http.graphql_ws import graphql_ws
+from stigg_emulator.http.sse import customer_events
 from stigg_emulator.http.state import AppState
-from stigg_emulator.realtime.sse import customer_events
-from stigg_emulator.realtime.ws import graphql_ws
 
 logger = logging.getLogger("stigg_emulator")
 

@@ -11,8 +11,8 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
+from stigg_emulator.auth import Caller
 from stigg_emulator.domain.errors import StiggError
-from stigg_emulator.http.auth import Caller
 from stigg_emulator.http.path_ids import raw_path_of
 from stigg_emulator.http.state import AppState
 

@@ -7,13 +7,13 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
+from stigg_emulator.catalog.model import ENVIRONMENT_ID
 from stigg_emulator.clock import parse_iso, to_ms
 from stigg_emulator.domain.changes import ENTITLEMENTS, PACKAGE, USAGE, Change
 from stigg_emulator.domain.context import Domain
 from stigg_emulator.domain.entitlements import entitlement_json, feature_entitlement_json
 from stigg_emulator.domain.read_model import EntitlementReads
 from stigg_emulator.storage import repositories as repo
-from stigg_emulator.wire.catalog_json import ENVIRONMENT_ID
 
 ACCOUNT_ID = "local-account"
 KINDS = (
