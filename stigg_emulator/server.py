@@ -15,13 +15,13 @@ from stigg_emulator.clock import Clock
 from stigg_emulator.domain import customers
 from stigg_emulator.domain.catalog_versions import sync_packages
 from stigg_emulator.domain.context import Domain
-from stigg_emulator.domain.read_model import EntitlementReads
 from stigg_emulator.graphql.schema import build_schema
 from stigg_emulator.http.app import create_app
 from stigg_emulator.http.fast_edge import FastEdge
 from stigg_emulator.http.header_limit import BoundedHeadProtocol
 from stigg_emulator.http.state import AppState
 from stigg_emulator.realtime.hub import Hub
+from stigg_emulator.realtime.read_model import EntitlementReads
 from stigg_emulator.settings import Settings
 from stigg_emulator.storage import Database
 from stigg_emulator.storage import repositories as repo

@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 
 from stigg_emulator.auth import Caller
 from stigg_emulator.domain.context import Domain, Tx
-from stigg_emulator.domain.read_model import EntitlementReads
+from stigg_emulator.realtime.read_model import EntitlementReads
 
 T = TypeVar("T")
 

@@ -11,9 +11,9 @@ from stigg_emulator.catalog.model import ENVIRONMENT_ID
 from stigg_emulator.clock import parse_iso, to_ms
 from stigg_emulator.domain.changes import ENTITLEMENTS, PACKAGE, USAGE, Change
 from stigg_emulator.domain.context import Domain
-from stigg_emulator.domain.entitlements import entitlement_json, feature_entitlement_json
-from stigg_emulator.domain.read_model import EntitlementReads
+from stigg_emulator.realtime.read_model import EntitlementReads
 from stigg_emulator.storage import repositories as repo
+from stigg_emulator.wire.entitlement_json import entitlement_json, feature_entitlement_json
 
 ACCOUNT_ID = "local-account"
 KINDS = (

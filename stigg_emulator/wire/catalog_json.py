@@ -14,7 +14,7 @@ from stigg_emulator.catalog.model import (
     Package,
     PriceSpec,
 )
-from stigg_emulator.domain.entitlements import reset_configuration
+from stigg_emulator.wire.entitlement_json import reset_configuration
 
 CATALOG_TIME = "2024-01-01T00:00:00.000Z"
 
