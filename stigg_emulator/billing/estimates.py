@@ -21,12 +21,11 @@ from stigg_emulator.billing.quote import (
     Figures,
     bill_items,
     coupon_applies,
-    money_json,
     prorated,
     proration_items,
 )
 from stigg_emulator.catalog.model import Coupon
-from stigg_emulator.clock import from_ms, iso
+from stigg_emulator.clock import from_ms
 from stigg_emulator.domain.context import Domain
 from stigg_emulator.domain.errors import bad_input
 from stigg_emulator.domain.lookups import (
@@ -110,68 +109,6 @@ class Quote:
     is_downgrade: bool = False
     has_scheduled_updates: bool = False
     has_prorations: bool = False
-
-    def json(self) -> dict[str, Any]:
-        """`SubscriptionPreview`."""
-        currency = self.bill.currency
-        return {
-            "__typename": "SubscriptionPreview",
-            **self.immediate.json(),
-            "subscription": {"__typename": "SubscriptionPricePreviewDTO", **self.recurring.json()},
-            "billingPeriodRange": {
-                "__typename": "DateRange",
-                "start": iso(self.range_start),
-                "end": iso(self.range_end),
-            },
-            "proration": {
-                "__typename": "SubscriptionPreviewProrations",
-                "prorationDate": iso(self.proration_date),
-                "credit": money_json(self.credit, currency),
-                "debit": money_json(self.debit, currency),
-                "netAmount": money_json(self.credit + self.debit, currency),
-                "hasProrations": self.has_prorations,
-            },
-            "isPlanDowngrade": self.is_downgrade,
-            "hasScheduledUpdates": self.has_scheduled_updates,
-            "credits": None,
-            "minimumSpendAdjustment": money_json(ZERO, currency),
-        }
-
-
-def _invoice_v2(figures: Figures) -> dict[str, Any]:
-    shown = figures.json()
-    return {
-        "subTotal": shown["subTotal"],
-        "discount": shown["discountAmount"],
-        "discountDetails": shown["discount"],
-        "totalExcludingTax": shown["totalExcludingTax"],
-        "tax": shown["tax"],
-        "taxDetails": shown["taxDetails"],
-        "total": shown["total"],
-        "minimumSpendAdjustment": money_json(ZERO, figures.currency),
-    }
-
-
-def preview_json(quote: Quote) -> dict[str, Any]:
-    """`SubscriptionPreviewV2` (previewSubscription) of a quote."""
-    v1 = quote.json()
-    return {
-        "__typename": "SubscriptionPreviewV2",
-        "billingPeriodRange": v1["billingPeriodRange"],
-        "freeItems": None,
-        "hasScheduledUpdates": quote.has_scheduled_updates,
-        "isPlanDowngrade": quote.is_downgrade,
-        "immediateInvoice": {
-            "__typename": "ImmediateSubscriptionPreviewInvoice",
-            **_invoice_v2(quote.immediate),
-            "proration": v1["proration"],
-            "credits": None,
-        },
-        "recurringInvoice": {
-            "__typename": "SubscriptionPreviewInvoice",
-            **_invoice_v2(quote.recurring),
-        },
-    }
 
 
 def quote_new(domain: Domain, connection: Connection, data: dict[str, Any]) -> Quote:
@@ -274,11 +211,6 @@ def quote_new(domain: Domain, connection: Connection, data: dict[str, Any]) -> Q
     )
 
 
-def estimate_new(domain: Domain, connection: Connection, data: dict[str, Any]) -> dict[str, Any]:
-    """`estimateSubscription`."""
-    return quote_new(domain, connection, data).json()
-
-
 def quote_update(domain: Domain, connection: Connection, data: dict[str, Any]) -> Quote:
     """The cost of changing quantities, add-ons or the coupon of a subscription right now."""
     catalog = domain.catalog
@@ -357,8 +289,3 @@ def quote_update(domain: Domain, connection: Connection, data: dict[str, Any]) -
         has_scheduled_updates=bool(repo.subscription_schedules(connection, row["ref_id"])),
         has_prorations=credit + debit != 0,
     )
-
-
-def estimate_update(domain: Domain, connection: Connection, data: dict[str, Any]) -> dict[str, Any]:
-    """`estimateSubscriptionUpdate`."""
-    return quote_update(domain, connection, data).json()

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, func, insert, inspect, select, text, update
 
 from stigg_emulator.billing.money import round_money
 from stigg_emulator.billing.quote import Figures
-from stigg_emulator.clock import Scope, iso
+from stigg_emulator.clock import Scope
 from stigg_emulator.domain.context import Domain, Tx
 from stigg_emulator.storage import billing_tables as bt
 from stigg_emulator.storage import repositories as repo
@@ -298,70 +298,10 @@ def settle_processing(domain: Domain, tx: Tx, scope: Scope | None = None) -> lis
     return settled
 
 
-def invoice_json(row: dict[str, Any]) -> dict[str, Any]:
-    """`SubscriptionInvoice`."""
-    total = Decimal(row["total"])
-    excluding = Decimal(row["sub_total"]) - Decimal(row["discount"])
-    return {
-        "__typename": "SubscriptionInvoice",
-        "billingId": row["id"],
-        "status": row["status"],
-        "billingReason": row["billing_reason"],
-        "currency": row["currency"],
-        "subTotal": float(Decimal(row["sub_total"])),
-        "subTotalExcludingTax": float(Decimal(row["sub_total"])),
-        "totalExcludingTax": float(excluding),
-        "tax": float(Decimal(row["tax"])),
-        "total": float(total),
-        "amountDue": float(total) if row["status"] == "OPEN" else 0.0,
-        "appliedBalance": 0.0,
-        "startingBalance": 0.0,
-        "endingBalance": 0.0,
-        "attemptCount": 1.0,
-        "dueDate": iso(row["created_at"]),
-        "requiresAction": bool(row["requires_action"]),
-        "paymentUrl": row.get("payment_url"),
-        "paymentSecret": row.get("payment_secret"),
-        "errorMessage": row.get("error_message"),
-        "pdfUrl": row.get("pdf_url"),
-        "lines": lines_json(row.get("lines"), row["currency"]),
-        "createdAt": iso(row["created_at"]),
-        "updatedAt": iso(row["updated_at"]),
-        # Not in Stigg's type (GraphQL ignores them); the invoice list shows them.
-        "subscriptionId": row["subscription_ref"],
-        "periodStart": iso(row["period_start"]),
-        "periodEnd": iso(row["period_end"]),
-    }
-
-
-def lines_json(lines: list[dict[str, Any]] | None, currency: str) -> list[dict[str, Any]] | None:
-    """`[InvoiceLine]` of stored lines (None for invoices recorded before lines were)."""
-    if lines is None:
-        return None
-    return [
-        {
-            "__typename": "InvoiceLine",
-            "description": line["description"],
-            "amount": float(Decimal(line["amount"])),
-            "currency": currency,
-            "quantity": line.get("quantity"),
-            "proration": bool(line.get("proration")),
-            # Not in Stigg's type (GraphQL ignores it): item | discount | tax.
-            "kind": line.get("kind", "item"),
-        }
-        for line in lines
-    ]
-
-
-def latest_invoice_json(connection: Connection, subscription_ref: str) -> dict[str, Any] | None:
-    """The newest invoice of a subscription, as `SubscriptionInvoice`."""
-    return latest_invoices_json(connection, [subscription_ref]).get(subscription_ref)
-
-
-def latest_invoices_json(
+def latest_invoices(
     connection: Connection, subscription_refs: list[str]
 ) -> dict[str, dict[str, Any]]:
-    """The newest invoice of each subscription (those with one), in one query."""
+    """The newest invoice row of each subscription (those with one), in one query."""
     if not subscription_refs:
         return {}
     table = bt.invoices
@@ -379,5 +319,5 @@ def latest_invoices_json(
     )
     latest: dict[str, dict[str, Any]] = {}
     for row in connection.execute(statement).mappings().all():
-        latest.setdefault(row["subscription_ref"], invoice_json(dict(row)))
+        latest.setdefault(row["subscription_ref"], dict(row))
     return latest

@@ -8,24 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from stigg_emulator.billing.money import percent_of, round_money
 from stigg_emulator.catalog.model import Catalog, Coupon
-from stigg_emulator.clock import from_ms, iso, to_ms
+from stigg_emulator.clock import from_ms, to_ms
 from stigg_emulator.domain.periods import add_months
 from stigg_emulator.domain.pricing import Bill
 
 ZERO = Decimal(0)
-
-
-def money_json(amount: Decimal, currency: str) -> dict[str, Any]:
-    """`Money {amount currency}` rounded to the currency's minor unit."""
-    return {
-        "__typename": "Money",
-        "amount": float(round_money(amount, currency)),
-        "currency": currency,
-    }
 
 
 def coupon_end(coupon: Coupon, start_ms: int) -> int | None:
@@ -55,27 +45,6 @@ def coupon_off(coupon: Coupon | None, amount: Decimal, currency: str) -> Decimal
         if code.upper() == currency.upper():
             return min(value, amount)
     return ZERO
-
-
-def discount_json(coupon: Coupon, start_ms: int) -> dict[str, Any]:
-    """`SubscriptionPreviewDiscount` of a coupon applied at `start_ms`."""
-    value = (
-        coupon.percent_off
-        if coupon.discount_type == "PERCENTAGE" and coupon.percent_off is not None
-        else (coupon.amounts_off[0][0] if coupon.amounts_off else ZERO)
-    )
-    return {
-        "__typename": "SubscriptionPreviewDiscount",
-        "name": coupon.name,
-        "type": coupon.discount_type,
-        "value": float(value),
-        "durationType": coupon.duration_type,
-        "durationInMonths": float(coupon.duration_in_months)
-        if coupon.duration_type == "REPEATING" and coupon.duration_in_months
-        else None,
-        "start": iso(start_ms),
-        "end": iso(coupon_end(coupon, start_ms)),
-    }
 
 
 @dataclass(frozen=True)
@@ -236,27 +205,6 @@ class Figures:
     def total_rounded(self) -> Decimal:
         """Amount due in the currency's minor unit."""
         return round_money(self.total, self.currency)
-
-    def json(self) -> dict[str, Any]:
-        """The `SubscriptionPricePreviewDTO` fields (also `SubscriptionPreview`'s)."""
-        return {
-            "subTotal": money_json(self.sub_total, self.currency),
-            "discountAmount": money_json(self.discount, self.currency) if self.coupon else None,
-            "discount": discount_json(self.coupon, self.coupon_start_ms) if self.coupon else None,
-            "totalExcludingTax": money_json(self.total_excluding_tax, self.currency),
-            "tax": money_json(self.tax, self.currency),
-            "taxDetails": (
-                {
-                    "__typename": "SubscriptionPreviewTaxDetails",
-                    "displayName": f"Tax ({self.tax_percentage.normalize():f}%)",
-                    "percentage": float(self.tax_percentage),
-                    "inclusive": False,
-                }
-                if self.tax_percentage
-                else None
-            ),
-            "total": money_json(self.total, self.currency),
-        }
 
 
 def prorated(amount: Decimal, remaining_ms: int, period_ms: int, currency: str) -> Decimal:

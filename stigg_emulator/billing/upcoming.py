@@ -14,10 +14,8 @@ from sqlalchemy import Connection
 
 from stigg_emulator.billing import ledger
 from stigg_emulator.billing.estimates import current_period
-from stigg_emulator.billing.money import round_money
-from stigg_emulator.billing.quote import ZERO, Figures, InvoiceItem, discount_json, money_json
+from stigg_emulator.billing.quote import Figures
 from stigg_emulator.billing.simulated_clock import renewal_figures
-from stigg_emulator.clock import iso
 from stigg_emulator.domain.context import Domain
 from stigg_emulator.domain.transitions import schedule_values
 from stigg_emulator.storage import repositories as repo
@@ -68,62 +66,3 @@ def next_renewal(domain: Domain, connection: Connection, row: dict[str, Any]) ->
     if start != boundary:
         return None
     return Upcoming(renewal_figures(domain, state, start), start, end)
-
-
-def preview_json(upcoming: Upcoming, updated_at: int) -> dict[str, Any]:
-    """`SubscriptionInvoicePreview` of a renewal; its lines are the invoice's charged items."""
-    figures = upcoming.figures
-    currency = figures.currency
-    lines = [line for line in figures.invoice_lines() if line.kind == "item"]
-    items = figures.items or (InvoiceItem("Subscription charge", figures.sub_total),)
-    period = {
-        "__typename": "SubscriptionInvoicePreviewLineItemPeriod",
-        "start": iso(upcoming.period_start),
-        "end": iso(upcoming.period_end),
-    }
-    sub_total = sum((line.amount for line in lines), ZERO)
-    discount = -sum(
-        (line.amount for line in figures.invoice_lines() if line.kind == "discount"), ZERO
-    )
-    tax = sum((line.amount for line in figures.invoice_lines() if line.kind == "tax"), ZERO)
-    total = sub_total - discount + tax
-    shown = figures.json()
-    return {
-        "__typename": "SubscriptionInvoicePreview",
-        "subTotal": money_json(sub_total, currency),
-        "subTotalExcludingTax": money_json(sub_total, currency),
-        "discount": money_json(discount, currency) if figures.coupon else None,
-        "discountDetails": (
-            discount_json(figures.coupon, figures.coupon_start_ms) if figures.coupon else None
-        ),
-        "totalExcludingTax": money_json(sub_total - discount, currency),
-        "tax": money_json(tax, currency),
-        "taxDetails": shown["taxDetails"],
-        "total": money_json(total, currency),
-        "amountDue": money_json(max(total, ZERO), currency),
-        "minimumSpendAdjustment": money_json(ZERO, currency),
-        "credits": None,
-        "lastUpdatedAt": iso(updated_at),
-        "lines": [
-            {
-                "__typename": "SubscriptionInvoicePreviewLineItem",
-                "type": item.line_type,
-                "description": line.description,
-                "costDescription": line.description,
-                "amount": money_json(line.amount, currency),
-                "unitPrice": (
-                    money_json(round_money(item.unit_amount, currency), currency)
-                    if item.unit_amount is not None
-                    else None
-                ),
-                "quantity": line.quantity,
-                "proration": line.proration,
-                "period": period,
-                "price": None,
-                "hasSoftLimit": None,
-                "usageLimit": None,
-                "lines": None,
-            }
-            for item, line in zip(items, lines, strict=True)
-        ],
-    }

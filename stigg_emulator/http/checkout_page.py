@@ -25,6 +25,7 @@ from stigg_emulator.clock import iso
 from stigg_emulator.domain.errors import StiggError
 from stigg_emulator.domain.subscription_rules import resolve_coupon
 from stigg_emulator.http.state import AppState
+from stigg_emulator.wire.invoice_json import invoice_json
 
 logger = logging.getLogger("stigg_emulator")
 MAX_FORM_BYTES = 64 * 1024
@@ -389,7 +390,7 @@ async def invoice_document(request: Request) -> Response:
     row = _requested_invoice(request)
     if row is None:
         return _not_found("Invoice")
-    invoice = ledger.invoice_json(row)
+    invoice = invoice_json(row)
     if "application/json" in request.headers.get("accept", ""):
         return JSONResponse({**invoice, "customer": row.get("customer_details")})
     currency = row["currency"]
@@ -416,7 +417,7 @@ async def invoices_list(request: Request) -> Response:
     with state.domain.read() as connection:
         rows = ledger.customer_invoices(connection, customer_ref)
     if "application/json" in request.headers.get("accept", ""):
-        return JSONResponse({"data": [ledger.invoice_json(row) for row in rows]})
+        return JSONResponse({"data": [invoice_json(row) for row in rows]})
     items = "".join(
         "<tr>"
         f"<td>{escape(row['id'])}</td><td>{escape(row['subscription_ref'])}</td>"

@@ -11,12 +11,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from stigg_emulator.domain.errors import StiggError
-from stigg_emulator.domain.paywall import paywall_json
+from stigg_emulator.graphql.documents import read_active_subscriptions_json, read_paywall_json
 from stigg_emulator.graphql.resolvers.entitlements import sdk_configuration
 from stigg_emulator.graphql.resolvers.subscriptions import resource_filter
 from stigg_emulator.http.path_ids import path_segment
 from stigg_emulator.http.state import AppState, caller_of, unauthorized
-from stigg_emulator.wire.customer_json import active_subscriptions_json
 
 JSON = "application/json"
 # `/v1/c/{customerId}/...` and `/v1/p/{productId}/...`: the id is the fourth segment.
@@ -82,7 +81,7 @@ async def subscriptions(request: Request) -> Response:
             request.query_params.get("resourceId"), request.query_params.getlist("resourceIds")
         )
         with domain.read() as connection:
-            result = active_subscriptions_json(
+            result = read_active_subscriptions_json(
                 connection, domain.catalog, customer_id, wanted, domain.clock.now(customer_id)
             )
         if result is None:
@@ -116,7 +115,7 @@ async def paywall(request: Request) -> Response:
     domain = state.domain
     try:
         with domain.read() as connection:
-            result = paywall_json(connection, domain.catalog, data, domain.clock.now())
+            result = read_paywall_json(connection, domain.catalog, data, domain.clock.now())
     except StiggError as error:
         return error_response(error)
     return _revalidated(request, {"data": {"paywall": result}})

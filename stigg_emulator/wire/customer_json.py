@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection
-
-from stigg_emulator.billing import ledger
 from stigg_emulator.catalog.model import ENVIRONMENT_ID, Catalog
 from stigg_emulator.clock import iso
 from stigg_emulator.domain.periods import period_at
 from stigg_emulator.domain.pricing import build_bill
-from stigg_emulator.storage import repositories as repo
+from stigg_emulator.views.customer_views import CustomerView, SubscriptionsView
 from stigg_emulator.wire.catalog_json import (
     addon_json,
     all_country_prices,
@@ -25,16 +21,7 @@ from stigg_emulator.wire.catalog_json import (
     plan_json,
     price_json,
 )
-
-
-@dataclass
-class Prefetched:
-    """Per-read data shared by several subscriptions (keyed by subscription / customer ref)."""
-
-    invoices: dict[str, dict[str, Any]]
-    schedules: dict[str, list[dict[str, Any]]]
-    customers: dict[str, dict[str, Any]] = field(default_factory=dict)
-
+from stigg_emulator.wire.invoice_json import invoice_json
 
 PROMOTION_STATUS = {"Active": "Active", "Expired": "Expired", "Revoked": "Expired"}
 
@@ -55,23 +42,25 @@ def experiment_json(info: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def customer_json(
-    connection: Connection,
     catalog: Catalog,
-    row: dict[str, Any],
+    view: CustomerView,
     now: datetime,
-    *,
-    with_subscriptions: bool = True,
+    subscriptions: SubscriptionsView | None = None,
 ) -> dict[str, Any]:
-    """`Customer`; subscriptions are embedded (one level) only when `with_subscriptions`."""
-    billing = repo.get_billing(connection, row["ref_id"]) or {}
-    active = repo.customer_subscriptions(connection, row["ref_id"])
-    promotions = repo.customer_promotions(connection, row["ref_id"])
+    """`Customer`; its subscriptions are embedded (one level) when their view is given."""
+    row, billing, active, promotions, card = (
+        view.row,
+        view.billing,
+        view.active,
+        view.promotions,
+        view.card,
+    )
     coupon = catalog.coupons.get(row["coupon_ref"]) if row.get("coupon_ref") else None
     payment_method = billing.get("payment_method_id")
-    card = ledger.default_payment_method(connection, row["ref_id"]) if payment_method else None
-    trialed = repo.customer_subscriptions(connection, row["ref_id"], statuses=None)
     trialed_plans = {
-        (sub["plan_ref"], sub["product_ref"]) for sub in trialed if sub.get("was_in_trial")
+        (sub["plan_ref"], sub["product_ref"])
+        for sub in view.every_subscription
+        if sub.get("was_in_trial")
     }
     by_type: dict[str, int] = {}
     for sub in active:
@@ -149,10 +138,8 @@ def customer_json(
         "syncStates": [],
         "subscriptions": None,
     }
-    if with_subscriptions:
-        customer["subscriptions"] = subscriptions_json(
-            connection, catalog, active, now, customer_row=row
-        )
+    if subscriptions is not None:
+        customer["subscriptions"] = subscriptions_json(catalog, subscriptions, now)
     return customer
 
 
@@ -222,22 +209,19 @@ def schedule_json(row: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
 
 
 def subscription_json(
-    connection: Connection,
     catalog: Catalog,
     row: dict[str, Any],
     now: datetime,
-    *,
-    customer_row: dict[str, Any] | None = None,
-    prefetched: Prefetched | None = None,
+    view: SubscriptionsView,
+    customers: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """`CustomerSubscription` (customer embedded without its own subscriptions).
 
-    `prefetched` holds what several subscriptions of one read share (latest invoices, schedules,
-    the embedded customer), read once for all of them.
+    `view` holds what the subscriptions of one read share (latest invoices, schedules,
+    customers); `customers` keeps the customer documents already shaped for that read.
     """
     plan = catalog.package(row["plan_ref"], row["plan_version"])
     assert plan is not None, f"plan {row['plan_ref']} vanished from the catalog"
-    customer_row = customer_row or repo.get_customer(connection, row["customer_ref"]) or {}
     country = row.get("billing_country_code")
     billable = {
         item["featureId"]: float(item["quantity"]) for item in row.get("billable_features") or []
@@ -254,11 +238,7 @@ def subscription_json(
         coupon,
     )
     period_range = billing_period_range(row, now)
-    schedules = (
-        prefetched.schedules.get(row["ref_id"], [])
-        if prefetched is not None
-        else repo.subscription_schedules(connection, row["ref_id"], ("Scheduled", "PendingPayment"))
-    )
+    schedules = view.schedules.get(row["ref_id"], [])
     addons = []
     for entry in row.get("addons") or []:
         addon = catalog.package(entry["addonId"], entry.get("version"))
@@ -305,16 +285,14 @@ def subscription_json(
     ]
     effective_end = row.get("cancellation_date") or row.get("end_date")
     resource_id = row.get("resource_id")
-    if prefetched is not None and customer_row and customer_row["ref_id"] in prefetched.customers:
-        customer: dict[str, Any] | None = prefetched.customers[customer_row["ref_id"]]
-    else:
-        customer = (
-            customer_json(connection, catalog, customer_row, now, with_subscriptions=False)
-            if customer_row
-            else None
-        )
-        if prefetched is not None and customer_row and customer is not None:
-            prefetched.customers[customer_row["ref_id"]] = customer
+    shaped = customers if customers is not None else {}
+    customer_view = view.customers.get(row["customer_ref"])
+    customer: dict[str, Any] | None = None
+    if customer_view is not None:
+        customer = shaped.get(row["customer_ref"])
+        if customer is None:
+            customer = customer_json(catalog, customer_view, now)
+            shaped[row["customer_ref"]] = customer
     paying = row.get("paying_customer_ref")
     return {
         "__typename": "CustomerSubscription",
@@ -370,7 +348,7 @@ def subscription_json(
         ),
         "coupon": _subscription_coupon(catalog, row),
         "coupons": [c for c in [_subscription_coupon(catalog, row)] if c],
-        "customerId": customer_row.get("uuid"),
+        "customerId": customer_view.row.get("uuid") if customer_view is not None else None,
         "customer": customer,
         "payingCustomerId": None,
         "payingCustomer": (
@@ -397,9 +375,7 @@ def subscription_json(
             for item in schedules
         ],
         "latestInvoice": (
-            prefetched.invoices.get(row["ref_id"])
-            if prefetched is not None
-            else ledger.latest_invoice_json(connection, row["ref_id"])
+            invoice_json(view.invoices[row["ref_id"]]) if row["ref_id"] in view.invoices else None
         ),
         "lastUsageInvoice": None,
         "minimumSpend": None,
@@ -438,42 +414,9 @@ def _subscription_coupon(catalog: Catalog, row: dict[str, Any]) -> dict[str, Any
     }
 
 
-def active_subscriptions_json(
-    connection: Connection,
-    catalog: Catalog,
-    customer_ref: str,
-    resource_ids: list[str] | None,
-    now: datetime,
-) -> list[dict[str, Any]] | None:
-    """Active subscriptions of a customer, optionally limited to resources (None: no customer)."""
-    customer = repo.get_customer(connection, customer_ref)
-    if customer is None or customer.get("archived_at") is not None:
-        return None
-    rows = repo.customer_subscriptions(connection, customer_ref)
-    if resource_ids is not None:
-        wanted = set(resource_ids)
-        rows = [row for row in rows if row.get("resource_id") in wanted]
-    return subscriptions_json(connection, catalog, rows, now, customer_row=customer)
-
-
 def subscriptions_json(
-    connection: Connection,
-    catalog: Catalog,
-    rows: list[dict[str, Any]],
-    now: datetime,
-    *,
-    customer_row: dict[str, Any] | None = None,
+    catalog: Catalog, view: SubscriptionsView, now: datetime
 ) -> list[dict[str, Any]]:
-    """`CustomerSubscription` of each row; their latest invoices and schedules are read in one
-    query each, the embedded customer once."""
-    refs = [row["ref_id"] for row in rows]
-    prefetched = Prefetched(
-        ledger.latest_invoices_json(connection, refs),
-        repo.schedules_of(connection, refs, ("Scheduled", "PendingPayment")),
-    )
-    return [
-        subscription_json(
-            connection, catalog, row, now, customer_row=customer_row, prefetched=prefetched
-        )
-        for row in rows
-    ]
+    """`CustomerSubscription` of each row of `view` (each customer shaped once)."""
+    customers: dict[str, dict[str, Any]] = {}
+    return [subscription_json(catalog, row, now, view, customers) for row in view.rows]

@@ -9,8 +9,8 @@ from ariadne import MutationType, QueryType
 from graphql import GraphQLResolveInfo
 
 from stigg_emulator.domain.errors import bad_input
-from stigg_emulator.domain.paywall import paywall_json
 from stigg_emulator.graphql.context import ctx, input_arg, read
+from stigg_emulator.graphql.documents import read_paywall_json
 from stigg_emulator.wire.catalog_json import coupon_json, product_json
 
 MAX_PAGE = 100
@@ -24,7 +24,7 @@ def resolve_paywall(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> dict[
     domain = ctx(info).domain
     return read(
         info,
-        lambda conn: paywall_json(
+        lambda conn: read_paywall_json(
             conn, domain.catalog, data, domain.clock.now(data.get("customerId") or None)
         ),
     )

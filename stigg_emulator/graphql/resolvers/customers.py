@@ -10,8 +10,8 @@ from graphql import GraphQLResolveInfo
 from stigg_emulator.domain import customers
 from stigg_emulator.domain.errors import bad_input, not_found
 from stigg_emulator.graphql.context import ctx, input_arg, read, write
+from stigg_emulator.graphql.documents import read_customer_json, read_subscription_json
 from stigg_emulator.storage import repositories as repo
-from stigg_emulator.wire.customer_json import customer_json, subscription_json
 
 
 def customer_document(
@@ -24,7 +24,7 @@ def customer_document(
         row = repo.get_customer(connection, ref_id)
         if row is None or (row.get("archived_at") is not None and not allow_archived):
             raise not_found("CustomerNotFound", "Customer", ref_id)
-        return customer_json(connection, domain.catalog, row, domain.clock.now(ref_id))
+        return read_customer_json(connection, domain.catalog, row, domain.clock.now(ref_id))
 
     return read(info, build)
 
@@ -43,7 +43,7 @@ def resolve_get_customer(
         row = repo.get_customer(connection, ref_id)
         if row is None or row.get("archived_at") is not None:
             return None
-        return customer_json(connection, domain.catalog, row, domain.clock.now(ref_id))
+        return read_customer_json(connection, domain.catalog, row, domain.clock.now(ref_id))
 
     return read(info, build)
 
@@ -61,7 +61,7 @@ def resolve_provision_customer(
     if outcome["subscription_ref"]:
         subscription = read(
             info,
-            lambda conn: subscription_json(
+            lambda conn: read_subscription_json(
                 conn,
                 domain.catalog,
                 repo.get_subscription(conn, outcome["subscription_ref"]) or {},

@@ -9,11 +9,12 @@ from ariadne import MutationType, QueryType
 from graphql import GraphQLResolveInfo
 
 from stigg_emulator.billing import estimates
-from stigg_emulator.billing.upcoming import next_renewal, preview_json
+from stigg_emulator.billing.upcoming import next_renewal
 from stigg_emulator.domain.errors import StiggError, bad_input
 from stigg_emulator.domain.lookups import require_subscription
 from stigg_emulator.graphql.context import ctx, input_arg, read
 from stigg_emulator.storage import repositories as repo
+from stigg_emulator.wire.billing_json import quote_json, quote_preview_json, renewal_preview_json
 
 
 def resolve_estimate(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> dict[str, Any]:
@@ -21,7 +22,7 @@ def resolve_estimate(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> dict
     data = input_arg(kwargs)
     ctx(info).caller.check_customer(str(data.get("customerId") or ""))
     domain = ctx(info).domain
-    return read(info, lambda conn: estimates.estimate_new(domain, conn, data))
+    return read(info, lambda conn: quote_json(estimates.quote_new(domain, conn, data)))
 
 
 def resolve_estimate_update(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> dict[str, Any]:
@@ -33,7 +34,7 @@ def resolve_estimate_update(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) 
         row = repo.get_subscription(conn, str(data.get("subscriptionId") or ""))
         if row is not None:
             ctx(info).caller.check_customer(row["customer_ref"])
-        return estimates.estimate_update(domain, conn, data)
+        return quote_json(estimates.quote_update(domain, conn, data))
 
     return read(info, run)
 
@@ -43,7 +44,7 @@ def resolve_preview(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> dict[
     data = input_arg(kwargs)
     ctx(info).caller.check_customer(str(data.get("customerId") or ""))
     domain = ctx(info).domain
-    return read(info, lambda conn: estimates.preview_json(estimates.quote_new(domain, conn, data)))
+    return read(info, lambda conn: quote_preview_json(estimates.quote_new(domain, conn, data)))
 
 
 def resolve_preview_next_invoice(
@@ -60,7 +61,7 @@ def resolve_preview_next_invoice(
         row = require_subscription(conn, str(ref_id))
         upcoming = next_renewal(domain, conn, row)
         if upcoming is not None:
-            return preview_json(upcoming, int(row["updated_at"]))
+            return renewal_preview_json(upcoming, int(row["updated_at"]))
         if row["pricing_type"] != "PAID":
             raise StiggError("SubscriptionNoBillingId", f"Subscription {ref_id} is not billed")
         raise StiggError("InvalidSubscriptionStatus", f"Subscription {ref_id} has no next invoice")

@@ -9,18 +9,19 @@ from urllib.parse import quote
 from ariadne import MutationType, QueryType
 from graphql import GraphQLResolveInfo
 
-from stigg_emulator.billing.upcoming import next_renewal, preview_json
+from stigg_emulator.billing.upcoming import next_renewal
 from stigg_emulator.clock import parse_iso, to_ms
 from stigg_emulator.domain.errors import bad_input, not_found
 from stigg_emulator.domain.lookups import require_plan
 from stigg_emulator.graphql.context import ctx, input_arg, read
-from stigg_emulator.storage import repositories as repo
-from stigg_emulator.wire.catalog_json import plan_json
-from stigg_emulator.wire.customer_json import (
-    customer_json,
-    subscription_json,
-    subscriptions_json,
+from stigg_emulator.graphql.documents import (
+    read_customer_json,
+    read_subscription_json,
+    read_subscriptions_json,
 )
+from stigg_emulator.storage import repositories as repo
+from stigg_emulator.wire.billing_json import renewal_preview_json
+from stigg_emulator.wire.catalog_json import plan_json
 
 
 def _portal_subscription(
@@ -108,16 +109,16 @@ def resolve_portal(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> dict[s
             if (resource_id is None or sub.get("resource_id") == resource_id)
             and (product_ref is None or sub["product_ref"] == product_ref)
         ]
-        subs = subscriptions_json(
+        subs = read_subscriptions_json(
             conn, domain.catalog, rows, domain.clock.now(customer_ref), customer_row=row
         )
         previews: dict[str, dict[str, Any] | None] = {}
         for sub_row in rows:
             upcoming = next_renewal(domain, conn, sub_row)
             previews[sub_row["ref_id"]] = (
-                preview_json(upcoming, int(sub_row["updated_at"])) if upcoming else None
+                renewal_preview_json(upcoming, int(sub_row["updated_at"])) if upcoming else None
             )
-        customer = customer_json(
+        customer = read_customer_json(
             conn, domain.catalog, row, domain.clock.now(customer_ref), with_subscriptions=False
         )
         promos = [
@@ -203,8 +204,12 @@ def resolve_checkout_state(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -
         ]
         now = domain.clock.now(customer_ref)
         return {
-            "customer": customer_json(conn, domain.catalog, row, now, with_subscriptions=False),
-            "active": subscription_json(conn, domain.catalog, current[0], now, customer_row=row)
+            "customer": read_customer_json(
+                conn, domain.catalog, row, now, with_subscriptions=False
+            ),
+            "active": read_subscription_json(
+                conn, domain.catalog, current[0], now, customer_row=row
+            )
             if current
             else None,
         }

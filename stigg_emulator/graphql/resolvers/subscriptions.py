@@ -11,8 +11,8 @@ from stigg_emulator.billing import prorations
 from stigg_emulator.domain import subscriptions
 from stigg_emulator.domain.errors import StiggError, bad_input, not_found
 from stigg_emulator.graphql.context import ctx, input_arg, read, write
+from stigg_emulator.graphql.documents import read_active_subscriptions_json, read_subscription_json
 from stigg_emulator.storage import repositories as repo
-from stigg_emulator.wire.customer_json import active_subscriptions_json, subscription_json
 
 MAX_RESOURCE_IDS = 100
 
@@ -25,7 +25,7 @@ def subscription_document(info: GraphQLResolveInfo, ref_id: str) -> dict[str, An
         row = repo.get_subscription(connection, ref_id)
         if row is None:
             raise not_found("SubscriptionNotFound", "Subscription", ref_id)
-        return subscription_json(
+        return read_subscription_json(
             connection, domain.catalog, row, domain.clock.now(row["customer_ref"])
         )
 
@@ -173,7 +173,7 @@ def resolve_active(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> list[d
     domain = ctx(info).domain
     result = read(
         info,
-        lambda conn: active_subscriptions_json(
+        lambda conn: read_active_subscriptions_json(
             conn, domain.catalog, customer_id, wanted, domain.clock.now(customer_id)
         ),
     )

@@ -15,13 +15,13 @@ from sqlalchemy import Column, MetaData, Table, create_engine, event, inspect
 from stigg_emulator.billing import ledger
 from stigg_emulator.domain import customers, subscriptions
 from stigg_emulator.domain.context import Domain
+from stigg_emulator.graphql.documents import read_active_subscriptions_json, read_customer_json
 from stigg_emulator.http.state import AppState
 from stigg_emulator.server import build_state
 from stigg_emulator.settings import Settings
 from stigg_emulator.storage import Database
 from stigg_emulator.storage import billing_tables as bt
 from stigg_emulator.storage import repositories as repo
-from stigg_emulator.wire.customer_json import active_subscriptions_json, customer_json
 from tests.emulator.billing.helpers import BILLING_CATALOG
 from tests.emulator.conftest import fresh_database_url
 
@@ -79,7 +79,7 @@ def test_active_subscriptions_read_invoices_once(state: AppState) -> None:
     domain = state.domain
     subs, statements = _invoice_statements(
         domain,
-        lambda conn: active_subscriptions_json(
+        lambda conn: read_active_subscriptions_json(
             conn, domain.catalog, "many", None, domain.clock.now("many")
         ),
     )
@@ -97,7 +97,7 @@ def test_customer_with_subscriptions_reads_invoices_once(state: AppState) -> Non
     def read(conn: Any) -> Any:
         row = repo.get_customer(conn, "many")
         assert row is not None
-        return customer_json(conn, domain.catalog, row, domain.clock.now("many"))
+        return read_customer_json(conn, domain.catalog, row, domain.clock.now("many"))
 
     customer, statements = _invoice_statements(domain, read)
     assert len(customer["subscriptions"]) == RESOURCES

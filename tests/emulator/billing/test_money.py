@@ -8,6 +8,7 @@ from stigg_emulator.billing.money import format_money, minor_units, round_money
 from stigg_emulator.billing.quote import Figures, coupon_applies, coupon_off, prorated
 from stigg_emulator.catalog.model import Coupon
 from stigg_emulator.clock import parse_iso, to_ms
+from stigg_emulator.wire.billing_json import figures_json
 
 HALF = Coupon(
     "c",
@@ -36,10 +37,10 @@ def test_minor_units_and_half_up_rounding() -> None:
 def test_figures_round_each_shown_amount_from_its_exact_value() -> None:
     # 1,001 JPY at 10% tax: 100.1 -> 100 shown; total 1,101.1 -> 1,101.
     figures = Figures("JPY", Decimal(1001), None, 0, Decimal(10))
-    shown = figures.json()
+    shown = figures_json(figures)
     assert shown["tax"]["amount"] == 100 and shown["total"]["amount"] == 1101
     # 3.39 with 50% off: discount 1.695 -> 1.70, remaining 1.695 -> 1.70 (both from exact).
-    half = Figures("USD", Decimal("3.39"), HALF, 0).json()
+    half = figures_json(Figures("USD", Decimal("3.39"), HALF, 0))
     assert (half["discountAmount"]["amount"], half["total"]["amount"]) == (1.7, 1.7)
 
 

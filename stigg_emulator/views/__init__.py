@@ -1,0 +1,1 @@
+"""Views: the rows one JSON document needs, read together so `wire/` shapes them offline."""

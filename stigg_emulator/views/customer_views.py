@@ -1,0 +1,89 @@
+"""The rows a `Customer` or `CustomerSubscription` document needs, read in as few queries as
+possible (one per kind for a list of subscriptions), for `wire.customer_json` to shape."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection
+
+from stigg_emulator.billing import ledger
+from stigg_emulator.billing.ledger import PaymentMethod
+from stigg_emulator.storage import repositories as repo
+
+OPEN_SCHEDULES = ("Scheduled", "PendingPayment")
+
+
+@dataclass
+class CustomerView:
+    """A customer row with its billing record, live subscriptions, promotions and card."""
+
+    row: dict[str, Any]
+    billing: dict[str, Any]
+    active: list[dict[str, Any]]
+    promotions: list[dict[str, Any]]
+    card: PaymentMethod | None
+    every_subscription: list[dict[str, Any]]  # ended ones too (for trials already taken)
+
+
+@dataclass
+class SubscriptionsView:
+    """Subscription rows with their latest invoice rows, open schedules and customers."""
+
+    rows: list[dict[str, Any]]
+    invoices: dict[str, dict[str, Any]]  # latest invoice row by subscription ref
+    schedules: dict[str, list[dict[str, Any]]]  # open schedules by subscription ref
+    customers: dict[str, CustomerView] = field(default_factory=dict)  # by customer ref
+
+
+def customer_view(connection: Connection, row: dict[str, Any]) -> CustomerView:
+    """Everything `customer_json` shows of `row` (except its subscriptions' documents)."""
+    ref = row["ref_id"]
+    billing = repo.get_billing(connection, ref) or {}
+    active = repo.customer_subscriptions(connection, ref)
+    promotions = repo.customer_promotions(connection, ref)
+    card = (
+        ledger.default_payment_method(connection, ref) if billing.get("payment_method_id") else None
+    )
+    every = repo.customer_subscriptions(connection, ref, statuses=None)
+    return CustomerView(row, billing, active, promotions, card, every)
+
+
+def subscriptions_view(
+    connection: Connection,
+    rows: list[dict[str, Any]],
+    *,
+    customer: CustomerView | None = None,
+) -> SubscriptionsView:
+    """`rows` with what their documents embed; `customer` is reused when they are its own."""
+    refs = [row["ref_id"] for row in rows]
+    view = SubscriptionsView(
+        rows,
+        ledger.latest_invoices(connection, refs),
+        repo.schedules_of(connection, refs, OPEN_SCHEDULES),
+    )
+    if customer is not None:
+        view.customers[customer.row["ref_id"]] = customer
+    for row in rows:
+        customer_ref = row["customer_ref"]
+        if customer_ref not in view.customers:
+            customer_row = repo.get_customer(connection, customer_ref)
+            if customer_row is not None:
+                view.customers[customer_ref] = customer_view(connection, customer_row)
+    return view
+
+
+def active_subscriptions_view(
+    connection: Connection, customer_ref: str, resource_ids: list[str] | None
+) -> SubscriptionsView | None:
+    """A customer's live subscriptions, optionally of some resources (None: no such customer)."""
+    row = repo.get_customer(connection, customer_ref)
+    if row is None or row.get("archived_at") is not None:
+        return None
+    rows = repo.customer_subscriptions(connection, customer_ref)
+    if resource_ids is not None:
+        wanted = set(resource_ids)
+        rows = [sub for sub in rows if sub.get("resource_id") in wanted]
+    customer = customer_view(connection, row) if rows else None
+    return subscriptions_view(connection, rows, customer=customer)
