@@ -1,6 +1,7 @@
 // Defines the <stigg-*> custom elements. Rendering, data and events live in Python
 // (widgets/browser); this module only reflects attributes, shows a CSS skeleton and hands
-// lifecycle calls to Python once it registers, queueing them until then.
+// lifecycle calls to Python once it registers, queueing them until then. Input on markup that is
+// already there (server-rendered) is recorded until Python is live and replayed by it, in order.
 const PAYWALL = ["product-id", "resource-id", "highlighted-plan-id", "billing-period",
   "billing-country-code", "show-only-eligible-plans", "hide-addons", "layout", "locale", "theme", "texts", "cta-href"];
 const TAGS = {
@@ -50,6 +51,47 @@ function skeleton(el, tag) {
   el.shadowRoot.querySelector(".visually-hidden").textContent = loadingText(el);
 }
 
+// ---- Input before Python is live --------------------------------------------------------------
+// Capture-phase listeners on the shadow root note every click and change on a widget control
+// (`data-action`) until Python marks the element live (`stiggInputLive`); Python then takes the
+// notes (`takeInput`) and handles each like the live event, so a CTA clicked at first paint fires
+// the same cancelable `stigg-plan-selected` as one clicked later. Controls are buttons and inputs,
+// so nothing navigates on its own; plain links (no `data-action`) stay real links.
+const RECORDED_EVENTS = ["click", "change"];
+const CONTROL_KEYS = ["data-action", "data-plan-id", "data-feature-id", "data-subscription-id"];
+const recorded = new WeakMap();
+
+/** A selector that finds the same control again, also in markup rendered afresh. */
+function controlSelector(control) {
+  const keys = ["radio", "checkbox"].includes(control.getAttribute("type"))
+    ? [...CONTROL_KEYS, "value"] : CONTROL_KEYS;
+  const quote = (value) => value.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
+  return control.localName + keys.filter((name) => control.hasAttribute(name))
+    .map((name) => `[${name}="${quote(control.getAttribute(name))}"]`).join("");
+}
+
+function recordInput(el) {
+  if (recorded.has(el)) return;
+  recorded.set(el, []);
+  const note = (event) => {
+    if (el.stiggInputLive) return;
+    const control = event.target.closest?.("[data-action]");
+    if (!control) return;
+    recorded.get(el).push({
+      type: event.type, selector: controlSelector(control),
+      value: control.value ?? null, checked: Boolean(control.checked),
+    });
+  };
+  for (const type of RECORDED_EVENTS) el.shadowRoot.addEventListener(type, note, true);
+}
+
+/** The input noted on `el` since the last call, oldest first, as JSON. */
+function takeInput(el) {
+  const notes = recorded.get(el) || [];
+  recorded.set(el, []);
+  return JSON.stringify(notes);
+}
+
 function define(tag, attributes) {
   if (customElements.get(tag)) return;
   class StiggElement extends HTMLElement {
@@ -61,6 +103,7 @@ function define(tag, attributes) {
         this.dataset.state = "loading";
         this.setAttribute("aria-busy", "true");
       }
+      recordInput(this);
       send("connected", this);
     }
     attributeChangedCallback(name, oldValue, newValue) {
@@ -94,5 +137,6 @@ window.stiggElements = {
     for (const call of queue.splice(0)) fn(...call);
     return CSS_HREF;
   },
+  takeInput,
 };
 window.dispatchEvent(new Event("stigg-elements-defined"));
