@@ -135,7 +135,7 @@ def test_a_key_is_required_unless_offline() -> None:
 
 
 def test_expired_valid_until_forces_a_refetch() -> None:
-    from stigg_client.server.client import _expired
+    from stigg_client.server.entitlements import _expired
 
     state = CustomerEntitlements(
         {"f": {"validUntil": "2020-01-01T00:00:00.000Z", "feature": {"refId": "f"}}}
