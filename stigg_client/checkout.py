@@ -1,4 +1,4 @@
-"""`wait_for_checkout_completed`: poll until a hosted checkout's subscription is active (§4)."""
+"""Wait for a hosted checkout: poll until its subscription is active (docs/protocol.md §4)."""
 
 from __future__ import annotations
 

@@ -323,7 +323,7 @@ class Stigg(LoaderPart, ChecksPart, LiveUpdatesPart, RefreshLoopPart, SharingPar
         checkout_completed: bool | str | None = None,
         resource_id: str | None = None,
     ) -> Subscription | None:
-        """After a hosted checkout, wait until its subscription is active (protocol §4).
+        """After a hosted checkout, wait until its subscription is active (docs/protocol.md §4).
 
         The parameters come from the page URL in a browser, or are given explicitly. Returns None
         when there is nothing to wait for; raises `StiggTimeoutError` after `timeout_s`.

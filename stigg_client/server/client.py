@@ -1,4 +1,4 @@
-"""`StiggServer`: the server-key SDK (protocol §2.2, §3.2, §3.3, §5.4, §5.6, §6.1; seeds/000).
+"""`StiggServer`: the server-key SDK (docs/protocol.md §2.2, §3.2, §3.3, §5.4, §5.6, §6.1).
 
 Management calls go straight to Stigg's GraphQL API. Entitlement checks read a per-scope cache
 (in memory by default, or a shared Redis store) that realtime updates keep fresh; while the live

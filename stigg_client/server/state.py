@@ -67,7 +67,7 @@ UNSET: Any = _Unset()
 
 
 def _sdk_headers() -> dict[str, str]:
-    """Process identification headers the node SDK sends (protocol §1.3)."""
+    """Process identification headers the node SDK sends (docs/protocol.md §1.3)."""
     host = socket.gethostname()
     pid = str(os.getpid())
     return {

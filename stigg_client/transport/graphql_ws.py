@@ -1,11 +1,11 @@
 """A `graphql-transport-ws` connection that keeps GraphQL subscriptions open (the server SDK's
 live entitlement and usage updates).
 
-Protocol §6.1: the socket is `{base_uri with ws scheme}/graphql`, authentication travels in the
-`connection_init` payload (`{"headers": {"X-API-KEY": ...}}`), and the client subscribes to
-`entitlementsUpdatedV2`, `usageUpdatedV2` and `packagePublished`. The connection is kept alive
-with pings, and re-established with exponential backoff (with jitter) after any failure; a
-rejected key is fatal.
+As docs/protocol.md §6.1 describes, the socket is `{base_uri with ws scheme}/graphql`,
+authentication travels in the `connection_init` payload (`{"headers": {"X-API-KEY": ...}}`),
+and the subscriptions are `entitlementsUpdatedV2`, `usageUpdatedV2` and `packagePublished`.
+The connection is kept alive with pings, and re-established with exponential backoff (with
+jitter) after any failure; a rejected key is fatal.
 """
 
 from __future__ import annotations
@@ -30,7 +30,10 @@ FATAL_CLOSE_CODES = frozenset({4401, 4403})
 
 
 def ws_url(base_uri: str) -> str:
-    """`http://h:p` → `ws://h:p/graphql`, `https://…` → `wss://…/graphql` (protocol §1.1)."""
+    """`http://h:p` → `ws://h:p/graphql`, `https://…` → `wss://…/graphql`.
+
+    See docs/protocol.md §1.1.
+    """
     parts = urlsplit(base_uri)
     scheme = {"http": "ws", "https": "wss"}.get(parts.scheme, parts.scheme)
     path = parts.path.rstrip("/") + "/graphql"
