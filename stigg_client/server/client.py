@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from stigg_client.core.graphql.entitlements import GET_SDK_CONFIGURATION
 from stigg_client.server.catalog import CatalogPart
@@ -27,7 +27,25 @@ __all__ = ["UNSET", "StiggServer"]
 
 
 class StiggServer(EntitlementsPart, UsagePart, ManagementPart, CatalogPart, RealtimePart):
-    """Async server-key SDK; create with `StiggServer.initialize(api_key=..., ...)`."""
+    """Async server-key SDK; create with `StiggServer.initialize(api_key=..., ...)`.
+
+    With `offline=True` the instance is an `OfflineStiggServer` (stigg_client.server.offline):
+    no network, fallbacks for checks, local acknowledgements for reports.
+    """
+
+    _offline_variant: ClassVar[type[StiggServer] | None] = None
+
+    def __init_subclass__(cls, *, offline: bool = False, **kwargs: Any) -> None:
+        """`class OfflineStiggServer(StiggServer, offline=True)` is what `offline=True` makes."""
+        super().__init_subclass__(**kwargs)
+        if offline:
+            StiggServer._offline_variant = cls
+
+    def __new__(cls, *args: Any, offline: bool = False, **kwargs: Any) -> StiggServer:
+        """An `OfflineStiggServer` when `offline` is true."""
+        if offline and cls is StiggServer and StiggServer._offline_variant is not None:
+            return object.__new__(StiggServer._offline_variant)
+        return object.__new__(cls)
 
     @classmethod
     def initialize(cls, *, api_key: str, **options: Any) -> StiggServer:
@@ -51,8 +69,6 @@ class StiggServer(EntitlementsPart, UsagePart, ManagementPart, CatalogPart, Real
         return self
 
     async def _initialize(self) -> None:
-        if self.offline:
-            return
         await self.api.graphql("GetSdkConfiguration", GET_SDK_CONFIGURATION)
         if self.realtime is not None:
             first = self.realtime.start()

@@ -89,8 +89,6 @@ class EntitlementsPart(ServerState):
 
     async def reload_entitlements(self, customer_id: str, resource_id: str | None = None) -> bool:
         """Refetch a scope over the network into the cache; True when the customer exists."""
-        if self.offline:
-            return True
         scope = (customer_id, resource_id)
         state = await self._fetch_state(scope)
         return state.access_denied_reason in (None, AccessDeniedReason.NO_ACTIVE_SUBSCRIPTION.value)
@@ -141,8 +139,6 @@ class EntitlementsPart(ServerState):
         fallback: EntitlementFallback | Mapping[str, Any] | None,
     ) -> Entitlement:
         chosen = as_fallback(fallback) or self.fallbacks.get(feature_id)
-        if self.offline:
-            return _fallback(kind, chosen)
         try:
             state = await self._state(customer_id, resource_id)
         except StiggError as error:
@@ -198,8 +194,6 @@ class EntitlementsPart(ServerState):
         self, customer_id: str, resource_id: str | None = None
     ) -> list[Entitlement]:
         """Every entitlement of the customer (in the resource's scope when given)."""
-        if self.offline:
-            return fallback_entitlements(self.fallbacks)
         try:
             state = await self._state(customer_id, resource_id)
         except StiggError as error:

@@ -197,7 +197,7 @@ class ManagementPart(ServerState):
         )
 
     async def _refresh_after(self, subscription: SlimSubscription) -> None:
-        if subscription.customer_id is None or self.offline:
+        if subscription.customer_id is None:
             return
         resource = subscription.resource.id if subscription.resource is not None else None
         try:

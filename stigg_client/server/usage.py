@@ -88,38 +88,29 @@ class UsagePart(ServerState):
             "dimensions": dimensions,
             "idempotency_key": idempotency_key,
         }
-        wire = self._usage_input(usage)
-        if self.offline:
-            return ReportUsageAck(
-                measurement_id=str(uuid.uuid4()),
-                customer_id=customer_id,
-                resource_id=resource_id,
-                feature_id=feature_id,
-            )
-        data = await self.api.graphql("ReportUsage", documents.REPORT_USAGE, {"input": wire})
-        raw = data.get("reportUsage") or {}
-        ack = self._ack(raw)
-        await self._apply_ack(ack, epoch_ms(raw.get("timestamp")) or _now_ms())
-        return ack
+        return (await self._submit_usage([self._usage_input(usage)], single=True))[0]
 
     async def report_usage_bulk(self, usages: Sequence[Mapping[str, Any]]) -> list[ReportUsageAck]:
         """Report several usage measurements in one request (snake_case keys per item)."""
-        wires = [self._usage_input(usage) for usage in usages]
-        if self.offline:
-            return [
-                ReportUsageAck(
-                    measurement_id=str(uuid.uuid4()),
-                    customer_id=wire["customerId"],
-                    resource_id=wire.get("resourceId"),
-                    feature_id=wire["featureId"],
-                )
-                for wire in wires
-            ]
-        data = await self.api.graphql(
-            "ReportUsageBulk", documents.REPORT_USAGE_BULK, {"input": {"usages": wires}}
-        )
+        return await self._submit_usage([self._usage_input(usage) for usage in usages])
+
+    async def _submit_usage(
+        self, wires: list[dict[str, Any]], *, single: bool = False
+    ) -> list[ReportUsageAck]:
+        """Send checked usage inputs (`ReportUsage` for one, else `ReportUsageBulk`) and apply
+        each acknowledgement to the stored usage."""
+        if single:
+            data = await self.api.graphql(
+                "ReportUsage", documents.REPORT_USAGE, {"input": wires[0]}
+            )
+            raws = [data.get("reportUsage") or {}]
+        else:
+            data = await self.api.graphql(
+                "ReportUsageBulk", documents.REPORT_USAGE_BULK, {"input": {"usages": wires}}
+            )
+            raws = data.get("reportUsageBulk") or []
         acks: list[ReportUsageAck] = []
-        for raw in data.get("reportUsageBulk") or []:
+        for raw in raws:
             ack = self._ack(raw)
             await self._apply_ack(ack, epoch_ms(raw.get("timestamp")) or _now_ms())
             acks.append(ack)
@@ -138,8 +129,10 @@ class UsagePart(ServerState):
                     raise ValidationError(f"report_event needs {required}")
             check_dimensions(event.get("dimensions"))
             wires.append(to_wire(event))
-        if self.offline:
-            return ReportEventAck(accepted=0, offline=True)
+        return await self._submit_events(wires)
+
+    async def _submit_events(self, wires: list[dict[str, Any]]) -> ReportEventAck:
+        """Send checked events."""
         await self.api.graphql(
             "ReportEvent", documents.REPORT_EVENT, {"input": {"usageEvents": wires}}
         )
