@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from stigg_client.errors import NetworkError
-from stigg_client.platform import TransportName
+from stigg_client.platform.base import TransportName
 from stigg_client.snapshots import SnapshotStore
 from stigg_client.tabs import TabChannel
 from stigg_client.transport.base import HttpResponse, Transport, json_or_none, sdk_errors
