@@ -57,7 +57,7 @@ class ClientState(ABC):
         tab_channel: tabs.TabChannel | None = None,
         source: str = SourceType.JS_CLIENT_SDK.value,
     ) -> None:
-        """The state of a client of `config`, with the parts `Stigg.initialize` chose."""
+        """Use `Stigg.initialize`; this wires the parts it chose (nothing starts here)."""
         self.config = config
         self._platform = platform
         self._credentials = ApiCredentials(
@@ -106,6 +106,12 @@ class ClientState(ABC):
         self._tabs = tab_channel
         self._closed = False
         self.is_widget_watermark_enabled = True
+
+        self._update_scope()
+        if snapshots is not None:
+            self._restore_snapshots()
+        if tab_channel is not None:
+            tab_channel.listen(self._on_tab_load)
 
     @property
     def customer_id(self) -> str | None:
@@ -178,6 +184,14 @@ class ClientState(ABC):
     @abstractmethod
     def initialization_state(self) -> InitializationState:
         """IN_PROGRESS, READY or FAILED; see `LoaderPart`."""
+
+    @abstractmethod
+    def _restore_snapshots(self) -> None:
+        """Answer checks from persisted snapshots until a load arrives; see `SharingPart`."""
+
+    @abstractmethod
+    def _on_tab_load(self, message: str) -> None:
+        """Take a load another tab posted; see `SharingPart`."""
 
     @abstractmethod
     def _state_for(self, resource_id: str | None) -> ScopeState | None:

@@ -18,7 +18,6 @@ from stigg_client.config import ClientConfig, ClientSettings, validate
 from stigg_client.errors import ValidationError
 from stigg_client.events import EventName, Listener
 from stigg_client.models.customer import Customer
-from stigg_client.models.enums import SourceType
 from stigg_client.models.estimates import SubscriptionPreview
 from stigg_client.models.paywall import Paywall
 from stigg_client.models.portal import CustomerPortal
@@ -43,39 +42,6 @@ class Stigg(LoaderPart, ChecksPart, LiveUpdatesPart, RefreshLoopPart, SharingPar
     never wait for the network (before the first load they return the fallback). Everything else
     is async.
     """
-
-    def __init__(
-        self,
-        config: ClientConfig,
-        *,
-        platform: Platform,
-        transport: Transport,
-        visibility: VisibilitySource,
-        customer_id: str | None = None,
-        customer_token: str | None = None,
-        resource_id: str | None = None,
-        snapshots: SnapshotStore | None = None,
-        tab_channel: tabs.TabChannel | None = None,
-        source: str = SourceType.JS_CLIENT_SDK.value,
-    ) -> None:
-        """Use `Stigg.initialize`; this wires the parts it chose (nothing starts here)."""
-        super().__init__(
-            config,
-            platform=platform,
-            transport=transport,
-            visibility=visibility,
-            customer_id=customer_id,
-            customer_token=customer_token,
-            resource_id=resource_id,
-            snapshots=snapshots,
-            tab_channel=tab_channel,
-            source=source,
-        )
-        self._update_scope()
-        if snapshots is not None:
-            self._restore_snapshots()
-        if tab_channel is not None:
-            tab_channel.listen(self._on_tab_load)
 
     _offline_variant: ClassVar[OfflineFactory | None] = None
 

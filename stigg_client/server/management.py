@@ -236,12 +236,9 @@ class ManagementPart(ServerState):
                 "await_payment_confirmation": await_payment_confirmation,
             }
         )
-        data = await self.api.graphql(
-            "UpdateSubscription", documents.UPDATE_SUBSCRIPTION, {"input": payload}
+        return await self._change_subscription(
+            "UpdateSubscription", documents.UPDATE_SUBSCRIPTION, "updateSubscription", payload
         )
-        result = SlimSubscription.model_validate(slim_subscription(data.get("updateSubscription")))
-        await self._refresh_after(result)
-        return result
 
     async def cancel_subscription(
         self,
@@ -262,10 +259,16 @@ class ManagementPart(ServerState):
                 "prorate": prorate,
             }
         )
-        data = await self.api.graphql(
-            "CancelSubscription", documents.CANCEL_SUBSCRIPTION, {"input": payload}
+        return await self._change_subscription(
+            "CancelSubscription", documents.CANCEL_SUBSCRIPTION, "cancelSubscription", payload
         )
-        result = SlimSubscription.model_validate(slim_subscription(data.get("cancelSubscription")))
+
+    async def _change_subscription(
+        self, operation: str, document: str, field: str, payload: Any
+    ) -> SlimSubscription:
+        """Run a subscription mutation, then refetch the customer's entitlements."""
+        data = await self.api.graphql(operation, document, {"input": payload})
+        result = SlimSubscription.model_validate(slim_subscription(data.get(field)))
         await self._refresh_after(result)
         return result
 
