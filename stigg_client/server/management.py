@@ -54,21 +54,17 @@ class ManagementPart(ServerState):
         `subscription_params=None` skips the initial subscription; leaving it out lets the
         product's customer journey decide.
         """
-        payload: dict[str, Any] = to_wire(
-            {
-                "ref_id": customer_id,
-                "name": name,
-                "email": email,
-                "coupon_ref_id": coupon_id,
-                "billing_id": billing_id,
-                "additional_meta_data": metadata,
-                "exclude_from_experiment": exclude_from_experiment,
-                "salesforce_id": salesforce_id,
-            }
+        payload = _customer_input(
+            customer_id,
+            name=name,
+            email=email,
+            coupon_id=coupon_id,
+            billing_id=billing_id,
+            metadata=metadata,
+            billing_info=billing_info,
+            exclude_from_experiment=exclude_from_experiment,
+            salesforce_id=salesforce_id,
         )
-        info = billing_info_of(billing_info)
-        if info is not None:
-            payload["billingInformation"] = info
         if subscription_params is None:
             payload["subscriptionParams"] = None
         elif subscription_params is not UNSET:
@@ -101,19 +97,15 @@ class ManagementPart(ServerState):
         billing_id: str | None = None,
     ) -> SlimCustomer:
         """Update the given fields of a customer (billing info must be passed whole)."""
-        payload: dict[str, Any] = to_wire(
-            {
-                "ref_id": customer_id,
-                "name": name,
-                "email": email,
-                "coupon_ref_id": coupon_id,
-                "billing_id": billing_id,
-                "additional_meta_data": metadata,
-            }
+        payload = _customer_input(
+            customer_id,
+            name=name,
+            email=email,
+            coupon_id=coupon_id,
+            billing_id=billing_id,
+            metadata=metadata,
+            billing_info=billing_info,
         )
-        info = billing_info_of(billing_info)
-        if info is not None:
-            payload["billingInformation"] = info
         data = await self.api.graphql(
             "UpdateCustomer", documents.UPDATE_CUSTOMER, {"input": payload}
         )
@@ -371,6 +363,29 @@ class ManagementPart(ServerState):
             await self._fetch_state((customer_id, None))
         except StiggError as error:
             logger.warning("refetching entitlements of %s failed: %s", customer_id, error)
+
+
+def _customer_input(
+    customer_id: str,
+    *,
+    coupon_id: str | None,
+    metadata: Mapping[str, Any] | None,
+    billing_info: Mapping[str, Any] | None,
+    **fields: Any,
+) -> dict[str, Any]:
+    """The customer input of `provision_customer` and `update_customer`."""
+    payload: dict[str, Any] = to_wire(
+        {
+            "ref_id": customer_id,
+            "coupon_ref_id": coupon_id,
+            "additional_meta_data": metadata,
+            **fields,
+        }
+    )
+    info = billing_info_of(billing_info)
+    if info is not None:
+        payload["billingInformation"] = info
+    return payload
 
 
 def billing_info_of(value: Mapping[str, Any] | None) -> dict[str, Any] | None:
