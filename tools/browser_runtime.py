@@ -53,6 +53,7 @@ NOT_IN_BROWSER = (
     "stigg_emulator/",
     "stigg_client/server/",
     "stigg_client/transport/graphql_ws.py",
+    "stigg_client/README.md",
     "widgets/prerender.py",
     "widgets/README.md",
     "widgets/static/",
