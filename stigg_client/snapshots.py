@@ -13,26 +13,15 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from stigg_client._moved import moved_names
+from stigg_client.platform.base import SnapshotStore
 
 logger = logging.getLogger("stigg_client")
 
 FORMAT_VERSION = 1
 KEY_PREFIX = "stigg-client:entitlements:"
-
-
-class SnapshotStore(Protocol):
-    """Where snapshots live: a string store keyed by strings (localStorage has this shape)."""
-
-    def read(self, key: str) -> str | None:
-        """The stored text, or None when there is none."""
-        ...
-
-    def write(self, key: str, value: str) -> None:
-        """Store `value` under `key` (best effort: a full or refused store only logs)."""
-        ...
 
 
 def snapshot_key(base_uri: str, api_key: str, customer_id: str, resource_id: str | None) -> str:
@@ -78,3 +67,13 @@ def decode(text: str | None, *, now: float, max_age_s: float) -> Snapshot | None
 
 
 __getattr__ = moved_names(__name__, {"BrowserStorage": "stigg_client.platform.browser"})
+
+__all__ = [
+    "FORMAT_VERSION",
+    "KEY_PREFIX",
+    "Snapshot",
+    "SnapshotStore",
+    "decode",
+    "encode",
+    "snapshot_key",
+]

@@ -9,32 +9,16 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from stigg_client._moved import moved_names
+from stigg_client.platform.base import TabChannel
 
 logger = logging.getLogger("stigg_client")
 
 FORMAT_VERSION = 1
 CHANNEL_PREFIX = "stigg-client:"
-
-
-class TabChannel(Protocol):
-    """A same-origin broadcast of strings (`BroadcastChannel` has this shape)."""
-
-    def post(self, message: str) -> None:
-        """Send `message` to every other member of the channel."""
-        ...
-
-    def listen(self, callback: Callable[[str], None]) -> None:
-        """Call `callback(message)` for every message another member sends."""
-        ...
-
-    def close(self) -> None:
-        """Leave the channel."""
-        ...
 
 
 def channel_name(base_uri: str, api_key: str) -> str:
@@ -85,3 +69,13 @@ def decode(message: str) -> SharedLoad | None:
 
 
 __getattr__ = moved_names(__name__, {"BroadcastChannelLink": "stigg_client.platform.browser"})
+
+__all__ = [
+    "CHANNEL_PREFIX",
+    "FORMAT_VERSION",
+    "SharedLoad",
+    "TabChannel",
+    "channel_name",
+    "decode",
+    "encode",
+]
