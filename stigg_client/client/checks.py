@@ -7,7 +7,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from stigg_client.cache import Scope, ScopeState
+from stigg_client.client.cache import Scope, ScopeState
 from stigg_client.client.state import ClientState
 from stigg_client.core import decisions
 from stigg_client.core.entries import METERED_TYPES

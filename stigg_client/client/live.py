@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from stigg_client.cache import Scope
+from stigg_client.client.cache import Scope
+from stigg_client.client.push import LiveUpdates, LiveUpdatesStatus, stream_url
 from stigg_client.client.state import ClientState, InitializationState, log_background_failure
 from stigg_client.core.entries import entry_from_wire
-from stigg_client.push import LiveUpdates, LiveUpdatesStatus, stream_url
 
 logger = logging.getLogger("stigg_client")
 

@@ -8,7 +8,7 @@ import logging
 import time
 from typing import Any
 
-from stigg_client.cache import Scope
+from stigg_client.client.cache import Scope
 from stigg_client.client.state import ClientState, InitializationState, log_background_failure
 from stigg_client.core import edge_paths
 from stigg_client.core.entries import entry_from_wire

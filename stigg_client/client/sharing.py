@@ -8,11 +8,11 @@ import logging
 import time
 from typing import Any
 
-from stigg_client import tabs
-from stigg_client.cache import Scope
+from stigg_client.client import tabs
+from stigg_client.client.cache import Scope
+from stigg_client.client.snapshots import Snapshot, decode, encode, snapshot_key
 from stigg_client.client.state import ClientState
 from stigg_client.core.entries import CachedEntitlement, entry_from_wire
-from stigg_client.snapshots import Snapshot, decode, encode, snapshot_key
 
 logger = logging.getLogger("stigg_client")
 

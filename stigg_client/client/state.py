@@ -13,17 +13,17 @@ from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from typing import Any
 
-from stigg_client import tabs
-from stigg_client.cache import EntitlementsCache, Scope, ScopeState
+from stigg_client.client import tabs
+from stigg_client.client.cache import EntitlementsCache, Scope, ScopeState
+from stigg_client.client.config import ClientConfig
+from stigg_client.client.push import LiveUpdates
 from stigg_client.client.reads import Reads
-from stigg_client.config import ClientConfig
+from stigg_client.client.snapshots import SnapshotStore
 from stigg_client.core import decisions
 from stigg_client.errors import ValidationError
 from stigg_client.events import ConnectionState, Emitter
 from stigg_client.models.enums import SourceType
 from stigg_client.platform import Platform
-from stigg_client.push import LiveUpdates
-from stigg_client.snapshots import SnapshotStore
 from stigg_client.transport import Transport
 from stigg_client.transport.api import ApiCredentials, StiggApi
 from stigg_client.transport.sse import Connector

@@ -7,14 +7,15 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, ClassVar, TypeVar, Unpack
 
-from stigg_client import tabs
+from stigg_client.client import tabs
 from stigg_client.client.checks import ChecksPart
+from stigg_client.client.config import ClientConfig, ClientSettings, validate
 from stigg_client.client.live import LiveUpdatesPart
 from stigg_client.client.loader import LoaderPart
 from stigg_client.client.refresh import RefreshLoopPart
 from stigg_client.client.sharing import SharingPart
+from stigg_client.client.snapshots import SnapshotStore
 from stigg_client.client.state import InitializationState, completed, observed
-from stigg_client.config import ClientConfig, ClientSettings, validate
 from stigg_client.errors import ValidationError
 from stigg_client.events import EventName, Listener
 from stigg_client.models.customer import Customer
@@ -23,7 +24,6 @@ from stigg_client.models.paywall import Paywall
 from stigg_client.models.portal import CustomerPortal
 from stigg_client.models.subscriptions import Coupon, SlimSubscriptionV2, Subscription
 from stigg_client.platform import Platform, TransportName, current_platform
-from stigg_client.snapshots import SnapshotStore
 from stigg_client.transport import Transport
 from stigg_client.visibility import VisibilitySource
 
@@ -294,7 +294,7 @@ class Stigg(LoaderPart, ChecksPart, LiveUpdatesPart, RefreshLoopPart, SharingPar
         The parameters come from the page URL in a browser, or are given explicitly. Returns None
         when there is nothing to wait for; raises `StiggTimeoutError` after `timeout_s`.
         """
-        from stigg_client.checkout import wait_for_checkout_completed
+        from stigg_client.client.checkout import wait_for_checkout_completed
 
         return await wait_for_checkout_completed(
             self,
