@@ -19,11 +19,11 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from stigg_emulator.billing import checkout, ledger
+from stigg_emulator.billing.estimates import quote_new
 from stigg_emulator.billing.money import format_money
 from stigg_emulator.clock import iso
 from stigg_emulator.domain.errors import StiggError
-from stigg_emulator.domain.estimates import quote_new
-from stigg_emulator.domain.subscriptions import resolve_coupon
+from stigg_emulator.domain.subscription_rules import resolve_coupon
 from stigg_emulator.http.state import AppState
 
 logger = logging.getLogger("stigg_emulator")
