@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, Route, expect
+from playwright.sync_api import Browser, Page, expect
 
-from tests.widgets.conftest import PYODIDE_TIMEOUT_MS, WidgetSite, dom_events
+from tests.widgets.conftest import PYODIDE_TIMEOUT_MS, HeldPython, WidgetSite, dom_events
 
 HYDRATED = (
     "['early-paywall', 'early-portal'].every(id => "
@@ -30,10 +30,7 @@ class EarlyPage:
 
     def __init__(self, browser: Browser, site: WidgetSite, *, held: bool) -> None:
         self.context = browser.new_context(viewport={"width": 1200, "height": 900})
-        self.held: list[Route] = []
-        self.holding = held
-        if held:
-            self.context.route("**/pyodide.asm.wasm", self.hold)
+        self.python = HeldPython(self.context, holding=held)
         self.page = self.context.new_page()
         self.page.set_default_timeout(PYODIDE_TIMEOUT_MS)
         self.errors: list[str] = []
@@ -44,24 +41,11 @@ class EarlyPage:
         )
         self.page.goto(site.url + "early")
         expect(self.page.locator("#early-paywall button.cta").first).to_be_visible()
-        for _ in range(300):  # proof that Python is held: its wasm request is waiting
-            if self.held or not held:
-                break
-            self.page.wait_for_timeout(100)
-        assert self.held or not held, "the runtime never asked for pyodide.asm.wasm"
-
-    def hold(self, route: Route) -> None:
-        """Keep the request waiting until `release()` (it may come only after that)."""
-        if self.holding:
-            self.held.append(route)
-        else:
-            route.continue_()
+        if held:
+            self.python.wait_until_held(self.page)
 
     def release(self) -> None:
-        self.holding = False
-        for route in self.held:
-            route.continue_()
-        self.held.clear()
+        self.python.release()
 
     def hydrate(self) -> None:
         self.release()
