@@ -168,6 +168,13 @@ def render_layout(settings: SiteSettings, page: Layout) -> str:
     )
 
 
+def render_template(template: str, /, **values: str) -> str:
+    """`templates/<template>` (less the file's final newline) with `$values` substituted as they
+    are: escape them first."""
+    text = (TEMPLATES / template).read_text().removesuffix("\n")
+    return Template(text).substitute(values)
+
+
 def render_page(path: str, settings: SiteSettings, customer_token: str | None = None) -> str:
     """The HTML of the runtime demo page at `path` (`customer_token` for the default customer)."""
     spec = PAGES[path]

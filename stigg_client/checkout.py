@@ -4,30 +4,28 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sys
 import time
-from typing import TYPE_CHECKING
-from urllib.parse import parse_qs
+from collections.abc import Mapping
+from typing import Protocol
 
 from stigg_client.errors import StiggTimeoutError
 from stigg_client.models.subscriptions import Subscription
-
-if TYPE_CHECKING:
-    from stigg_client.client import Stigg
 
 logger = logging.getLogger("stigg_client")
 
 POLL_INTERVAL_S = 1.0
 
 
-def page_query() -> dict[str, str]:
-    """The current page's query parameters in a browser (`js.location.search`), else empty."""
-    if sys.platform != "emscripten":
-        return {}
-    import js
+class CheckoutClient(Protocol):
+    """What waiting for a checkout needs of the client."""
 
-    search = str(js.location.search or "")
-    return {key: values[0] for key, values in parse_qs(search.lstrip("?")).items() if values}
+    async def get_active_subscriptions(self, resource_id: str | None = None) -> list[Subscription]:
+        """The customer's active subscriptions."""
+        ...
+
+    async def refresh(self) -> None:
+        """Reload the entitlements."""
+        ...
 
 
 def is_completed(flag: bool | str | None) -> bool:
@@ -40,7 +38,8 @@ def is_completed(flag: bool | str | None) -> bool:
 
 
 async def wait_for_checkout_completed(
-    client: Stigg,
+    client: CheckoutClient,
+    page_query: Mapping[str, str],
     *,
     timeout_s: float,
     refresh_on_complete: bool,
@@ -49,8 +48,11 @@ async def wait_for_checkout_completed(
     resource_id: str | None,
     poll_interval_s: float = POLL_INTERVAL_S,
 ) -> Subscription | None:
-    """Poll active subscriptions until `subscription_id` appears; None if nothing to wait for."""
-    query = page_query()
+    """Poll active subscriptions until `subscription_id` appears; None if nothing to wait for.
+
+    Arguments not given are taken from `page_query` (the page URL's query, in a browser).
+    """
+    query = page_query
     subscription_id = subscription_id or query.get("subscriptionId")
     if checkout_completed is None:
         checkout_completed = query.get("checkoutCompleted")

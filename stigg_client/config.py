@@ -1,17 +1,21 @@
-"""Client configuration: defaults, validation, and the edge URI derivation (protocol §1.1)."""
+"""Client configuration: defaults, validation, and the edge URI derivation (docs/protocol.md §1.1).
+
+`DEFAULT_BASE_URI` and `parse_fallbacks`, which the server SDK shares, live in
+`stigg_client.core.settings`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import urlsplit, urlunsplit
 
+from stigg_client.core.settings import DEFAULT_BASE_URI, parse_fallbacks
 from stigg_client.errors import ValidationError
 from stigg_client.models.entitlements import EntitlementFallback
 from stigg_client.transport.retry import Backoff, RetryPolicy
 
-DEFAULT_BASE_URI = "https://api.stigg.io"
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 LOCAL_EDGE_PORT = 3060
 
@@ -28,9 +32,30 @@ def derive_edge_uri(base_uri: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, "", "")).rstrip("/")
 
 
+class ClientSettings(TypedDict, total=False):
+    """The `ClientConfig` fields `Stigg.initialize` takes as keywords (defaults: `ClientConfig`).
+
+    `entitlements_fallback` may hold dicts (camelCase or snake_case keys); `retry` and
+    `reconnect` may be None for the default.
+    """
+
+    base_uri: str
+    base_edge_uri: str | None
+    enable_edge: bool
+    offline: bool
+    entitlements_fallback: Mapping[str, EntitlementFallback | Mapping[str, Any]] | None
+    cache_ttl_s: float
+    request_timeout_s: float
+    retry: RetryPolicy | None
+    background_refresh: bool
+    live_updates: bool
+    reconnect: Backoff | None
+    snapshot_max_age_s: float
+
+
 @dataclass
 class ClientConfig:
-    """Everything `Stigg.initialize` accepts, validated."""
+    """Everything `Stigg.initialize` accepts, validated. The defaults are the SDK's."""
 
     api_key: str
     base_uri: str = DEFAULT_BASE_URI
@@ -46,26 +71,23 @@ class ClientConfig:
     reconnect: Backoff = field(default_factory=Backoff)
     snapshot_max_age_s: float = 86_400.0
 
+    @classmethod
+    def from_settings(cls, api_key: str, settings: ClientSettings) -> ClientConfig:
+        """A configuration of `api_key` with the given settings over the defaults."""
+        given: dict[str, Any] = {key: value for key, value in settings.items() if value is not None}
+        unknown = set(given) - set(ClientSettings.__annotations__)
+        if unknown:
+            raise TypeError(f"unexpected settings: {', '.join(sorted(unknown))}")
+        if "entitlements_fallback" in given:
+            given["entitlements_fallback"] = parse_fallbacks(given["entitlements_fallback"])
+        return cls(api_key=api_key, **given)
+
     @property
     def edge_uri(self) -> str | None:
         """Where edge reads go, or None when the edge is disabled."""
         if not self.enable_edge:
             return None
         return self.base_edge_uri or derive_edge_uri(self.base_uri)
-
-
-def parse_fallbacks(
-    fallbacks: Mapping[str, EntitlementFallback | Mapping[str, Any]] | None,
-) -> dict[str, EntitlementFallback]:
-    """Validate `entitlements_fallback` (camelCase or snake_case keys)."""
-    result: dict[str, EntitlementFallback] = {}
-    for feature_id, value in (fallbacks or {}).items():
-        result[feature_id] = (
-            value
-            if isinstance(value, EntitlementFallback)
-            else EntitlementFallback.model_validate(dict(value))
-        )
-    return result
 
 
 def validate(config: ClientConfig) -> ClientConfig:
@@ -81,3 +103,13 @@ def validate(config: ClientConfig) -> ClientConfig:
             "reconnect delays must be positive, the initial one not above the max"
         )
     return config
+
+
+__all__ = [
+    "DEFAULT_BASE_URI",
+    "ClientConfig",
+    "ClientSettings",
+    "derive_edge_uri",
+    "parse_fallbacks",
+    "validate",
+]

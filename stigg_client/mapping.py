@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from stigg_client.cache import METERED_TYPES
+from stigg_client.core.entries import METERED_TYPES
 
 Json = dict[str, Any]
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import sys
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+from stigg_client._moved import moved_names
 
 logger = logging.getLogger("stigg_client")
 
@@ -32,43 +33,6 @@ class SnapshotStore(Protocol):
     def write(self, key: str, value: str) -> None:
         """Store `value` under `key` (best effort: a full or refused store only logs)."""
         ...
-
-
-class BrowserStorage:
-    """The page's `localStorage`, through Pyodide's `js` module."""
-
-    def __init__(self, storage: Any) -> None:
-        self._storage = storage
-
-    def read(self, key: str) -> str | None:
-        """`localStorage.getItem(key)`; None when missing or when storage refuses."""
-        try:
-            value = self._storage.getItem(key)
-        except Exception as error:  # SecurityError when storage is blocked
-            logger.debug("localStorage read refused: %r", error)
-            return None
-        return None if value is None else str(value)
-
-    def write(self, key: str, value: str) -> None:
-        """`localStorage.setItem(key, value)`; a quota or security error is only logged."""
-        try:
-            self._storage.setItem(key, value)
-        except Exception as error:
-            logger.warning("could not persist the entitlements snapshot: %r", error)
-
-
-def browser_storage() -> SnapshotStore | None:
-    """The page's localStorage in a browser main thread, else None (CPython, workers)."""
-    if sys.platform != "emscripten":
-        return None
-    try:
-        import js
-
-        storage = js.localStorage
-    except Exception as error:  # a worker has no localStorage
-        logger.debug("no localStorage here: %r", error)
-        return None
-    return BrowserStorage(storage) if storage is not None else None
 
 
 def snapshot_key(base_uri: str, api_key: str, customer_id: str, resource_id: str | None) -> str:
@@ -111,3 +75,6 @@ def decode(text: str | None, *, now: float, max_age_s: float) -> Snapshot | None
     if not 0 <= now - saved_at <= max_age_s:
         return None
     return Snapshot(float(saved_at), [item for item in entitlements if isinstance(item, dict)])
+
+
+__getattr__ = moved_names(__name__, {"BrowserStorage": "stigg_client.platform.browser"})

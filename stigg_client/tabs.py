@@ -9,10 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+from stigg_client._moved import moved_names
 
 logger = logging.getLogger("stigg_client")
 
@@ -36,54 +37,9 @@ class TabChannel(Protocol):
         ...
 
 
-class BroadcastChannelLink:
-    """The browser's `BroadcastChannel` (page or worker), through Pyodide's `js` module."""
-
-    def __init__(self, name: str) -> None:
-        import js
-        from pyodide.ffi import create_proxy
-
-        self._channel: Any = js.BroadcastChannel.new(name)
-        self._create_proxy = create_proxy
-        self._proxies: list[Any] = []
-
-    def post(self, message: str) -> None:
-        """`postMessage(message)`."""
-        self._channel.postMessage(message)
-
-    def listen(self, callback: Callable[[str], None]) -> None:
-        """Forward string messages to `callback`."""
-
-        def on_message(event: Any) -> None:
-            if isinstance(event.data, str):
-                callback(event.data)
-
-        proxy = self._create_proxy(on_message)
-        self._proxies.append(proxy)
-        self._channel.addEventListener("message", proxy)
-
-    def close(self) -> None:
-        """Close the channel and release the callbacks."""
-        self._channel.close()
-        for proxy in self._proxies:
-            proxy.destroy()
-        self._proxies.clear()
-
-
 def channel_name(base_uri: str, api_key: str) -> str:
     """One channel per Stigg environment (hashed: the key is not spelled out)."""
     return CHANNEL_PREFIX + hashlib.sha256(f"{base_uri}\n{api_key}".encode()).hexdigest()[:32]
-
-
-def browser_channel(name: str) -> TabChannel | None:
-    """A `BroadcastChannel` under Pyodide where the JavaScript side has one, else None."""
-    if sys.platform != "emscripten":
-        return None
-    try:
-        return BroadcastChannelLink(name)
-    except Exception as error:
-        logger.debug("no BroadcastChannel here: %r", error)
-        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,3 +82,6 @@ def decode(message: str) -> SharedLoad | None:
     return SharedLoad(
         customer_id, resource_id, [item for item in entitlements if isinstance(item, dict)]
     )
+
+
+__getattr__ = moved_names(__name__, {"BroadcastChannelLink": "stigg_client.platform.browser"})

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Protocol
 
-logger = logging.getLogger("stigg_client")
+from stigg_client._moved import moved_names
 
 Unsubscribe = Callable[[], None]
 
@@ -48,43 +47,4 @@ class ManualVisibility:
         return lambda: self._callbacks.remove(callback) if callback in self._callbacks else None
 
 
-class DocumentVisibility:
-    """The browser page's `document.visibilityState` and `visibilitychange` events (via `js`)."""
-
-    def __init__(self) -> None:
-        import js
-        from pyodide.ffi import create_proxy
-
-        self._document: Any = js.document
-        self._create_proxy = create_proxy
-
-    def is_visible(self) -> bool:
-        """True unless `document.visibilityState` is `hidden`."""
-        return str(self._document.visibilityState) != "hidden"
-
-    def subscribe(self, callback: Callable[[bool], None]) -> Unsubscribe:
-        """Listen to `visibilitychange` on the document."""
-
-        def on_change(_event: Any) -> None:
-            callback(self.is_visible())
-
-        proxy = self._create_proxy(on_change)
-        self._document.addEventListener("visibilitychange", proxy)
-
-        def unsubscribe() -> None:
-            self._document.removeEventListener("visibilitychange", proxy)
-            proxy.destroy()
-
-        return unsubscribe
-
-
-def default_visibility() -> VisibilitySource:
-    """The page's visibility in a browser main thread, else always visible."""
-    import sys
-
-    if sys.platform == "emscripten":
-        try:
-            return DocumentVisibility()
-        except Exception as error:  # a worker has no usable `document`
-            logger.debug("no document visibility available: %r", error)
-    return ManualVisibility(True)
+__getattr__ = moved_names(__name__, {"DocumentVisibility": "stigg_client.platform.browser"})

@@ -19,10 +19,8 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal, TypeVar
 
-from stigg_client import reads
-from stigg_client.cache import entry_from_wire
-from stigg_client.config import DEFAULT_BASE_URI, parse_fallbacks
-from stigg_client.decisions import (
+from stigg_client.core import queries
+from stigg_client.core.decisions import (
     NO_ENTITLEMENT,
     as_fallback,
     boolean_fallback,
@@ -34,12 +32,16 @@ from stigg_client.decisions import (
     numeric_fallback,
     numeric_result,
 )
+from stigg_client.core.entries import entry_from_wire
+from stigg_client.core.graphql import server as documents
+from stigg_client.core.graphql.entitlements import GET_SDK_CONFIGURATION, entitlements_variables
+from stigg_client.core.settings import DEFAULT_BASE_URI, parse_fallbacks
+from stigg_client.core.wire import to_wire
 from stigg_client.errors import (
     StiggError,
     ValidationError,
 )
 from stigg_client.events import Emitter
-from stigg_client.graphql.entitlements import GET_SDK_CONFIGURATION, entitlements_variables
 from stigg_client.models.customer import Customer
 from stigg_client.models.entitlements import (
     BooleanEntitlement,
@@ -51,30 +53,27 @@ from stigg_client.models.entitlements import (
 from stigg_client.models.enums import AccessDeniedReason, SourceType
 from stigg_client.models.estimates import SubscriptionPreview
 from stigg_client.models.paywall import Paywall
-from stigg_client.models.server import (
-    Product,
-    ProvisionCustomerResult,
-    ProvisionSubscriptionResult,
-    ReportUsageAck,
-    SlimCustomer,
-    SlimSubscription,
-    SubscriptionIdResult,
-)
 from stigg_client.models.subscriptions import Coupon, SlimSubscriptionV2, Subscription
-from stigg_client.server import documents
 from stigg_client.server.models import (
     ArchiveCustomerResult,
     EntitlementsUpdatedEvent,
     NextInvoicePreview,
+    Product,
     PromotionalEntitlement,
+    ProvisionCustomerResult,
+    ProvisionSubscriptionResult,
     ReportEventAck,
+    ReportUsageAck,
     RevokedPromotionalEntitlement,
+    SlimCustomer,
+    SlimSubscription,
+    SubscriptionIdResult,
     SubscriptionMigrationTime,
     SubscriptionScheduleStatus,
     UsageMeasurementUpdated,
     UsageUpdatedEvent,
 )
-from stigg_client.server.realtime import Backoff, Operation, RealtimeConnection, ws_url
+from stigg_client.server.realtime import Operation, RealtimeConnection, ws_url
 from stigg_client.server.store import (
     CustomerEntitlements,
     EntitlementsStore,
@@ -89,11 +88,10 @@ from stigg_client.server.wire import (
     check_dimensions,
     feature_entitlements,
     slim_subscription,
-    to_wire,
 )
 from stigg_client.transport.api import ApiCredentials, StiggApi
 from stigg_client.transport.base import Transport
-from stigg_client.transport.retry import RetryPolicy
+from stigg_client.transport.retry import Backoff, RetryPolicy
 
 logger = logging.getLogger("stigg_client")
 
@@ -634,7 +632,7 @@ class StiggServer:
 
     async def get_customer(self, customer_id: str) -> Customer:
         """A customer with its subscriptions; `NotFoundError` when it does not exist."""
-        return await reads.fetch_customer(self.api, customer_id)
+        return await queries.fetch_customer(self.api, customer_id)
 
     async def archive_customer(self, customer_id: str) -> ArchiveCustomerResult:
         """Archive a customer (its PII is cleared and it can no longer be read)."""
@@ -645,7 +643,7 @@ class StiggServer:
         )
         raw = data.get("archiveCustomer")
         if raw is None:
-            raise reads.customer_not_found()
+            raise queries.customer_not_found()
         await self.store.purge((customer_id, None))
         return ArchiveCustomerResult(customer_id=str(raw.get("customerId") or customer_id))
 
@@ -838,12 +836,12 @@ class StiggServer:
         if isinstance(resource_id, str):
             query["resourceId"] = resource_id
         elif resource_id is not None:
-            query["resourceIds"] = reads.checked_resource_ids(resource_id)
-        return await reads.fetch_active_subscriptions_list(self.api, query)
+            query["resourceIds"] = queries.checked_resource_ids(resource_id)
+        return await queries.fetch_active_subscriptions_list(self.api, query)
 
     async def get_subscription(self, subscription_id: str) -> Subscription:
         """One subscription with its plan, prices and add-ons."""
-        return await reads.fetch_subscription(self.api, subscription_id)
+        return await queries.fetch_subscription(self.api, subscription_id)
 
     # ------------------------------------------------------------------ catalog reads
 
@@ -857,7 +855,7 @@ class StiggServer:
         include_hidden_plans: bool = False,
     ) -> Paywall:
         """Plans, prices and entitlements for a pricing page (or one customer's paywall)."""
-        return await reads.fetch_paywall(
+        return await queries.fetch_paywall(
             self.api,
             product_id=product_id,
             customer_id=customer_id,
@@ -868,7 +866,7 @@ class StiggServer:
 
     async def get_coupons(self) -> list[Coupon]:
         """Active coupons."""
-        return await reads.fetch_coupons(self.api)
+        return await queries.fetch_coupons(self.api)
 
     async def get_products(self) -> list[Product]:
         """Every product with its downgrade plan."""
@@ -909,7 +907,7 @@ class StiggServer:
                 "skip_trial": skip_trial,
             }
         )
-        return await reads.fetch_estimate(self.api, payload)
+        return await queries.fetch_estimate(self.api, payload)
 
     async def estimate_subscription_update(
         self,
@@ -930,7 +928,7 @@ class StiggServer:
                 "unit_quantity": unit_quantity,
             }
         )
-        return await reads.fetch_estimate_update(self.api, payload)
+        return await queries.fetch_estimate_update(self.api, payload)
 
     # ------------------------------------------------------------------ usage and events
 

@@ -13,13 +13,13 @@ import asyncio
 import contextlib
 import json
 import logging
-import random
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from stigg_client.errors import AuthenticationError
+from stigg_client.transport.retry import Backoff
 
 logger = logging.getLogger("stigg_client")
 
@@ -36,17 +36,8 @@ def ws_url(base_uri: str) -> str:
     return urlunsplit((scheme, parts.netloc, path, "", ""))
 
 
-@dataclass(frozen=True, slots=True)
-class Backoff:
-    """Delay before reconnect attempt n (0-based): `min(max, initial * 2**n)`, jittered ±20 %."""
-
-    initial_s: float = 0.5
-    max_s: float = 5.0
-
-    def delay(self, attempt: int) -> float:
-        """Seconds to wait before attempt `attempt`."""
-        base = min(self.max_s, self.initial_s * (2.0 ** min(attempt, 30)))
-        return base * (0.8 + 0.4 * random.random())
+SERVER_RECONNECT = Backoff(initial_delay_s=0.5, max_delay_s=5.0)
+"""Default reconnect delays of the server SDK."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +75,7 @@ class RealtimeConnection:
         self.url = url
         self.headers = dict(headers)
         self.operations = operations
-        self.backoff = backoff or Backoff()
+        self.backoff = backoff or SERVER_RECONNECT
         self.keep_alive_s = keep_alive_s
         self.ack_timeout_s = ack_timeout_s
         self._on_message = on_message

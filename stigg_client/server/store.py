@@ -13,7 +13,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from stigg_client.cache import parse_datetime
+from stigg_client.core.entries import parse_datetime
 
 Json = dict[str, Any]
 Scope = tuple[str, str | None]

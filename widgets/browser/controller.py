@@ -8,7 +8,7 @@ import json
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from stigg_client import InitializationState
 from widgets.browser.ffi import (
@@ -24,11 +24,32 @@ from widgets.client import StiggClient
 from widgets.render import render_connection_notice, render_state
 
 if TYPE_CHECKING:
-    from widgets.browser.app import WidgetApp
+    from widgets.formatting import Formatters
+    from widgets.pricing import CustomerState
+    from widgets.texts import Texts
 
 logger = logging.getLogger("widgets")
 FAILED_STATES = frozenset({"error", "offline"})
 FOCUS_KEYS = ("data-action", "data-plan-id", "data-feature-id", "data-subscription-id")
+
+
+class WidgetHost(Protocol):
+    """What a controller needs from the app that owns it (`WidgetApp`)."""
+
+    client: StiggClient
+    locale: str
+
+    def texts_for(self, locale: str, overrides: dict[str, str] | None = None) -> Texts: ...
+
+    def formatters_for(self, locale: str) -> Formatters: ...
+
+    def hydrated(self, controller: Controller) -> bool: ...
+
+    def notify(self, event: str, element: Any, detail: dict[str, Any]) -> None: ...
+
+    def connection_state(self) -> str: ...
+
+    async def customer_state(self, resource_id: str | None) -> CustomerState | None: ...
 
 
 class Controller(ABC):
@@ -37,7 +58,7 @@ class Controller(ABC):
     live = False
     notice_while_offline = True
 
-    def __init__(self, app: WidgetApp, element: Any) -> None:
+    def __init__(self, app: WidgetHost, element: Any) -> None:
         self.app, self.element = app, element
         self.unlisteners: list[Callable[[], None]] = []
         self.task: asyncio.Task[None] | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
-from widgets.browser.controller import Controller, entitlements_loaded
+from widgets.browser.controller import Controller, WidgetHost, entitlements_loaded
 from widgets.render import (
     PortalOptions,
     RenderOptions,
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from stigg_client.models.paywall import Paywall
     from stigg_client.models.portal import CustomerPortal
     from stigg_client.models.subscriptions import Invoice
-    from widgets.browser.app import WidgetApp
 
 
 class PortalController(Controller):
@@ -30,7 +29,7 @@ class PortalController(Controller):
     live = True
     portal: CustomerPortal | None = None
 
-    def __init__(self, app: WidgetApp, element: Any) -> None:
+    def __init__(self, app: WidgetHost, element: Any) -> None:
         super().__init__(app, element)
         self.latest_invoices: dict[str, Invoice] = {}
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from widgets.browser.controller import Controller
+from widgets.browser.controller import Controller, WidgetHost
 from widgets.browser.ffi import encode_uri_component, navigate, nullable
 from widgets.pricing import CustomerState
 from widgets.render import PaywallOptions, render_paywall
 
 if TYPE_CHECKING:
     from stigg_client.models.paywall import Paywall
-    from widgets.browser.app import WidgetApp
 
 
 class PaywallController(Controller):
@@ -23,7 +22,7 @@ class PaywallController(Controller):
     paywall: Paywall | None = None
     customer: CustomerState | None = None
 
-    def __init__(self, app: WidgetApp, element: Any) -> None:
+    def __init__(self, app: WidgetHost, element: Any) -> None:
         super().__init__(app, element)
         self.period: str | None = None
         self.quantities: dict[str, float] = {}

@@ -8,11 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from stigg_client.core.wire import to_wire
 from stigg_client.errors import ValidationError
-from stigg_client.server import StiggServer, UsageUpdateBehavior
-from stigg_client.server.realtime import Backoff, ws_url
+from stigg_client.server import Backoff, StiggServer, UsageUpdateBehavior
+from stigg_client.server.realtime import SERVER_RECONNECT, ws_url
 from stigg_client.server.store import CustomerEntitlements
-from stigg_client.server.wire import billing_info, check_dimensions, slim_subscription, to_wire
+from stigg_client.server.wire import billing_info, check_dimensions, slim_subscription
 
 
 def test_to_wire_camelcases_arguments_but_not_free_form_json() -> None:
@@ -100,10 +101,19 @@ def test_ws_url(base: str, expected: str) -> None:
 
 @given(st.integers(min_value=0, max_value=200))
 def test_backoff_grows_and_is_capped(attempt: int) -> None:
-    backoff = Backoff(initial_s=0.5, max_s=5.0)
+    """The server SDK reconnects with the one `Backoff` of both SDKs: jittered in [d/2, d]."""
+    backoff = Backoff(initial_delay_s=0.5, max_delay_s=5.0)
     delay = backoff.delay(attempt)
     base = min(5.0, 0.5 * 2.0**attempt)
-    assert 0.8 * base <= delay <= 1.2 * base
+    assert base / 2 <= delay <= base
+
+
+def test_backoff_still_takes_the_server_sdks_former_argument_names() -> None:
+    with pytest.warns(DeprecationWarning, match="initial_delay_s"):
+        backoff = Backoff(initial_s=0.1, max_s=0.3)
+    assert backoff == Backoff(initial_delay_s=0.1, max_delay_s=0.3)
+    assert (backoff.initial_s, backoff.max_s) == (0.1, 0.3)
+    assert Backoff(0.5, 5.0) == SERVER_RECONNECT
 
 
 def test_listeners_validate_names_and_can_be_removed() -> None:

@@ -8,36 +8,30 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar, TypeVar, Unpack
 
-from stigg_client import decisions, offline, tabs
-from stigg_client.cache import (
-    METERED_TYPES,
-    CachedEntitlement,
-    EntitlementsCache,
-    Scope,
-    ScopeState,
-    entry_from_wire,
-)
-from stigg_client.config import ClientConfig, parse_fallbacks, validate
-from stigg_client.errors import (
-    AuthenticationError,
-    NetworkError,
-    NotFoundError,
-    StiggError,
-    ValidationError,
-)
-from stigg_client.events import ConnectionState, Emitter, EventName, Listener
-from stigg_client.graphql.entitlements import (
+from stigg_client import tabs
+from stigg_client.cache import EntitlementsCache, Scope, ScopeState
+from stigg_client.client.reads import Reads
+from stigg_client.config import ClientConfig, ClientSettings, validate
+from stigg_client.core import decisions, edge_paths
+from stigg_client.core.entries import METERED_TYPES, CachedEntitlement, entry_from_wire
+from stigg_client.core.graphql.entitlements import (
     GET_ENTITLEMENTS,
     GET_SDK_CONFIGURATION,
     entitlements_variables,
 )
+from stigg_client.errors import (
+    AuthenticationError,
+    NetworkError,
+    StiggError,
+    ValidationError,
+)
+from stigg_client.events import ConnectionState, Emitter, EventName, Listener
 from stigg_client.models.customer import Customer
 from stigg_client.models.entitlements import (
     BooleanEntitlement,
     Entitlement,
-    EntitlementFallback,
     MeteredEntitlement,
     NumericEntitlement,
 )
@@ -46,24 +40,27 @@ from stigg_client.models.estimates import SubscriptionPreview
 from stigg_client.models.paywall import Paywall
 from stigg_client.models.portal import CustomerPortal
 from stigg_client.models.subscriptions import Coupon, SlimSubscriptionV2, Subscription
-from stigg_client.push import Connector, LiveUpdates, LiveUpdatesStatus, stream_url
-from stigg_client.reads import Reads
+from stigg_client.platform import Platform, TransportName, current_platform
+from stigg_client.push import LiveUpdates, LiveUpdatesStatus, stream_url
 from stigg_client.snapshots import (
     Snapshot,
     SnapshotStore,
-    browser_storage,
     decode,
     encode,
     snapshot_key,
 )
-from stigg_client.transport import Transport, TransportName, create_transport
+from stigg_client.transport import Transport
 from stigg_client.transport.api import ApiCredentials, StiggApi
-from stigg_client.transport.retry import Backoff, RetryPolicy
-from stigg_client.visibility import VisibilitySource, default_visibility
+from stigg_client.transport.sse import Connector
+from stigg_client.visibility import VisibilitySource
 
 logger = logging.getLogger("stigg_client")
 
-FallbackArg = EntitlementFallback | Mapping[str, Any] | None
+FallbackArg = decisions.FallbackArg
+Part = TypeVar("Part")
+OfflineFactory = Callable[
+    [ClientConfig, Platform, VisibilitySource | None, str | None, str | None], "Stigg"
+]
 _MIN_RETRY_INTERVAL_S = 5.0
 
 
@@ -87,12 +84,22 @@ class Stigg:
         self,
         config: ClientConfig,
         *,
+        platform: Platform,
         transport: Transport,
         visibility: VisibilitySource,
+        customer_id: str | None = None,
+        customer_token: str | None = None,
+        resource_id: str | None = None,
+        snapshots: SnapshotStore | None = None,
+        tab_channel: tabs.TabChannel | None = None,
         source: str = SourceType.JS_CLIENT_SDK.value,
     ) -> None:
+        """Use `Stigg.initialize`; this wires the parts it chose (nothing starts here)."""
         self.config = config
-        self._credentials = ApiCredentials(api_key=config.api_key, source=source)
+        self._platform = platform
+        self._credentials = ApiCredentials(
+            api_key=config.api_key, source=source, customer_token=customer_token
+        )
         self._api = StiggApi(
             transport,
             self._credentials,
@@ -106,8 +113,9 @@ class Stigg:
         self._emitter = Emitter()
         self._cache = EntitlementsCache()
         self._fallbacks = config.entitlements_fallback
-        self._customer_id: str | None = None
-        self._resource_id: str | None = None
+        self._fallback_answers = decisions.FallbackAnswers(self._fallbacks)
+        self._customer_id = customer_id
+        self._resource_id = resource_id if customer_id else None
         self._scope: Scope | None = None
         self._generation = 0
         self._context_version = 0
@@ -123,7 +131,7 @@ class Stigg:
         self._wakeup = asyncio.Event()
         """Set when the page is hidden or a retry was brought forward: the wait recomputes."""
         self._due_at: float | None = None
-        self._connection: ConnectionState = "online" if config.offline else "connecting"
+        self._connection: ConnectionState = "connecting"
         self._failed_attempts = 0
         self._push: LiveUpdates | None = None
         self._push_key: tuple[str, str | None] | None = None
@@ -131,12 +139,27 @@ class Stigg:
         self._push_connector_made = False
         self._stopping: set[asyncio.Task[None]] = set()
         self._unsubscribe_visibility: Callable[[], None] | None = None
-        self._snapshots: SnapshotStore | None = None
-        self._tabs: tabs.TabChannel | None = None
+        self._snapshots = snapshots
+        self._tabs = tab_channel
         self._closed = False
         self.is_widget_watermark_enabled = True
 
+        self._update_scope()
+        if snapshots is not None:
+            self._restore_snapshots()
+        if tab_channel is not None:
+            tab_channel.listen(self._on_tab_load)
+
     # ------------------------------------------------------------------ construction
+
+    _offline_variant: ClassVar[OfflineFactory | None] = None
+
+    def __init_subclass__(cls, *, offline: bool = False, **kwargs: Any) -> None:
+        """`class OfflineStigg(Stigg, offline=True)` is what `initialize(offline=True)` makes
+        (declared so because the offline client is built on this one, not the reverse)."""
+        super().__init_subclass__(**kwargs)
+        if offline:
+            Stigg._offline_variant = getattr(cls, "offline")  # noqa: B009 - set by the subclass
 
     @classmethod
     def initialize(
@@ -146,26 +169,20 @@ class Stigg:
         customer_id: str | None = None,
         customer_token: str | None = None,
         resource_id: str | None = None,
-        base_uri: str = "https://api.stigg.io",
-        base_edge_uri: str | None = None,
-        enable_edge: bool = True,
-        offline: bool = False,
-        entitlements_fallback: Mapping[str, EntitlementFallback | Mapping[str, Any]] | None = None,
-        cache_ttl_s: float = 30.0,
-        request_timeout_s: float = 10.0,
-        retry: RetryPolicy | None = None,
         transport: TransportName | Transport = "auto",
         visibility: VisibilitySource | None = None,
-        background_refresh: bool = True,
-        live_updates: bool = True,
-        reconnect: Backoff | None = None,
         persist_entitlements: bool | SnapshotStore = False,
-        snapshot_max_age_s: float = 86_400.0,
         share_across_tabs: bool | tabs.TabChannel = False,
+        platform: Platform | None = None,
+        **settings: Unpack[ClientSettings],
     ) -> Stigg:
         """Create the client and start loading on the running event loop (if any).
 
-        Without a running loop, loading starts on the first `await wait_for_initialization()`.
+        `settings` are the `ClientConfig` fields (`base_uri`, `base_edge_uri`, `enable_edge`,
+        `offline`, `entitlements_fallback`, `cache_ttl_s`, `request_timeout_s`, `retry`,
+        `background_refresh`, `live_updates`, `reconnect`, `snapshot_max_age_s`), with the
+        defaults `ClientConfig` documents. Without a running loop, loading starts on the first
+        `await wait_for_initialization()`.
         `live_updates` subscribes to the server's change stream for the current customer (where
         the server offers one; polling every `cache_ttl_s` stays as the fallback). `reconnect` is
         the backoff of stream reconnects and of retries while offline.
@@ -175,48 +192,31 @@ class Stigg:
         `snapshot_max_age_s` are ignored. `share_across_tabs` posts each load to the other tabs
         of the site for the same environment and customer, which take it without a request
         (True: a `BroadcastChannel`, where there is one; or any `tabs.TabChannel`).
+        `platform` replaces the detected runtime (`stigg_client.platform`), e.g. in tests.
+        With `offline=True` the client is an `OfflineStigg`: no network, fallbacks and mock reads.
         Raises `ValidationError` when no key is given and `offline` is false.
         """
-        config = validate(
-            ClientConfig(
-                api_key=api_key,
-                base_uri=base_uri,
-                base_edge_uri=base_edge_uri,
-                enable_edge=enable_edge,
-                offline=offline,
-                cache_ttl_s=cache_ttl_s,
-                request_timeout_s=request_timeout_s,
-                retry=retry or RetryPolicy(),
-                entitlements_fallback=parse_fallbacks(entitlements_fallback),
-                background_refresh=background_refresh,
-                live_updates=live_updates,
-                reconnect=reconnect or Backoff(),
-                snapshot_max_age_s=snapshot_max_age_s,
-            )
+        config = validate(ClientConfig.from_settings(api_key, settings))
+        runtime = platform or current_platform()
+        if config.offline:
+            if Stigg._offline_variant is None:
+                raise RuntimeError("stigg_client.client.offline was not imported")
+            return Stigg._offline_variant(config, runtime, visibility, customer_id, resource_id)
+        client = cls(
+            config,
+            platform=runtime,
+            transport=transport if not isinstance(transport, str) else runtime.transport(transport),
+            visibility=visibility or runtime.visibility(),
+            customer_id=customer_id,
+            customer_token=customer_token,
+            resource_id=resource_id,
+            snapshots=_chosen(persist_entitlements, runtime.storage),
+            tab_channel=_chosen(
+                share_across_tabs,
+                lambda: runtime.tab_channel(tabs.channel_name(config.base_uri, api_key)),
+            ),
         )
-        chosen = _NoTransport() if offline else _resolve_transport(transport)
-        client = cls(config, transport=chosen, visibility=visibility or default_visibility())
-        client._credentials.customer_token = customer_token
-        client._customer_id = customer_id
-        client._resource_id = resource_id if customer_id else None
-        client._update_scope()
-        if persist_entitlements and not offline:
-            client._snapshots = (
-                browser_storage() if persist_entitlements is True else persist_entitlements
-            )
-            client._restore_snapshots()
-        if share_across_tabs and not offline:
-            client._tabs = (
-                tabs.browser_channel(tabs.channel_name(base_uri, api_key))
-                if share_across_tabs is True
-                else share_across_tabs
-            )
-            if client._tabs is not None:
-                client._tabs.listen(client._on_tab_load)
-        if offline:
-            client._state = InitializationState.READY
-        else:
-            client._start_if_possible()
+        client._start_if_possible()
         return client
 
     def _start_if_possible(self) -> None:
@@ -227,7 +227,7 @@ class Stigg:
         self._ensure_started()
 
     def _ensure_started(self) -> None:
-        if self._ready is not None or self.config.offline:
+        if self._ready is not None:
             return
         loop = asyncio.get_running_loop()
         self._ready = loop.create_future()
@@ -298,8 +298,6 @@ class Stigg:
 
     async def wait_for_initialization(self) -> None:
         """Wait until the current context has loaded; raise the typed error if it failed."""
-        if self.config.offline:
-            return
         self._ensure_started()
         assert self._ready is not None
         await asyncio.shield(self._ready)
@@ -320,7 +318,7 @@ class Stigg:
     async def _fetch_sdk_configuration(self) -> None:
         try:
             data = await self._read_with_edge_fallback(
-                "/v1/config/client-sdk-configuration.json",
+                edge_paths.SDK_CONFIGURATION_PATH,
                 "GetSdkConfiguration",
                 GET_SDK_CONFIGURATION,
                 None,
@@ -385,8 +383,6 @@ class Stigg:
         it is safe to ignore. Data of the previous customer is dropped and late responses for it
         are discarded.
         """
-        if self.config.offline:
-            return _done()
         if (
             customer_id == self._customer_id
             and token == self._credentials.customer_token
@@ -401,8 +397,6 @@ class Stigg:
 
     def clear_customer(self) -> None:
         """Forget the customer, token and resource; checks return fallbacks afterwards."""
-        if self.config.offline:
-            return
         self._customer_id = None
         self._resource_id = None
         self._credentials.customer_token = None
@@ -410,8 +404,6 @@ class Stigg:
 
     def set_resource(self, resource_id: str) -> Awaitable[None]:
         """Enter a resource context of the current customer and load its entitlements."""
-        if self.config.offline:
-            return _done()
         if self._customer_id is None:
             raise ValidationError(
                 "You must set customer ID first, use set_customer_id or pass it to initialize"
@@ -423,7 +415,7 @@ class Stigg:
 
     def clear_resource(self) -> None:
         """Leave the resource context; checks use the customer's global entitlements again."""
-        if self.config.offline or self._resource_id is None:
+        if self._resource_id is None:
             return
         self._resource_id = None
         self._update_scope()
@@ -442,7 +434,7 @@ class Stigg:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             self._ready = None  # started by the next wait_for_initialization()
-            return _done()
+            return completed()
         if self._ready is None:
             self._ensure_started()
             assert self._ready is not None
@@ -500,11 +492,8 @@ class Stigg:
         if skip_edge:
             data = await self._graphql_entitlements(customer_id, resource_id)
         else:
-            path = f"/v1/c/{customer_id}/entitlements.json"
-            if resource_id is not None:
-                path += f"?resourceId={resource_id}"
             data = await self._read_with_edge_fallback(
-                path,
+                edge_paths.entitlements_path(customer_id, resource_id),
                 "GetEntitlements",
                 GET_ENTITLEMENTS,
                 entitlements_variables(customer_id, resource_id),
@@ -620,7 +609,7 @@ class Stigg:
 
     async def refresh(self) -> None:
         """Reload the current context's entitlements now over GraphQL (bypassing the edge)."""
-        if self.config.offline or self._customer_id is None:
+        if self._customer_id is None:
             return
         try:
             await asyncio.gather(
@@ -644,7 +633,7 @@ class Stigg:
 
     def _sync_live_updates(self) -> None:
         """Subscribe to the current customer's stream (once per customer and token)."""
-        if not self.config.live_updates or self.config.offline or self._closed:
+        if not self.config.live_updates or self._closed:
             return
         customer_id = self._customer_id
         key = (customer_id, self._credentials.customer_token) if customer_id else None
@@ -660,9 +649,7 @@ class Stigg:
         if key is None:
             return
         if not self._push_connector_made:
-            from stigg_client.push import default_connector
-
-            self._push_connector = default_connector()
+            self._push_connector = self._platform.stream_connector()
             self._push_connector_made = True
         if self._push_connector is None:
             return
@@ -818,9 +805,6 @@ class Stigg:
     def _loading_any(self, scope: Scope) -> bool:
         return any(key[1] == scope for key in self._loading)
 
-    def _fallback(self, feature_id: str, fallback: FallbackArg) -> EntitlementFallback | None:
-        return decisions.as_fallback(fallback) or self._fallbacks.get(feature_id)
-
     def get_boolean_entitlement(
         self, feature_id: str, *, fallback: FallbackArg = None, resource_id: str | None = None
     ) -> BooleanEntitlement:
@@ -833,10 +817,10 @@ class Stigg:
                     return decisions.boolean_result(None)
                 if entry.feature_type == "BOOLEAN":
                     return decisions.boolean_result(entry)
-            return decisions.boolean_fallback(self._fallback(feature_id, fallback))
+            return self._fallback_answers.boolean(feature_id, fallback)
         except Exception:
             logger.exception("boolean entitlement check for %s failed", feature_id)
-            return decisions.boolean_fallback(None)
+            return decisions.DEFAULT_BOOLEAN_FALLBACK
 
     def get_numeric_entitlement(
         self, feature_id: str, *, fallback: FallbackArg = None, resource_id: str | None = None
@@ -850,10 +834,10 @@ class Stigg:
                     return decisions.numeric_result(None, 0.0)
                 if entry.feature_type == "NUMBER":
                     return decisions.numeric_result(entry, time.time())
-            return decisions.numeric_fallback(self._fallback(feature_id, fallback))
+            return self._fallback_answers.numeric(feature_id, fallback)
         except Exception:
             logger.exception("numeric entitlement check for %s failed", feature_id)
-            return decisions.numeric_fallback(None)
+            return decisions.DEFAULT_NUMERIC_FALLBACK
 
     def get_metered_entitlement(
         self,
@@ -882,18 +866,16 @@ class Stigg:
                     return decisions.metered_result(None, usage, 0.0)
                 if entry.meter_type in METERED_TYPES:
                     return decisions.metered_result(entry, usage, time.time())
-            return decisions.metered_fallback(self._fallback(feature_id, fallback))
+            return self._fallback_answers.metered(feature_id, fallback)
         except Exception:
             logger.exception("metered entitlement check for %s failed", feature_id)
-            return decisions.metered_fallback(None)
+            return decisions.DEFAULT_METERED_FALLBACK
 
     async def get_entitlements(self, resource_id: str | None = None) -> list[Entitlement]:
         """Every entitlement of the current context, renewing a stale cache first.
 
         Falls back to one result per configured fallback when nothing can be loaded.
         """
-        if self.config.offline:
-            return decisions.fallback_entitlements(self._fallbacks)
         scope = self._scope
         if scope is None or (resource_id is not None and resource_id != scope[1]):
             return decisions.fallback_entitlements(self._fallbacks)
@@ -926,8 +908,6 @@ class Stigg:
         context: str | None = None,
     ) -> Paywall:
         """Plans, prices and entitlements for a pricing page (edge when no customer is set)."""
-        if self.config.offline:
-            return offline.paywall()
         return await self._reads.paywall(
             product_id=product_id,
             resource_id=resource_id,
@@ -940,54 +920,38 @@ class Stigg:
         self, resource_id: str | None = None, product_id: str | None = None
     ) -> CustomerPortal:
         """Subscriptions, usage and billing info for a customer portal."""
-        if self.config.offline:
-            return offline.customer_portal()
         return await self._reads.customer_portal(resource_id=resource_id, product_id=product_id)
 
     async def get_customer(self) -> Customer:
         """The current customer with its subscriptions; `NotFoundError` when it does not exist."""
-        if self.config.offline:
-            return offline.customer()
         return await self._reads.customer()
 
     async def get_active_subscriptions_list(
         self, resource_id: str | None = None, resource_ids: Sequence[str] | None = None
     ) -> list[SlimSubscriptionV2]:
         """Slim active subscriptions of the customer, optionally of one or up to 100 resources."""
-        if self.config.offline:
-            return []
         return await self._reads.active_subscriptions_list(
             resource_id=resource_id, resource_ids=resource_ids
         )
 
     async def get_active_subscriptions(self, resource_id: str | None = None) -> list[Subscription]:
         """Full active subscriptions of the customer (always over GraphQL)."""
-        if self.config.offline:
-            return []
         return await self._reads.active_subscriptions(resource_id=resource_id)
 
     async def get_subscription(self, subscription_id: str) -> Subscription:
         """One subscription with plan, prices, addons and latest invoice."""
-        if self.config.offline:
-            raise NotFoundError(f"Subscription {subscription_id} not found (offline mode)")
         return await self._reads.subscription(subscription_id)
 
     async def get_coupons(self) -> list[Coupon]:
         """Active coupons of the environment."""
-        if self.config.offline:
-            return []
         return await self._reads.coupons()
 
     async def estimate_subscription(self, **params: Any) -> SubscriptionPreview:
         """Estimate the cost of a new subscription (`plan_id`, `billing_period`, `addons`, ...)."""
-        if self.config.offline:
-            return offline.subscription_preview()
         return await self._reads.estimate_subscription(params)
 
     async def estimate_subscription_update(self, **params: Any) -> SubscriptionPreview:
         """Estimate the cost of changing a subscription (`subscription_id`, `addons`, ...)."""
-        if self.config.offline:
-            return offline.subscription_preview()
         return await self._reads.estimate_subscription_update(params)
 
     async def wait_for_checkout_completed(
@@ -1003,12 +967,11 @@ class Stigg:
         The parameters come from the page URL in a browser, or are given explicitly. Returns None
         when there is nothing to wait for; raises `StiggTimeoutError` after `timeout_s`.
         """
-        if self.config.offline:
-            return None
         from stigg_client.checkout import wait_for_checkout_completed
 
         return await wait_for_checkout_completed(
             self,
+            self._platform.page_query(),
             timeout_s=timeout_s,
             refresh_on_complete=refresh_on_complete,
             subscription_id=subscription_id,
@@ -1025,10 +988,11 @@ class Stigg:
         return self._customer_id
 
 
-def _resolve_transport(transport: TransportName | Transport) -> Transport:
-    if isinstance(transport, str):
-        return create_transport(transport)
-    return transport
+def _chosen(option: bool | Part, platform_part: Callable[[], Part | None]) -> Part | None:
+    """An option that is False (none), True (the platform's own) or a given implementation."""
+    if option is True:
+        return platform_part()
+    return option or None
 
 
 def _parsed(items: list[dict[str, Any]], source: str) -> list[CachedEntitlement] | None:
@@ -1061,15 +1025,5 @@ class _Done:
         return iter(())
 
 
-def _done() -> Awaitable[None]:
+def completed() -> Awaitable[None]:
     return _Done()
-
-
-class _NoTransport:
-    """Offline mode: any attempt to reach the network is a bug."""
-
-    async def request(self, method: str, url: str, **_: Any) -> Any:
-        raise NetworkError(f"offline mode: refusing {method} {url}")
-
-    async def aclose(self) -> None:
-        return None
