@@ -89,6 +89,16 @@ def start_site(
     raise RuntimeError(f"widget site failed:\n{log.read_text()[-4000:]}")
 
 
+def collect_errors(page: Page) -> list[str]:
+    """A list that fills with the page's uncaught errors and console errors, as they come."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    return errors
+
+
 class HeldPython:
     """Holds Pyodide's wasm back in `context` while `holding`, so that a page's Python cannot
     start: what the page shows and does meanwhile is the shim's alone."""

@@ -14,7 +14,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.widgets.conftest import PYODIDE_TIMEOUT_MS, HeldPython, WidgetSite, dom_events
+from tests.widgets.conftest import (
+    PYODIDE_TIMEOUT_MS,
+    HeldPython,
+    WidgetSite,
+    collect_errors,
+    dom_events,
+)
 
 HYDRATED = (
     "['early-paywall', 'early-portal'].every(id => "
@@ -33,12 +39,7 @@ class EarlyPage:
         self.python = HeldPython(self.context, holding=held)
         self.page = self.context.new_page()
         self.page.set_default_timeout(PYODIDE_TIMEOUT_MS)
-        self.errors: list[str] = []
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-        self.page.on(
-            "console",
-            lambda message: self.errors.append(message.text) if message.type == "error" else None,
-        )
+        self.errors = collect_errors(self.page)
         self.page.goto(site.url + "early")
         expect(self.page.locator("#early-paywall button.cta").first).to_be_visible()
         if held:

@@ -12,7 +12,13 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.emulator.helpers import server
 from tests.support.processes import EmulatorProcess
-from tests.widgets.conftest import PYODIDE_TIMEOUT_MS, HeldPython, WidgetSite, dom_events
+from tests.widgets.conftest import (
+    PYODIDE_TIMEOUT_MS,
+    HeldPython,
+    WidgetSite,
+    collect_errors,
+    dom_events,
+)
 
 ELEMENTS = ("paywall", "table", "portal", "meter", "gate-granted", "prompt")
 ALL_SETTLED = (
@@ -34,12 +40,7 @@ class Visitor:
         self.python = HeldPython(context, holding=False)
         self.page = context.new_page()
         self.page.set_default_timeout(PYODIDE_TIMEOUT_MS)
-        self.errors: list[str] = []
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-        self.page.on(
-            "console",
-            lambda message: self.errors.append(message.text) if message.type == "error" else None,
-        )
+        self.errors = collect_errors(self.page)
 
     def visit(self, query: str = "", *, held: bool = False) -> Page:
         """Open the page; held: wait until Python is surely blocked, else until all is loaded."""
