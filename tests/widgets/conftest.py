@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, Route
+from playwright.sync_api import Browser, Locator, Page
 
 from demo_site.process import ensure_runtime, free_port
 from tests.conftest import TEST_CATALOG, database_url_for
@@ -87,47 +87,6 @@ def start_site(
             time.sleep(0.1)
     site.stop()
     raise RuntimeError(f"widget site failed:\n{log.read_text()[-4000:]}")
-
-
-def collect_errors(page: Page) -> list[str]:
-    """A list that fills with the page's uncaught errors and console errors, as they come."""
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on(
-        "console", lambda message: errors.append(message.text) if message.type == "error" else None
-    )
-    return errors
-
-
-class HeldPython:
-    """Holds Pyodide's wasm back in `context` while `holding`, so that a page's Python cannot
-    start: what the page shows and does meanwhile is the shim's alone."""
-
-    def __init__(self, context: BrowserContext, *, holding: bool = True) -> None:
-        self.holding = holding
-        self.held: list[Route] = []
-        context.route("**/pyodide.asm.wasm", self.hold)
-
-    def hold(self, route: Route) -> None:
-        """Keep the request waiting until `release()` (it may come only after that)."""
-        if self.holding:
-            self.held.append(route)
-        else:
-            route.continue_()
-
-    def wait_until_held(self, page: Page) -> None:
-        """Proof that Python is held: its wasm request is waiting."""
-        for _ in range(300):
-            if self.held:
-                return
-            page.wait_for_timeout(100)
-        raise AssertionError("the runtime never asked for pyodide.asm.wasm")
-
-    def release(self) -> None:
-        self.holding = False
-        for route in self.held:
-            route.continue_()
-        self.held.clear()
 
 
 @pytest.fixture(scope="session")

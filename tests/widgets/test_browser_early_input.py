@@ -14,11 +14,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.support.browser import HeldPython, collect_errors
 from tests.widgets.conftest import (
     PYODIDE_TIMEOUT_MS,
-    HeldPython,
     WidgetSite,
-    collect_errors,
     dom_events,
 )
 

@@ -11,12 +11,11 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.emulator.helpers import server
+from tests.support.browser import HeldPython, collect_errors
 from tests.support.processes import EmulatorProcess
 from tests.widgets.conftest import (
     PYODIDE_TIMEOUT_MS,
-    HeldPython,
     WidgetSite,
-    collect_errors,
     dom_events,
 )
 
