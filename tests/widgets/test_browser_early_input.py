@@ -9,6 +9,7 @@ wasm back until the input is done, so it surely lands before Python starts.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -147,12 +148,16 @@ def test_input_at_first_paint_matches_input_after_hydration(
 
 
 def test_cancelled_selection_recorded_at_first_paint_does_not_navigate(
-    early_pages: Callable[..., EarlyPage],
+    early_pages: Callable[..., EarlyPage], artifacts_dir: Path
 ) -> None:
     early = early_pages(held=True)
     early.page.evaluate(CANCEL_SELECTION)
     cta_click(early.page)
+    pro = early.page.locator('#early-paywall li[data-plan-id="plan-stigg-pro"]')
+    expect(pro.locator("button.cta")).to_have_attribute("data-pending", "")  # noted, shown so
+    pro.screenshot(path=str(artifacts_dir / "widgets-cta-pending.png"))
     early.hydrate()
+    expect(early.page.locator("#early-paywall [data-pending]")).to_have_count(0)
     early.page.wait_for_function("window.stiggEvents.some(e => e.name === 'stigg-plan-selected')")
     early.page.wait_for_timeout(300)
     assert early.page.evaluate("location.hash") == ""

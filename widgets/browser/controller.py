@@ -145,6 +145,8 @@ class Controller(ABC):
                 self.element.dataset.hydrated = "true"
                 self.mark_state(self.content_state())
             self.element.removeAttribute("data-stigg-snapshot")  # fresh data replaced it
+            for pending in self.root.querySelectorAll("[data-pending]"):
+                pending.removeAttribute("data-pending")  # noted clicks: `go_live` acts on them
             if self.app.client.customer_id == customer_id:  # else not this customer's markup
                 self.keep_snapshot(customer_id)
             self.mark_ready()

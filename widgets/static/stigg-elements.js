@@ -78,6 +78,7 @@ function recordInput(el) {
     if (el.stiggInputLive) return;
     const control = event.target.closest?.("[data-action]");
     if (!control) return;
+    if (event.type === "click") control.setAttribute("data-pending", "");
     recorded.get(el).push({
       type: event.type, selector: controlSelector(control),
       value: control.value ?? null, checked: Boolean(control.checked),
