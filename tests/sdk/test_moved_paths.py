@@ -37,6 +37,7 @@ MOVED = [
     ("stigg_client.offline", "OfflineStigg", "stigg_client.client.offline"),
     ("stigg_client.transport", "create_transport", "stigg_client.platform"),
     ("stigg_client.visibility", "DocumentVisibility", "stigg_client.platform.browser"),
+    ("stigg_client.mapping", "paywall", "stigg_client.core.mapping"),
 ]
 
 
