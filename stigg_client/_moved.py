@@ -31,7 +31,11 @@ def moved_module(old_module: str, new_module: str) -> Callable[[str], Any]:
     def __getattr__(name: str) -> Any:
         if name.startswith("__"):
             raise AttributeError(f"module {old_module!r} has no attribute {name!r}")
-        value = getattr(import_module(new_module), name)
+        module = import_module(new_module)
+        if name not in vars(module):
+            # A name that moved on from there too: its own shim names the final home.
+            return getattr(module, name)
+        value = getattr(module, name)
         warnings.warn(
             f"{old_module} moved to {new_module}; import {name} from there",
             DeprecationWarning,

@@ -1,80 +1,8 @@
-"""Persisted entitlement snapshots: the last full load of a scope, kept across page loads.
+"""Moved to `stigg_client.client.snapshots`.
 
-With `Stigg.initialize(persist_entitlements=True)` in a browser page, checks answer the last
-known entitlements from `localStorage` at once (not the fallback) while the first load is on
-its way, and keep answering them when the page starts without a network. A snapshot older than
-`snapshot_max_age_s` is ignored. Keys are hashed, so neither key nor customer id is stored in
-the clear.
+This path still works, with a DeprecationWarning.
 """
 
-from __future__ import annotations
+from stigg_client._moved import moved_module
 
-import hashlib
-import json
-import logging
-from dataclasses import dataclass
-from typing import Any, Protocol
-
-from stigg_client._moved import moved_names
-
-logger = logging.getLogger("stigg_client")
-
-FORMAT_VERSION = 1
-KEY_PREFIX = "stigg-client:entitlements:"
-
-
-class SnapshotStore(Protocol):
-    """Where snapshots live: a string store keyed by strings (localStorage has this shape)."""
-
-    def read(self, key: str) -> str | None:
-        """The stored text, or None when there is none."""
-        ...
-
-    def write(self, key: str, value: str) -> None:
-        """Store `value` under `key` (best effort: a full or refused store only logs)."""
-        ...
-
-
-def snapshot_key(base_uri: str, api_key: str, customer_id: str, resource_id: str | None) -> str:
-    """The storage key of one scope of one environment (a hash of all four)."""
-    material = "\n".join((base_uri, api_key, customer_id, resource_id or ""))
-    return KEY_PREFIX + hashlib.sha256(material.encode()).hexdigest()[:40]
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    """The wire entitlements of one scope and the wall time (epoch seconds) they were saved."""
-
-    saved_at: float
-    entitlements: list[dict[str, Any]]
-
-
-def encode(snapshot: Snapshot) -> str:
-    """The stored form of `snapshot`."""
-    return json.dumps(
-        {"v": FORMAT_VERSION, "savedAt": snapshot.saved_at, "entitlements": snapshot.entitlements},
-        separators=(",", ":"),
-    )
-
-
-def decode(text: str | None, *, now: float, max_age_s: float) -> Snapshot | None:
-    """The snapshot in `text`, or None when missing, malformed, of another format or too old."""
-    if not text:
-        return None
-    try:
-        data = json.loads(text)
-    except ValueError:
-        logger.warning("ignoring a malformed entitlements snapshot")
-        return None
-    if not isinstance(data, dict) or data.get("v") != FORMAT_VERSION:
-        return None
-    saved_at = data.get("savedAt")
-    entitlements = data.get("entitlements")
-    if not isinstance(saved_at, int | float) or not isinstance(entitlements, list):
-        return None
-    if not 0 <= now - saved_at <= max_age_s:
-        return None
-    return Snapshot(float(saved_at), [item for item in entitlements if isinstance(item, dict)])
-
-
-__getattr__ = moved_names(__name__, {"BrowserStorage": "stigg_client.platform.browser"})
+__getattr__ = moved_module(__name__, "stigg_client.client.snapshots")

@@ -52,6 +52,8 @@ HOT_MODULES = Path(__file__).with_name("browser-hot-modules.json")
 NOT_IN_BROWSER = (
     "stigg_emulator/",
     "stigg_client/server/",
+    "stigg_client/transport/graphql_ws.py",
+    "stigg_client/README.md",
     "widgets/prerender.py",
     "widgets/README.md",
     "widgets/static/",

@@ -11,9 +11,10 @@ from collections.abc import Awaitable, Sequence
 from decimal import Decimal
 from typing import Any, NoReturn
 
-from stigg_client.cache import ScopeState
-from stigg_client.client.stigg import InitializationState, Stigg, completed
-from stigg_client.config import ClientConfig
+from stigg_client.client.cache import ScopeState
+from stigg_client.client.config import ClientConfig
+from stigg_client.client.state import InitializationState, completed
+from stigg_client.client.stigg import Stigg
 from stigg_client.core import decisions
 from stigg_client.errors import NetworkError, NotFoundError
 from stigg_client.models.common import Money

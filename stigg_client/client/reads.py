@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from stigg_client import mapping
 from stigg_client._moved import moved_names
-from stigg_client.core import edge_paths, wire
+from stigg_client.core import edge_paths, mapping, wire
 from stigg_client.core.graphql import reads as documents
 from stigg_client.core.queries import (
     checked_resource_ids,

@@ -1,7 +1,8 @@
 """Pure entitlement decisions: a cached entitlement (or none) in, a check result out.
 
-Implements protocol §5.1 (browser decision, result shapes, fallbacks, usage-period roll-over) and
-§5.5/§5.6 (unknown features, offline). No I/O and no clock of its own: `now` is a parameter.
+Implements docs/protocol.md §5.1 (browser decision, result shapes, fallbacks, usage-period
+roll-over) and §5.5/§5.6 (unknown features, offline). No I/O and no clock of its own: `now` is a
+parameter.
 """
 
 from __future__ import annotations

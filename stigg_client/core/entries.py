@@ -78,7 +78,7 @@ def _timestamp(value: Any) -> float | None:
 
 
 def entry_from_wire(raw: dict[str, Any]) -> CachedEntitlement:
-    """Map one GraphQL `Entitlement` object into a cache entry (protocol §5.1 mapping)."""
+    """Map one GraphQL `Entitlement` object into a cache entry (docs/protocol.md §5.1 mapping)."""
     feature = raw.get("feature")
     feature_id = str(feature.get("refId") or "") if isinstance(feature, dict) else ""
     end = parse_datetime(raw.get("usagePeriodEnd"))

@@ -1,4 +1,7 @@
-"""Calendar arithmetic for usage periods: roll a period forward from its anchor (protocol §5.1)."""
+"""Calendar arithmetic for usage periods: roll a period forward from its anchor.
+
+See docs/protocol.md §5.1.
+"""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from stigg_client import mapping
+from stigg_client.core import mapping
 from stigg_client.core.graphql import reads as documents
 from stigg_client.errors import NotFoundError, ValidationError
 from stigg_client.models.customer import Customer

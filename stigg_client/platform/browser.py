@@ -16,9 +16,14 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from stigg_client.errors import NetworkError
-from stigg_client.platform import TransportName
-from stigg_client.snapshots import SnapshotStore
-from stigg_client.tabs import TabChannel
+from stigg_client.platform.base import (
+    ManualVisibility,
+    SnapshotStore,
+    TabChannel,
+    TransportName,
+    Unsubscribe,
+    VisibilitySource,
+)
 from stigg_client.transport.base import HttpResponse, Transport, json_or_none, sdk_errors
 from stigg_client.transport.sse import (
     EVENT_KINDS,
@@ -28,7 +33,6 @@ from stigg_client.transport.sse import (
     StreamRefused,
     is_refusal,
 )
-from stigg_client.visibility import ManualVisibility, Unsubscribe, VisibilitySource
 
 logger = logging.getLogger("stigg_client")
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from stigg_client.platform import TransportName
+from stigg_client.platform.base import ManualVisibility, TransportName, VisibilitySource
 from stigg_client.transport.base import Transport
 from stigg_client.transport.sse import Connector
-from stigg_client.visibility import ManualVisibility, VisibilitySource
 
 logger = logging.getLogger("stigg_client")
 

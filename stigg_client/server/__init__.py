@@ -15,6 +15,7 @@ from stigg_client.server.models import (
     UsageUpdateBehavior,
     UsageUpdatedEvent,
 )
+from stigg_client.server.offline import OfflineStiggServer
 from stigg_client.server.redis_store import RedisEntitlementsStore
 from stigg_client.server.store import EntitlementsStore, InMemoryEntitlementsStore
 from stigg_client.server.sync import StiggServerSync
@@ -27,6 +28,7 @@ __all__ = [
     "EntitlementsUpdatedEvent",
     "InMemoryEntitlementsStore",
     "NextInvoicePreview",
+    "OfflineStiggServer",
     "PromotionalEntitlementPeriod",
     "RedisEntitlementsStore",
     "ReportEventAck",

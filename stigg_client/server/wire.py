@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from stigg_client import mapping
 from stigg_client._moved import moved_names
+from stigg_client.core import mapping
 from stigg_client.core.wire import Json, to_wire
 from stigg_client.errors import ValidationError
 

@@ -7,8 +7,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from hypothesis import given
 from hypothesis import strategies as st
 
+from stigg_client.client.push import stream_url
 from stigg_client.core import edge_paths
-from stigg_client.push import stream_url
 
 AWKWARD = "acme/eu?x=1#top 50%+more&co"
 

@@ -24,7 +24,7 @@ def test_client_import_needs_only_stdlib_and_pydantic() -> None:
         "for name in ('httpx', 'requests', 'pyodide', 'js', 'pyodide_http'):\n"
         "    sys.modules[name] = None  # any import of these now fails\n"
         "from stigg_client import Stigg\n"
-        "import stigg_client.checkout, stigg_client.visibility, stigg_client._bench\n"
+        "import stigg_client.client.checkout, stigg_client.visibility, stigg_client._bench\n"
         "client = Stigg.initialize(api_key='k', offline=True)\n"
         "print(client.get_boolean_entitlement('f').is_fallback)\n"
     )

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from stigg_client import RetryPolicy, Stigg
+from stigg_client.client.push import LiveUpdates, stream_url
 from stigg_client.platform.cpython import CPythonPlatform
-from stigg_client.push import LiveUpdates, stream_url
 from stigg_client.transport.retry import Backoff
 from stigg_client.transport.sse import Connector, SseParser
 from tests.sdk.backend import new_customer, provision_subscription, report_usage

@@ -28,6 +28,16 @@ MOVED = [
         "stigg_client.core.graphql.server",
     ),
     ("stigg_client.models.server", "SlimCustomer", "stigg_client.server.models"),
+    ("stigg_client.config", "ClientConfig", "stigg_client.client.config"),
+    ("stigg_client.push", "LiveUpdates", "stigg_client.client.push"),
+    ("stigg_client.push", "SseParser", "stigg_client.transport.sse"),
+    ("stigg_client.snapshots", "encode", "stigg_client.client.snapshots"),
+    ("stigg_client.tabs", "SharedLoad", "stigg_client.client.tabs"),
+    ("stigg_client.checkout", "is_completed", "stigg_client.client.checkout"),
+    ("stigg_client.offline", "OfflineStigg", "stigg_client.client.offline"),
+    ("stigg_client.transport", "create_transport", "stigg_client.platform"),
+    ("stigg_client.visibility", "DocumentVisibility", "stigg_client.platform.browser"),
+    ("stigg_client.mapping", "paywall", "stigg_client.core.mapping"),
 ]
 
 

@@ -57,7 +57,7 @@ async def test_offline_mode_is_its_own_client_that_never_builds_a_transport() ->
 def test_initialize_takes_the_config_defaults_and_rejects_unknown_settings() -> None:
     import pytest
 
-    from stigg_client.config import ClientConfig
+    from stigg_client.client.config import ClientConfig
 
     client = Stigg.initialize("key", offline=True)
     assert client.config == ClientConfig(api_key="key", offline=True)

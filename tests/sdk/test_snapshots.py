@@ -11,9 +11,9 @@ import pytest
 
 from stigg_client import NetworkError, Stigg
 from stigg_client.client import InitializationState
+from stigg_client.client.snapshots import KEY_PREFIX, Snapshot, decode, encode, snapshot_key
 from stigg_client.errors import ValidationError
 from stigg_client.platform.browser import BrowserStorage
-from stigg_client.snapshots import KEY_PREFIX, Snapshot, decode, encode, snapshot_key
 from tests.sdk.backend import new_customer, report_usage
 from tests.sdk.test_connection_state import proxied_client
 from tests.support.fault_proxy import FaultProxy

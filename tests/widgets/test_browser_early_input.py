@@ -9,12 +9,18 @@ wasm back until the input is done, so it surely lands before Python starts.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, Route, expect
+from playwright.sync_api import Browser, Page, expect
 
-from tests.widgets.conftest import PYODIDE_TIMEOUT_MS, WidgetSite, dom_events
+from tests.support.browser import HeldPython, collect_errors
+from tests.widgets.conftest import (
+    PYODIDE_TIMEOUT_MS,
+    WidgetSite,
+    dom_events,
+)
 
 HYDRATED = (
     "['early-paywall', 'early-portal'].every(id => "
@@ -30,38 +36,17 @@ class EarlyPage:
 
     def __init__(self, browser: Browser, site: WidgetSite, *, held: bool) -> None:
         self.context = browser.new_context(viewport={"width": 1200, "height": 900})
-        self.held: list[Route] = []
-        self.holding = held
-        if held:
-            self.context.route("**/pyodide.asm.wasm", self.hold)
+        self.python = HeldPython(self.context, holding=held)
         self.page = self.context.new_page()
         self.page.set_default_timeout(PYODIDE_TIMEOUT_MS)
-        self.errors: list[str] = []
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-        self.page.on(
-            "console",
-            lambda message: self.errors.append(message.text) if message.type == "error" else None,
-        )
+        self.errors = collect_errors(self.page)
         self.page.goto(site.url + "early")
         expect(self.page.locator("#early-paywall button.cta").first).to_be_visible()
-        for _ in range(300):  # proof that Python is held: its wasm request is waiting
-            if self.held or not held:
-                break
-            self.page.wait_for_timeout(100)
-        assert self.held or not held, "the runtime never asked for pyodide.asm.wasm"
-
-    def hold(self, route: Route) -> None:
-        """Keep the request waiting until `release()` (it may come only after that)."""
-        if self.holding:
-            self.held.append(route)
-        else:
-            route.continue_()
+        if held:
+            self.python.wait_until_held(self.page)
 
     def release(self) -> None:
-        self.holding = False
-        for route in self.held:
-            route.continue_()
-        self.held.clear()
+        self.python.release()
 
     def hydrate(self) -> None:
         self.release()
@@ -163,12 +148,16 @@ def test_input_at_first_paint_matches_input_after_hydration(
 
 
 def test_cancelled_selection_recorded_at_first_paint_does_not_navigate(
-    early_pages: Callable[..., EarlyPage],
+    early_pages: Callable[..., EarlyPage], artifacts_dir: Path
 ) -> None:
     early = early_pages(held=True)
     early.page.evaluate(CANCEL_SELECTION)
     cta_click(early.page)
+    pro = early.page.locator('#early-paywall li[data-plan-id="plan-stigg-pro"]')
+    expect(pro.locator("button.cta")).to_have_attribute("data-pending", "")  # noted, shown so
+    pro.screenshot(path=str(artifacts_dir / "widgets-cta-pending.png"))
     early.hydrate()
+    expect(early.page.locator("#early-paywall [data-pending]")).to_have_count(0)
     early.page.wait_for_function("window.stiggEvents.some(e => e.name === 'stigg-plan-selected')")
     early.page.wait_for_timeout(300)
     assert early.page.evaluate("location.hash") == ""

@@ -511,6 +511,7 @@ class _Listeners:
 
     initialization_state = InitializationState.READY
     connection_state = "online"
+    customer_id = None
 
     def __init__(self) -> None:
         self.events: list[str] = []

@@ -81,25 +81,35 @@ def create_app(
     }
     shell = Template((PAGE / "index.html").read_text())
 
-    def wrap(main: str) -> str:
-        """The test page (SDK config, event recorder, PyScript) around `main`."""
+    def wrap(main: str, page_config: dict[str, str] = config) -> str:
+        """The test page (SDK config, declared customer, event recorder, PyScript) around
+        `main`."""
         return shell.substitute(
             main=main,
+            customer=html.escape(page_config.get("customer_id") or "", quote=True),
             pyscript_js="/runtime/" + manifest["pyscript_js"],
-            config=json.dumps(config).replace("<", "\\u003c"),
+            config=json.dumps(page_config).replace("<", "\\u003c"),
             pyscript_config=html.escape(json.dumps(pyscript_config), quote=True),
             event_names=json.dumps(EVENTS),
         )
 
-    def page(body: str) -> str:
+    def page(body: str, page_config: dict[str, str] = config) -> str:
         """The test page around `page/<body>.html`."""
-        return wrap(Template((PAGE / f"{body}.html").read_text()).substitute(ssr=ssr, early=early))
+        main = Template((PAGE / f"{body}.html").read_text()).substitute(ssr=ssr, early=early)
+        return wrap(main, page_config)
 
     widgets_page, pricing_page, early_page = page("widgets"), page("pricing"), page("early")
     prerendered_page = wrap(prerendered + '<pre id="py-events" hidden>[]</pre>')
 
     async def index(request: Request) -> Response:
-        return HTMLResponse(widgets_page, headers={"Cache-Control": "no-store"})
+        """The widgets page; `?customer=ID` signs another customer in (SDK and page)."""
+        customer = request.query_params.get("customer")
+        body = (
+            widgets_page
+            if customer is None
+            else page("widgets", {**config, "customer_id": customer})
+        )
+        return HTMLResponse(body, headers={"Cache-Control": "no-store"})
 
     async def pricing(request: Request) -> Response:
         """Only paywalls (English, German, Danish prices) and a table: the public pricing page."""

@@ -16,7 +16,7 @@ from widgets.browser.controllers import (
     PortalController,
     UpgradePromptController,
 )
-from widgets.browser.ffi import intl_formatters, nullable, register_with_shim
+from widgets.browser.ffi import clear_snapshots, intl_formatters, nullable, register_with_shim
 from widgets.browser.paywall import PaywallController
 from widgets.client import StiggClient
 from widgets.formatting import Formatters
@@ -72,7 +72,8 @@ class WidgetApp:
         # Until the SDK's first initialization is done, its cache filling up is no change:
         # every widget's first load reads the data after it (the paywall from the API) anyway.
         self._initialized = client.initialization_state != InitializationState.IN_PROGRESS
-        client.add_listener("initialized", self._first_initialized)
+        self._customer_id = client.customer_id
+        client.add_listener("initialized", self._on_initialized)
         client.add_listener("entitlements_updated", self._entitlements_updated)
         client.add_listener("connection_state_changed", self._connection_changed)
 
@@ -160,13 +161,27 @@ class WidgetApp:
             except Exception:
                 logger.exception("connection state %s not shown", current)
 
-    def _first_initialized(self, *_: Any) -> None:
+    def _on_initialized(self, *_: Any) -> None:
         self._initialized = True
+        self._follow_customer()
+
+    def _follow_customer(self) -> bool:
+        """When the SDK's customer changed (sign-in, switch, sign-out): drop every saved markup
+        snapshot and load every widget again for the new customer. True when it did."""
+        customer_id = self.client.customer_id
+        if customer_id == self._customer_id:
+            return False
+        self._customer_id = customer_id
+        clear_snapshots()
+        self.reload()
+        return True
 
     def _entitlements_updated(self, changed: Any = None, *_: Any) -> None:
         """SDK listener: re-render live widgets whose feature changed (all when unknown); during
         the SDK's first initialization (a later one, for another customer, counts) only those
         shown ahead of it from saved entitlements: the others read its data when they load."""
+        if self._follow_customer():
+            return
         features = None if changed is None else {str(f) for f in changed}
         if features is not None and not features:
             return

@@ -18,6 +18,7 @@ from widgets.browser.ffi import (
     listen,
     nullable,
     recorded_input,
+    save_snapshot,
 )
 from widgets.client import StiggClient
 from widgets.render import render_connection_notice, render_state
@@ -135,6 +136,7 @@ class Controller(ABC):
         texts = self.options()["texts"]
         if render and self.element.dataset.state != "ready":
             self.show("loading", render_state("loading", texts))
+        customer_id = self.app.client.customer_id
         try:
             await self.load()
             if render:
@@ -142,6 +144,11 @@ class Controller(ABC):
             else:
                 self.element.dataset.hydrated = "true"
                 self.mark_state(self.content_state())
+            self.element.removeAttribute("data-stigg-snapshot")  # fresh data replaced it
+            for pending in self.root.querySelectorAll("[data-pending]"):
+                pending.removeAttribute("data-pending")  # noted clicks: `go_live` acts on them
+            if self.app.client.customer_id == customer_id:  # else not this customer's markup
+                self.keep_snapshot(customer_id)
             self.mark_ready()
         except asyncio.CancelledError:
             raise
@@ -151,6 +158,14 @@ class Controller(ABC):
             self.show(state, render_state(state, texts))
             self.emit("stigg-error", {"message": str(error), "retryable": True})
         self.go_live()
+
+    def keep_snapshot(self, customer_id: str | None) -> None:
+        """Save the freshly loaded markup for the shim to paint on the next visit, keyed by the
+        element's configuration and `customer_id` (whose data it shows)."""
+        state = str(self.element.dataset.state)
+        if state in ("ready", "empty"):
+            html = str(self.root.innerHTML)
+            save_snapshot(self.element, customer_id, html, state)
 
     def go_live(self) -> None:
         """Handle input from now on, after replaying, in order, what the visitor did while the

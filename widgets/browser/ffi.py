@@ -73,9 +73,7 @@ def nullable(value: Any) -> Any:
 def recorded_input(element: Any) -> list[dict[str, Any]]:
     """What the element shim noted of the visitor's input on `element` before Python was live
     (oldest first: `type`, `selector`, `value`, `checked`), taking it from the shim."""
-    import js
-
-    shim = nullable(getattr(js.window, "stiggElements", None))
+    shim = _shim()
     if shim is None:
         return []
     notes = json.loads(str(shim.takeInput(element)))
@@ -130,6 +128,28 @@ async def register_with_shim(callback: Callable[[str, Any, Any, Any, Any], None]
     import js
     from pyodide.ffi import create_proxy
 
-    if nullable(getattr(js.window, "stiggElements", None)) is None:
+    if _shim() is None:
         await js.customElements.whenDefined("stigg-paywall")
     js.window.stiggElements.register(create_proxy(callback))
+
+
+def _shim() -> Any:
+    """The element shim's `window.stiggElements`, or None when the page has not loaded it."""
+    import js
+
+    return nullable(getattr(js.window, "stiggElements", None))
+
+
+def save_snapshot(element: Any, customer_id: str | None, html: str, state: str) -> None:
+    """Keep `element`'s rendered markup for the shim to paint on the next visit of the same
+    customer (None: anonymous); other customers' snapshots go."""
+    shim = _shim()
+    if shim is not None and nullable(getattr(shim, "saveSnapshot", None)) is not None:
+        shim.saveSnapshot(element, customer_id or "", html, state)
+
+
+def clear_snapshots() -> None:
+    """Drop every saved markup snapshot (e.g. when the visitor signs out)."""
+    shim = _shim()
+    if shim is not None and nullable(getattr(shim, "clearSnapshots", None)) is not None:
+        shim.clearSnapshots()

@@ -1,7 +1,7 @@
 """Read operations: paywall, customer, subscriptions, portal, coupons, estimates.
 
 Aliases rename Stigg's fields to the SDK's shapes where a rename is all the mapping needs
-(`id: refId`, `metadata: additionalMetaData`); the rest is done in `stigg_client.mapping`.
+(`id: refId`, `metadata: additionalMetaData`); the rest is done in `stigg_client.core.mapping`.
 """
 
 from __future__ import annotations

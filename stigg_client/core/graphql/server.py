@@ -1,4 +1,4 @@
-"""GraphQL documents of the server-key SDK (protocol §2.2, Appendix B/C/D).
+"""GraphQL documents of the server-key SDK (docs/protocol.md §2.2, Appendix B/C/D).
 
 Read documents shared with the client-key SDK (customer, subscription, coupons, paywall,
 estimates) live in `stigg_client.core.graphql.reads` and shared selections in

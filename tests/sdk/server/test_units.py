@@ -135,7 +135,7 @@ def test_a_key_is_required_unless_offline() -> None:
 
 
 def test_expired_valid_until_forces_a_refetch() -> None:
-    from stigg_client.server.client import _expired
+    from stigg_client.server.entitlements import _expired
 
     state = CustomerEntitlements(
         {"f": {"validUntil": "2020-01-01T00:00:00.000Z", "feature": {"refId": "f"}}}
@@ -143,3 +143,17 @@ def test_expired_valid_until_forces_a_refetch() -> None:
     assert _expired(state, 1_700_000_000_000)
     fresh = CustomerEntitlements({"f": {"validUntil": None, "feature": {"refId": "f"}}})
     assert not _expired(fresh, 1_700_000_000_000)
+
+
+async def test_offline_mode_is_its_own_server_class_that_never_calls_the_network() -> None:
+    from stigg_client.server import OfflineStiggServer
+
+    server = StiggServer(api_key="", offline=True, entitlements_fallback={"f": {"hasAccess": True}})
+    assert isinstance(server, OfflineStiggServer) and server.realtime is None
+    assert type(StiggServer(api_key="k", realtime_updates=False)) is StiggServer
+    await server.wait_for_initialization()
+    assert (await server.get_boolean_entitlement("c", "f")).has_access is True
+    ack = await server.report_usage("c", "f", 1)
+    assert (ack.customer_id, ack.feature_id) == ("c", "f")
+    event = {"customer_id": "c", "event_name": "e", "idempotency_key": "k"}
+    assert (await server.report_event(event)).offline is True
