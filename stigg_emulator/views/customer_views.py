@@ -3,38 +3,15 @@ possible (one per kind for a list of subscriptions), for `wire.customer_json` to
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection
 
 from stigg_emulator.billing import ledger
-from stigg_emulator.billing.ledger import PaymentMethod
 from stigg_emulator.storage import repositories as repo
+from stigg_emulator.views.records import CustomerView, SubscriptionsView
 
 OPEN_SCHEDULES = ("Scheduled", "PendingPayment")
-
-
-@dataclass
-class CustomerView:
-    """A customer row with its billing record, live subscriptions, promotions and card."""
-
-    row: dict[str, Any]
-    billing: dict[str, Any]
-    active: list[dict[str, Any]]
-    promotions: list[dict[str, Any]]
-    card: PaymentMethod | None
-    every_subscription: list[dict[str, Any]]  # ended ones too (for trials already taken)
-
-
-@dataclass
-class SubscriptionsView:
-    """Subscription rows with their latest invoice rows, open schedules and customers."""
-
-    rows: list[dict[str, Any]]
-    invoices: dict[str, dict[str, Any]]  # latest invoice row by subscription ref
-    schedules: dict[str, list[dict[str, Any]]]  # open schedules by subscription ref
-    customers: dict[str, CustomerView] = field(default_factory=dict)  # by customer ref
 
 
 def customer_view(connection: Connection, row: dict[str, Any]) -> CustomerView:

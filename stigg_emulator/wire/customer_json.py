@@ -9,7 +9,7 @@ from stigg_emulator.catalog.model import ENVIRONMENT_ID, Catalog
 from stigg_emulator.clock import iso
 from stigg_emulator.domain.periods import period_at
 from stigg_emulator.domain.pricing import build_bill
-from stigg_emulator.views.customer_views import CustomerView, SubscriptionsView
+from stigg_emulator.views.records import CustomerView, SubscriptionsView
 from stigg_emulator.wire.catalog_json import (
     addon_json,
     all_country_prices,
