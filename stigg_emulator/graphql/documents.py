@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 
 from stigg_emulator.catalog.model import Catalog
 from stigg_emulator.domain.errors import not_found
+from stigg_emulator.domain.paywall import visible_plans
 from stigg_emulator.storage import repositories as repo
 from stigg_emulator.views.customer_views import (
     active_subscriptions_view,
@@ -79,7 +80,13 @@ def read_paywall_json(
     connection: Connection, catalog: Catalog, data: dict[str, Any], now: datetime
 ) -> dict[str, Any]:
     """`Paywall` for a `GetPaywallInput`-shaped dict, with the customer's context when given."""
-    result = paywall_json(catalog, data)
+    plans = visible_plans(
+        catalog,
+        data.get("productId") or None,
+        data.get("context") or "PAYWALL",
+        bool(data.get("includeHiddenPlans")),
+    )
+    result = paywall_json(catalog, plans, data)
     customer_ref = data.get("customerId")
     if customer_ref:
         row = repo.get_customer(connection, str(customer_ref))

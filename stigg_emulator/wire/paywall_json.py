@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from stigg_emulator.catalog.model import Catalog
-from stigg_emulator.domain.paywall import visible_plans
+from stigg_emulator.catalog.model import Catalog, Package
 from stigg_emulator.wire.catalog_json import (
     CURRENCY_SYMBOLS,
     all_country_prices,
@@ -14,14 +13,11 @@ from stigg_emulator.wire.catalog_json import (
 )
 
 
-def paywall_json(catalog: Catalog, data: dict[str, Any]) -> dict[str, Any]:
-    """`Paywall` for a `GetPaywallInput`-shaped dict, without the customer parts (null)."""
+def paywall_json(catalog: Catalog, plans: list[Package], data: dict[str, Any]) -> dict[str, Any]:
+    """`Paywall` of the visible `plans` for a `GetPaywallInput`-shaped dict, without the customer
+    parts (null)."""
     country = data.get("billingCountryCode") or None
     country = str(country).upper() if country else None
-    context = data.get("context") or "PAYWALL"
-    plans = visible_plans(
-        catalog, data.get("productId") or None, context, bool(data.get("includeHiddenPlans"))
-    )
     documents = []
     points: list[dict[str, Any]] = []
     currencies: list[str] = []
