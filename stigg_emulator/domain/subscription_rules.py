@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from stigg_emulator.catalog.model import Catalog, Coupon, Package
 from stigg_emulator.domain.context import Domain, Tx
 from stigg_emulator.domain.errors import StiggError, not_found
 from stigg_emulator.domain.periods import period_at
+from stigg_emulator.domain.pricing import Bill, build_bill
 from stigg_emulator.storage import repositories as repo
 
 LIVE_STATUSES = ("ACTIVE", "IN_TRIAL", "NOT_STARTED")
@@ -176,4 +178,32 @@ def schedule_change(
             "variables": variables,
             "created_at": domain.clock.now_ms(row["customer_ref"]),
         },
+    )
+
+
+def current_billing_period(subscription: dict[str, Any], now: datetime) -> tuple[int, int]:
+    """Start and end (epoch ms) of the current billing period (monthly for free plans)."""
+    period = subscription.get("billing_period") or "MONTHLY"
+    unit = "YEAR" if period == "ANNUALLY" else "MONTH"
+    current = period_at(int(subscription["billing_anchor"]), unit, now)
+    return current.start, current.end
+
+
+def stored_bill(catalog: Catalog, subscription: dict[str, Any]) -> Bill:
+    """The full-period bill of a stored subscription, its coupon applied."""
+    plan = catalog.package(subscription["plan_ref"], subscription["plan_version"])
+    assert plan is not None, f"plan {subscription['plan_ref']} vanished from the catalog"
+    coupon_ref = subscription.get("coupon_ref")
+    return build_bill(
+        catalog,
+        plan,
+        subscription.get("billing_period"),
+        subscription.get("billing_country_code"),
+        {
+            item["featureId"]: float(item["quantity"])
+            for item in subscription.get("billable_features") or []
+        },
+        subscription.get("unit_quantity"),
+        list(subscription.get("addons") or []),
+        catalog.coupons.get(coupon_ref) if coupon_ref else None,
     )

@@ -32,7 +32,9 @@ def read_customer_json(
     """`Customer` of `row`; its subscriptions are embedded (one level) when asked."""
     view = customer_view(connection, row)
     subscriptions = (
-        subscriptions_view(connection, view.active, customer=view) if with_subscriptions else None
+        subscriptions_view(connection, catalog, view.active, now, customer=view)
+        if with_subscriptions
+        else None
     )
     return customer_json(catalog, view, now, subscriptions)
 
@@ -47,7 +49,7 @@ def read_subscription_json(
 ) -> dict[str, Any]:
     """`CustomerSubscription` of `row` (`customer_row`, when given, is its customer's row)."""
     customer = customer_view(connection, customer_row) if customer_row else None
-    view = subscriptions_view(connection, [row], customer=customer)
+    view = subscriptions_view(connection, catalog, [row], now, customer=customer)
     return subscription_json(catalog, row, now, view)
 
 
@@ -61,7 +63,9 @@ def read_subscriptions_json(
 ) -> list[dict[str, Any]]:
     """`CustomerSubscription` of each row (invoices and schedules read once for all)."""
     customer = customer_view(connection, customer_row) if customer_row and rows else None
-    return subscriptions_json(catalog, subscriptions_view(connection, rows, customer=customer), now)
+    return subscriptions_json(
+        catalog, subscriptions_view(connection, catalog, rows, now, customer=customer), now
+    )
 
 
 def read_active_subscriptions_json(
@@ -72,7 +76,7 @@ def read_active_subscriptions_json(
     now: datetime,
 ) -> list[dict[str, Any]] | None:
     """Live subscriptions of a customer, optionally of some resources (None: no customer)."""
-    view = active_subscriptions_view(connection, customer_ref, resource_ids)
+    view = active_subscriptions_view(connection, catalog, customer_ref, resource_ids, now)
     return None if view is None else subscriptions_json(catalog, view, now)
 
 

@@ -3,11 +3,14 @@ possible (one per kind for a list of subscriptions), for `wire.customer_json` to
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection
 
 from stigg_emulator.billing import ledger
+from stigg_emulator.catalog.model import Catalog
+from stigg_emulator.domain.subscription_rules import current_billing_period, stored_bill
 from stigg_emulator.storage import repositories as repo
 from stigg_emulator.views.records import CustomerView, SubscriptionsView
 
@@ -29,14 +32,19 @@ def customer_view(connection: Connection, row: dict[str, Any]) -> CustomerView:
 
 def subscriptions_view(
     connection: Connection,
+    catalog: Catalog,
     rows: list[dict[str, Any]],
+    now: datetime,
     *,
     customer: CustomerView | None = None,
 ) -> SubscriptionsView:
-    """`rows` with what their documents embed; `customer` is reused when they are its own."""
+    """`rows` with what their documents show at `now`; `customer` is reused when they are its
+    own."""
     refs = [row["ref_id"] for row in rows]
     view = SubscriptionsView(
         rows,
+        {row["ref_id"]: stored_bill(catalog, row) for row in rows},
+        {row["ref_id"]: current_billing_period(row, now) for row in rows},
         ledger.latest_invoices(connection, refs),
         repo.schedules_of(connection, refs, OPEN_SCHEDULES),
     )
@@ -52,7 +60,11 @@ def subscriptions_view(
 
 
 def active_subscriptions_view(
-    connection: Connection, customer_ref: str, resource_ids: list[str] | None
+    connection: Connection,
+    catalog: Catalog,
+    customer_ref: str,
+    resource_ids: list[str] | None,
+    now: datetime,
 ) -> SubscriptionsView | None:
     """A customer's live subscriptions, optionally of some resources (None: no such customer)."""
     row = repo.get_customer(connection, customer_ref)
@@ -63,4 +75,4 @@ def active_subscriptions_view(
         wanted = set(resource_ids)
         rows = [sub for sub in rows if sub.get("resource_id") in wanted]
     customer = customer_view(connection, row) if rows else None
-    return subscriptions_view(connection, rows, customer=customer)
+    return subscriptions_view(connection, catalog, rows, now, customer=customer)

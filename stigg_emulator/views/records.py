@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from stigg_emulator.billing.ledger import PaymentMethod
+from stigg_emulator.domain.pricing import Bill
 
 
 @dataclass
@@ -22,9 +23,12 @@ class CustomerView:
 
 @dataclass
 class SubscriptionsView:
-    """Subscription rows with their latest invoice rows, open schedules and customers."""
+    """Subscription rows with their latest invoice rows, open schedules, bills, current billing
+    periods and customers."""
 
     rows: list[dict[str, Any]]
+    bills: dict[str, Bill]  # full-period bill (coupon applied) by subscription ref
+    periods: dict[str, tuple[int, int]]  # current billing period (epoch ms) by subscription ref
     invoices: dict[str, dict[str, Any]]  # latest invoice row by subscription ref
     schedules: dict[str, list[dict[str, Any]]]  # open schedules by subscription ref
     customers: dict[str, CustomerView] = field(default_factory=dict)  # by customer ref

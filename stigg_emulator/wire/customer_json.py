@@ -7,8 +7,6 @@ from typing import Any
 
 from stigg_emulator.catalog.model import ENVIRONMENT_ID, Catalog
 from stigg_emulator.clock import iso
-from stigg_emulator.domain.periods import period_at
-from stigg_emulator.domain.pricing import build_bill
 from stigg_emulator.views.records import CustomerView, SubscriptionsView
 from stigg_emulator.wire.catalog_json import (
     addon_json,
@@ -24,14 +22,6 @@ from stigg_emulator.wire.catalog_json import (
 from stigg_emulator.wire.invoice_json import invoice_json
 
 PROMOTION_STATUS = {"Active": "Active", "Expired": "Expired", "Revoked": "Expired"}
-
-
-def billing_period_range(subscription: dict[str, Any], now: datetime) -> tuple[int, int] | None:
-    """Start and end (epoch ms) of the current billing period (monthly for free plans)."""
-    period = subscription.get("billing_period") or "MONTHLY"
-    unit = "YEAR" if period == "ANNUALLY" else "MONTH"
-    current = period_at(int(subscription["billing_anchor"]), unit, now)
-    return current.start, current.end
 
 
 def experiment_json(info: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -223,21 +213,8 @@ def subscription_json(
     plan = catalog.package(row["plan_ref"], row["plan_version"])
     assert plan is not None, f"plan {row['plan_ref']} vanished from the catalog"
     country = row.get("billing_country_code")
-    billable = {
-        item["featureId"]: float(item["quantity"]) for item in row.get("billable_features") or []
-    }
-    coupon = catalog.coupons.get(row["coupon_ref"]) if row.get("coupon_ref") else None
-    bill = build_bill(
-        catalog,
-        plan,
-        row.get("billing_period"),
-        country,
-        billable,
-        row.get("unit_quantity"),
-        list(row.get("addons") or []),
-        coupon,
-    )
-    period_range = billing_period_range(row, now)
+    bill = view.bills[row["ref_id"]]
+    period_range = view.periods[row["ref_id"]]
     schedules = view.schedules.get(row["ref_id"], [])
     addons = []
     for entry in row.get("addons") or []:
@@ -321,8 +298,8 @@ def subscription_json(
             else None
         ),
         "billingCycleAnchor": iso(row["billing_anchor"]),
-        "currentBillingPeriodStart": iso(period_range[0]) if period_range else None,
-        "currentBillingPeriodEnd": iso(period_range[1]) if period_range else None,
+        "currentBillingPeriodStart": iso(period_range[0]),
+        "currentBillingPeriodEnd": iso(period_range[1]),
         "billingId": None,
         "billingLinkUrl": None,
         "billingSyncError": None,
