@@ -136,6 +136,10 @@ def render_layout(settings: SiteSettings, page: Layout) -> str:
     if page.widgets:
         shim = versioned_url("/static/stigg-elements.js", WIDGET_STATIC / "stigg-elements.js")
         head.append(f'  <script type="module" src="{shim}"></script>')
+        # Whose rendered-markup snapshots the shim may paint before Python starts (none: the
+        # anonymous visitor's), so a signed-in page repaints its own customer's last widgets.
+        customer = html.escape(page.customer_id or "", quote=True)
+        head.append(f'  <meta name="stigg-customer-id" content="{customer}">')
     if page.script is not None:
         manifest = load_manifest(settings.runtime_dir)
         config = pyscript_config(manifest, page.packages_key)

@@ -58,7 +58,9 @@ def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
     html = (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         f"<meta name='viewport' content='width=device-width,initial-scale=1'><title>{escape(title)}"
-        f"</title><style>{STYLE}</style></head><body><main>{body}</main></body></html>"
+        # An empty icon: without one the browser asks for /favicon.ico and logs its 404.
+        f"</title><link rel='icon' href='data:,'><style>{STYLE}</style></head>"
+        f"<body><main>{body}</main></body></html>"
     )
     return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
 
