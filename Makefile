@@ -9,7 +9,7 @@ EMULATOR_PORT ?= 4100
 EDGE_PORT ?= 3060
 export DEMO_PORT EMULATOR_PORT EDGE_PORT
 
-.PHONY: demo test bench setup venv node runtime system-deps lint lint-imports-target typecheck docs lock clean
+.PHONY: demo test bench setup venv node runtime system-deps lint typecheck docs lock clean
 
 demo: setup
 	$(PY) -m demo_site
@@ -58,10 +58,6 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
-
-# The architecture contracts of issue 15's target layouts, not yet part of `lint` (see the file).
-lint-imports-target: venv
-	$(VENV)/bin/lint-imports importlinter-target.toml
 
 typecheck: venv
 	$(VENV)/bin/mypy
