@@ -26,6 +26,7 @@ from bench.core import BenchResult, Metric, Options, benchmark
 from bench.page_load import asset_kind
 from bench.reference_page import ReferenceServer
 from bench.services import Services
+from bench.startup import PHASES, breakdown, resource_marks
 from stigg_client import Stigg
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
@@ -142,8 +143,11 @@ def launch(playwright: Playwright, profile: str) -> BrowserContext:
     )
 
 
-def visit(context: BrowserContext, url: str, probe: str, interactive: bool) -> Visit:
-    """Open `url` in a new tab, wait until painted (and interactive), account the bytes."""
+def visit(
+    context: BrowserContext, url: str, probe: str, interactive: bool, api_ports: set[int]
+) -> Visit:
+    """Open `url` in a new tab, wait until painted (and interactive), account the bytes; for an
+    interactive page also read its start-up marks (`bench.startup`)."""
     finished: list[Request] = []
 
     def on_finished(request: Request) -> None:
@@ -159,7 +163,9 @@ def visit(context: BrowserContext, url: str, probe: str, interactive: bool) -> V
         timeout=PAGE_TIMEOUT_MS,
     )
     times: dict[str, float] = page.evaluate("window.__paywallTimes")
-    if not interactive:
+    if interactive:
+        times.update(resource_marks(page, api_ports, float(times["interactive"])))
+    else:
         times.pop("interactive", None)
     page.wait_for_timeout(300)  # let the last requestfinished events arrive
     context.remove_listener("requestfinished", on_finished)
@@ -189,6 +195,18 @@ def median_times(visits: list[Visit]) -> dict[str, float]:
     return out
 
 
+def startup_metrics(cold: list[Visit], repeat: list[Visit]) -> list[Metric]:
+    """Our page's start-up breakdown (`bench.startup`), one metric per phase and visit kind."""
+    metrics = []
+    for label, visits in (("cold", cold), ("repeat", repeat)):
+        phases = [breakdown(v.times) for v in visits]
+        for phase, _ in PHASES:
+            values = [p[phase] for p in phases if phase in p]
+            if values:
+                metrics.append(Metric(f"{label}: start-up, {phase} (ours)", "ms", values))
+    return metrics
+
+
 @benchmark("paywall_load")
 def run(options: Options, services: Services) -> BenchResult:
     """Cold visits of both pages interleaved, then repeat visits of each in its own profile."""
@@ -207,6 +225,7 @@ def run(options: Options, services: Services) -> BenchResult:
         },
         services.tmp / "reference",
     ).start()
+    api_ports = {urlsplit(emulator.base_url).port or 0, urlsplit(emulator.edge_url).port or 0}
     pages = {"ours": (site.base_url + "/pricing", True), "stigg_js": (reference.url, False)}
     cold: dict[str, list[Visit]] = {name: [] for name in pages}
     warm: dict[str, list[Visit]] = {name: [] for name in pages}
@@ -220,7 +239,7 @@ def run(options: Options, services: Services) -> BenchResult:
                     with tempfile.TemporaryDirectory(prefix="bench-cold-") as profile:
                         context = launch(playwright, profile)
                         version = context.browser.version if context.browser else version
-                        cold[name].append(visit(context, url, probe, interactive))
+                        cold[name].append(visit(context, url, probe, interactive, api_ports))
                         context.close()
             with (
                 tempfile.TemporaryDirectory(prefix="bench-warm-") as ours_profile,
@@ -231,12 +250,14 @@ def run(options: Options, services: Services) -> BenchResult:
                     "stigg_js": launch(playwright, js_profile),
                 }
                 for name, context in contexts.items():
-                    visit(context, pages[name][0], probe, pages[name][1])  # primes the cache
+                    visit(
+                        context, pages[name][0], probe, pages[name][1], api_ports
+                    )  # primes the cache
                 for index in range(options.runs):
                     order = list(pages) if index % 2 == 0 else list(reversed(pages))
                     for name in order:
                         url, interactive = pages[name]
-                        warm[name].append(visit(contexts[name], url, probe, interactive))
+                        warm[name].append(visit(contexts[name], url, probe, interactive, api_ports))
                 for context in contexts.values():
                     context.close()
     finally:
@@ -287,6 +308,7 @@ def run(options: Options, services: Services) -> BenchResult:
             times(warm["ours"], "interactive"),
             TARGET_INTERACTIVE_WARM_MS,
         ),
+        *startup_metrics(cold["ours"], warm["ours"]),
         Metric("cold: bytes (ours)", "bytes", total(cold["ours"]), TARGET_COLD_BYTES),
         Metric("cold: bytes (stigg_js)", "bytes", total(cold["stigg_js"])),
         Metric("repeat: bytes (ours)", "bytes", total(warm["ours"]), TARGET_WARM_BYTES),
