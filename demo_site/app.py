@@ -16,8 +16,9 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import widgets
-from demo_site import journey
+from demo_site import handlers
 from demo_site.assets import REVALIDATE, serve_from
+from demo_site.backend import Backend
 from demo_site.pages import PAGES, render_page
 from demo_site.session import customer_token
 from demo_site.settings import SiteSettings
@@ -96,7 +97,7 @@ class SecurityHeaders:
 
 def create_app(settings: SiteSettings) -> Starlette:
     """Build the app for `settings`."""
-    backend = journey.Backend(settings)
+    backend = Backend(settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -137,7 +138,7 @@ def create_app(settings: SiteSettings) -> Starlette:
         return PlainTextResponse("ok", headers={"Cache-Control": "no-store"})
 
     routes = [Route(path, page) for path in PAGES]
-    routes += journey.routes(settings, backend)
+    routes += handlers.routes(settings, backend)
     routes += [
         Route("/runtime/{path:path}", runtime, methods=["GET", "HEAD"]),
         Route("/browser/{name:str}", browser_script, methods=["GET", "HEAD"]),

@@ -136,6 +136,10 @@ def render_layout(settings: SiteSettings, page: Layout) -> str:
     if page.widgets:
         shim = versioned_url("/static/stigg-elements.js", WIDGET_STATIC / "stigg-elements.js")
         head.append(f'  <script type="module" src="{shim}"></script>')
+        # Whose rendered-markup snapshots the shim may paint before Python starts (none: the
+        # anonymous visitor's), so a signed-in page repaints its own customer's last widgets.
+        customer = html.escape(page.customer_id or "", quote=True)
+        head.append(f'  <meta name="stigg-customer-id" content="{customer}">')
     if page.script is not None:
         manifest = load_manifest(settings.runtime_dir)
         config = pyscript_config(manifest, page.packages_key)
@@ -166,6 +170,13 @@ def render_layout(settings: SiteSettings, page: Layout) -> str:
         scripts="\n".join(scripts + tail),
         site_css=versioned_url("/assets/demo.css", SITE_STATIC / "demo.css"),
     )
+
+
+def render_template(template: str, /, **values: str) -> str:
+    """`templates/<template>` (less the file's final newline) with `$values` substituted as they
+    are: escape them first."""
+    text = (TEMPLATES / template).read_text().removesuffix("\n")
+    return Template(text).substitute(values)
 
 
 def render_page(path: str, settings: SiteSettings, customer_token: str | None = None) -> str:

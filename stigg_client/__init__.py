@@ -6,10 +6,16 @@
 
 from __future__ import annotations
 
+import logging
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+# The SDK only emits log records; where they go is the application's choice. Without a handler
+# of ours, logging's last-resort handler would print warnings to stderr, which PyScript shows as
+# an error box on the page.
+logging.getLogger("stigg_client").addHandler(logging.NullHandler())
 
 _EXPORTS = {
     "Stigg": "stigg_client.client",

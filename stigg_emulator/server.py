@@ -7,20 +7,21 @@ import socket
 
 import uvicorn
 
-from stigg_emulator.billing import checkout, ledger, test_clock
+from stigg_emulator.auth import Keys
+from stigg_emulator.billing import checkout, ledger, simulated_clock
+from stigg_emulator.billing.invoicing import FirstInvoices
 from stigg_emulator.catalog import load_catalog
-from stigg_emulator.catalog.versions import sync_packages
 from stigg_emulator.clock import Clock
 from stigg_emulator.domain import customers
+from stigg_emulator.domain.catalog_versions import sync_packages
 from stigg_emulator.domain.context import Domain
-from stigg_emulator.domain.read_model import EntitlementReads
 from stigg_emulator.graphql.schema import build_schema
 from stigg_emulator.http.app import create_app
-from stigg_emulator.http.auth import Keys
 from stigg_emulator.http.fast_edge import FastEdge
 from stigg_emulator.http.header_limit import BoundedHeadProtocol
 from stigg_emulator.http.state import AppState
 from stigg_emulator.realtime.hub import Hub
+from stigg_emulator.realtime.read_model import EntitlementReads
 from stigg_emulator.settings import Settings
 from stigg_emulator.storage import Database
 from stigg_emulator.storage import repositories as repo
@@ -34,8 +35,8 @@ def build_state(settings: Settings, clock: Clock | None = None) -> AppState:
     catalog = load_catalog(settings.catalog)
     database = Database(settings.database_url)
     ledger.ensure_tables(database)
-    domain = Domain(database, catalog, clock)
-    test_clock.restore(domain)  # a test clock's frozen time survives restarts
+    domain = Domain(database, catalog, clock, invoicing=FirstInvoices())
+    simulated_clock.restore(domain)  # a test clock's frozen time survives restarts
     with domain.read() as connection:
         domain.clock.observe(repo.latest_stamp(connection))  # stamps stay monotonic across restarts
     sync_packages(domain)

@@ -46,11 +46,15 @@ HOT_MODULES = Path(__file__).with_name("browser-hot-modules.json")
 # module (import statements anywhere: Pyodide's own packages, the stdlib, the wheels, PyScript's
 # stdlib, the page scripts) except code a page cannot reach, such as Windows-only branches,
 # `help()` or process pools; tests/e2e/test_runtime_tools.py checks this and lists those.
-# The SDK wheel's emulator and server-key client (`StiggServer`) do not belong in a page; its
-# widget docs and static assets are served to the browser by URL, never read by Python.
+# The SDK wheel's emulator, server-key client (`StiggServer`) and the widgets' build-time prerender
+# CLI do not belong in a page; its widget docs and static assets are served to the browser by URL,
+# never read by Python.
 NOT_IN_BROWSER = (
     "stigg_emulator/",
     "stigg_client/server/",
+    "stigg_client/transport/graphql_ws.py",
+    "stigg_client/README.md",
+    "widgets/prerender.py",
     "widgets/README.md",
     "widgets/static/",
 )

@@ -3,6 +3,8 @@
 import asyncio
 import contextlib
 import json
+from collections.abc import Coroutine
+from typing import Any
 
 from pyodide.ffi import create_proxy
 from pyodide.http import pyfetch
@@ -23,11 +25,11 @@ client = Stigg.initialize(
     persist_entitlements=True,
     share_across_tabs=True,
 )
-pending: set = set()
+pending: set[asyncio.Task[None]] = set()
 offline = document.getElementById("offline-notice")
 
 
-def checkout(plan_id: str, period: str, intention: str, detail: dict) -> None:
+def checkout(plan_id: str, period: str, intention: str, detail: dict[str, Any]) -> None:
     params = window.URLSearchParams.new()
     params.set("plan", plan_id)
     params.set("period", period)
@@ -42,7 +44,7 @@ def checkout(plan_id: str, period: str, intention: str, detail: dict) -> None:
 plans_status = document.getElementById("plans-status")
 
 
-async def post_form(path: str, fields: dict) -> tuple[int, dict]:
+async def post_form(path: str, fields: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     """POST an urlencoded form to the demo backend; (status, JSON answer)."""
     body = window.URLSearchParams.new()
     for key, value in fields.items():
@@ -57,7 +59,7 @@ async def post_form(path: str, fields: dict) -> tuple[int, dict]:
     return response.status, await response.json()
 
 
-async def change_seats(detail: dict) -> None:
+async def change_seats(detail: dict[str, Any]) -> None:
     """Fewer seats take effect at the end of the billing period, more seats at once."""
     seats = int(next(iter((detail.get("quantities") or {}).values()), 0))
     status, answer = await post_form("/api/subscription/seats", {"seats": seats})
@@ -74,7 +76,7 @@ async def change_seats(detail: dict) -> None:
     app.reload()
 
 
-async def downgrade(plan_id: str, period: str, detail: dict) -> None:
+async def downgrade(plan_id: str, period: str, detail: dict[str, Any]) -> None:
     """A lower plan starts at the end of the billing period: the backend schedules it."""
     fields = {"plan_id": plan_id, "period": period}
     for quantity in (detail.get("quantities") or {}).values():
@@ -110,13 +112,13 @@ async def cancel_scheduled(plan_id: str) -> None:
         plans_status.textContent = f"Could not cancel the scheduled change: {answer.get('error')}"
 
 
-def run(coroutine: object) -> None:
+def run(coroutine: Coroutine[Any, Any, None]) -> None:
     task = asyncio.ensure_future(coroutine)
     pending.add(task)
     task.add_done_callback(pending.discard)
 
 
-def on_plan_selected(element: object, detail: dict) -> None:
+def on_plan_selected(element: object, detail: dict[str, Any]) -> None:
     intention = str(detail.get("intention") or "UPGRADE_PLAN")
     if intention == "CHANGE_UNIT_QUANTITY":
         run(change_seats(detail))
@@ -131,7 +133,7 @@ def on_plan_selected(element: object, detail: dict) -> None:
         )
 
 
-def on_upgrade(element: object, detail: dict) -> None:
+def on_upgrade(element: object, detail: dict[str, Any]) -> None:
     """An upgrade prompt's button: straight to checkout for the plan it names."""
     if detail.get("planId"):
         checkout(str(detail["planId"]), "MONTHLY", "UPGRADE_PLAN", detail)

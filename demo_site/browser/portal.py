@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+from typing import Any
 
 from pyodide.http import pyfetch
 from pyscript import document, window
@@ -18,7 +19,7 @@ client = Stigg.initialize(
     customer_token=config.get("customer_token"),
 )
 status = document.getElementById("portal-status")
-pending: set[asyncio.Task] = set()
+pending: set[asyncio.Task[None]] = set()
 
 
 async def cancel_scheduled(subscription_id: str) -> None:
@@ -36,7 +37,7 @@ async def cancel_scheduled(subscription_id: str) -> None:
         status.textContent = "Could not cancel the scheduled change."
 
 
-def on_manage(element: object, detail: dict) -> None:
+def on_manage(element: object, detail: dict[str, Any]) -> None:
     intention = detail.get("intention")
     if intention == "CANCEL_SCHEDULED_UPDATES" and detail.get("subscriptionId"):
         task = asyncio.ensure_future(cancel_scheduled(str(detail["subscriptionId"])))

@@ -1,6 +1,8 @@
-"""Public pricing page: hydrate the server-rendered paywall; a plan choice goes to checkout."""
+"""Pricing page: hydrate the server-rendered paywall (with the signed-in visitor's current plan,
+as the in-app paywall shows it); a plan choice goes to checkout."""
 
 import json
+from typing import Any
 
 from pyscript import document, window
 
@@ -12,11 +14,21 @@ client = Stigg.initialize(
     api_key=config["api_key"],
     base_uri=config["base_uri"],
     base_edge_uri=config.get("edge_uri"),
+    customer_id=config.get("customer_id"),
+    customer_token=config.get("customer_token"),
+)
+# What the in-app paywall does through the backend (scheduled downgrades, seat changes, and
+# cancelling a scheduled change) happens there, on /app.
+IN_APP_INTENTIONS = frozenset(
+    {"DOWNGRADE_PLAN", "CHANGE_UNIT_QUANTITY", "CANCEL_SCHEDULED_UPDATES"}
 )
 
 
-def go_to_checkout(element: object, detail: dict) -> None:
+def go_to_checkout(element: object, detail: dict[str, Any]) -> None:
     """The demo backend subscribes the visitor (after sign-in) and sends them to checkout."""
+    if detail.get("intention") in IN_APP_INTENTIONS:
+        window.location.assign("/app#plans")
+        return
     params = window.URLSearchParams.new()
     params.set("plan", str(detail.get("planId") or ""))
     params.set("period", str(detail.get("billingPeriod") or "MONTHLY"))

@@ -1,1 +1,1 @@
-"""Our own GraphQL documents for Stigg's schema (protocol §2.1, Appendix D)."""
+"""Moved to `stigg_client.core.graphql` (the old module paths still work, with a warning)."""

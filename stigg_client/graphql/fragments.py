@@ -1,72 +1,8 @@
-"""Selections shared by the client-key and server-key documents, and the operation wrapper.
+"""Moved to `stigg_client.core.graphql.fragments`.
 
-Every fragment here is plain text that the documents in `stigg_client.graphql.entitlements`,
-`stigg_client.graphql.reads` and `stigg_client.server.documents` splice in, so a field that both
-SDKs read is spelled in one place.
+This path still works, with a DeprecationWarning.
 """
 
-from __future__ import annotations
+from stigg_client._moved import moved_module
 
-MONEY = "{ amount currency }"
-
-EXPERIMENT_INFO = "{ id name groupName groupType }"
-
-FEATURE_FIELDS = """
-  refId
-  featureType
-  meterType
-  featureUnits
-  featureUnitsPlural
-  displayName
-  description
-  additionalMetaData"""
-
-FEATURE = "{" + FEATURE_FIELDS + "\n}"
-
-PRICE = (
-    """{
-  billingModel
-  billingPeriod
-  billingCountryCode
-  minUnitQuantity
-  maxUnitQuantity
-  blockSize
-  price """
-    + MONEY
-    + """
-  feature { refId featureUnits featureUnitsPlural displayName }
-}"""
-)
-
-RESET_PERIOD_CONFIGURATION = """
-resetPeriodConfiguration {
-  __typename
-  ... on MonthlyResetPeriodConfig { monthlyAccordingTo }
-  ... on WeeklyResetPeriodConfig { weeklyAccordingTo }
-  ... on YearlyResetPeriodConfig { yearlyAccordingTo }
-}"""
-
-# Field groups of an entitlement (client `Entitlement`, server `FeatureEntitlement`); each SDK's
-# selection interleaves its own extra fields between them.
-ENTITLEMENT_ACCESS_FIELDS = """
-isGranted
-accessDeniedReason"""
-
-ENTITLEMENT_LIMIT_FIELDS = """
-usageLimit
-hasUnlimitedUsage
-hasSoftLimit"""
-
-ENTITLEMENT_PERIOD_FIELDS = """
-entitlementUpdatedAt
-usageUpdatedAt
-usagePeriodAnchor
-usagePeriodStart
-usagePeriodEnd"""
-
-ENTITLEMENT_RESET_FIELDS = "\nresetPeriod" + RESET_PERIOD_CONFIGURATION
-
-
-def input_operation(kind: str, name: str, input_type: str, field: str, selection: str) -> str:
-    """An operation of one field taking `$input`: `kind name($input: T!) { field(input) sel }`."""
-    return f"{kind} {name}($input: {input_type}!) {{\n  {field}(input: $input) {selection}\n}}"
+__getattr__ = moved_module(__name__, "stigg_client.core.graphql.fragments")

@@ -77,7 +77,10 @@ Entitlement = BooleanEntitlement | NumericEntitlement | MeteredEntitlement
 
 
 class EntitlementFallback(StiggModel):
-    """Per-feature fallback values (`entitlements_fallback={feature_id: {...}}`), protocol §5.3."""
+    """Per-feature fallback values (`entitlements_fallback={feature_id: {...}}`).
+
+    See docs/protocol.md §5.3.
+    """
 
     has_access: bool = False
     value: float | None = None

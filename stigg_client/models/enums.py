@@ -1,4 +1,4 @@
-"""Stigg enums with their exact GraphQL wire values (protocol §5.2, §7)."""
+"""Stigg enums with their exact GraphQL wire values (docs/protocol.md §5.2, §7)."""
 
 from __future__ import annotations
 
@@ -180,4 +180,3 @@ ProvisionSubscriptionStatusValue = Annotated[
     ProvisionSubscriptionStatus | str, open_enum(ProvisionSubscriptionStatus)
 ]
 TrialPeriodUnitsValue = Annotated[TrialPeriodUnits | str, open_enum(TrialPeriodUnits)]
-SourceTypeValue = Annotated[SourceType | str, open_enum(SourceType)]

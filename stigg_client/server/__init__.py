@@ -15,10 +15,11 @@ from stigg_client.server.models import (
     UsageUpdateBehavior,
     UsageUpdatedEvent,
 )
-from stigg_client.server.realtime import Backoff
+from stigg_client.server.offline import OfflineStiggServer
 from stigg_client.server.redis_store import RedisEntitlementsStore
 from stigg_client.server.store import EntitlementsStore, InMemoryEntitlementsStore
 from stigg_client.server.sync import StiggServerSync
+from stigg_client.transport.retry import Backoff
 
 __all__ = [
     "UNSET",
@@ -27,6 +28,7 @@ __all__ = [
     "EntitlementsUpdatedEvent",
     "InMemoryEntitlementsStore",
     "NextInvoicePreview",
+    "OfflineStiggServer",
     "PromotionalEntitlementPeriod",
     "RedisEntitlementsStore",
     "ReportEventAck",

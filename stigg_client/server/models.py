@@ -1,4 +1,7 @@
-"""Server-SDK-only enums and result shapes (the rest is shared from `stigg_client.models`)."""
+"""Server-SDK-only enums and result shapes: management results, events, invoice previews.
+
+The shapes both SDKs return are in `stigg_client.models`.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +10,18 @@ from enum import StrEnum
 from pydantic import Field
 
 from stigg_client.models.base import StiggModel, UtcDateTime
-from stigg_client.models.common import Money
+from stigg_client.models.common import ExperimentInfo, Metadata, Money, ResourceRef
 from stigg_client.models.entitlements import Entitlement, MeteredEntitlement
+from stigg_client.models.enums import (
+    PaymentCollectionValue,
+    PricingTypeValue,
+    ProvisionSubscriptionStatusValue,
+    SubscriptionDecisionStrategyValue,
+    SubscriptionStatusValue,
+)
 from stigg_client.models.estimates import Discount, TaxDetails
+from stigg_client.models.paywall import PlanRef, PricePoint
+from stigg_client.models.subscriptions import Invoice
 
 
 class UsageUpdateBehavior(StrEnum):
@@ -171,3 +183,79 @@ class NextInvoicePreview(StiggModel):
     discount_details: Discount | None = None
     last_updated_at: UtcDateTime | None = None
     lines: list[NextInvoiceLine] = Field(default_factory=list)
+
+
+class SlimCustomer(StiggModel):
+    """A customer as management operations return it."""
+
+    id: str
+    name: str | None = None
+    email: str | None = None
+    created_at: UtcDateTime | None = None
+    updated_at: UtcDateTime | None = None
+    metadata: Metadata | None = None
+    experiment_info: ExperimentInfo | None = None
+
+
+class SlimSubscription(StiggModel):
+    """A subscription as management operations return it (plan and addons by id)."""
+
+    id: str | None = None
+    plan_id: str | None = None
+    status: SubscriptionStatusValue | None = None
+    addons: list[dict[str, object]] = Field(default_factory=list)
+    addon_ids: list[str] = Field(default_factory=list)
+    customer_id: str | None = None
+    resource: ResourceRef | None = None
+    metadata: Metadata | None = None
+    price: PricePoint | None = None
+    pricing_type: PricingTypeValue | None = None
+    payment_collection: PaymentCollectionValue | None = None
+    latest_invoice: Invoice | None = None
+    experiment_info: ExperimentInfo | None = None
+    effective_end_date: UtcDateTime | None = None
+
+
+class ProvisionCustomerResult(StiggModel):
+    """`provision_customer`: the customer, how its subscription was decided, the subscription."""
+
+    customer: SlimCustomer
+    subscription_decision_strategy: SubscriptionDecisionStrategyValue | None = None
+    subscription: SlimSubscription | None = None
+
+
+class ProvisionSubscriptionResult(StiggModel):
+    """`provision_subscription`: the subscription, or a checkout URL when payment is required."""
+
+    status: ProvisionSubscriptionStatusValue
+    checkout_url: str | None = None
+    subscription: SlimSubscription | None = None
+
+
+class SubscriptionIdResult(StiggModel):
+    """Operations that answer with a subscription id only."""
+
+    subscription_id: str
+
+
+class ReportUsageAck(StiggModel):
+    """Acknowledgement of a usage report."""
+
+    measurement_id: str
+    customer_id: str | None = None
+    resource_id: str | None = None
+    feature_id: str | None = None
+    current_usage: float | None = None
+    usage_period_start: UtcDateTime | None = None
+    usage_period_end: UtcDateTime | None = None
+    next_reset_date: UtcDateTime | None = None
+
+
+class Product(StiggModel):
+    """A product with its downgrade plan."""
+
+    id: str
+    display_name: str | None = None
+    description: str | None = None
+    metadata: Metadata | None = None
+    downgrade_plan: PlanRef | None = None

@@ -1,6 +1,6 @@
 """Persistent entitlement store on Redis (redis-py asyncio), shared by several processes.
 
-Key layout after protocol §3.3 (`<prefix>` is the environment prefix):
+Key layout after docs/protocol.md §3.3 (`<prefix>` is the environment prefix):
 
 - `<prefix>:c_<customer>[:r_<resource>]`            JSON map feature id → `FeatureEntitlement`
 - `<customer key>:metadata`                          JSON `{"accessDeniedReason": ...}`

@@ -3,7 +3,7 @@
 A scope is `(customer_id, resource_id or None)`. A store keeps, per scope, the entitlements map
 (feature id → wire `FeatureEntitlement`), the customer-level `accessDeniedReason`, and the usage
 of every feature under its own key. Every value carries the epoch-millisecond timestamp of the
-message that wrote it, and a write older than the stored one is dropped (protocol §3.3), so
+message that wrote it, and a write older than the stored one is dropped (docs/protocol.md §3.3), so
 replays and out-of-order deliveries can never make the cache go back in time.
 """
 
@@ -13,12 +13,10 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from stigg_client.cache import parse_datetime
+from stigg_client.core.entries import parse_datetime
 
 Json = dict[str, Any]
 Scope = tuple[str, str | None]
-
-USAGE_FIELDS = ("currentUsage", "usagePeriodStart", "usagePeriodEnd", "usageUpdatedAt")
 
 
 @dataclass(slots=True)

@@ -1,59 +1,16 @@
-"""Arguments in (snake_case Python) → GraphQL variables; wire objects → the SDK's result shapes."""
+"""Server arguments checked for the wire; wire objects → the server SDK's result shapes."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
-from enum import Enum
 from typing import Any
 
-from pydantic import BaseModel
-from pydantic.alias_generators import to_camel
-
-from stigg_client import mapping
+from stigg_client._moved import moved_names
+from stigg_client.core import mapping
+from stigg_client.core.wire import Json, to_wire
 from stigg_client.errors import ValidationError
-from stigg_client.models.base import format_utc
-
-Json = dict[str, Any]
-
-OPAQUE_KEYS = frozenset({"metadata", "additional_meta_data", "invoice_custom_fields", "dimensions"})
-"""Keys whose values are free-form JSON: their inner keys are sent exactly as given."""
 
 DIMENSION_TYPES = (str, int, float, bool)
-
-
-def to_wire(value: Any) -> Any:
-    """snake_case keys → camelCase (not inside opaque JSON), datetimes → ISO, enums → values.
-
-    Keys whose value is None are dropped, so optional arguments that were not given are not
-    sent. Pydantic models are dumped by alias first.
-    """
-    if isinstance(value, BaseModel):
-        return to_wire(value.model_dump(by_alias=False, exclude_none=True))
-    if isinstance(value, Mapping):
-        result: Json = {}
-        for key, item in value.items():
-            if item is None:
-                continue
-            name = str(key)
-            result[to_camel(name)] = plain(item) if name in OPAQUE_KEYS else to_wire(item)
-        return result
-    if isinstance(value, list | tuple):
-        return [to_wire(item) for item in value]
-    return plain(value)
-
-
-def plain(value: Any) -> Any:
-    """JSON-ready copy of a free-form value (datetimes and enums converted, keys untouched)."""
-    if isinstance(value, datetime):
-        return format_utc(value)
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, Mapping):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    return value
 
 
 def check_dimensions(dimensions: Mapping[str, Any] | None) -> None:
@@ -120,3 +77,8 @@ def feature_entitlements(items: Any) -> list[Json]:
         if isinstance(feature, dict) and feature.get("refId"):
             result.append(item)
     return result
+
+
+__getattr__ = moved_names(
+    __name__, {name: "stigg_client.core.wire" for name in ("OPAQUE_KEYS", "plain")}
+)

@@ -19,8 +19,6 @@ from stigg_client.transport.retry import RetryPolicy
 
 logger = logging.getLogger("stigg_client")
 
-SDK_NAME = "stigg-client-python"
-
 
 @dataclass
 class ApiCredentials:

@@ -1,14 +1,13 @@
 """Synchronous transport for PyScript workers: `requests` patched by `pyodide_http` (sync XHR).
 
-In a worker the blocking call is fine and is made inline; in CPython it runs in a thread so the
-event loop stays responsive. Both libraries are imported only when this transport is created.
+In a worker (the browser platform patches `requests` and asks for `inline`) the blocking call is
+fine and is made inline; in CPython it runs in a thread so the event loop stays responsive.
 """
 
 from __future__ import annotations
 
 import asyncio
 import importlib
-import sys
 from typing import Any
 
 from stigg_client.transport.base import HttpResponse, json_or_none, sdk_errors
@@ -17,12 +16,12 @@ from stigg_client.transport.base import HttpResponse, json_or_none, sdk_errors
 class RequestsTransport:
     """Blocking HTTP with `requests`, exposed through the async `Transport` interface."""
 
-    def __init__(self) -> None:
-        if sys.platform == "emscripten":
-            importlib.import_module("pyodide_http").patch_all()
+    def __init__(self, *, inline: bool = False) -> None:
+        """`inline`: block the caller (a worker, where `requests` is synchronous XHR) instead of
+        running each request in a thread."""
         self._requests: Any = importlib.import_module("requests")
         self._session: Any = self._requests.Session()
-        self._inline = sys.platform == "emscripten"
+        self._inline = inline
 
     def request_sync(
         self,

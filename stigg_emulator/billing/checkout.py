@@ -9,10 +9,11 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from sqlalchemy import Connection, select, update
 
 from stigg_emulator.billing import ledger
+from stigg_emulator.billing.estimates import Quote, quote_new
 from stigg_emulator.domain.context import Domain, Tx
 from stigg_emulator.domain.errors import StiggError
-from stigg_emulator.domain.estimates import Quote, quote_new
-from stigg_emulator.domain.subscriptions import LIVE_STATUSES, activate_replacing, resolve_coupon
+from stigg_emulator.domain.subscription_rules import LIVE_STATUSES, resolve_coupon
+from stigg_emulator.domain.subscriptions import activate_replacing
 from stigg_emulator.storage import repositories as repo
 from stigg_emulator.storage import tables as t
 

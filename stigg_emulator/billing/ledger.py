@@ -9,11 +9,11 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, inspect, select, text, update
 
-from stigg_emulator.billing import tables as bt
 from stigg_emulator.billing.money import round_money
 from stigg_emulator.billing.quote import Figures
 from stigg_emulator.clock import Scope, iso
 from stigg_emulator.domain.context import Domain, Tx
+from stigg_emulator.storage import billing_tables as bt
 from stigg_emulator.storage import repositories as repo
 from stigg_emulator.storage.database import Database
 
@@ -39,8 +39,7 @@ DECLINE_MESSAGE = "Your card was declined."
 
 
 def ensure_tables(db: Database) -> None:
-    """Create the billing tables if missing (and add invoice columns newer than the database)."""
-    bt.metadata.create_all(db.engine)
+    """Add invoice columns newer than the database (`Database` creates missing tables)."""
     present = {column["name"] for column in inspect(db.engine).get_columns(bt.invoices.name)}
     missing = [column for column in bt.invoices.columns if column.name not in present]
     if missing:

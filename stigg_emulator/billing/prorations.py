@@ -11,14 +11,14 @@ from collections.abc import Callable
 from typing import Any
 
 from stigg_emulator.billing import ledger
-from stigg_emulator.billing.quote import Figures, coupon_applies, prorated, proration_items
-from stigg_emulator.domain.context import Domain, Tx
-from stigg_emulator.domain.estimates import (
+from stigg_emulator.billing.estimates import (
     current_period,
     stored_coupon,
     subscription_bill,
     tax_percentage,
 )
+from stigg_emulator.billing.quote import Figures, coupon_applies, prorated, proration_items
+from stigg_emulator.domain.context import Domain, Tx
 from stigg_emulator.storage import repositories as repo
 
 

@@ -2,7 +2,7 @@
 
 It mirrors the clock step by step: at the next billing-period boundary (a trial's end for a trial
 that converts), scheduled updates due by then apply first, a subscription that ends by then
-issues nothing, and the renewal is priced by `test_clock.renewal_figures`.
+issues nothing, and the renewal is priced by `simulated_clock.renewal_figures`.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from typing import Any
 from sqlalchemy import Connection
 
 from stigg_emulator.billing import ledger
+from stigg_emulator.billing.estimates import current_period
 from stigg_emulator.billing.money import round_money
 from stigg_emulator.billing.quote import ZERO, Figures, InvoiceItem, discount_json, money_json
-from stigg_emulator.billing.test_clock import renewal_figures
+from stigg_emulator.billing.simulated_clock import renewal_figures
 from stigg_emulator.clock import iso
 from stigg_emulator.domain.context import Domain
-from stigg_emulator.domain.estimates import current_period
-from stigg_emulator.domain.subscriptions import schedule_values
+from stigg_emulator.domain.transitions import schedule_values
 from stigg_emulator.storage import repositories as repo
 
 

@@ -82,7 +82,7 @@ class _Node:
             raise self.error(None, f"missing required field {key!r}")
         return default
 
-    def str(self, key: str, default: Any = _MISSING) -> Any:
+    def text(self, key: str, default: Any = _MISSING) -> Any:
         value = self.raw(key, default)
         if value is default:
             return value
@@ -91,7 +91,7 @@ class _Node:
         return str(value)
 
     def choice(self, key: str, choices: tuple[str, ...], default: Any = _MISSING) -> Any:
-        value = self.str(key, default)
+        value = self.text(key, default)
         if value is not default and value not in choices:
             raise self.error(key, f"{key!r} must be one of {', '.join(choices)} (got {value!r})")
         return value
@@ -187,7 +187,7 @@ def load_catalog(path: Path) -> Catalog:
     if sdk is not None:
         node = _Node(path, sdk, root.data.key_lines["sdkConfiguration"], "sdkConfiguration")
         catalog.sdk = SdkSettings(
-            sentry_dsn=node.str("sentryDsn", None),
+            sentry_dsn=node.text("sentryDsn", None),
             is_widget_watermark_enabled=node.bool("isWidgetWatermarkEnabled", False),
         )
         node.check_unknown()
@@ -252,14 +252,14 @@ def _unique(node: _Node, ref_id: str, existing: dict[str, Any]) -> None:
 
 
 def _product(node: _Node) -> Product:
-    ref_id = node.str("id")
+    ref_id = node.text("id")
     product = Product(
         ref_id=ref_id,
-        display_name=node.str("displayName", ref_id),
-        description=node.str("description", None),
+        display_name=node.text("displayName", ref_id),
+        description=node.text("description", None),
         multiple_subscriptions=node.bool("multipleSubscriptions", False),
-        downgrade_plan=node.str("downgradePlan", None),
-        initial_plan=node.str("initialPlan", None),
+        downgrade_plan=node.text("downgradePlan", None),
+        initial_plan=node.text("initialPlan", None),
         metadata=node.mapping("metadata"),
         uuid=stable_uuid("product", ref_id),
     )
@@ -268,7 +268,7 @@ def _product(node: _Node) -> Product:
 
 
 def _feature(node: _Node) -> Feature:
-    ref_id = node.str("id")
+    ref_id = node.text("id")
     feature_type = node.choice("type", FEATURE_TYPES)
     meter_type = node.choice("meterType", METER_TYPES, "None")
     if feature_type == "BOOLEAN" and meter_type != "None":
@@ -277,12 +277,12 @@ def _feature(node: _Node) -> Feature:
     if "meter" in node.data:
         meter_node = _Node(node.path, node.raw("meter"), node.data.key_lines["meter"], "meter")
         aggregation = meter_node.choice("aggregation", AGGREGATIONS, "COUNT")
-        field = meter_node.str("field", None)
+        field = meter_node.text("field", None)
         if aggregation != "COUNT" and field is None:
             raise meter_node.error(None, f"aggregation {aggregation} needs a 'field' (a dimension)")
         filters = meter_node.mapping("filters") or {}
         meter = Meter(
-            event_name=meter_node.str("eventName"),
+            event_name=meter_node.text("eventName"),
             aggregation=aggregation,
             field=field,
             filters=tuple((str(key), str(value)) for key, value in filters.items()),
@@ -292,12 +292,12 @@ def _feature(node: _Node) -> Feature:
             raise node.error("meter", "a raw-event meter needs meterType Incremental")
     feature = Feature(
         ref_id=ref_id,
-        display_name=node.str("displayName", ref_id),
+        display_name=node.text("displayName", ref_id),
         feature_type=feature_type,
         meter_type=meter_type,
-        units=node.str("units", None),
-        units_plural=node.str("unitsPlural", None),
-        description=node.str("description", None),
+        units=node.text("units", None),
+        units_plural=node.text("unitsPlural", None),
+        description=node.text("description", None),
         metadata=node.mapping("metadata"),
         meter=meter,
         uuid=stable_uuid("feature", ref_id),
@@ -307,7 +307,7 @@ def _feature(node: _Node) -> Feature:
 
 
 def _entitlement(node: _Node, catalog: Catalog, order: int) -> EntitlementSpec:
-    feature_ref = node.str("feature")
+    feature_ref = node.text("feature")
     feature = catalog.features.get(feature_ref)
     if feature is None:
         raise node.error("feature", f"unknown feature {feature_ref!r}")
@@ -332,9 +332,9 @@ def _entitlement(node: _Node, catalog: Catalog, order: int) -> EntitlementSpec:
         reset_period=reset_period,
         monthly_according_to=monthly,
         weekly_according_to=weekly,
-        display_name_override=node.str("displayNameOverride", None),
+        display_name_override=node.text("displayNameOverride", None),
         hidden_from_widgets=node.strings("hiddenFromWidgets", WIDGETS),
-        description=node.str("description", None),
+        description=node.text("description", None),
         order=order,
     )
     node.check_unknown()
@@ -343,7 +343,7 @@ def _entitlement(node: _Node, catalog: Catalog, order: int) -> EntitlementSpec:
 
 def _price(node: _Node, catalog: Catalog, ref_id: str, index: int) -> PriceSpec:
     billing_model = node.choice("billingModel", BILLING_MODELS, "FLAT_FEE")
-    feature_ref = node.str("feature", None)
+    feature_ref = node.text("feature", None)
     if billing_model == "PER_UNIT":
         if feature_ref is None:
             raise node.error(None, "a PER_UNIT price needs a 'feature'")
@@ -352,7 +352,11 @@ def _price(node: _Node, catalog: Catalog, ref_id: str, index: int) -> PriceSpec:
     overrides: list[tuple[str, Decimal, str]] = []
     for override in node.items("countries", "country price"):
         overrides.append(
-            (override.str("country").upper(), override.decimal("amount"), override.str("currency"))
+            (
+                override.text("country").upper(),
+                override.decimal("amount"),
+                override.text("currency"),
+            )
         )
         override.check_unknown()
     billing_period = node.choice("billingPeriod", BILLING_PERIODS)
@@ -368,7 +372,7 @@ def _price(node: _Node, catalog: Catalog, ref_id: str, index: int) -> PriceSpec:
         billing_model=billing_model,
         billing_period=billing_period,
         amount=node.decimal("amount"),
-        currency=node.str("currency", "USD").upper(),
+        currency=node.text("currency", "USD").upper(),
         feature_ref=feature_ref,
         min_unit_quantity=min_units,
         max_unit_quantity=max_units,
@@ -380,8 +384,8 @@ def _price(node: _Node, catalog: Catalog, ref_id: str, index: int) -> PriceSpec:
 
 
 def _package(node: _Node, kind: str, catalog: Catalog) -> Package:
-    ref_id = node.str("id")
-    product_ref = node.str("product")
+    ref_id = node.text("id")
+    product_ref = node.text("product")
     if product_ref not in catalog.products:
         raise node.error("product", f"unknown product {product_ref!r}")
     entitlements = tuple(
@@ -416,15 +420,15 @@ def _package(node: _Node, kind: str, catalog: Catalog) -> Package:
         kind=kind,
         ref_id=ref_id,
         product_ref=product_ref,
-        display_name=node.str("displayName", ref_id),
-        description=node.str("description", None),
+        display_name=node.text("displayName", ref_id),
+        description=node.text("description", None),
         pricing_type=pricing_type,
         entitlements=entitlements,
         prices=prices,
         hidden_from_widgets=node.strings("hiddenFromWidgets", WIDGETS),
         metadata=node.mapping("metadata"),
         order=node.int("order", 0),
-        parent_ref=node.str("parent", None) if kind == "plan" else None,
+        parent_ref=node.text("parent", None) if kind == "plan" else None,
         default_trial=trial,
         compatible_addons=compatible,
         max_quantity=node.int("maxQuantity", None) if kind == "addon" else None,
@@ -455,7 +459,7 @@ def _check_plan_links(catalog: Catalog, nodes: dict[str, _Node]) -> None:
 
 
 def _coupon(node: _Node) -> Coupon:
-    ref_id = node.str("id")
+    ref_id = node.text("id")
     discount_type = node.choice("type", ("PERCENTAGE", "FIXED"))
     percent = None
     amounts: list[tuple[Decimal, str]] = []
@@ -465,7 +469,7 @@ def _coupon(node: _Node) -> Coupon:
             raise node.error("percentOff", "'percentOff' must be at most 100")
     else:
         for item in node.items("amountsOff", "amount"):
-            amounts.append((item.decimal("amount"), item.str("currency", "USD").upper()))
+            amounts.append((item.decimal("amount"), item.text("currency", "USD").upper()))
             item.check_unknown()
         if not amounts:
             raise node.error(None, "a FIXED coupon needs 'amountsOff'")
@@ -473,7 +477,7 @@ def _coupon(node: _Node) -> Coupon:
     for item in node.items("promotionCodes", "promotion code"):
         codes.append(
             PromotionCode(
-                code=item.str("code"),
+                code=item.text("code"),
                 active=item.bool("active", True),
                 max_redemptions=item.int("maxRedemptions", None),
             )
@@ -487,13 +491,13 @@ def _coupon(node: _Node) -> Coupon:
         raise node.error("durationType", "a REPEATING coupon needs 'durationInMonths'")
     coupon = Coupon(
         ref_id=ref_id,
-        name=node.str("name", ref_id),
+        name=node.text("name", ref_id),
         discount_type=discount_type,
         percent_off=percent,
         amounts_off=tuple(amounts),
         duration_in_months=months if duration_type == "REPEATING" else None,
         duration_type=duration_type,
-        description=node.str("description", None),
+        description=node.text("description", None),
         status=node.choice("status", ("ACTIVE", "ARCHIVED"), "ACTIVE"),
         promotion_codes=tuple(codes),
         metadata=node.mapping("metadata"),
@@ -504,12 +508,12 @@ def _coupon(node: _Node) -> Coupon:
 
 
 def _experiment(node: _Node, catalog: Catalog) -> Experiment:
-    product_ref = node.str("product")
+    product_ref = node.text("product")
     if product_ref not in catalog.products:
         raise node.error("product", f"unknown product {product_ref!r}")
     plans = {}
     for key in ("controlPlan", "variantPlan"):
-        ref = node.str(key)
+        ref = node.text(key)
         if ref not in catalog.plans or catalog.plans[ref].product_ref != product_ref:
             raise node.error(key, f"unknown plan {ref!r} of product {product_ref!r}")
         plans[key] = ref
@@ -517,11 +521,11 @@ def _experiment(node: _Node, catalog: Catalog) -> Experiment:
     if not 0 <= percentage <= 100:
         raise node.error("variantPercentage", "'variantPercentage' must be between 0 and 100")
     experiment = Experiment(
-        ref_id=node.str("id"),
-        name=node.str("name"),
+        ref_id=node.text("id"),
+        name=node.text("name"),
         product_ref=product_ref,
-        control_group_name=node.str("controlGroupName", "Control group"),
-        variant_group_name=node.str("variantGroupName", "Variant group"),
+        control_group_name=node.text("controlGroupName", "Control group"),
+        variant_group_name=node.text("variantGroupName", "Variant group"),
         control_plan=plans["controlPlan"],
         variant_plan=plans["variantPlan"],
         variant_percentage=percentage,
@@ -533,24 +537,24 @@ def _experiment(node: _Node, catalog: Catalog) -> Experiment:
 def _customer(node: _Node, catalog: Catalog) -> SeedCustomer:
     subscriptions: list[SeedSubscription] = []
     for item in node.items("subscriptions", "subscription"):
-        plan_ref = item.str("plan")
+        plan_ref = item.text("plan")
         if plan_ref not in catalog.plans:
             raise item.error("plan", f"unknown plan {plan_ref!r}")
         addons = []
         for addon in item.items("addons", "add-on"):
-            addon_ref = addon.str("id")
+            addon_ref = addon.text("id")
             if addon_ref not in catalog.addons:
                 raise addon.error("id", f"unknown add-on {addon_ref!r}")
             addons.append((addon_ref, addon.int("quantity", 1)))
             addon.check_unknown()
         billable = []
         for unit in item.items("billableFeatures", "billable feature"):
-            billable.append((unit.str("feature"), unit.number("quantity")))
+            billable.append((unit.text("feature"), unit.number("quantity")))
             unit.check_unknown()
         subscriptions.append(
             SeedSubscription(
                 plan_ref=plan_ref,
-                resource_id=item.str("resourceId", None),
+                resource_id=item.text("resourceId", None),
                 billing_period=item.choice("billingPeriod", BILLING_PERIODS, None),
                 addons=tuple(addons),
                 billable_features=tuple(billable),
@@ -559,7 +563,7 @@ def _customer(node: _Node, catalog: Catalog) -> SeedCustomer:
         item.check_unknown()
     promotions: list[SeedPromotion] = []
     for item in node.items("promotionalEntitlements", "promotional entitlement"):
-        feature_ref = item.str("feature")
+        feature_ref = item.text("feature")
         if feature_ref not in catalog.features:
             raise item.error("feature", f"unknown feature {feature_ref!r}")
         promotions.append(
@@ -572,11 +576,11 @@ def _customer(node: _Node, catalog: Catalog) -> SeedCustomer:
         )
         item.check_unknown()
     customer = SeedCustomer(
-        ref_id=node.str("id"),
-        name=node.str("name", None),
-        email=node.str("email", None),
+        ref_id=node.text("id"),
+        name=node.text("name", None),
+        email=node.text("email", None),
         metadata=node.mapping("metadata"),
-        payment_method_id=node.str("paymentMethodId", None),
+        payment_method_id=node.text("paymentMethodId", None),
         subscriptions=tuple(subscriptions),
         promotional_entitlements=tuple(promotions),
     )

@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+# The one environment the emulator serves (Stigg's `environmentId` in every payload).
+ENVIRONMENT_ID = "00000000-0000-4000-8000-00000000e1e1"
+
 
 @dataclass(frozen=True)
 class Meter:

@@ -1,10 +1,12 @@
-"""The domain's shared state: database, catalog, clock and change bus, plus transaction scopes."""
+"""The domain's shared state: database, catalog, clock, change bus and the billing port, plus
+transaction scopes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from sqlalchemy import Connection
 
@@ -30,14 +32,36 @@ class Tx:
         self.changes.append(Change(USAGE, customer_ref, resource_id, feature_ref))
 
 
+# Charges a quoted first invoice: (transaction, the new subscription's row, public base URL).
+ChargeFirst = Callable[[Tx, dict[str, Any], str], None]
+
+
+class Invoicing(Protocol):
+    """What provisioning needs from billing, which sits above the domain and implements it."""
+
+    def first_charge(
+        self, domain: Domain, connection: Connection, data: dict[str, Any]
+    ) -> ChargeFirst:
+        """Quote a new subscription (before it is stored) and return how to charge the quote."""
+        ...
+
+
 class Domain:
     """Everything the services need; one instance per emulator process."""
 
-    def __init__(self, db: Database, catalog: Catalog, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        catalog: Catalog,
+        clock: Clock | None = None,
+        *,
+        invoicing: Invoicing,
+    ) -> None:
         self.db = db
         self.catalog = catalog
         self.clock = clock or Clock()
         self.bus = ChangeBus()
+        self.invoicing = invoicing
 
     @contextmanager
     def write(self) -> Iterator[Tx]:

@@ -8,19 +8,11 @@ import uuid
 from typing import Any
 
 from stigg_emulator.catalog.model import Catalog, Experiment, Package
+from stigg_emulator.domain import promotions, subscriptions
 from stigg_emulator.domain.context import Domain, Tx
 from stigg_emulator.domain.errors import StiggError, bad_input, not_found
+from stigg_emulator.domain.lookups import require_customer
 from stigg_emulator.storage import repositories as repo
-
-BILLING_KEYS = ("billingInformation",)
-
-
-def require_customer(tx_conn: Any, ref_id: str, *, allow_archived: bool = False) -> dict[str, Any]:
-    """The customer row, or a CustomerNotFound error (archived customers count as missing)."""
-    row = repo.get_customer(tx_conn, ref_id)
-    if row is None or (row.get("archived_at") is not None and not allow_archived):
-        raise not_found("CustomerNotFound", "Customer", ref_id)
-    return row
 
 
 def customer_ref_of(data: dict[str, Any]) -> str | None:
@@ -85,8 +77,6 @@ def journey_plans(
 
 def provision(domain: Domain, tx: Tx, data: dict[str, Any], base_url: str) -> dict[str, Any]:
     """`provisionCustomer`: create or update a customer, then its initial subscription."""
-    from stigg_emulator.domain import subscriptions
-
     now = domain.clock.now_ms(customer_ref_of(data))
     ref_id = customer_ref_of(data) or f"customer-{secrets.token_hex(6)}"
     existing = repo.get_customer(tx.conn, ref_id)
@@ -132,7 +122,7 @@ def provision(domain: Domain, tx: Tx, data: dict[str, Any], base_url: str) -> di
     if data.get("billingInformation") is not None:
         repo.put_billing(tx.conn, ref_id, _billing_values(data["billingInformation"], now))
     strategy = "SKIPPED_SUBSCRIPTION_CREATION"
-    result_subscription: dict[str, Any] | None = None
+    result_subscription: str | None = None
     params = data.get("subscriptionParams")
     if params is not None:
         params = dict(params)
@@ -220,8 +210,6 @@ def update(domain: Domain, tx: Tx, data: dict[str, Any]) -> str:
 
 def archive(domain: Domain, tx: Tx, ref_id: str) -> str:
     """`archiveCustomer`: cancel subscriptions, null PII, drop billing data; the id stays taken."""
-    from stigg_emulator.domain import subscriptions
-
     require_customer(tx.conn, ref_id)
     now = domain.clock.now_ms(ref_id)
     for row in repo.customer_subscriptions(
@@ -291,8 +279,6 @@ def detach_payment_method(domain: Domain, tx: Tx, ref_id: str) -> str:
 
 def seed(domain: Domain) -> None:
     """Create the catalog's `customers:` on first start (existing ones are left alone)."""
-    from stigg_emulator.domain import promotions, subscriptions
-
     for customer in domain.catalog.customers:
         with domain.write() as tx:
             if repo.get_customer(tx.conn, customer.ref_id) is not None:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from stigg_emulator.catalog.model import Catalog, EntitlementSpec, Feature
-from stigg_emulator.clock import iso, to_ms
+from stigg_emulator.clock import to_ms
 from stigg_emulator.domain.periods import UsagePeriod, period_at
 from stigg_emulator.storage import repositories as repo
 
@@ -135,9 +135,9 @@ def subscription_grants(catalog: Catalog, subscription: dict[str, Any]) -> dict[
         feature = catalog.features.get(price.feature_ref)
         if feature is None:
             continue
-        quantity = quantities.get(feature.ref_id, subscription.get("unit_quantity") or 0)
+        units = quantities.get(feature.ref_id, subscription.get("unit_quantity") or 0)
         grant = grants.get(feature.ref_id) or Grant(feature=feature, anchor_ms=anchor, order=-1)
-        grant.usage_limit = float(quantity)
+        grant.usage_limit = float(units)
         grant.unlimited = False
         grants[feature.ref_id] = grant
     for grant in grants.values():
@@ -205,14 +205,14 @@ def scope_state(
     for row in promotions:
         if row.get("end_date") and int(row["end_date"]) <= now_ms:
             continue
-        grant = promotion_grant(catalog, row)
-        if grant is not None:
-            previous = grants.get(grant.feature.ref_id)
+        promoted = promotion_grant(catalog, row)
+        if promoted is not None:
+            previous = grants.get(promoted.feature.ref_id)
             if previous is not None:
-                grant.display_name_override = previous.display_name_override
-                grant.hidden_from_widgets = previous.hidden_from_widgets
-                grant.order = previous.order
-            grants[grant.feature.ref_id] = grant
+                promoted.display_name_override = previous.display_name_override
+                promoted.hidden_from_widgets = previous.hidden_from_widgets
+                promoted.order = previous.order
+            grants[promoted.feature.ref_id] = promoted
     if not scoped and not grants:
         state.denied_reason = "NoActiveSubscription"
     state.grants = dict(sorted(grants.items(), key=lambda item: (item[1].order, item[0])))
@@ -228,12 +228,12 @@ def scope_state(
         if grant.feature.meter_type == "None":
             continue
         period = current_period(grant, now)
-        row = rows.get(ref)
+        usage_row = rows.get(ref)
         usage = Usage(period=period)
-        if row is not None:
-            usage.updated_at = int(row["updated_at"])
-            same_period = period is None or int(row["period_start"]) == period.start
-            usage.value = float(row["value"]) if same_period else 0.0
+        if usage_row is not None:
+            usage.updated_at = int(usage_row["updated_at"])
+            same_period = period is None or int(usage_row["period_start"]) == period.start
+            usage.value = float(usage_row["value"]) if same_period else 0.0
         if period is not None:
             expiries.append(period.end)
         state.usage[ref] = usage
@@ -254,41 +254,6 @@ def current_period(grant: Grant, now: datetime) -> UsagePeriod | None:
     )
 
 
-# --- wire shapes -------------------------------------------------------------------------------
-
-
-def feature_json(feature: Feature) -> dict[str, Any]:
-    """`EntitlementFeature` (also serves `Feature` selections)."""
-    return {
-        "__typename": "EntitlementFeature",
-        "id": feature.uuid,
-        "refId": feature.ref_id,
-        "displayName": feature.display_name,
-        "description": feature.description,
-        "featureType": feature.feature_type,
-        "meterType": feature.meter_type,
-        "featureUnits": feature.units,
-        "featureUnitsPlural": feature.units_plural,
-        "featureStatus": "ACTIVE",
-        "additionalMetaData": feature.metadata,
-        "unitTransformation": None,
-        "enumConfiguration": None,
-    }
-
-
-def reset_configuration(
-    reset_period: str | None, monthly: str | None, weekly: str | None
-) -> dict[str, Any] | None:
-    """The `ResetPeriodConfiguration` union member for a reset period."""
-    if reset_period == "MONTH":
-        return {"__typename": "MonthlyResetPeriodConfig", "monthlyAccordingTo": monthly}
-    if reset_period == "WEEK":
-        return {"__typename": "WeeklyResetPeriodConfig", "weeklyAccordingTo": weekly}
-    if reset_period == "YEAR":
-        return {"__typename": "YearlyResetPeriodConfig", "yearlyAccordingTo": "SubscriptionStart"}
-    return None
-
-
 def decide(grant: Grant, usage: Usage | None, requested: float | None) -> str | None:
     """`accessDeniedReason` for a grant given current usage and a requested amount (None = ok)."""
     if grant.feature.feature_type != "NUMBER" or grant.feature.meter_type == "None":
@@ -300,123 +265,3 @@ def decide(grant: Grant, usage: Usage | None, requested: float | None) -> str | 
     if requested is None:
         return "RequestedUsageExceedingLimit" if current > limit else None
     return "RequestedUsageExceedingLimit" if current + requested > limit else None
-
-
-def entitlement_json(
-    state: ScopeState, grant: Grant, requested: float | None = None
-) -> dict[str, Any]:
-    """The V1 `Entitlement` of a grant (a superset that also fits `FeatureEntitlement`)."""
-    usage = state.usage.get(grant.feature.ref_id)
-    period = usage.period if usage else None
-    reason = decide(grant, usage, requested)
-    updated_at = state.entitlements_updated_at
-    usage_updated = usage.updated_at if usage and usage.updated_at else updated_at
-    return {
-        "__typename": "Entitlement",
-        "isGranted": reason is None,
-        "accessDeniedReason": reason,
-        "customerId": state.customer_ref,
-        "resourceId": state.resource_id,
-        "usageLimit": None if grant.unlimited else grant.usage_limit,
-        "hasUnlimitedUsage": grant.unlimited,
-        "hasSoftLimit": grant.soft_limit,
-        "currentUsage": usage.value if usage else 0.0,
-        "requestedUsage": requested,
-        "requestedValues": None,
-        "enumValues": None,
-        "entitlementUpdatedAt": iso(updated_at),
-        "usageUpdatedAt": iso(usage_updated),
-        "resetPeriod": grant.reset_period,
-        "resetPeriodConfiguration": reset_configuration(
-            grant.reset_period, grant.monthly_according_to, grant.weekly_according_to
-        ),
-        "nextResetDate": iso(period.end) if period else None,
-        "usagePeriodAnchor": iso(period.anchor) if period else None,
-        "usagePeriodStart": iso(period.start) if period else None,
-        "usagePeriodEnd": iso(period.end) if period else None,
-        "validUntil": float(grant.valid_until_ms) if grant.valid_until_ms else None,
-        "displayNameOverride": grant.display_name_override,
-        "hiddenFromWidgets": list(grant.hidden_from_widgets),
-        "meterId": grant.feature.uuid if grant.feature.meter is not None else None,
-        "creditRate": None,
-        "feature": feature_json(grant.feature),
-    }
-
-
-def feature_entitlement_json(entitlement: dict[str, Any]) -> dict[str, Any]:
-    """The V2 `FeatureEntitlement` (union member) of a V1 entitlement dict."""
-    valid_until = entitlement.get("validUntil")
-    return {
-        **entitlement,
-        "__typename": "FeatureEntitlement",
-        "validUntil": iso(int(valid_until)) if valid_until else None,
-    }
-
-
-def entitlements_json(state: ScopeState) -> list[dict[str, Any]]:
-    """All V1 entitlements of a scope (empty when the customer is unknown or archived)."""
-    if state.denied_reason in ("CustomerNotFound", "CustomerIsArchived"):
-        return []
-    return [entitlement_json(state, grant) for grant in state.grants.values()]
-
-
-def entitlements_state_json(state: ScopeState) -> dict[str, Any]:
-    """`EntitlementsState`: V1 list, V2 union list and the customer-level reason."""
-    entitlements = entitlements_json(state)
-    return {
-        "__typename": "EntitlementsState",
-        "entitlements": entitlements,
-        "entitlementsV2": [feature_entitlement_json(item) for item in entitlements],
-        "accessDeniedReason": state.denied_reason,
-    }
-
-
-def single_entitlement_json(
-    state: ScopeState,
-    catalog: Catalog,
-    feature_ref: str,
-    requested: float | None,
-) -> dict[str, Any]:
-    """`entitlement(query)`: one feature, with the reason access would be denied."""
-    feature = catalog.features.get(feature_ref)
-    grant = state.grants.get(feature_ref)
-    if grant is not None and state.denied_reason is None and state.resource_exists:
-        return entitlement_json(state, grant, requested)
-    if state.denied_reason in ("CustomerNotFound", "CustomerIsArchived"):
-        reason = state.denied_reason
-    elif not state.resource_exists:
-        reason = "CustomerResourceNotFound"
-    elif feature is None:
-        reason = "FeatureNotFound"
-    elif state.denied_reason == "NoActiveSubscription":
-        reason = "NoActiveSubscription"
-    else:
-        reason = "NoFeatureEntitlementInSubscription"
-    return {
-        "__typename": "Entitlement",
-        "isGranted": False,
-        "accessDeniedReason": reason,
-        "customerId": state.customer_ref,
-        "resourceId": state.resource_id,
-        "usageLimit": None,
-        "hasUnlimitedUsage": False,
-        "hasSoftLimit": False,
-        "currentUsage": 0.0,
-        "requestedUsage": requested,
-        "requestedValues": None,
-        "enumValues": None,
-        "entitlementUpdatedAt": iso(state.entitlements_updated_at),
-        "usageUpdatedAt": None,
-        "resetPeriod": None,
-        "resetPeriodConfiguration": None,
-        "nextResetDate": None,
-        "usagePeriodAnchor": None,
-        "usagePeriodStart": None,
-        "usagePeriodEnd": None,
-        "validUntil": None,
-        "displayNameOverride": None,
-        "hiddenFromWidgets": [],
-        "meterId": None,
-        "creditRate": None,
-        "feature": feature_json(feature) if feature else None,
-    }

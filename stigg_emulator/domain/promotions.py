@@ -8,10 +8,10 @@ from typing import Any
 
 from stigg_emulator.clock import from_ms, to_ms
 from stigg_emulator.domain.context import Domain, Tx
-from stigg_emulator.domain.customers import require_customer
 from stigg_emulator.domain.errors import StiggError, bad_input, not_found
+from stigg_emulator.domain.lookups import parse_time, require_customer
 from stigg_emulator.domain.periods import add_months
-from stigg_emulator.domain.subscriptions import parse_time, touch_customer
+from stigg_emulator.domain.subscription_rules import touch_customer
 from stigg_emulator.storage import repositories as repo
 
 PERIOD_MONTHS = {"ONE_MONTH": 1, "SIX_MONTH": 6, "ONE_YEAR": 12}

@@ -1,4 +1,4 @@
-"""Subscriptions: lifecycle rules, updates, cancellation, schedules, time transitions."""
+"""Subscriptions: provisioning, updates, cancellation, migration and scheduled changes."""
 
 from __future__ import annotations
 
@@ -8,16 +8,30 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from stigg_emulator.catalog.model import Catalog, Coupon, Package
-from stigg_emulator.clock import Scope, from_ms, parse_iso, to_ms
+from stigg_emulator.catalog.model import Package
+from stigg_emulator.clock import from_ms, to_ms
 from stigg_emulator.domain.context import Domain, Tx
-from stigg_emulator.domain.customers import require_customer
-from stigg_emulator.domain.errors import StiggError, bad_input, not_found
-from stigg_emulator.domain.periods import add_months, period_at
+from stigg_emulator.domain.errors import StiggError, bad_input
+from stigg_emulator.domain.lookups import (
+    parse_time,
+    require_customer,
+    require_plan,
+    require_subscription,
+)
+from stigg_emulator.domain.periods import add_months
 from stigg_emulator.domain.pricing import build_bill, default_billing_period
+from stigg_emulator.domain.subscription_rules import (
+    LIVE_STATUSES,
+    PLAN_CHANGES,
+    period_end,
+    plan_change_kind,
+    resolve_coupon,
+    schedule_change,
+    touch_customer,
+    validate_addons,
+    validate_billable,
+)
 from stigg_emulator.storage import repositories as repo
-
-LIVE_STATUSES = ("ACTIVE", "IN_TRIAL", "NOT_STARTED")
 
 
 @dataclass
@@ -29,133 +43,6 @@ class ProvisionOutcome:
     checkout_url: str | None = None
     checkout_id: str | None = None
     is_scheduled: bool = False
-
-
-def parse_time(value: Any, field: str) -> int | None:
-    """Epoch ms of an ISO DateTime input (None stays None)."""
-    if value is None:
-        return None
-    try:
-        return to_ms(parse_iso(str(value)))
-    except ValueError:
-        raise bad_input(f"{field} is not a valid ISO-8601 date-time: {value!r}") from None
-
-
-def require_plan(catalog: Catalog, plan_ref: str) -> Package:
-    """The latest plan or PlanNotFound."""
-    plan = catalog.plans.get(plan_ref)
-    if plan is None:
-        raise not_found("PlanNotFound", "Plan", plan_ref)
-    return plan
-
-
-def require_subscription(tx_conn: Any, ref_id: str) -> dict[str, Any]:
-    """The subscription row or SubscriptionNotFound."""
-    row = repo.get_subscription(tx_conn, ref_id)
-    if row is None:
-        raise not_found("SubscriptionNotFound", "Subscription", ref_id)
-    return row
-
-
-def validate_addons(
-    catalog: Catalog, plan: Package, addons: list[dict[str, Any]] | None
-) -> list[dict[str, Any]]:
-    """Check add-ons exist, fit the plan and their quantity; return stored entries."""
-    result: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for entry in addons or []:
-        ref = entry.get("addonId")
-        addon = catalog.addons.get(ref or "")
-        if addon is None:
-            raise not_found("AddonNotFound", "Add-on", str(ref))
-        if ref in seen:
-            raise StiggError("DuplicateAddonProvisionedError", f"Add-on {ref} was given twice")
-        seen.add(str(ref))
-        if ref not in plan.compatible_addons and not _inherits_compatibility(
-            catalog, plan, str(ref)
-        ):
-            raise StiggError(
-                "IncompatibleSubscriptionAddon",
-                f"Add-on {ref} is not compatible with plan {plan.ref_id}",
-            )
-        quantity = entry.get("quantity")
-        quantity = 1 if quantity is None else int(quantity)
-        if quantity < 1:
-            raise StiggError("InvalidQuantity", f"Add-on {ref} quantity must be at least 1")
-        if addon.max_quantity is not None and quantity > addon.max_quantity:
-            raise StiggError(
-                "AddonQuantityExceedsLimitError",
-                f"Add-on {ref} quantity {quantity} exceeds the maximum of {addon.max_quantity}",
-            )
-        result.append({"addonId": addon.ref_id, "quantity": quantity, "version": addon.version})
-    return result
-
-
-def _inherits_compatibility(catalog: Catalog, plan: Package, addon_ref: str) -> bool:
-    current = catalog.plans.get(plan.parent_ref) if plan.parent_ref else None
-    while current is not None:
-        if addon_ref in current.compatible_addons:
-            return True
-        current = catalog.plans.get(current.parent_ref) if current.parent_ref else None
-    return False
-
-
-def validate_billable(
-    catalog: Catalog, plan: Package, features: list[dict[str, Any]] | None, unit_quantity: Any
-) -> tuple[list[dict[str, Any]], float | None]:
-    """Check per-unit quantities (non-negative, within the price's bounds)."""
-    items: list[dict[str, Any]] = []
-    for entry in features or []:
-        ref = entry.get("featureId")
-        if ref not in catalog.features:
-            raise not_found("FeatureNotFound", "Feature", str(ref))
-        quantity = float(entry.get("quantity"))
-        if quantity < 0:
-            raise StiggError("InvalidQuantity", f"Quantity of {ref} must not be negative")
-        items.append({"featureId": ref, "quantity": quantity})
-    unit = float(unit_quantity) if unit_quantity is not None else None
-    if unit is not None and unit < 0:
-        raise StiggError("InvalidQuantity", "unitQuantity must not be negative")
-    unit_prices = [price for price in plan.prices if price.billing_model == "PER_UNIT"]
-    for price in unit_prices:
-        given = next((i["quantity"] for i in items if i["featureId"] == price.feature_ref), unit)
-        if given is None:
-            given = float(price.min_unit_quantity or 1)
-            items.append({"featureId": price.feature_ref, "quantity": given})
-        if price.min_unit_quantity is not None and given < price.min_unit_quantity:
-            raise StiggError(
-                "InvalidQuantity", f"Quantity must be at least {price.min_unit_quantity}"
-            )
-        if price.max_unit_quantity is not None and given > price.max_unit_quantity:
-            raise StiggError(
-                "InvalidQuantity", f"Quantity must be at most {price.max_unit_quantity}"
-            )
-        if not any(i["featureId"] == price.feature_ref for i in items):
-            items.append({"featureId": price.feature_ref, "quantity": given})
-    return items, unit
-
-
-def resolve_coupon(catalog: Catalog, data: dict[str, Any]) -> tuple[Coupon | None, str | None]:
-    """The coupon from `promotionCode` or `appliedCoupon.couponId` (validated)."""
-    code = data.get("promotionCode")
-    if code:
-        found = catalog.promotion_code(str(code))
-        if found is None:
-            raise StiggError("PromotionCodeNotFound", f"Promotion code {code} was not found")
-        coupon, promo = found
-        if not promo.active or coupon.status != "ACTIVE":
-            raise StiggError("PromotionCodeNotActive", f"Promotion code {code} is not active")
-        return coupon, promo.code
-    applied = data.get("appliedCoupon") or {}
-    coupon_ref = applied.get("couponId")
-    if coupon_ref:
-        coupon = catalog.coupons.get(coupon_ref)
-        if coupon is None:
-            raise not_found("CouponNotFound", "Coupon", coupon_ref)
-        if coupon.status != "ACTIVE":
-            raise StiggError("ArchivedCouponCantBeApplied", f"Coupon {coupon_ref} is archived")
-        return coupon, None
-    return None, None
 
 
 def _trial_end(plan: Package, start_ms: int) -> int | None:
@@ -317,12 +204,10 @@ def provision(
         "created_at": now,
         "updated_at": now,
     }
-    first_invoice = None
+    charge_first = None
     charged = plan.pricing_type == "PAID" and not trial_wanted and bill.total > 0
     if charged and charge_now and has_payment and not needs_payment and start <= now:
-        from stigg_emulator.domain.estimates import quote_new  # estimates imports this module
-
-        first_invoice = quote_new(domain, tx.conn, data)
+        charge_first = domain.invoicing.first_charge(domain, tx.conn, data)
     repo.insert_subscription(tx.conn, values)
     if needs_payment:
         session_id = secrets.token_urlsafe(18)
@@ -343,43 +228,9 @@ def provision(
             ref_id, "PAYMENT_REQUIRED", f"{base_url.rstrip('/')}/checkout/{session_id}", session_id
         )
     activate_replacing(domain, tx, values, replaced)
-    if first_invoice is not None:
-        from stigg_emulator.billing import ledger
-
-        ledger.charge(
-            domain,
-            tx,
-            values,
-            first_invoice.immediate,
-            "SUBSCRIPTION_CREATION",
-            (first_invoice.range_start, first_invoice.range_end),
-            base_url,
-        )
+    if charge_first is not None:
+        charge_first(tx, values, base_url)
     return ProvisionOutcome(ref_id, "SUCCESS", is_scheduled=start > now)
-
-
-PLAN_CHANGES = ("Plan", "Downgrade")
-
-
-def plan_change_kind(
-    catalog: Catalog, data: dict[str, Any], current: dict[str, Any] | None, plan: Package
-) -> str | None:
-    """`Downgrade` / `Plan` when subscribing to `plan` schedules a change of `current` (its
-    product's active paid subscription) at the end of its billing period, else None.
-
-    `END_OF_BILLING_PERIOD` / `END_OF_BILLING_MONTH` schedule any other plan; without a
-    `scheduleStrategy` a lower plan (a downgrade) is scheduled, as Stigg does by default.
-    """
-    if current is None or data.get("startDate") is not None or current["plan_ref"] == plan.ref_id:
-        return None
-    strategy = data.get("scheduleStrategy")
-    current_plan = catalog.plans.get(current["plan_ref"])
-    lower = current_plan is not None and current_plan.order > plan.order
-    if strategy in ("END_OF_BILLING_PERIOD", "END_OF_BILLING_MONTH"):
-        return "Downgrade" if lower else "Plan"
-    if strategy is None and lower:
-        return "Downgrade"
-    return None
 
 
 def _schedule_plan_change(
@@ -423,7 +274,7 @@ def _schedule_plan_change(
             "changeType": "UPGRADE" if higher else "NONE",
             **common,
         }
-    _schedule(domain, tx, row, kind, period_end(domain, row), variables)
+    schedule_change(domain, tx, row, kind, period_end(domain, row), variables)
     return ProvisionOutcome(row["ref_id"], "SUCCESS", is_scheduled=True)
 
 
@@ -450,21 +301,6 @@ def activate_replacing(
                 {"cancellation_date": start, "cancel_reason": reason, "updated_at": now},
             )
     touch_customer(domain, tx, new["customer_ref"], new.get("resource_id"))
-
-
-def touch_customer(
-    domain: Domain, tx: Tx, customer_ref: str, resource_id: str | None = None
-) -> None:
-    """Bump `entitlementUpdatedAt` of a customer and record the change."""
-    repo.update_customer(
-        tx.conn,
-        customer_ref,
-        {
-            "entitlements_updated_at": domain.clock.stamp(customer_ref),
-            "updated_at": domain.clock.now_ms(customer_ref),
-        },
-    )
-    tx.entitlements_changed(customer_ref, resource_id)
 
 
 def end_now(
@@ -523,15 +359,6 @@ def _downgrade(domain: Domain, tx: Tx, row: dict[str, Any]) -> None:
     )
 
 
-def period_end(domain: Domain, row: dict[str, Any]) -> int:
-    """End of the current billing period (paid) or of the current month since start (free)."""
-    period = row.get("billing_period")
-    unit = "YEAR" if period == "ANNUALLY" else "MONTH"
-    if row["status"] == "IN_TRIAL" and row.get("trial_end_date"):
-        return int(row["trial_end_date"])
-    return period_at(int(row["billing_anchor"]), unit, domain.clock.now(row["customer_ref"])).end
-
-
 def cancel(domain: Domain, tx: Tx, data: dict[str, Any]) -> str:
     """`cancelSubscription`: immediately, at the end of the billing period or on a date."""
     ref_id = data.get("subscriptionRefId")
@@ -568,22 +395,6 @@ def cancel(domain: Domain, tx: Tx, data: dict[str, Any]) -> str:
     return str(ref_id)
 
 
-def _schedule(
-    domain: Domain, tx: Tx, row: dict[str, Any], kind: str, when: int, variables: dict[str, Any]
-) -> None:
-    repo.insert_schedule(
-        tx.conn,
-        {
-            "subscription_ref": row["ref_id"],
-            "schedule_type": kind,
-            "status": "Scheduled",
-            "scheduled_at": when,
-            "variables": variables,
-            "created_at": domain.clock.now_ms(row["customer_ref"]),
-        },
-    )
-
-
 def update(domain: Domain, tx: Tx, data: dict[str, Any]) -> str:
     """`updateOneSubscription`: quantities, add-ons, billing period, coupon, metadata, dates."""
     catalog = domain.catalog
@@ -611,7 +422,7 @@ def update(domain: Domain, tx: Tx, data: dict[str, Any]) -> str:
         )
         if later:
             for item in billable:
-                _schedule(
+                schedule_change(
                     domain,
                     tx,
                     row,
@@ -631,7 +442,7 @@ def update(domain: Domain, tx: Tx, data: dict[str, Any]) -> str:
         addons = validate_addons(catalog, plan, data["addons"])
         if later:
             for entry in addons:
-                _schedule(
+                schedule_change(
                     domain,
                     tx,
                     row,
@@ -649,7 +460,7 @@ def update(domain: Domain, tx: Tx, data: dict[str, Any]) -> str:
     if data.get("billingPeriod"):
         period = default_billing_period(plan, data["billingPeriod"])
         if later:
-            _schedule(
+            schedule_change(
                 domain,
                 tx,
                 row,
@@ -710,7 +521,7 @@ def migrate_to_latest(domain: Domain, tx: Tx, data: dict[str, Any]) -> str:
         data.get("subscriptionMigrationTime") == "END_OF_BILLING_PERIOD"
         and row["status"] == "ACTIVE"
     ):
-        _schedule(
+        schedule_change(
             domain,
             tx,
             row,
@@ -734,174 +545,3 @@ def migrate_to_latest(domain: Domain, tx: Tx, data: dict[str, Any]) -> str:
     )
     touch_customer(domain, tx, row["customer_ref"], row.get("resource_id"))
     return ref_id
-
-
-def schedule_values(
-    domain: Domain, row: dict[str, Any], schedule: dict[str, Any]
-) -> dict[str, Any]:
-    """The subscription fields a scheduled update changes (pure: nothing is written)."""
-    variables = schedule.get("variables") or {}
-    values: dict[str, Any] = {}
-    kind = schedule["schedule_type"]
-    if kind == "UnitAmount":
-        items = [
-            i
-            for i in row.get("billable_features") or []
-            if i["featureId"] != variables.get("featureId")
-        ]
-        items.append(
-            {"featureId": variables.get("featureId"), "quantity": variables.get("newUnitAmount")}
-        )
-        values["billable_features"] = items
-    elif kind == "Addon":
-        entries = [
-            e for e in row.get("addons") or [] if e["addonId"] != variables.get("addonRefId")
-        ]
-        addon = domain.catalog.addons.get(variables.get("addonRefId", ""))
-        if addon is not None and variables.get("newQuantity"):
-            entries.append(
-                {
-                    "addonId": addon.ref_id,
-                    "quantity": int(variables["newQuantity"]),
-                    "version": addon.version,
-                }
-            )
-        values["addons"] = entries
-    elif kind == "BillingPeriod":
-        values["billing_period"] = variables.get("billingPeriod")
-    elif kind == "MigrateToLatest":
-        plan = domain.catalog.plans.get(row["plan_ref"])
-        if plan is not None:
-            values["plan_version"] = plan.version
-    elif kind in PLAN_CHANGES:
-        target = domain.catalog.plans.get(
-            str(variables.get("planRefId") or variables.get("downgradePlanRefId"))
-        )
-        if target is not None:
-            paid = target.pricing_type == "PAID"
-            values.update(
-                {
-                    "plan_ref": target.ref_id,
-                    "plan_version": target.version,
-                    "pricing_type": target.pricing_type,
-                    "billing_period": variables.get("billingPeriod") if paid else None,
-                    "billable_features": [
-                        {"featureId": i["featureId"], "quantity": i["quantity"]}
-                        for i in variables.get("billableFeatures") or []
-                    ],
-                    "unit_quantity": None,
-                    "addons": [
-                        {
-                            "addonId": a["addonRefId"],
-                            "quantity": int(a["quantity"]),
-                            "version": domain.catalog.addons[a["addonRefId"]].version,
-                        }
-                        for a in variables.get("addons") or []
-                        if a["addonRefId"] in domain.catalog.addons
-                    ],
-                    "coupon_ref": None,  # the plan's new subscription starts without the coupon
-                    "promotion_code": None,
-                    "start_date": int(schedule["scheduled_at"]),
-                    "billing_anchor": int(schedule["scheduled_at"]),
-                }
-            )
-    return values
-
-
-def _apply_plan_change(
-    domain: Domain, tx: Tx, row: dict[str, Any], schedule: dict[str, Any]
-) -> None:
-    """The scheduled plan change is due: `row` ends and a subscription to the plan begins."""
-    target = schedule_values(domain, row, schedule)
-    if "plan_ref" not in target:  # the plan left the catalog
-        repo.set_schedule_status(tx.conn, [schedule["id"]], "Failed")
-        return
-    repo.set_schedule_status(tx.conn, [schedule["id"]], "Done")
-    end_now(domain, tx, row, "UpgradeOrDowngrade", downgrade=False)
-    provision(
-        domain,
-        tx,
-        {
-            "customerId": row["customer_ref"],
-            "payingCustomerId": row.get("paying_customer_ref"),
-            "resourceId": row.get("resource_id"),
-            "planId": target["plan_ref"],
-            "billingPeriod": target["billing_period"],
-            "billableFeatures": target["billable_features"],
-            "addons": [
-                {"addonId": a["addonId"], "quantity": a["quantity"]} for a in target["addons"]
-            ],
-            "startDate": from_ms(int(schedule["scheduled_at"])).isoformat(),
-            "skipTrial": True,
-            "billingInformation": row.get("billing_info"),
-            "billingCountryCode": row.get("billing_country_code"),
-        },
-        "",
-        skip_payment_check=True,
-        charge_now=False,  # the clock's renewal run invoices it (SUBSCRIPTION_CREATION)
-    )
-
-
-def _apply_schedule(domain: Domain, tx: Tx, schedule: dict[str, Any]) -> None:
-    row = repo.get_subscription(tx.conn, schedule["subscription_ref"])
-    if row is None or row["status"] not in ("ACTIVE", "IN_TRIAL"):
-        repo.set_schedule_status(tx.conn, [schedule["id"]], "Canceled")
-        return
-    if schedule["schedule_type"] in PLAN_CHANGES:
-        _apply_plan_change(domain, tx, row, schedule)
-        return
-    values = {
-        **schedule_values(domain, row, schedule),
-        "updated_at": domain.clock.now_ms(row["customer_ref"]),
-    }
-    repo.update_subscription(tx.conn, row["ref_id"], values)
-    repo.set_schedule_status(tx.conn, [schedule["id"]], "Done")
-    touch_customer(domain, tx, row["customer_ref"], row.get("resource_id"))
-
-
-def process_due(domain: Domain, only: str | None = None) -> int:
-    """Apply every time-based transition due by each customer's clock (or only `only`'s).
-
-    Returns how many were applied.
-    """
-    applied = 0
-    for scope in domain.clock.scopes(only):
-        applied += _process_scope(domain, scope)
-    return applied
-
-
-def _process_scope(domain: Domain, scope: Scope) -> int:
-    applied = 0
-    now = domain.clock.now_ms(scope.customer)
-    with domain.write() as tx:
-        for row in repo.due_subscriptions(tx.conn, now, scope):
-            applied += 1
-            if row["status"] == "NOT_STARTED":
-                repo.update_subscription(
-                    tx.conn, row["ref_id"], {"status": "ACTIVE", "updated_at": now}
-                )
-                touch_customer(domain, tx, row["customer_ref"], row.get("resource_id"))
-            elif row.get("cancellation_date") and int(row["cancellation_date"]) <= now:
-                end_now(domain, tx, row, row.get("cancel_reason") or "ScheduledCancellation")
-            elif row.get("end_date") and int(row["end_date"]) <= now:
-                end_now(domain, tx, row, "Expired")
-            elif row["status"] == "IN_TRIAL":
-                _end_trial(domain, tx, row)
-        for schedule in repo.due_schedules(tx.conn, now, scope):
-            applied += 1
-            _apply_schedule(domain, tx, schedule)
-    return applied
-
-
-def _end_trial(domain: Domain, tx: Tx, row: dict[str, Any]) -> None:
-    plan = domain.catalog.package(row["plan_ref"], row["plan_version"])
-    behavior = plan.default_trial.end_behavior if plan and plan.default_trial else "CONVERT_TO_PAID"
-    billing = repo.get_billing(tx.conn, row.get("paying_customer_ref") or row["customer_ref"]) or {}
-    if behavior == "CONVERT_TO_PAID" and (
-        billing.get("payment_method_id") or row["pricing_type"] != "PAID"
-    ):
-        now = domain.clock.now_ms(row["customer_ref"])
-        repo.update_subscription(tx.conn, row["ref_id"], {"status": "ACTIVE", "updated_at": now})
-        touch_customer(domain, tx, row["customer_ref"], row.get("resource_id"))
-    else:
-        end_now(domain, tx, row, "TrialEnded")

@@ -8,17 +8,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from stigg_emulator.catalog.model import Feature
-from stigg_emulator.clock import iso
 from stigg_emulator.domain.context import Domain, Tx
 from stigg_emulator.domain.entitlements import NO_RESOURCE, current_period, scope_state
 from stigg_emulator.domain.errors import StiggError, bad_input, not_found
+from stigg_emulator.domain.lookups import parse_time
 from stigg_emulator.domain.periods import UsagePeriod
-from stigg_emulator.domain.subscriptions import parse_time
 from stigg_emulator.storage import repositories as repo
-from stigg_emulator.wire.catalog_json import ENVIRONMENT_ID
 
 MAX_EVENTS = 1_000
 MAX_BULK = 1_000
+
+
+@dataclass
+class Measurement:
+    """A stored usage measurement (its row) and the usage period it counted in."""
+
+    row: dict[str, Any]
+    period: UsagePeriod | None
 
 
 @dataclass
@@ -107,30 +113,9 @@ def _require_metered(domain: Domain, feature_ref: str) -> Feature:
     return feature
 
 
-def measurement_json(row: dict[str, Any], period: UsagePeriod | None) -> dict[str, Any]:
-    """`UsageMeasurementWithCurrentUsage`."""
-    resource = row["resource_key"] or None
-    return {
-        "__typename": "UsageMeasurementWithCurrentUsage",
-        "id": row["uuid"],
-        "customerId": row["customer_ref"],
-        "resourceId": resource,
-        "featureId": row["feature_ref"],
-        "value": row["value"],
-        "currentUsage": row["current_usage"],
-        "usagePeriodStart": iso(period.start) if period else None,
-        "usagePeriodEnd": iso(period.end) if period else None,
-        "nextResetDate": iso(period.end) if period else None,
-        "timestamp": iso(row["created_at"]),
-        "createdAt": iso(row["created_at"]),
-        "environmentId": ENVIRONMENT_ID,
-        "credit": None,
-    }
-
-
 def report(
     domain: Domain, tx: Tx, item: dict[str, Any], periods: _Periods | None = None
-) -> dict[str, Any]:
+) -> Measurement:
     """One `reportUsage` item; a repeated idempotency key returns the first measurement."""
     periods = periods or _Periods(domain, tx)
     customer_ref = str(item.get("customerId") or "")
@@ -153,7 +138,7 @@ def report(
     if key:
         previous = repo.find_measurement(tx.conn, customer_ref, str(key))
         if previous is not None:
-            return measurement_json(previous, period)
+            return Measurement(previous, period)
     applied = _apply(domain, tx, customer_ref, resource_id, feature_ref, period, value, behavior)
     created = parse_time(item.get("createdAt"), "createdAt") or domain.clock.now_ms(customer_ref)
     row = {
@@ -168,10 +153,10 @@ def report(
         "created_at": created,
     }
     repo.insert_measurement(tx.conn, row)
-    return measurement_json(row, applied.period)
+    return Measurement(row, applied.period)
 
 
-def report_bulk(domain: Domain, tx: Tx, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def report_bulk(domain: Domain, tx: Tx, items: list[dict[str, Any]]) -> list[Measurement]:
     """`reportUsageBulk`: all items in one transaction (all or nothing)."""
     if not items:
         raise bad_input("usages must not be empty")

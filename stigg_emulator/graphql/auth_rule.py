@@ -15,7 +15,7 @@ from graphql import (
     ValidationRule,
 )
 
-from stigg_emulator.http.auth import CLIENT_MUTATIONS
+from stigg_emulator.auth import CLIENT_MUTATIONS
 
 
 class ClientKeyRule(ValidationRule):

@@ -9,9 +9,9 @@ from typing import Any, TypeVar
 from graphql import GraphQLResolveInfo
 from sqlalchemy import Connection
 
+from stigg_emulator.auth import Caller
 from stigg_emulator.domain.context import Domain, Tx
-from stigg_emulator.domain.read_model import EntitlementReads
-from stigg_emulator.http.auth import Caller
+from stigg_emulator.realtime.read_model import EntitlementReads
 
 T = TypeVar("T")
 

@@ -51,4 +51,4 @@ def _case_insensitive_currency(schema: GraphQLSchema) -> None:
     def parse_any_case(value: Any, *rest: Any) -> Any:
         return parse_value(currency, value.upper() if isinstance(value, str) else value, *rest)
 
-    currency.parse_value = parse_any_case  # type: ignore[method-assign]
+    currency.parse_value = parse_any_case  # type: ignore[method-assign,assignment]

@@ -15,12 +15,12 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
-from stigg_emulator.domain import subscriptions
-from stigg_emulator.http import checkout_page, edge, test_clock_route
+from stigg_emulator.domain import transitions
+from stigg_emulator.http import checkout_page, clock_routes, edge
 from stigg_emulator.http.graphql_route import graphql_http
+from stigg_emulator.http.graphql_ws import graphql_ws
+from stigg_emulator.http.sse import customer_events
 from stigg_emulator.http.state import AppState
-from stigg_emulator.realtime.sse import customer_events
-from stigg_emulator.realtime.ws import graphql_ws
 
 logger = logging.getLogger("stigg_emulator")
 
@@ -54,7 +54,7 @@ async def _scheduler(state: AppState) -> None:
     while True:
         await asyncio.sleep(SCHEDULER_INTERVAL_S)
         try:
-            subscriptions.process_due(state.domain)
+            transitions.process_due(state.domain)
         except Exception:
             logger.exception("scheduled transitions failed")
 
@@ -76,10 +76,10 @@ def create_app(state: AppState) -> Starlette:
         Route("/healthz", healthz, methods=["GET"]),
         Route("/graphql", graphql_http, methods=["POST"]),
         WebSocketRoute("/graphql", graphql_ws),
-        Route("/v1/c/{customer_id}/events", customer_events, methods=["GET"]),
+        Route("/v1/c/{customer_id:path}/events", customer_events, methods=["GET"]),
         *edge.routes(),
         *checkout_page.routes(),
-        *test_clock_route.routes(),
+        *clock_routes.routes(),
     ]
     middleware = [
         Middleware(

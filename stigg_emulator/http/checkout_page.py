@@ -19,11 +19,11 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from stigg_emulator.billing import checkout, ledger
+from stigg_emulator.billing.estimates import quote_new
 from stigg_emulator.billing.money import format_money
 from stigg_emulator.clock import iso
 from stigg_emulator.domain.errors import StiggError
-from stigg_emulator.domain.estimates import quote_new
-from stigg_emulator.domain.subscriptions import resolve_coupon
+from stigg_emulator.domain.subscription_rules import resolve_coupon
 from stigg_emulator.http.state import AppState
 
 logger = logging.getLogger("stigg_emulator")
@@ -58,7 +58,9 @@ def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
     html = (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         f"<meta name='viewport' content='width=device-width,initial-scale=1'><title>{escape(title)}"
-        f"</title><style>{STYLE}</style></head><body><main>{body}</main></body></html>"
+        # An empty icon: without one the browser asks for /favicon.ico and logs its 404.
+        f"</title><link rel='icon' href='data:,'><style>{STYLE}</style></head>"
+        f"<body><main>{body}</main></body></html>"
     )
     return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
 

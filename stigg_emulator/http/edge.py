@@ -14,10 +14,14 @@ from stigg_emulator.domain.errors import StiggError
 from stigg_emulator.domain.paywall import paywall_json
 from stigg_emulator.graphql.resolvers.entitlements import sdk_configuration
 from stigg_emulator.graphql.resolvers.subscriptions import resource_filter
+from stigg_emulator.http.path_ids import path_segment
 from stigg_emulator.http.state import AppState, caller_of, unauthorized
 from stigg_emulator.wire.customer_json import active_subscriptions_json
 
 JSON = "application/json"
+# `/v1/c/{customerId}/...` and `/v1/p/{productId}/...`: the id is the fourth segment.
+CUSTOMER_SEGMENT = 3
+PRODUCT_SEGMENT = 3
 
 
 def _json(payload: Any, status: int = 200) -> Response:
@@ -46,7 +50,7 @@ def _entitlement_body(request: Request, kind: str) -> Response:
     caller = caller_of(request, state)
     if caller is None:
         return unauthorized()
-    customer_id = request.path_params["customer_id"]
+    customer_id = path_segment(request.scope, CUSTOMER_SEGMENT)
     try:
         caller.check_customer(customer_id)
     except StiggError as error:
@@ -70,7 +74,7 @@ async def subscriptions(request: Request) -> Response:
     caller = caller_of(request, state)
     if caller is None:
         return unauthorized()
-    customer_id = request.path_params["customer_id"]
+    customer_id = path_segment(request.scope, CUSTOMER_SEGMENT)
     domain = state.domain
     try:
         caller.check_customer(customer_id)
@@ -99,7 +103,11 @@ async def paywall(request: Request) -> Response:
         return unauthorized()
     params = request.query_params
     data = {
-        "productId": request.path_params.get("product_id"),
+        "productId": (
+            path_segment(request.scope, PRODUCT_SEGMENT)
+            if "product_id" in request.path_params
+            else None
+        ),
         "billingCountryCode": params.get("billingCountryCode") or None,
         "includeHiddenPlans": _flag(params.get("includeHiddenPlans")),
         "fetchAllCountriesPrices": _flag(params.get("fetchAllCountriesPrices")),
@@ -128,11 +136,13 @@ def _revalidated(request: Request, payload: Any) -> Response:
 def routes() -> list[Route]:
     """The edge routes (mounted on both ports)."""
     return [
-        Route("/v1/c/{customer_id}/entitlements.json", entitlements, methods=["GET"]),
-        Route("/v1/c/{customer_id}/entitlements-state.json", entitlements_state, methods=["GET"]),
-        Route("/v1/c/{customer_id}/subscriptions.json", subscriptions, methods=["GET"]),
+        Route("/v1/c/{customer_id:path}/entitlements.json", entitlements, methods=["GET"]),
+        Route(
+            "/v1/c/{customer_id:path}/entitlements-state.json", entitlements_state, methods=["GET"]
+        ),
+        Route("/v1/c/{customer_id:path}/subscriptions.json", subscriptions, methods=["GET"]),
         Route("/v1/paywall.json", paywall, methods=["GET"]),
-        Route("/v1/p/{product_id}/paywall.json", paywall, methods=["GET"]),
+        Route("/v1/p/{product_id:path}/paywall.json", paywall, methods=["GET"]),
         Route("/v1/config/client-sdk-configuration.json", sdk_config, methods=["GET"]),
         Route("/v1/config/server-sdk-configuration.json", sdk_config, methods=["GET"]),
     ]

@@ -11,8 +11,9 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
+from stigg_emulator.auth import Caller
 from stigg_emulator.domain.errors import StiggError
-from stigg_emulator.http.auth import Caller
+from stigg_emulator.http.path_ids import raw_path_of
 from stigg_emulator.http.state import AppState
 
 Scope = MutableMapping[str, Any]
@@ -39,15 +40,15 @@ class FastEdge:
         if scope["type"] != "http" or scope["method"] != "GET":
             await self.app(scope, receive, send)
             return
-        path: str = scope["path"]
+        path = raw_path_of(scope)
         if not path.startswith(PREFIX):
             await self.app(scope, receive, send)
             return
         for suffix, kind in KINDS.items():
             if path.endswith(suffix):
-                customer_id = unquote(path[len(PREFIX) : -len(suffix)])
-                if customer_id and "/" not in customer_id:
-                    await self._answer(scope, send, kind, customer_id)
+                encoded_id = path[len(PREFIX) : -len(suffix)]
+                if encoded_id and "/" not in encoded_id:
+                    await self._answer(scope, send, kind, unquote(encoded_id))
                     return
         await self.app(scope, receive, send)
 

@@ -8,10 +8,10 @@ from graphql import GraphQLSchema
 from starlette.requests import HTTPConnection
 from starlette.responses import JSONResponse
 
+from stigg_emulator.auth import Caller, Keys
 from stigg_emulator.domain.context import Domain
-from stigg_emulator.domain.read_model import EntitlementReads
-from stigg_emulator.http.auth import Caller, Keys
 from stigg_emulator.realtime.hub import Hub
+from stigg_emulator.realtime.read_model import EntitlementReads
 
 
 @dataclass

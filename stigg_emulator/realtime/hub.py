@@ -7,12 +7,13 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
+from stigg_emulator.catalog.model import ENVIRONMENT_ID
+from stigg_emulator.clock import parse_iso, to_ms
 from stigg_emulator.domain.changes import ENTITLEMENTS, PACKAGE, USAGE, Change
 from stigg_emulator.domain.context import Domain
-from stigg_emulator.domain.entitlements import entitlement_json, feature_entitlement_json
-from stigg_emulator.domain.read_model import EntitlementReads
+from stigg_emulator.realtime.read_model import EntitlementReads
 from stigg_emulator.storage import repositories as repo
-from stigg_emulator.wire.catalog_json import ENVIRONMENT_ID
+from stigg_emulator.wire.entitlement_json import entitlement_json, feature_entitlement_json
 
 ACCOUNT_ID = "local-account"
 KINDS = (
@@ -37,8 +38,6 @@ class Event:
 def _ms(text: str | None) -> float | None:
     if text is None:
         return None
-    from stigg_emulator.clock import parse_iso, to_ms
-
     return float(to_ms(parse_iso(text)))
 
 

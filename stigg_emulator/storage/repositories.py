@@ -56,11 +56,6 @@ def update_customer(connection: Connection, ref_id: str, values: Row) -> None:
     connection.execute(update(t.customers).where(t.customers.c.ref_id == ref_id).values(**values))
 
 
-def count_customers(connection: Connection) -> int:
-    """How many customers exist (archived included)."""
-    return int(connection.execute(select(func.count()).select_from(t.customers)).scalar_one())
-
-
 def get_billing(connection: Connection, customer_ref: str) -> Row | None:
     """The billing-side record of a customer."""
     table = t.billing_records

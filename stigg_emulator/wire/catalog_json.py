@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from stigg_emulator.catalog.model import (
+    ENVIRONMENT_ID,
     Catalog,
     Coupon,
     EntitlementSpec,
@@ -13,9 +14,8 @@ from stigg_emulator.catalog.model import (
     Package,
     PriceSpec,
 )
-from stigg_emulator.domain.entitlements import reset_configuration
+from stigg_emulator.wire.entitlement_json import reset_configuration
 
-ENVIRONMENT_ID = "00000000-0000-4000-8000-00000000e1e1"
 CATALOG_TIME = "2024-01-01T00:00:00.000Z"
 
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "DKK": "kr.", "JPY": "¥", "ILS": "₪"}

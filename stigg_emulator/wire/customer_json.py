@@ -9,13 +9,12 @@ from typing import Any
 from sqlalchemy import Connection
 
 from stigg_emulator.billing import ledger
-from stigg_emulator.catalog.model import Catalog
+from stigg_emulator.catalog.model import ENVIRONMENT_ID, Catalog
 from stigg_emulator.clock import iso
 from stigg_emulator.domain.periods import period_at
 from stigg_emulator.domain.pricing import build_bill
 from stigg_emulator.storage import repositories as repo
 from stigg_emulator.wire.catalog_json import (
-    ENVIRONMENT_ID,
     addon_json,
     all_country_prices,
     coupon_json,

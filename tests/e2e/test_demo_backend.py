@@ -9,7 +9,9 @@ import pytest
 from playwright.sync_api import Page
 
 from demo_site.formatting import CONVENTIONS, server_formatters
+from demo_site.pages import Layout, render_layout
 from demo_site.session import SessionSigner
+from demo_site.settings import SiteSettings
 
 MONEY = [("15", "USD"), ("9.5", "USD"), ("14", "EUR"), ("1234.5", "EUR"), ("130", "GBP")]
 NUMBERS = [3.0, 1234.0, 0.5, 2000000.0]
@@ -50,3 +52,17 @@ def test_session_cookie_round_trips_and_refuses_forgeries() -> None:
     assert signer.loads(None) is None
     with pytest.raises(ValueError):
         signer.dumps("bad id with spaces")
+
+
+@pytest.mark.parametrize(
+    ("customer_id", "declared"), [(None, ""), ('cust-"<1>', "cust-&quot;&lt;1&gt;")]
+)
+def test_widget_pages_declare_whose_markup_snapshots_may_paint(
+    customer_id: str | None, declared: str
+) -> None:
+    settings = SiteSettings(emulator_url="http://127.0.0.1:1", client_key="client-local-key")
+    layout = Layout(
+        page_id="p", path="/p", title="P", body="", widgets=True, customer_id=customer_id
+    )
+    html = render_layout(settings, layout)
+    assert f'<meta name="stigg-customer-id" content="{declared}">' in html

@@ -250,6 +250,61 @@ def test_sign_in_as_a_seeded_demo_customer(
     assert csp_violations == []
 
 
+def paywall_state(page: Page, element: str) -> tuple[str | None, dict[str, tuple[str, int]], str]:
+    """What a paywall shows its customer: the period, each plan's CTA text and number of
+    current-plan badges, and Team's seats."""
+    paywall = page.locator(element)
+    plans = {}
+    for plan_id in ("plan-free", "plan-pro", "plan-team", "plan-enterprise"):
+        card = plan_card(page, element, plan_id)
+        plans[plan_id] = (
+            card.locator(".cta").inner_text(),
+            card.locator(".badge-current").count(),
+        )
+    seats = plan_card(page, element, "plan-team").locator("input[data-action='quantity']")
+    period = paywall.locator("section.paywall").get_attribute("data-billing-period")
+    return period, plans, seats.input_value()
+
+
+def test_signed_in_visitor_sees_their_plan_on_the_pricing_page(
+    page: Page, journey_site: SiteProcess, csp_violations: list[str]
+) -> None:
+    """Acme (customer-demo-02, on Team with 3 seats) sees on /pricing, both server-rendered and
+    hydrated, the current plan, period, seats and CTAs that the in-app paywall shows."""
+    page.goto(f"{journey_site.base_url}/signin?next=/app")
+    page.get_by_role("button", name="Continue as Acme Writers").click()
+    page.wait_for_url("**/app")
+    python_ready(page)
+    in_app = plan_card(page, "#app-paywall", "plan-team")
+    expect(in_app.locator(".badge-current")).to_be_visible()
+    expect(in_app.locator("input[data-action='quantity']")).to_have_value("3")
+    expected = paywall_state(page, "#app-paywall")
+    _, plans, seats = expected
+    assert seats == "3"
+    assert plans["plan-team"][1] == 1
+
+    page.goto(f"{journey_site.base_url}/pricing")
+    paywall = page.locator("#paywall")
+    # The server's first paint already shows the customer's plan, before Python runs.
+    expect(paywall).to_have_attribute("data-stigg-ssr", "")
+    team = plan_card(page, "#paywall", "plan-team")
+    expect(team.locator(".badge-current")).to_be_visible()
+    expect(team.locator(".cta")).not_to_have_text("Get started")
+    assert paywall_state(page, "#paywall") == expected
+    python_ready(page)
+    expect(paywall).to_have_attribute("data-hydrated", "true")
+    expect(team.locator(".badge-current")).to_be_visible()
+    expect(team.locator("input[data-action='quantity']")).to_have_value("3")
+    assert paywall_state(page, "#paywall") == expected
+    # A downgrade is scheduled by the in-app paywall's backend call: the pricing page sends the
+    # visitor there rather than to a checkout.
+    pro_cta = plan_card(page, "#paywall", "plan-pro").locator(".cta")
+    expect(pro_cta).to_have_text("Downgrade")
+    pro_cta.click()
+    page.wait_for_url("**/app#plans")
+    assert csp_violations == []
+
+
 HELD_ACTIVATION = ("--checkout-activation-delay", "3600")
 """Paid checkouts wait an hour to activate: until the test restarts the emulator, which activates
 paid sessions when it starts (a billing webhook that arrives late)."""

@@ -23,10 +23,9 @@ from stigg_client.errors import (
     StiggTimeoutError,
     ValidationError,
 )
-from stigg_client.server.realtime import Backoff
 from stigg_client.transport.api import ApiCredentials, StiggApi
 from stigg_client.transport.httpx_transport import HttpxTransport
-from stigg_client.transport.retry import Backoff as ReconnectBackoff
+from stigg_client.transport.retry import Backoff
 from tests.reliability.conftest import current_usage, gql, provision
 from tests.support.emulators import new_emulator
 from tests.support.fault_proxy import FaultProxy, Mode
@@ -161,7 +160,7 @@ async def test_connection_state_goes_offline_on_each_fault_and_online_again_by_i
         background_refresh=True,
         live_updates=False,
         cache_ttl_s=60.0,
-        reconnect=ReconnectBackoff(initial_delay_s=0.05, max_delay_s=0.3),
+        reconnect=Backoff(initial_delay_s=0.05, max_delay_s=0.3),
     )
     states: list[str] = []
     sdk.add_listener("connection_state_changed", states.append)
@@ -413,7 +412,9 @@ async def test_server_sdk_survives_emulator_sigkill_and_reconnects_live_updates(
     emulator = new_emulator(tmp_path).start()
     try:
         customer = await asyncio.to_thread(provision, emulator.base_url)
-        sdk = fast_server(emulator.base_url, reconnect_backoff=Backoff(initial_s=0.1, max_s=0.3))
+        sdk = fast_server(
+            emulator.base_url, reconnect_backoff=Backoff(initial_delay_s=0.1, max_delay_s=0.3)
+        )
         async with sdk:
             assert await sdk.wait_for_realtime(10)
             live = await sdk.get_metered_entitlement(customer, "feature-api-calls")

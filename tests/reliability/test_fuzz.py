@@ -21,9 +21,9 @@ import websockets
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stigg_client.graphql import entitlements as client_entitlements
-from stigg_client.graphql import reads as client_reads
-from stigg_client.server import documents
+from stigg_client.core.graphql import entitlements as client_entitlements
+from stigg_client.core.graphql import reads as client_reads
+from stigg_client.core.graphql import server as documents
 from tests.reliability.conftest import active_subscription_ids, current_usage, provision
 from tests.support import graphql_ws
 from tests.support.processes import CLIENT_KEY, SERVER_KEY, EmulatorProcess

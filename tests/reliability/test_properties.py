@@ -11,9 +11,9 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stigg_client import decisions
-from stigg_client.cache import entry_from_wire
-from stigg_client.periods import current_period
+from stigg_client.core import decisions
+from stigg_client.core.entries import entry_from_wire
+from stigg_client.core.periods import current_period
 from stigg_emulator.billing.money import minor_units, round_money
 from stigg_emulator.billing.quote import Figures, coupon_off, prorated
 from stigg_emulator.catalog.model import Coupon, Feature

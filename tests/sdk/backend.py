@@ -40,9 +40,11 @@ def server_graphql(
     return data
 
 
-def new_customer(emulator: EmulatorProcess, plan_id: str = "plan-stigg-starter") -> str:
-    """Provision a fresh customer on `plan_id` and return its id."""
-    customer_id = f"customer-{uuid.uuid4().hex[:10]}"
+def new_customer(
+    emulator: EmulatorProcess, plan_id: str = "plan-stigg-starter", *, prefix: str = "customer-"
+) -> str:
+    """Provision a fresh customer on `plan_id` and return its id (`prefix` + a random part)."""
+    customer_id = f"{prefix}{uuid.uuid4().hex[:10]}"
     server_graphql(
         emulator,
         "ProvisionCustomer",

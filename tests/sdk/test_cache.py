@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from stigg_client.cache import EntitlementsCache, entry_from_wire
+from stigg_client.client.cache import EntitlementsCache
+from stigg_client.core.entries import entry_from_wire
 from tests.sdk.wire import wire_entitlement
 
 SCOPE = ("customer-demo-01", None)

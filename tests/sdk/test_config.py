@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stigg_client.config import ClientConfig, derive_edge_uri, validate
+from stigg_client.client.config import ClientConfig, derive_edge_uri, validate
 from stigg_client.errors import ValidationError
 
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stigg_client import decisions
-from stigg_client.cache import entry_from_wire
+from stigg_client.core import decisions
+from stigg_client.core.entries import entry_from_wire
 from stigg_client.models.entitlements import EntitlementFallback
 from tests.sdk.wire import wire_entitlement
 
@@ -161,6 +161,21 @@ def test_configured_fallback_is_spread_over_the_default() -> None:
     assert result.access_denied_reason == "Unknown"
     numeric = decisions.numeric_fallback(EntitlementFallback(has_access=True, value=7))
     assert (numeric.has_access, numeric.value, numeric.is_unlimited) == (True, 7, False)
+
+
+def test_fallback_answers_are_built_once_and_equal_freshly_built_ones() -> None:
+    configured = {"f": EntitlementFallback(has_access=True, value=5)}
+    answers = decisions.FallbackAnswers(configured)
+    assert answers.numeric("f") == decisions.numeric_fallback(configured["f"])
+    assert answers.numeric("f") is answers.numeric("f")
+    assert answers.boolean("other") is decisions.DEFAULT_BOOLEAN_FALLBACK
+    assert answers.metered("other") == decisions.metered_fallback(None)
+    given = {"hasAccess": True, "usageLimit": 9}
+    metered = answers.metered("f", given)
+    assert metered == decisions.metered_fallback(decisions.as_fallback(given))
+    assert answers.metered("f", dict(given)) is metered
+    assert answers.boolean("f", {"hasAccess": False}).has_access is False  # given beats configured
+    assert answers.boolean("f", {"hasAccess": True}) is not answers.boolean("f")
 
 
 def test_fallback_entitlements_list_one_entry_per_feature() -> None:

@@ -24,7 +24,7 @@ def test_client_import_needs_only_stdlib_and_pydantic() -> None:
         "for name in ('httpx', 'requests', 'pyodide', 'js', 'pyodide_http'):\n"
         "    sys.modules[name] = None  # any import of these now fails\n"
         "from stigg_client import Stigg\n"
-        "import stigg_client.checkout, stigg_client.visibility, stigg_client._bench\n"
+        "import stigg_client.client.checkout, stigg_client.visibility, stigg_client._bench\n"
         "client = Stigg.initialize(api_key='k', offline=True)\n"
         "print(client.get_boolean_entitlement('f').is_fallback)\n"
     )
@@ -32,7 +32,27 @@ def test_client_import_needs_only_stdlib_and_pydantic() -> None:
 
 
 def test_auto_transport_is_httpx_on_cpython() -> None:
-    from stigg_client.transport import create_transport
+    from stigg_client.platform import create_transport
     from stigg_client.transport.httpx_transport import HttpxTransport
 
     assert isinstance(create_transport("auto"), HttpxTransport)
+
+
+def test_sdk_warnings_never_reach_stderr_unless_the_app_configures_logging() -> None:
+    """PyScript shows stderr as an error box on the page: with no logging configured, an SDK
+    warning must not fall through to logging's last-resort handler (which prints to stderr)."""
+    code = (
+        "import logging, stigg_client\n"
+        "logging.getLogger('stigg_client.anything').warning('an SDK warning')\n"
+        "logging.getLogger('stigg_client').error('an SDK error')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stderr == ""
+    configured = (
+        "import logging, sys, stigg_client\n"
+        "logging.basicConfig(stream=sys.stdout, format='%(name)s %(message)s')\n"
+        "logging.getLogger('stigg_client').warning('shown')\n"
+    )
+    assert run(configured) == "stigg_client shown"

@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 
 from stigg_client import RetryPolicy, Stigg
-from stigg_client.push import LiveUpdates, SseParser, stream_url
+from stigg_client.client.push import LiveUpdates, stream_url
+from stigg_client.platform.cpython import CPythonPlatform
 from stigg_client.transport.retry import Backoff
+from stigg_client.transport.sse import Connector, SseParser
 from tests.sdk.backend import new_customer, provision_subscription, report_usage
 from tests.support.fault_proxy import FaultProxy
 from tests.support.processes import EmulatorProcess
@@ -252,7 +254,7 @@ class ScriptedConnector:
 
 async def test_reconnects_after_drops_and_stops_on_refusal() -> None:
     from stigg_client.errors import NetworkError
-    from stigg_client.push import StreamRefused
+    from stigg_client.transport.sse import StreamRefused
 
     seen: list[Any] = []
     connector = ScriptedConnector(
@@ -316,8 +318,19 @@ async def test_pushed_usage_older_than_the_cache_is_ignored(
         await client.close()
 
 
+class LatePlatform(CPythonPlatform):
+    """CPython, but the event stream opens only once `gate` is set (after the initial load)."""
+
+    def __init__(self, gate: asyncio.Event) -> None:
+        self.gate = gate
+
+    def stream_connector(self) -> Connector | None:
+        real = super().stream_connector()
+        return None if real is None else LateConnector(real, self.gate)
+
+
 class LateConnector:
-    """The real connector, but the stream opens only once `gate` is set (after the initial load)."""
+    """The real connector, but the stream opens only once `gate` is set."""
 
     def __init__(self, inner: Any, gate: asyncio.Event) -> None:
         self.inner, self.gate = inner, gate
@@ -331,15 +344,11 @@ class LateConnector:
 
 
 async def test_a_change_between_the_initial_load_and_the_stream_start_is_caught_up(
-    emulator: EmulatorProcess, monkeypatch: pytest.MonkeyPatch
+    emulator: EmulatorProcess,
 ) -> None:
-    import stigg_client.push as push
-
     gate = asyncio.Event()
-    real = push.default_connector
-    monkeypatch.setattr(push, "default_connector", lambda: LateConnector(real(), gate))
     customer_id = new_customer(emulator)
-    client = live_client(emulator, customer_id=customer_id)
+    client = live_client(emulator, customer_id=customer_id, platform=LatePlatform(gate))
     try:
         await client.wait_for_initialization()
         assert usage_of(client) == 0

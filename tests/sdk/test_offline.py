@@ -40,3 +40,26 @@ async def test_offline_mode_answers_from_fallbacks_without_network() -> None:
     await client.refresh()
     assert client.customer_id == "41XTDbE"
     await client.close()
+
+
+async def test_offline_mode_is_its_own_client_that_never_builds_a_transport() -> None:
+    from stigg_client.client import OfflineStigg
+    from tests.sdk.test_platform import FakePlatform
+
+    platform = FakePlatform()
+    client = Stigg.initialize(offline=True, platform=platform, persist_entitlements=True)
+    assert isinstance(client, OfflineStigg) and isinstance(client, Stigg)
+    assert platform.transports == [] and platform.store.items == {}
+    assert client.connection_state == "online"
+    await client.close()
+
+
+def test_initialize_takes_the_config_defaults_and_rejects_unknown_settings() -> None:
+    import pytest
+
+    from stigg_client.client.config import ClientConfig
+
+    client = Stigg.initialize("key", offline=True)
+    assert client.config == ClientConfig(api_key="key", offline=True)
+    with pytest.raises(TypeError, match="cache_tll_s"):
+        Stigg.initialize("key", cache_tll_s=1)  # type: ignore[call-arg]

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stigg_client.periods import add_months, current_period, whole_periods_since
+from stigg_client.core.periods import add_months, current_period, whole_periods_since
 
 
 def test_add_months_clamps_to_the_end_of_the_month() -> None:

@@ -11,8 +11,9 @@ import pytest
 
 from stigg_client import NetworkError, Stigg
 from stigg_client.client import InitializationState
+from stigg_client.client.snapshots import KEY_PREFIX, Snapshot, decode, encode, snapshot_key
 from stigg_client.errors import ValidationError
-from stigg_client.snapshots import KEY_PREFIX, Snapshot, decode, encode, snapshot_key
+from stigg_client.platform.browser import BrowserStorage
 from tests.sdk.backend import new_customer, report_usage
 from tests.sdk.test_connection_state import proxied_client
 from tests.support.fault_proxy import FaultProxy
@@ -72,6 +73,43 @@ def test_snapshot_round_trips_and_rejects_old_foreign_or_broken_text() -> None:
     other_version = json.dumps({**json.loads(text), "v": 99})
     for broken in (None, "", "{", "[]", other_version, '{"v":1,"savedAt":"x","entitlements":[]}'):
         assert decode(broken, now=1_060.0, max_age_s=3_600) is None
+
+
+class JsNullLike:
+    """What Pyodide hands over for JS `null`: falsy, not None, and `str()` gives "jsnull"."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "jsnull"
+
+
+class FakeLocalStorage:
+    """`getItem` as the browser answers it: a string, or JS null for a missing key."""
+
+    def __init__(self, items: dict[str, str]) -> None:
+        self.items = items
+
+    def getItem(self, key: str) -> Any:
+        return self.items.get(key, JsNullLike())
+
+    def setItem(self, key: str, value: str) -> None:
+        self.items[key] = value
+
+
+def test_a_fresh_profile_has_no_snapshot_and_logs_no_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A key never written reads as JS null: that is "no snapshot", not a malformed one."""
+    storage = BrowserStorage(FakeLocalStorage({}))
+    with caplog.at_level("DEBUG", logger="stigg_client"):
+        text = storage.read("stigg-client:entitlements:missing")
+        assert text is None
+        assert decode(text, now=1_060.0, max_age_s=3_600) is None
+    assert caplog.records == []
+    storage.write("k", encode(Snapshot(1_000.0, [ONE])))
+    assert decode(storage.read("k"), now=1_060.0, max_age_s=3_600) == Snapshot(1_000.0, [ONE])
 
 
 def test_snapshot_keys_separate_environments_customers_and_resources() -> None:

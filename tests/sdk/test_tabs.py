@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from stigg_client import Stigg
-from stigg_client.tabs import SharedLoad, channel_name, decode, encode
+from stigg_client.client.tabs import SharedLoad, channel_name, decode, encode
 from tests.sdk.backend import new_customer, report_usage
 from tests.support.processes import EmulatorProcess
 from tests.support.waiting import eventually

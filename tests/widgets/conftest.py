@@ -53,10 +53,16 @@ class WidgetSite:
 
 
 def start_site(
-    emulator: EmulatorProcess, log: Path, *, ssr: bool, customer_id: str | None = CUSTOMER_ID
+    emulator: EmulatorProcess,
+    log: Path,
+    *,
+    ssr: bool,
+    customer_id: str | None = CUSTOMER_ID,
+    prerendered: Path | None = None,
 ) -> WidgetSite:
     """Start widget_server.py against `emulator` and wait for /healthz; without `customer_id`
-    the pages are what an anonymous visitor sees."""
+    the pages are what an anonymous visitor sees; `prerendered` markup is served in
+    `/prerendered`."""
     config = {
         "api_key": emulator.client_key,
         "base_uri": emulator.base_url,
@@ -68,7 +74,9 @@ def start_site(
     port = free_port()
     args = [sys.executable, str(SERVER), "--port", str(port), "--config", json.dumps(config)]
     handle = log.open("ab")
-    process = subprocess.Popen(args + (["--ssr"] if ssr else []), stdout=handle, stderr=handle)
+    args += ["--ssr"] if ssr else []
+    args += ["--prerendered", str(prerendered)] if prerendered else []
+    process = subprocess.Popen(args, stdout=handle, stderr=handle)
     site = WidgetSite(process, port, log)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:

@@ -31,26 +31,48 @@ PAGE = Path(__file__).with_name("page")
 STATIC = REPO / "widgets" / "static"
 
 
-async def server_render(config: dict[str, str]) -> str:
-    """A paywall rendered in CPython from the emulator, marked for hydration."""
+async def server_render(config: dict[str, str]) -> tuple[str, str]:
+    """Markup rendered in CPython from the emulator, marked for hydration: the paywall of the
+    main page, and the `/early` page's paywall (with `cta-href`) and customer portal."""
     from stigg_client import Stigg
-    from widgets.render import PaywallOptions, render_paywall, ssr_element
+    from widgets.render import (
+        PaywallOptions,
+        PortalOptions,
+        render_customer_portal,
+        render_paywall,
+        ssr_element,
+    )
 
     client = Stigg.initialize(
-        api_key=config["api_key"], base_uri=config["base_uri"], base_edge_uri=config["edge_uri"]
+        api_key=config["api_key"],
+        base_uri=config["base_uri"],
+        base_edge_uri=config["edge_uri"],
+        customer_id=config.get("customer_id"),
     )
     try:
         paywall = await client.get_paywall(product_id="product-stigg")
+        portal = await client.get_customer_portal() if config.get("customer_id") else None
     finally:
         await client.close()
+    css = "/static/stigg-widgets.css"
     inner = render_paywall(paywall, PaywallOptions(billing_period="MONTHLY"))
     attributes = {"id": "ssr", "product-id": "product-stigg", "billing-period": "MONTHLY"}
-    return "<h2>Server-rendered</h2>" + ssr_element(
-        "stigg-paywall", attributes, inner, css_href="/static/stigg-widgets.css"
+    main = "<h2>Server-rendered</h2>" + ssr_element(
+        "stigg-paywall", attributes, inner, css_href=css
     )
+    early_paywall = {**attributes, "id": "early-paywall", "cta-href": "#chosen-{planId}"}
+    early = ssr_element("stigg-paywall", early_paywall, inner, css_href=css)
+    if portal is not None:
+        portal_html = render_customer_portal(portal, PortalOptions())
+        early += ssr_element(
+            "stigg-customer-portal", {"id": "early-portal"}, portal_html, css_href=css
+        )
+    return main, early + '<pre id="py-events" hidden>[]</pre>'
 
 
-def create_app(config: dict[str, str], ssr: str) -> Starlette:
+def create_app(
+    config: dict[str, str], ssr: str, early: str = "", prerendered: str = ""
+) -> Starlette:
     manifest = json.loads((DEFAULT_RUNTIME / "manifest.json").read_text())
     pyscript_config = {
         "interpreter": "/runtime/" + manifest["pyodide_mjs"],
@@ -59,25 +81,47 @@ def create_app(config: dict[str, str], ssr: str) -> Starlette:
     }
     shell = Template((PAGE / "index.html").read_text())
 
-    def page(body: str) -> str:
-        """The test page (SDK config, event recorder, PyScript) around `page/<body>.html`."""
-        main = Template((PAGE / f"{body}.html").read_text()).substitute(ssr=ssr)
+    def wrap(main: str, page_config: dict[str, str] = config) -> str:
+        """The test page (SDK config, declared customer, event recorder, PyScript) around
+        `main`."""
         return shell.substitute(
             main=main,
+            customer=html.escape(page_config.get("customer_id") or "", quote=True),
             pyscript_js="/runtime/" + manifest["pyscript_js"],
-            config=json.dumps(config).replace("<", "\\u003c"),
+            config=json.dumps(page_config).replace("<", "\\u003c"),
             pyscript_config=html.escape(json.dumps(pyscript_config), quote=True),
             event_names=json.dumps(EVENTS),
         )
 
-    widgets_page, pricing_page = page("widgets"), page("pricing")
+    def page(body: str, page_config: dict[str, str] = config) -> str:
+        """The test page around `page/<body>.html`."""
+        main = Template((PAGE / f"{body}.html").read_text()).substitute(ssr=ssr, early=early)
+        return wrap(main, page_config)
+
+    widgets_page, pricing_page, early_page = page("widgets"), page("pricing"), page("early")
+    prerendered_page = wrap(prerendered + '<pre id="py-events" hidden>[]</pre>')
 
     async def index(request: Request) -> Response:
-        return HTMLResponse(widgets_page, headers={"Cache-Control": "no-store"})
+        """The widgets page; `?customer=ID` signs another customer in (SDK and page)."""
+        customer = request.query_params.get("customer")
+        body = (
+            widgets_page
+            if customer is None
+            else page("widgets", {**config, "customer_id": customer})
+        )
+        return HTMLResponse(body, headers={"Cache-Control": "no-store"})
 
     async def pricing(request: Request) -> Response:
         """Only paywalls (English, German, Danish prices) and a table: the public pricing page."""
         return HTMLResponse(pricing_page, headers={"Cache-Control": "no-store"})
+
+    async def early_input(request: Request) -> Response:
+        """Server-rendered widgets only (run with `--ssr`): input before Python is live."""
+        return HTMLResponse(early_page, headers={"Cache-Control": "no-store"})
+
+    async def prerendered_markup(request: Request) -> Response:
+        """The `--prerendered` file (`python -m widgets.prerender` output) in the test page."""
+        return HTMLResponse(prerendered_page, headers={"Cache-Control": "no-store"})
 
     async def app_py(request: Request) -> Response:
         return serve_from(PAGE, request, "app.py", immutable=False)
@@ -109,6 +153,8 @@ def create_app(config: dict[str, str], ssr: str) -> Starlette:
         routes=[
             Route("/", index),
             Route("/pricing", pricing),
+            Route("/early", early_input),
+            Route("/prerendered", prerendered_markup),
             Route("/app.py", app_py),
             Route("/runtime/{path:path}", runtime),
             Route("/static/{path:path}", static),
@@ -123,10 +169,13 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--config", required=True)
     parser.add_argument("--ssr", action="store_true")
+    parser.add_argument("--prerendered", type=Path, help="markup to serve in /prerendered")
     args = parser.parse_args()
     config = json.loads(args.config)
-    ssr = asyncio.run(server_render(config)) if args.ssr else ""
-    uvicorn.run(create_app(config, ssr), host="127.0.0.1", port=args.port, log_level="warning")
+    ssr, early = asyncio.run(server_render(config)) if args.ssr else ("", "")
+    prerendered = args.prerendered.read_text() if args.prerendered else ""
+    app = create_app(config, ssr, early, prerendered)
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
 
 
 if __name__ == "__main__":

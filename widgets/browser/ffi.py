@@ -1,7 +1,10 @@
-"""Thin FFI helpers: `Intl` formatters and DOM events (imports `js` lazily, Pyodide only)."""
+"""Every browser access of the widgets: `Intl` formatters, DOM events and listeners, the element
+shim, navigation (imports `js` and `pyodide` lazily, so the package imports in CPython)."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -65,3 +68,88 @@ def nullable(value: Any) -> Any:
     except ImportError:
         return value
     return None if value is jsnull else value
+
+
+def recorded_input(element: Any) -> list[dict[str, Any]]:
+    """What the element shim noted of the visitor's input on `element` before Python was live
+    (oldest first: `type`, `selector`, `value`, `checked`), taking it from the shim."""
+    shim = _shim()
+    if shim is None:
+        return []
+    notes = json.loads(str(shim.takeInput(element)))
+    return [note for note in notes if isinstance(note, dict)] if isinstance(notes, list) else []
+
+
+def element_by_id(element_id: str) -> Any:
+    """The document's element with `element_id`, or None."""
+    import js
+
+    return nullable(js.document.getElementById(element_id))
+
+
+def listen(target: Any, kind: str, callback: Callable[[Any], None]) -> Callable[[], None]:
+    """Call `callback(event)` on `kind` events at `target`; returns a function that stops it."""
+    from pyodide.ffi import create_proxy
+
+    proxy = create_proxy(callback)
+    target.addEventListener(kind, proxy)
+
+    def stop() -> None:
+        target.removeEventListener(kind, proxy)
+        proxy.destroy()
+
+    return stop
+
+
+def browser_online() -> bool:
+    """`navigator.onLine`: False when the browser knows it has no network."""
+    import js
+
+    return bool(js.navigator.onLine)
+
+
+def encode_uri_component(value: str) -> str:
+    """`value` percent-encoded as the browser's `encodeURIComponent` does."""
+    import js
+
+    return str(js.encodeURIComponent(value))
+
+
+def navigate(url: str) -> None:
+    """Go to `url` (`location.assign`)."""
+    import js
+
+    js.window.location.assign(url)
+
+
+async def register_with_shim(callback: Callable[[str, Any, Any, Any, Any], None]) -> None:
+    """Hand the element shim (`stigg-elements.js`) the lifecycle `callback`; the shim replays
+    the calls it queued. Waits for the shim when it has not run yet."""
+    import js
+    from pyodide.ffi import create_proxy
+
+    if _shim() is None:
+        await js.customElements.whenDefined("stigg-paywall")
+    js.window.stiggElements.register(create_proxy(callback))
+
+
+def _shim() -> Any:
+    """The element shim's `window.stiggElements`, or None when the page has not loaded it."""
+    import js
+
+    return nullable(getattr(js.window, "stiggElements", None))
+
+
+def save_snapshot(element: Any, customer_id: str | None, html: str, state: str) -> None:
+    """Keep `element`'s rendered markup for the shim to paint on the next visit of the same
+    customer (None: anonymous); other customers' snapshots go."""
+    shim = _shim()
+    if shim is not None and nullable(getattr(shim, "saveSnapshot", None)) is not None:
+        shim.saveSnapshot(element, customer_id or "", html, state)
+
+
+def clear_snapshots() -> None:
+    """Drop every saved markup snapshot (e.g. when the visitor signs out)."""
+    shim = _shim()
+    if shim is not None and nullable(getattr(shim, "clearSnapshots", None)) is not None:
+        shim.clearSnapshots()

@@ -1,6 +1,8 @@
 // Defines the <stigg-*> custom elements. Rendering, data and events live in Python
 // (widgets/browser); this module only reflects attributes, shows a CSS skeleton and hands
-// lifecycle calls to Python once it registers, queueing them until then.
+// lifecycle calls to Python once it registers, queueing them until then. A repeat visit paints
+// the last rendered markup from localStorage; input on markup that is already there (server-
+// rendered or such a snapshot) is recorded until Python is live and replayed by it, in order.
 const PAYWALL = ["product-id", "resource-id", "highlighted-plan-id", "billing-period",
   "billing-country-code", "show-only-eligible-plans", "hide-addons", "layout", "locale", "theme", "texts", "cta-href"];
 const TAGS = {
@@ -50,6 +52,111 @@ function skeleton(el, tag) {
   el.shadowRoot.querySelector(".visually-hidden").textContent = loadingText(el);
 }
 
+// ---- Input before Python is live --------------------------------------------------------------
+// Capture-phase listeners on the shadow root note every click and change on a widget control
+// (`data-action`) until Python marks the element live (`stiggInputLive`); Python then takes the
+// notes (`takeInput`) and handles each like the live event, so a CTA clicked at first paint fires
+// the same cancelable `stigg-plan-selected` as one clicked later. Controls are buttons and inputs,
+// so nothing navigates on its own; plain links (no `data-action`) stay real links.
+const RECORDED_EVENTS = ["click", "change"];
+const CONTROL_KEYS = ["data-action", "data-plan-id", "data-feature-id", "data-subscription-id"];
+const recorded = new WeakMap();
+
+/** A selector that finds the same control again, also in markup rendered afresh. */
+function controlSelector(control) {
+  const keys = ["radio", "checkbox"].includes(control.getAttribute("type"))
+    ? [...CONTROL_KEYS, "value"] : CONTROL_KEYS;
+  const quote = (value) => value.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
+  return control.localName + keys.filter((name) => control.hasAttribute(name))
+    .map((name) => `[${name}="${quote(control.getAttribute(name))}"]`).join("");
+}
+
+function recordInput(el) {
+  if (recorded.has(el)) return;
+  recorded.set(el, []);
+  const note = (event) => {
+    if (el.stiggInputLive) return;
+    const control = event.target.closest?.("[data-action]");
+    if (!control) return;
+    if (event.type === "click") control.setAttribute("data-pending", "");
+    recorded.get(el).push({
+      type: event.type, selector: controlSelector(control),
+      value: control.value ?? null, checked: Boolean(control.checked),
+    });
+  };
+  for (const type of RECORDED_EVENTS) el.shadowRoot.addEventListener(type, note, true);
+}
+
+/** The input noted on `el` since the last call, oldest first, as JSON. */
+function takeInput(el) {
+  const notes = recorded.get(el) || [];
+  recorded.set(el, []);
+  return JSON.stringify(notes);
+}
+
+// ---- Rendered-markup snapshot for repeat visits ------------------------------------------------
+// Python saves each element's last loaded markup (`saveSnapshot`); on the next visit the shim
+// paints it before Python starts, and Python then renders fresh data over it. Keyed by format
+// version, tag, configuration attributes and customer. The customer is the one the page declares
+// (`<meta name="stigg-customer-id" content="…">`, none: anonymous), never a remembered one, so a
+// page never paints another customer's markup; saving for one customer drops every other's.
+const SNAPSHOT_VERSION = 1;
+const SNAPSHOT_PREFIX = `stigg-widgets:v${SNAPSHOT_VERSION}:`;
+const SNAPSHOT_MAX_AGE_MS = 7 * 24 * 3600 * 1000;
+
+function declaredCustomer() {
+  return document.querySelector('meta[name="stigg-customer-id"]')?.content || "";
+}
+
+function snapshotKey(el, customer) {
+  const config = (TAGS[el.localName] || []).filter((name) => el.hasAttribute(name))
+    .map((name) => [name, el.getAttribute(name)]);
+  return SNAPSHOT_PREFIX + JSON.stringify([el.localName, config, customer]);
+}
+
+/** Every stored snapshot key (all customers), or those of customers other than `keep`. */
+function snapshotKeys(keep = null) {
+  const keys = [];
+  for (let i = 0; i < localStorage.length; i++) {
+    const key = localStorage.key(i);
+    if (!key?.startsWith("stigg-widgets:")) continue;
+    let customer = null;
+    try { customer = JSON.parse(key.slice(SNAPSHOT_PREFIX.length))[2]; } catch { /* old */ }
+    if (keep === null || customer !== keep) keys.push(key);
+  }
+  return keys;
+}
+
+function paintSnapshot(el) {
+  try {
+    const key = snapshotKey(el, declaredCustomer());
+    const saved = localStorage.getItem(key);
+    if (!saved) return false;
+    let entry = null;
+    try { entry = JSON.parse(saved); } catch { /* corrupt: dropped below */ }
+    const fresh = entry && entry.v === SNAPSHOT_VERSION && typeof entry.html === "string" &&
+      Date.now() - entry.savedAt < SNAPSHOT_MAX_AGE_MS;
+    if (!fresh) { localStorage.removeItem(key); return false; }
+    el.shadowRoot.innerHTML = `<link rel="stylesheet" href="${CSS_HREF}">` +
+      `<div class="root" part="root">${entry.html}</div>`;
+    el.dataset.state = entry.state === "empty" ? "empty" : "ready";
+    el.dataset.stiggSnapshot = "";
+    return true;
+  } catch { return false; } // storage unavailable: the skeleton
+}
+
+function saveSnapshot(el, customer, html, state) {
+  try {
+    for (const key of snapshotKeys(customer)) localStorage.removeItem(key);
+    const entry = { v: SNAPSHOT_VERSION, savedAt: Date.now(), state, html };
+    localStorage.setItem(snapshotKey(el, customer), JSON.stringify(entry));
+  } catch { /* storage full or unavailable: no snapshot */ }
+}
+
+function clearSnapshots() {
+  try { for (const key of snapshotKeys()) localStorage.removeItem(key); } catch { /* none */ }
+}
+
 function define(tag, attributes) {
   if (customElements.get(tag)) return;
   class StiggElement extends HTMLElement {
@@ -57,10 +164,13 @@ function define(tag, attributes) {
     connectedCallback() {
       if (!this.shadowRoot) {
         this.attachShadow({ mode: "open" });
-        skeleton(this, tag);
-        this.dataset.state = "loading";
-        this.setAttribute("aria-busy", "true");
+        if (!paintSnapshot(this)) {
+          skeleton(this, tag);
+          this.dataset.state = "loading";
+          this.setAttribute("aria-busy", "true");
+        }
       }
+      recordInput(this);
       send("connected", this);
     }
     attributeChangedCallback(name, oldValue, newValue) {
@@ -94,5 +204,9 @@ window.stiggElements = {
     for (const call of queue.splice(0)) fn(...call);
     return CSS_HREF;
   },
+  takeInput,
+  saveSnapshot,
+  /** Drop every saved markup snapshot (call it on sign-out). */
+  clearSnapshots,
 };
 window.dispatchEvent(new Event("stigg-elements-defined"));

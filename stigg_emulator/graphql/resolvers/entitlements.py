@@ -7,10 +7,10 @@ from typing import Any
 from ariadne import MutationType, QueryType
 from graphql import GraphQLResolveInfo
 
-from stigg_emulator.domain.entitlements import single_entitlement_json
 from stigg_emulator.domain.errors import StiggError, bad_input
 from stigg_emulator.graphql.context import ctx, write
 from stigg_emulator.storage import repositories as repo
+from stigg_emulator.wire.entitlement_json import single_entitlement_json
 
 
 def _scope(query: dict[str, Any]) -> tuple[str, str | None]:

@@ -8,10 +8,10 @@ from typing import Any
 from ariadne import MutationType, QueryType
 from graphql import GraphQLResolveInfo
 
+from stigg_emulator.billing import estimates
 from stigg_emulator.billing.upcoming import next_renewal, preview_json
-from stigg_emulator.domain import estimates
 from stigg_emulator.domain.errors import StiggError, bad_input
-from stigg_emulator.domain.subscriptions import require_subscription
+from stigg_emulator.domain.lookups import require_subscription
 from stigg_emulator.graphql.context import ctx, input_arg, read
 from stigg_emulator.storage import repositories as repo
 

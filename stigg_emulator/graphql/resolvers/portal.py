@@ -10,8 +10,9 @@ from ariadne import MutationType, QueryType
 from graphql import GraphQLResolveInfo
 
 from stigg_emulator.billing.upcoming import next_renewal, preview_json
+from stigg_emulator.clock import parse_iso, to_ms
 from stigg_emulator.domain.errors import bad_input, not_found
-from stigg_emulator.domain.subscriptions import require_plan
+from stigg_emulator.domain.lookups import require_plan
 from stigg_emulator.graphql.context import ctx, input_arg, read
 from stigg_emulator.storage import repositories as repo
 from stigg_emulator.wire.catalog_json import plan_json
@@ -31,8 +32,6 @@ def _portal_subscription(
     main = (flat or unit or {}).get("price")
     trial_days = None
     if sub["status"] == "IN_TRIAL" and sub.get("trialEndDate"):
-        from stigg_emulator.clock import parse_iso, to_ms
-
         trial_days = max(0, (to_ms(parse_iso(sub["trialEndDate"])) - now_ms) // 86_400_000)
     return {
         "__typename": "CustomerPortalSubscription",

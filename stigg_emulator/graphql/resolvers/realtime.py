@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any
 
 from ariadne import SubscriptionType
@@ -24,10 +25,8 @@ def _identity(payload: Any, _info: GraphQLResolveInfo, **_kwargs: Any) -> Any:
     return payload
 
 
-async def _never(_obj: Any, _info: GraphQLResolveInfo, **_kwargs: Any) -> AsyncIterator[Any]:
+async def _never(_obj: Any, _info: GraphQLResolveInfo, **_kwargs: Any) -> AsyncGenerator[Any, None]:
     """Credits are out of scope: the subscription is accepted but never pushes."""
-    import asyncio
-
     await asyncio.Event().wait()
     yield None
 

@@ -9,20 +9,24 @@ from graphql import GraphQLResolveInfo
 
 from stigg_emulator.domain import usage
 from stigg_emulator.graphql.context import ctx, input_arg, write
+from stigg_emulator.wire.usage_json import measurement_json
 
 
 def resolve_report_usage(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> dict[str, Any]:
     """`reportUsage(input)`."""
     data = input_arg(kwargs)
     domain = ctx(info).domain
-    return write(info, lambda tx: usage.report(domain, tx, data))
+    return measurement_json(write(info, lambda tx: usage.report(domain, tx, data)))
 
 
 def resolve_report_usage_bulk(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> list[Any]:
     """`reportUsageBulk(input)`."""
     data = input_arg(kwargs)
     domain = ctx(info).domain
-    return write(info, lambda tx: usage.report_bulk(domain, tx, list(data.get("usages") or [])))
+    items = list(data.get("usages") or [])
+    return [
+        measurement_json(m) for m in write(info, lambda tx: usage.report_bulk(domain, tx, items))
+    ]
 
 
 def resolve_report_event(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> str | None:

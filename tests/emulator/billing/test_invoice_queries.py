@@ -10,16 +10,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Column, MetaData, Table, event, inspect
+from sqlalchemy import Column, MetaData, Table, create_engine, event, inspect
 
 from stigg_emulator.billing import ledger
-from stigg_emulator.billing import tables as bt
 from stigg_emulator.domain import customers, subscriptions
 from stigg_emulator.domain.context import Domain
 from stigg_emulator.http.state import AppState
 from stigg_emulator.server import build_state
 from stigg_emulator.settings import Settings
 from stigg_emulator.storage import Database
+from stigg_emulator.storage import billing_tables as bt
 from stigg_emulator.storage import repositories as repo
 from stigg_emulator.wire.customer_json import active_subscriptions_json, customer_json
 from tests.emulator.billing.helpers import BILLING_CATALOG
@@ -118,9 +118,11 @@ def test_invoice_table_of_an_older_database_gains_the_newer_columns(tmp_path: Pa
             if column.name not in newer
         ],
     )
+    engine = create_engine(url)
+    old.create_all(engine)  # the database as an older emulator left it
+    engine.dispose()
     database = Database(url)
     try:
-        old.create_all(database.engine)
         before = {c["name"] for c in inspect(database.engine).get_columns("billing_invoices")}
         assert not newer & before
         ledger.ensure_tables(database)

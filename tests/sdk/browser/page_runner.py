@@ -109,11 +109,59 @@ async def prepare_propagation(config: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+class WarningRecords:
+    """Collects the messages of the SDK's warning (or worse) records while it is installed."""
+
+    def __init__(self) -> None:
+        import logging
+
+        self.messages: list[str] = []
+        self.handler = logging.Handler(logging.WARNING)
+        self.handler.emit = lambda record: self.messages.append(record.getMessage())  # type: ignore[method-assign]
+        self.logger = logging.getLogger("stigg_client")
+
+    def __enter__(self) -> list[str]:
+        self.logger.addHandler(self.handler)
+        return self.messages
+
+    def __exit__(self, *_: object) -> None:
+        self.logger.removeHandler(self.handler)
+
+
+def stderr_of_an_sdk_warning() -> str:
+    """What an SDK warning writes to stderr (PyScript's error box) when the app set no logging."""
+    import io
+    import logging
+    import sys
+
+    saved, sys.stderr = sys.stderr, io.StringIO()
+    try:
+        logging.getLogger("stigg_client").warning("an SDK warning")
+        return sys.stderr.getvalue()
+    finally:
+        sys.stderr = saved
+
+
 async def check_snapshot(config: dict[str, Any]) -> dict[str, Any]:
     """One page start with `persist_entitlements=True`: the check answered before any network
-    answer, how the initialization ended, and the check after it; plus our localStorage keys."""
+    answer, how the initialization ended, and the check after it; plus our localStorage keys,
+    the SDK's warnings during the run, and what an SDK warning writes to stderr."""
     from pyscript import window
 
+    with WarningRecords() as warnings:
+        report = await start_with_snapshot(config)
+    storage = window.localStorage
+    keys = [str(storage.key(index)) for index in range(storage.length)]
+    return {
+        **report,
+        "snapshot_keys": len([key for key in keys if key.startswith("stigg-client:")]),
+        "warnings": warnings,
+        "stderr_of_a_warning": stderr_of_an_sdk_warning(),
+    }
+
+
+async def start_with_snapshot(config: dict[str, Any]) -> dict[str, Any]:
+    """The check before the first load, how the initialization ended, and the check after it."""
     from stigg_client import RetryPolicy
 
     def seen(result: Any) -> dict[str, Any]:
@@ -134,14 +182,7 @@ async def check_snapshot(config: dict[str, Any]) -> dict[str, Any]:
         error = type(failure).__name__
     after = seen(client.get_metered_entitlement(config["feature_id"]))
     await client.close()
-    storage = window.localStorage
-    keys = [str(storage.key(index)) for index in range(storage.length)]
-    return {
-        "before_load": before,
-        "error": error,
-        "after_load": after,
-        "snapshot_keys": len([key for key in keys if key.startswith("stigg-client:")]),
-    }
+    return {"before_load": before, "error": error, "after_load": after}
 
 
 async def share_across_tabs(config: dict[str, Any]) -> dict[str, Any]:

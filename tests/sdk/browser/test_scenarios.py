@@ -139,6 +139,10 @@ def test_a_page_restarted_without_network_answers_from_its_localstorage_snapshot
             {"isFallback": False, "usageLimit": 2},
         )
         assert first["snapshot_keys"] == 1
+        # A fresh profile has no snapshot (localStorage answers JS null): nothing to warn about.
+        assert first["warnings"] == []
+        # Without logging configured by the page, SDK warnings never reach stderr (an error box).
+        assert first["stderr_of_a_warning"] == ""
         gateway.set_mode("refuse")
         second = read_report(page, scenario_server.register(config, "main"))
         assert second["before_load"] == {"isFallback": False, "usageLimit": 2}

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from graphql import build_schema, parse, validate
 
-from stigg_client.graphql import entitlements, reads
+from stigg_client.core.graphql import entitlements, reads
 
 SCHEMA_PATH = Path(__file__).resolve().parents[3] / "stigg_emulator" / "graphql" / "stigg.graphql"
 DOCUMENTS = {

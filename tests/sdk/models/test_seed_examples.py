@@ -15,9 +15,9 @@ from stigg_client.models import (
     estimates,
     paywall,
     portal,
-    server,
     subscriptions,
 )
+from stigg_client.server import models as server
 
 SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 MODULES = (customer, entitlements, estimates, paywall, portal, server, subscriptions)

@@ -171,7 +171,7 @@ async def test_reconnects_clears_cache_and_reads_network_while_down(tmp_path: Pa
     server = StiggServer.initialize(
         api_key=emulator.server_key,
         base_uri=emulator.base_url,
-        reconnect_backoff=Backoff(initial_s=0.1, max_s=0.5),
+        reconnect_backoff=Backoff(initial_delay_s=0.1, max_delay_s=0.5),
         entitlements_fallback={"feature-demo-02": {"hasAccess": False}},
         retry=None,
     )

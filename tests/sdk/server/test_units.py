@@ -8,11 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from stigg_client.core.wire import to_wire
 from stigg_client.errors import ValidationError
-from stigg_client.server import StiggServer, UsageUpdateBehavior
-from stigg_client.server.realtime import Backoff, ws_url
+from stigg_client.server import Backoff, StiggServer, UsageUpdateBehavior
+from stigg_client.server.realtime import SERVER_RECONNECT, ws_url
 from stigg_client.server.store import CustomerEntitlements
-from stigg_client.server.wire import billing_info, check_dimensions, slim_subscription, to_wire
+from stigg_client.server.wire import billing_info, check_dimensions, slim_subscription
 
 
 def test_to_wire_camelcases_arguments_but_not_free_form_json() -> None:
@@ -100,10 +101,19 @@ def test_ws_url(base: str, expected: str) -> None:
 
 @given(st.integers(min_value=0, max_value=200))
 def test_backoff_grows_and_is_capped(attempt: int) -> None:
-    backoff = Backoff(initial_s=0.5, max_s=5.0)
+    """The server SDK reconnects with the one `Backoff` of both SDKs: jittered in [d/2, d]."""
+    backoff = Backoff(initial_delay_s=0.5, max_delay_s=5.0)
     delay = backoff.delay(attempt)
     base = min(5.0, 0.5 * 2.0**attempt)
-    assert 0.8 * base <= delay <= 1.2 * base
+    assert base / 2 <= delay <= base
+
+
+def test_backoff_still_takes_the_server_sdks_former_argument_names() -> None:
+    with pytest.warns(DeprecationWarning, match="initial_delay_s"):
+        backoff = Backoff(initial_s=0.1, max_s=0.3)
+    assert backoff == Backoff(initial_delay_s=0.1, max_delay_s=0.3)
+    assert (backoff.initial_s, backoff.max_s) == (0.1, 0.3)
+    assert Backoff(0.5, 5.0) == SERVER_RECONNECT
 
 
 def test_listeners_validate_names_and_can_be_removed() -> None:
@@ -125,7 +135,7 @@ def test_a_key_is_required_unless_offline() -> None:
 
 
 def test_expired_valid_until_forces_a_refetch() -> None:
-    from stigg_client.server.client import _expired
+    from stigg_client.server.entitlements import _expired
 
     state = CustomerEntitlements(
         {"f": {"validUntil": "2020-01-01T00:00:00.000Z", "feature": {"refId": "f"}}}
@@ -133,3 +143,17 @@ def test_expired_valid_until_forces_a_refetch() -> None:
     assert _expired(state, 1_700_000_000_000)
     fresh = CustomerEntitlements({"f": {"validUntil": None, "feature": {"refId": "f"}}})
     assert not _expired(fresh, 1_700_000_000_000)
+
+
+async def test_offline_mode_is_its_own_server_class_that_never_calls_the_network() -> None:
+    from stigg_client.server import OfflineStiggServer
+
+    server = StiggServer(api_key="", offline=True, entitlements_fallback={"f": {"hasAccess": True}})
+    assert isinstance(server, OfflineStiggServer) and server.realtime is None
+    assert type(StiggServer(api_key="k", realtime_updates=False)) is StiggServer
+    await server.wait_for_initialization()
+    assert (await server.get_boolean_entitlement("c", "f")).has_access is True
+    ack = await server.report_usage("c", "f", 1)
+    assert (ack.customer_id, ack.feature_id) == ("c", "f")
+    event = {"customer_id": "c", "event_name": "e", "idempotency_key": "k"}
+    assert (await server.report_event(event)).offline is True

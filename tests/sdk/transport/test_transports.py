@@ -9,7 +9,7 @@ import pytest
 
 from stigg_client import Stigg
 from stigg_client.errors import StiggTimeoutError
-from stigg_client.transport import TransportName, create_transport
+from stigg_client.platform import TransportName, create_transport
 from tests.support.processes import EmulatorProcess
 
 

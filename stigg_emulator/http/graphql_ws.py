@@ -11,10 +11,10 @@ from typing import Any
 from ariadne import subscribe
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from stigg_emulator.auth import SERVER, Caller
 from stigg_emulator.graphql.context import RequestContext
 from stigg_emulator.graphql.executor import format_error, prepare, validation_rules
 from stigg_emulator.graphql.limits import MAX_SUBSCRIPTIONS_PER_CONNECTION
-from stigg_emulator.http.auth import SERVER, Caller
 from stigg_emulator.http.state import AppState
 
 logger = logging.getLogger("stigg_emulator")

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from stigg_emulator.domain.errors import StiggError
+from stigg_emulator.http.path_ids import path_segment
 from stigg_emulator.http.state import AppState, caller_of, unauthorized
 from stigg_emulator.realtime.hub import KINDS
 
@@ -25,7 +26,7 @@ async def customer_events(request: Request) -> Response:
     )
     if caller is None:
         return unauthorized()
-    customer_ref = request.path_params["customer_id"]
+    customer_ref = path_segment(request.scope, 3)
     token = request.query_params.get("customerKey")
     if token and not caller.customer_key:
         caller = type(caller)(caller.kind, caller.keys, token)

@@ -28,16 +28,18 @@ from stigg_emulator.billing.quote import (
 from stigg_emulator.catalog.model import Coupon
 from stigg_emulator.clock import from_ms, iso
 from stigg_emulator.domain.context import Domain
-from stigg_emulator.domain.customers import require_customer
 from stigg_emulator.domain.errors import bad_input
-from stigg_emulator.domain.periods import period_at
-from stigg_emulator.domain.pricing import Bill, build_bill, default_billing_period
-from stigg_emulator.domain.subscriptions import (
+from stigg_emulator.domain.lookups import (
     parse_time,
-    period_end,
-    plan_change_kind,
+    require_customer,
     require_plan,
     require_subscription,
+)
+from stigg_emulator.domain.periods import period_at
+from stigg_emulator.domain.pricing import Bill, build_bill, default_billing_period
+from stigg_emulator.domain.subscription_rules import (
+    period_end,
+    plan_change_kind,
     resolve_coupon,
     validate_addons,
     validate_billable,

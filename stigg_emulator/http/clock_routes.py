@@ -8,10 +8,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from stigg_emulator.billing import test_clock
+from stigg_emulator.billing import simulated_clock
 from stigg_emulator.clock import iso
-from stigg_emulator.domain.customers import require_customer
 from stigg_emulator.domain.errors import StiggError, bad_input
+from stigg_emulator.domain.lookups import require_customer
 from stigg_emulator.http.state import AppState, caller_of, unauthorized
 
 
@@ -73,8 +73,8 @@ async def clock_post(request: Request) -> Response:
         if not isinstance(body, dict):
             raise ValueError("body must be a JSON object")
         customer = _customer(state, body.get("customerId"))
-        target = test_clock.target_of(body, state.domain.clock.now(customer))
-        report = test_clock.advance(
+        target = simulated_clock.target_of(body, state.domain.clock.now(customer))
+        report = simulated_clock.advance(
             state.domain, target, str(request.base_url).rstrip("/"), customer
         )
     except (ValueError, StiggError) as error:

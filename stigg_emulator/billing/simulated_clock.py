@@ -20,18 +20,19 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, func, insert, select, update
 
 from stigg_emulator.billing import ledger
-from stigg_emulator.billing import tables as bt
-from stigg_emulator.billing.quote import Figures, bill_items, coupon_applies
-from stigg_emulator.clock import Scope, from_ms, iso, parse_iso, to_ms
-from stigg_emulator.domain import subscriptions
-from stigg_emulator.domain.context import Domain
-from stigg_emulator.domain.errors import bad_input
-from stigg_emulator.domain.estimates import (
+from stigg_emulator.billing.estimates import (
     current_period,
     stored_coupon,
     subscription_bill,
     tax_percentage,
 )
+from stigg_emulator.billing.quote import Figures, bill_items, coupon_applies
+from stigg_emulator.clock import Scope, from_ms, iso, parse_iso, to_ms
+from stigg_emulator.domain import transitions
+from stigg_emulator.domain.context import Domain
+from stigg_emulator.domain.errors import bad_input
+from stigg_emulator.domain.subscription_rules import LIVE_STATUSES, touch_customer
+from stigg_emulator.storage import billing_tables as bt
 from stigg_emulator.storage import repositories as repo
 from stigg_emulator.storage import tables as t
 
@@ -211,7 +212,7 @@ def _expire_promotions(domain: Domain, scope: Scope, report: Report) -> None:
         )
         for row in tx.conn.execute(statement).mappings().all():
             repo.update_promotion(tx.conn, row["uuid"], {"status": "Expired", "updated_at": now})
-            subscriptions.touch_customer(domain, tx, row["customer_ref"])
+            touch_customer(domain, tx, row["customer_ref"])
             report.expired_promotions += 1
 
 
@@ -254,7 +255,7 @@ def _renew(
             figures = renewal_figures(domain, row, start, reason)
             invoice = ledger.charge(domain, tx, row, figures, reason, (start, end), base_url)
             report.invoices.append(invoice)
-            subscriptions.touch_customer(domain, tx, row["customer_ref"], row.get("resource_id"))
+            touch_customer(domain, tx, row["customer_ref"], row.get("resource_id"))
 
 
 def _touch_everyone(domain: Domain, frame: str | None) -> None:
@@ -262,20 +263,20 @@ def _touch_everyone(domain: Domain, frame: str | None) -> None:
     with domain.write() as tx:
         table = t.subscriptions
         statement = select(table.c.customer_ref, table.c.resource_id).where(
-            table.c.status.in_(subscriptions.LIVE_STATUSES)
+            table.c.status.in_(LIVE_STATUSES)
         )
         if frame is not None:
             statement = statement.where(table.c.customer_ref == frame)
         for customer_ref, resource_id in {
             (row[0], row[1]) for row in tx.conn.execute(statement).all()
         }:
-            subscriptions.touch_customer(domain, tx, customer_ref, resource_id)
+            touch_customer(domain, tx, customer_ref, resource_id)
 
 
 def restore(domain: Domain) -> None:
     """On start: freeze the clock where a test clock left it, and restore customer clocks."""
     with domain.read() as connection:
-        stored = connection.execute(select(bt.test_clock.c.now)).scalar()
+        stored = connection.execute(select(bt.simulated_now.c.now)).scalar()
         offsets = connection.execute(
             select(bt.customer_clocks.c.customer_ref, bt.customer_clocks.c.offset_ms)
         ).all()
@@ -295,7 +296,7 @@ def _persist(domain: Domain, frame: str | None) -> None:
             )
             return
         now = domain.clock.now_ms()
-        table = bt.test_clock
+        table = bt.simulated_now
         if tx.conn.execute(select(table.c.id)).first() is None:
             tx.conn.execute(insert(table).values(id=1, now=now))
         else:
@@ -321,7 +322,7 @@ def advance(domain: Domain, target: datetime, base_url: str, customer: str | Non
         _move(domain, customer, step)
         previous, cursor = cursor, step
         report.steps += 1
-        report.transitions += subscriptions.process_due(domain, customer)
+        report.transitions += transitions.process_due(domain, customer)
         for scope in domain.clock.scopes(customer):
             shift = _shift(domain, scope, customer)
             _expire_promotions(domain, scope, report)

@@ -8,12 +8,8 @@ from typing import Any
 
 from stigg_emulator.domain.changes import ENTITLEMENTS, PACKAGE, USAGE, Change
 from stigg_emulator.domain.context import Domain
-from stigg_emulator.domain.entitlements import (
-    ScopeState,
-    entitlements_json,
-    entitlements_state_json,
-    scope_state,
-)
+from stigg_emulator.domain.entitlements import ScopeState, scope_state
+from stigg_emulator.wire.entitlement_json import entitlements_json, entitlements_state_json
 
 
 @dataclass

@@ -1,10 +1,13 @@
-"""Tables of the emulated billing side: payment methods, invoices, test clock (own MetaData)."""
+"""Tables of the emulated billing side: payment methods, invoices, test clocks.
+
+They share the one `MetaData` of `storage.tables`, so `Database` creates them with the rest.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, BigInteger, Boolean, Column, Integer, MetaData, String, Table, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Column, Integer, String, Table, Text
 
-metadata = MetaData()
+from stigg_emulator.storage.tables import metadata
 
 payment_methods = Table(
     "billing_payment_methods",
@@ -50,7 +53,7 @@ invoices = Table(
 )
 
 # The test clock's frozen "now" (one row, id 1), so a restart keeps the simulated time.
-test_clock = Table(
+simulated_now = Table(
     "billing_test_clock",
     metadata,
     Column("id", Integer, primary_key=True),

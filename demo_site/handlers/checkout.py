@@ -1,0 +1,95 @@
+"""Checkout: subscribe the signed-in customer to a plan (hosted checkout when payment is due),
+and the page that waits for the new subscription to activate."""
+
+from __future__ import annotations
+
+import html
+import logging
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from demo_site.formatting import COUNTRIES
+from demo_site.handlers.plans import billable_features, has_addon, pricing_type
+from demo_site.handlers.site import NO_STORE, PERIODS, Site, unavailable
+from demo_site.pages import render_template
+from demo_site.settings import PRODUCT_ID, TEMPLATES_FEATURE
+from stigg_client import StiggError
+
+logger = logging.getLogger("demo_site")
+PAID_INTENTIONS = frozenset({"UPGRADE_PLAN", "DOWNGRADE_PLAN", "CHANGE_UNIT_QUANTITY"})
+
+
+async def checkout(site: Site, request: Request) -> Response:
+    """Subscribe to the chosen plan: hosted checkout when payment is due, else straight on to
+    the success page, whose query says which subscription to wait for (docs/protocol.md §4)."""
+    customer = site.require_customer(request)
+    if isinstance(customer, Response):
+        return customer
+    server = site.backend.server
+    if server is None:
+        return unavailable("the demo backend has no server key")
+    params = request.query_params
+    plan_id = params.get("plan") or ""
+    period = (params.get("period") or "MONTHLY").upper()
+    intention = params.get("intention") or "UPGRADE_PLAN"
+    if period not in PERIODS:
+        return JSONResponse({"error": "unknown billing period"}, status_code=400)
+    try:
+        paywall = await server.get_paywall(product_id=PRODUCT_ID)
+    except StiggError as failure:
+        return JSONResponse({"error": str(failure)}, status_code=502, headers=NO_STORE)
+    plan = next((p for p in paywall.plans if p.id == plan_id), None)
+    if plan is None:
+        return JSONResponse({"error": "unknown plan"}, status_code=400)
+    if pricing_type(plan) == "CUSTOM":
+        body = render_template("contact.html", name=html.escape(plan.display_name or plan.id))
+        return site.page(request, "contact", "Contact sales", body)
+    origin = f"{request.url.scheme}://{request.url.netloc}"
+    country = params.get("country")
+    try:
+        result = await server.provision_subscription(
+            customer,
+            plan_id,
+            billing_period=period,
+            billable_features=billable_features(plan, period, params.get("seats")),
+            addons=[{"addon_id": a} for a in params.getlist("addon") if has_addon(plan, a)] or None,
+            billing_country_code=country if country in COUNTRIES else None,
+            skip_trial=intention in PAID_INTENTIONS,
+            checkout_options={
+                "success_url": f"{origin}/checkout/success",
+                "cancel_url": f"{origin}/pricing",
+                "allow_promo_codes": True,
+            },
+        )
+    except StiggError as failure:
+        logger.warning("provisioning %s for %s failed: %s", plan_id, customer, failure)
+        return JSONResponse({"error": str(failure)}, status_code=502, headers=NO_STORE)
+    if result.checkout_url:
+        return RedirectResponse(result.checkout_url, status_code=303)
+    subscription_id = result.subscription.id if result.subscription else None
+    query = urlencode({"subscriptionId": subscription_id or "", "checkoutCompleted": "true"})
+    return RedirectResponse(f"/checkout/success?{query}", status_code=303)
+
+
+async def checkout_success(site: Site, request: Request) -> Response:
+    """Waits for the new subscription, with live gates and meters below."""
+    customer = site.require_customer(request)
+    if isinstance(customer, Response):
+        return customer
+    body = render_template(
+        "checkout_success.html", templates_feature=html.escape(TEMPLATES_FEATURE)
+    )
+    return site.customer_page(
+        request, customer, "checkout-success", "Checkout complete", body, "checkout_success.py"
+    )
+
+
+def routes(site: Site) -> list[Route]:
+    """Checkout and its success page."""
+    return [
+        Route("/checkout", site.endpoint(checkout), methods=["GET"]),
+        Route("/checkout/success", site.endpoint(checkout_success), methods=["GET", "HEAD"]),
+    ]

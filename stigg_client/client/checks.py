@@ -1,0 +1,143 @@
+"""Entitlement checks: synchronous answers from the cache (or fallbacks), never raising."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from stigg_client.client.cache import Scope, ScopeState
+from stigg_client.client.state import ClientState
+from stigg_client.core import decisions
+from stigg_client.core.entries import METERED_TYPES
+from stigg_client.errors import StiggError
+from stigg_client.models.entitlements import (
+    BooleanEntitlement,
+    Entitlement,
+    MeteredEntitlement,
+    NumericEntitlement,
+)
+
+logger = logging.getLogger("stigg_client")
+
+FallbackArg = decisions.FallbackArg
+
+
+class ChecksPart(ClientState):
+    """Entitlement checks: synchronous answers from the cache (or fallbacks), never raising."""
+
+    def _state_for(self, resource_id: str | None) -> ScopeState | None:
+        scope = self._scope
+        if scope is None or (resource_id is not None and resource_id != scope[1]):
+            return None
+        state = self._cache.get(scope)
+        if state is None or state.last_update is None:
+            return None
+        return state
+
+    def _checked_state(self, resource_id: str | None) -> ScopeState | None:
+        state = self._state_for(resource_id)
+        scope = self._scope
+        if scope is not None and (resource_id is None or resource_id == scope[1]):
+            if state is None:
+                if not self._loading_any(scope):
+                    self._renew_in_background(scope)
+            elif time.monotonic() - state.last_checked > self.config.cache_ttl_s:
+                self._renew_in_background(scope)
+        return state
+
+    def _loading_any(self, scope: Scope) -> bool:
+        return any(key[1] == scope for key in self._loading)
+
+    def get_boolean_entitlement(
+        self, feature_id: str, *, fallback: FallbackArg = None, resource_id: str | None = None
+    ) -> BooleanEntitlement:
+        """Whether the customer may use a boolean feature (from cache; never raises)."""
+        try:
+            state = self._checked_state(resource_id)
+            if state is not None:
+                entry = state.entries.get(feature_id)
+                if entry is None:
+                    return decisions.boolean_result(None)
+                if entry.feature_type == "BOOLEAN":
+                    return decisions.boolean_result(entry)
+            return self._fallback_answers.boolean(feature_id, fallback)
+        except Exception:
+            logger.exception("boolean entitlement check for %s failed", feature_id)
+            return decisions.DEFAULT_BOOLEAN_FALLBACK
+
+    def get_numeric_entitlement(
+        self, feature_id: str, *, fallback: FallbackArg = None, resource_id: str | None = None
+    ) -> NumericEntitlement:
+        """The numeric configuration value of a feature (from cache; never raises)."""
+        try:
+            state = self._checked_state(resource_id)
+            if state is not None:
+                entry = state.entries.get(feature_id)
+                if entry is None:
+                    return decisions.numeric_result(None, 0.0)
+                if entry.feature_type == "NUMBER":
+                    return decisions.numeric_result(entry, time.time())
+            return self._fallback_answers.numeric(feature_id, fallback)
+        except Exception:
+            logger.exception("numeric entitlement check for %s failed", feature_id)
+            return decisions.DEFAULT_NUMERIC_FALLBACK
+
+    def get_metered_entitlement(
+        self,
+        feature_id: str,
+        options: Mapping[str, Any] | None = None,
+        *,
+        requested_usage: float | None = None,
+        fallback: FallbackArg = None,
+        resource_id: str | None = None,
+    ) -> MeteredEntitlement:
+        """Whether `requested_usage` more units fit the quota (from cache; never raises).
+
+        `options` may carry `requested_usage`/`requestedUsage` and `fallback` like Stigg's SDK.
+        """
+        try:
+            if options:
+                if requested_usage is None:
+                    requested_usage = options.get("requested_usage", options.get("requestedUsage"))
+                if fallback is None:
+                    fallback = options.get("fallback")
+            usage = float(requested_usage or 0)
+            state = self._checked_state(resource_id)
+            if state is not None:
+                entry = state.entries.get(feature_id)
+                if entry is None:
+                    return decisions.metered_result(None, usage, 0.0)
+                if entry.meter_type in METERED_TYPES:
+                    return decisions.metered_result(entry, usage, time.time())
+            return self._fallback_answers.metered(feature_id, fallback)
+        except Exception:
+            logger.exception("metered entitlement check for %s failed", feature_id)
+            return decisions.DEFAULT_METERED_FALLBACK
+
+    async def get_entitlements(self, resource_id: str | None = None) -> list[Entitlement]:
+        """Every entitlement of the current context, renewing a stale cache first.
+
+        Falls back to one result per configured fallback when nothing can be loaded.
+        """
+        scope = self._scope
+        if scope is None or (resource_id is not None and resource_id != scope[1]):
+            return decisions.fallback_entitlements(self._fallbacks)
+        state = self._cache.get(scope)
+        try:
+            if (
+                state is None
+                or not state.loaded
+                or state.restored
+                or (time.monotonic() - state.last_checked > self.config.cache_ttl_s)
+            ):
+                self._ensure_started()
+                await self._load(scope, skip_edge=False)
+        except StiggError as error:
+            logger.warning("could not renew entitlements: %s", error)
+        state = self._state_for(resource_id)
+        if state is None:
+            return decisions.fallback_entitlements(self._fallbacks)
+        now = time.time()
+        return [decisions.entitlement_result(entry, now) for entry in state.entries.values()]

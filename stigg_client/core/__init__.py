@@ -1,0 +1,1 @@
+"""What the client SDK and the server SDK share; it never imports either of them."""

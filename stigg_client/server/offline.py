@@ -1,0 +1,65 @@
+"""Offline mode of the server SDK (docs/protocol.md §5.6) as its own class.
+
+`OfflineStiggServer` never reaches the network: checks answer the configured fallbacks, usage
+reports and events are acknowledged locally, and there is no live connection. `StiggServer`
+itself carries no offline branches.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from stigg_client.core.decisions import as_fallback, fallback_entitlements
+from stigg_client.models.entitlements import Entitlement, EntitlementFallback
+from stigg_client.server.client import StiggServer
+from stigg_client.server.entitlements import _fallback
+from stigg_client.server.models import ReportEventAck, ReportUsageAck, SlimSubscription
+
+
+class OfflineStiggServer(StiggServer, offline=True):
+    """`StiggServer(offline=True)`: no network at all."""
+
+    async def _initialize(self) -> None:
+        return None
+
+    async def reload_entitlements(self, customer_id: str, resource_id: str | None = None) -> bool:
+        """Nothing to reload offline."""
+        return True
+
+    async def _decide(
+        self,
+        kind: str,
+        customer_id: str,
+        feature_id: str,
+        resource_id: str | None,
+        requested_usage: float,
+        fallback: EntitlementFallback | Mapping[str, Any] | None,
+    ) -> Entitlement:
+        return _fallback(kind, as_fallback(fallback) or self.fallbacks.get(feature_id))
+
+    async def get_entitlements(
+        self, customer_id: str, resource_id: str | None = None
+    ) -> list[Entitlement]:
+        """One fallback result per configured fallback."""
+        return fallback_entitlements(self.fallbacks)
+
+    async def _refresh_after(self, subscription: SlimSubscription) -> None:
+        return None
+
+    async def _submit_usage(
+        self, wires: list[dict[str, Any]], *, single: bool = False
+    ) -> list[ReportUsageAck]:
+        return [
+            ReportUsageAck(
+                measurement_id=str(uuid.uuid4()),
+                customer_id=wire["customerId"],
+                resource_id=wire.get("resourceId"),
+                feature_id=wire["featureId"],
+            )
+            for wire in wires
+        ]
+
+    async def _submit_events(self, wires: list[dict[str, Any]]) -> ReportEventAck:
+        return ReportEventAck(accepted=0, offline=True)

@@ -1,0 +1,37 @@
+"""The demo's /pricing: "Start 14-day trial" clicked as soon as the server-rendered plans are
+painted, while Python is surely not running (its wasm held back), leads where the same click
+after hydration leads — to sign-in — once Python is up. It used to do nothing, ever."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from demo_site.process import SiteProcess
+from tests.e2e.test_journey import plan_card
+from tests.support.browser import HeldPython, collect_errors
+
+pytestmark = pytest.mark.browser
+
+
+def test_trial_clicked_before_python_starts_goes_to_sign_in(
+    browser: Browser, journey_site: SiteProcess
+) -> None:
+    context = browser.new_context()
+    python = HeldPython(context)
+    page = context.new_page()
+    errors = collect_errors(page)
+    try:
+        page.goto(f"{journey_site.base_url}/pricing")
+        pro = plan_card(page, "#paywall", "plan-pro")
+        expect(pro).to_have_attribute("data-intention", "START_TRIAL")
+        python.wait_until_held(page)
+        pro.locator("button.cta").click()
+        page.wait_for_timeout(300)
+        assert "/pricing" in page.url  # nothing decided without Python
+        python.release()
+        page.wait_for_url("**/signin?next=*", timeout=90_000)
+        assert "plan%3Dplan-pro" in page.url or "plan=plan-pro" in page.url
+    finally:
+        context.close()
+    assert errors == []

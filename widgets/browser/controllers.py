@@ -1,0 +1,152 @@
+"""Controllers of the customer portal, usage meter, gate and upgrade prompt."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+from widgets.browser.controller import Controller, WidgetHost, entitlements_loaded
+from widgets.render import (
+    PortalOptions,
+    RenderOptions,
+    render_customer_portal,
+    render_gate,
+    render_state,
+    render_upgrade_prompt,
+    render_usage_meter,
+    usage_from_metered,
+)
+
+if TYPE_CHECKING:
+    from stigg_client.models.paywall import Paywall
+    from stigg_client.models.portal import CustomerPortal
+    from stigg_client.models.subscriptions import Invoice
+
+
+class PortalController(Controller):
+    """`<stigg-customer-portal>`."""
+
+    live = True
+    portal: CustomerPortal | None = None
+
+    def __init__(self, app: WidgetHost, element: Any) -> None:
+        super().__init__(app, element)
+        self.latest_invoices: dict[str, Invoice] = {}
+
+    async def load(self) -> None:
+        client = self.app.client
+        resource_id = self.attr("resource-id")
+        portal, subscriptions = await asyncio.gather(
+            client.get_customer_portal(resource_id=resource_id, product_id=self.attr("product-id")),
+            client.get_active_subscriptions(resource_id),
+        )
+        self.portal = portal
+        self.latest_invoices = {
+            str(sub.id): sub.latest_invoice for sub in subscriptions or [] if sub.latest_invoice
+        }
+
+    def render(self) -> str:
+        hidden = frozenset((self.attr("hidden-sections") or "").replace(",", " ").split())
+        options = PortalOptions(
+            **self.options(), hidden_sections=hidden, paywall_href=self.attr("paywall-href")
+        )
+        return render_customer_portal(self.portal, options, self.latest_invoices)
+
+    def handle(self, action: str, target: Any, kind: str) -> None:
+        if kind != "click":
+            return
+        if action == "manage":
+            detail = {"intention": "MANAGE_SUBSCRIPTION"}
+        elif action == "cancel-scheduled":
+            detail = {
+                "intention": "CANCEL_SCHEDULED_UPDATES",
+                "subscriptionId": str(target.dataset.subscriptionId),
+                "scheduleStatus": str(target.dataset.scheduleStatus or "Scheduled"),
+            }
+        else:
+            return
+        self.emit("stigg-manage-subscription", detail)
+
+
+class MeterController(Controller):
+    """`<stigg-usage-meter feature-id>`: from the SDK's cached metered entitlement."""
+
+    live = True
+
+    async def load(self) -> None:
+        self.ahead_of_load = await entitlements_loaded(self.app.client)
+
+    def render(self) -> str:
+        feature_id = self.attr("feature-id") or ""
+        result = self.app.client.get_metered_entitlement(feature_id=feature_id)
+        warning = float(self.attr("warning-at") or 70) / 100
+        return render_usage_meter(
+            usage_from_metered(feature_id, result), RenderOptions(**self.options()), warning
+        )
+
+
+class GateController(Controller):
+    """`<stigg-gate feature-id [requested-usage]>`: content or the `denied` slot."""
+
+    live = True
+    notice_while_offline = False
+
+    async def load(self) -> None:
+        self.ahead_of_load = await entitlements_loaded(self.app.client)
+
+    def render(self) -> str:
+        feature_id = self.attr("feature-id") or ""
+        requested = self.attr("requested-usage")
+        client = self.app.client
+        if requested is not None:
+            metered = client.get_metered_entitlement(feature_id, requested_usage=float(requested))
+            has_access = metered.has_access
+        else:
+            has_access = client.get_boolean_entitlement(feature_id).has_access
+        self.element.dataset.access = "granted" if has_access else "denied"
+        return render_gate(has_access, RenderOptions(**self.options()))
+
+
+class UpgradePromptController(Controller):
+    """`<stigg-upgrade-prompt feature-id [requested-usage]>`: the cheapest other plan that grants
+    current usage + requested usage (default 1); re-evaluated when entitlements change."""
+
+    live = True
+    paywall: Paywall | None = None
+    current_plan_ids: frozenset[str] = frozenset()
+
+    async def load(self) -> None:
+        client = self.app.client
+        self.paywall = await client.get_paywall()
+        plan_ids: set[str] = set()
+        if client.customer_id:
+            await client.wait_for_initialization()
+            for sub in await client.get_active_subscriptions(None) or []:
+                if sub.plan:
+                    plan_ids.add(str(sub.plan.id))
+        self.current_plan_ids = frozenset(plan_ids)
+
+    def render(self) -> str:
+        options = RenderOptions(**self.options())
+        if self.paywall is None:  # not loaded yet
+            return render_state("loading", options.texts)
+        requested = self.attr("requested-usage")
+        feature_id = self.attr("feature-id") or ""
+        usage = 0.0
+        if self.app.client.customer_id:
+            result = self.app.client.get_metered_entitlement(feature_id=feature_id)
+            usage = float(result.current_usage or 0)
+        return render_upgrade_prompt(
+            self.paywall,
+            self.attr("feature-id") or "",
+            float(requested) if requested else None,
+            options,
+            href=self.attr("paywall-href"),
+            current_usage=usage,
+            current_plan_ids=self.current_plan_ids,
+        )
+
+    def handle(self, action: str, target: Any, kind: str) -> None:
+        if action == "upgrade" and kind == "click":
+            detail = {"intention": "UPGRADE_PLAN", "planId": str(target.dataset.planId)}
+            self.emit("stigg-manage-subscription", detail)

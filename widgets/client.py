@@ -1,0 +1,69 @@
+"""`StiggClient`: the part of the SDK's `Stigg` client the widgets use, as a Protocol.
+
+The widgets are typed against this subset rather than the whole client, so that they depend on
+what they call and a test can stand in for the client with a small object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+if TYPE_CHECKING:  # annotations only: nothing more to import on the browser's start-up path
+    from stigg_client import BooleanEntitlement, InitializationState, MeteredEntitlement
+    from stigg_client.models.paywall import Paywall
+    from stigg_client.models.portal import CustomerPortal
+    from stigg_client.models.subscriptions import Subscription
+
+ClientEvent = Literal["initialized", "entitlements_updated", "connection_state_changed"]
+"""The SDK events the widgets listen to."""
+
+
+class StiggClient(Protocol):
+    """What the widgets read from the SDK's client: context, state, listeners, reads, checks."""
+
+    @property
+    def customer_id(self) -> str | None:
+        """The current customer (None for an anonymous visitor)."""
+
+    @property
+    def initialization_state(self) -> InitializationState:
+        """Where the client's (first or current customer's) load stands."""
+
+    @property
+    def is_customer_loaded(self) -> bool:
+        """Whether checks answer from the customer's entitlements (loaded or persisted)."""
+
+    @property
+    def connection_state(self) -> str:
+        """ "connecting", "online" or "offline"."""
+
+    def add_listener(self, event: ClientEvent, listener: Callable[..., Any]) -> Callable[[], None]:
+        """Call `listener` on `event`; returns a function that removes it."""
+
+    async def wait_for_initialization(self) -> None:
+        """Wait until the current load is done."""
+
+    async def get_paywall(
+        self,
+        product_id: str | None = None,
+        resource_id: str | None = None,
+        billing_country_code: str | None = None,
+    ) -> Paywall:
+        """Plans and prices for a pricing page."""
+
+    async def get_customer_portal(
+        self, resource_id: str | None = None, product_id: str | None = None
+    ) -> CustomerPortal:
+        """The customer's subscriptions, usage and billing for a portal."""
+
+    async def get_active_subscriptions(self, resource_id: str | None = None) -> list[Subscription]:
+        """The customer's active subscriptions."""
+
+    def get_boolean_entitlement(self, feature_id: str) -> BooleanEntitlement:
+        """Whether the customer may use a boolean feature (from cache)."""
+
+    def get_metered_entitlement(
+        self, feature_id: str, *, requested_usage: float | None = None
+    ) -> MeteredEntitlement:
+        """Usage and whether `requested_usage` more units fit (from cache)."""
