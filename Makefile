@@ -9,7 +9,7 @@ EMULATOR_PORT ?= 4100
 EDGE_PORT ?= 3060
 export DEMO_PORT EMULATOR_PORT EDGE_PORT
 
-.PHONY: demo test bench setup venv node runtime system-deps lint typecheck docs lock clean
+.PHONY: demo test bench dist setup venv node runtime system-deps lint typecheck docs lock clean
 
 demo: setup
 	$(PY) -m demo_site
@@ -49,6 +49,11 @@ node_modules/.installed: package-lock.json package.json
 # Served browser runtime: Pyodide core + PyScript + pinned wheels + our SDK wheel + a pyodide-lock.json for them.
 runtime: venv node
 	$(PY) tools/browser_runtime.py
+
+# The hostable runtime folder for a site of your own (README "Use it on your own site"):
+# dist/stigg-runtime/ = the runtime above plus the element shim and the widget stylesheet.
+dist: venv node
+	$(PY) tools/runtime_dist.py
 
 # Debian packages the test suite drives: Chromium, Redis, PostgreSQL.
 system-deps:

@@ -8,6 +8,7 @@ import sys
 
 import bench.change_propagation
 import bench.check_cost
+import bench.dead_click
 import bench.emulator_throughput
 import bench.page_load
 import bench.paywall_load

@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 from types import TracebackType
 
+from bench.static_site import StaticSite
 from demo_site.process import SiteProcess, ensure_runtime
 from demo_site.settings import REPO
 from tests.support.processes import EmulatorProcess
@@ -23,6 +24,7 @@ class Services:
         self._emulator: EmulatorProcess | None = None
         self._site: SiteProcess | None = None
         self._bare_site: SiteProcess | None = None
+        self._static_sites: dict[str, StaticSite] = {}
 
     @property
     def emulator(self) -> EmulatorProcess:
@@ -61,6 +63,20 @@ class Services:
             ).start()
         return self._bare_site
 
+    def static_site(self, product_id: str) -> StaticSite:
+        """README "Use it on your own site" for `product_id`: the snippet page on one origin, the
+        runtime folder `make dist` writes on another, reading the emulator."""
+        if product_id not in self._static_sites:
+            emulator = self.emulator
+            self._static_sites[product_id] = StaticSite(
+                self.tmp / f"static-{product_id}",
+                client_key=emulator.client_key,
+                product_id=product_id,
+                api_url=emulator.base_url,
+                edge_url=emulator.edge_url,
+            ).start()
+        return self._static_sites[product_id]
+
     def __enter__(self) -> Services:
         return self
 
@@ -73,6 +89,8 @@ class Services:
         for site in (self._site, self._bare_site):
             if site is not None:
                 site.stop()
+        for static in self._static_sites.values():
+            static.stop()
         if self._emulator is not None:
             self._emulator.stop()
         self._tmp.cleanup()

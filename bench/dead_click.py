@@ -1,0 +1,98 @@
+"""Dead clicks (issue 14): a visitor clicks a plan's call to action in the first frame in which the
+plans are painted; how long until that click has its outcome (the page navigates), against the
+same click once the page is interactive. Their difference is the dead-click window; a click with
+no outcome within CLICK_TIMEOUT_MS is lost. Both Python pages of `bench.paywall_load` (the
+server-rendered `/pricing` and the no-server static page), a fresh profile per visit; the JS
+reference page paints only once it is live, so its window is 0 by construction and is not run.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+
+from playwright.sync_api import Page, sync_playwright
+
+from bench.core import BenchResult, Metric, Options, benchmark
+from bench.paywall_load import PROBE, PRODUCT_ID, expected_plans, launch
+from bench.services import Services
+
+RUNS = 3  # at most: the window is seconds wide, so few runs show it; keeps `make bench` short
+CLICK_TIMEOUT_MS = 15_000
+# A paid plan's call to action (Playwright's CSS reaches into open shadow roots).
+CTA = "#paywall button.cta[data-action=select]"
+
+
+def click_to_outcome(page: Page, url: str, when: str) -> float | None:
+    """Load `url`, wait for `when` ('painted' or 'interactive'), click the first CTA; ms until the
+    page starts navigating, or None if it never does."""
+    page.goto(url)
+    page.wait_for_function(
+        f"(() => window.__paywallTimes?.{when} !== undefined)()", polling="raf", timeout=120_000
+    )
+    navigations: list[float] = []
+    page.on(
+        "request",
+        lambda r: (
+            navigations.append(time.monotonic())
+            if r.is_navigation_request() and r.frame == page.main_frame
+            else None
+        ),
+    )
+    started = time.monotonic()
+    page.locator(CTA).last.click(timeout=CLICK_TIMEOUT_MS)
+    deadline = started + CLICK_TIMEOUT_MS / 1000
+    while not navigations and time.monotonic() < deadline:
+        page.wait_for_timeout(20)
+    return round((navigations[0] - started) * 1000, 1) if navigations else None
+
+
+@benchmark("dead_click")
+def run(options: Options, services: Services) -> BenchResult:
+    """Click at first paint and after hydration on fresh profiles, interleaved."""
+    probe = PROBE.replace("EXPECTED", json.dumps(expected_plans(services)))
+    pages = {
+        "ours": services.site.base_url + "/pricing",
+        "static": services.static_site(PRODUCT_ID).url,
+    }
+    outcomes: dict[tuple[str, str], list[float | None]] = {
+        (name, when): [] for name in pages for when in ("painted", "interactive")
+    }
+    with sync_playwright() as playwright:
+        for _ in range(min(options.runs, RUNS)):
+            for (name, when), results in outcomes.items():
+                with tempfile.TemporaryDirectory(prefix="bench-click-") as profile:
+                    context = launch(playwright, profile)
+                    page = context.new_page()
+                    page.add_init_script(probe)
+                    results.append(click_to_outcome(page, pages[name], when))
+                    context.close()
+    metrics: list[Metric] = []
+    for name in pages:
+        at_paint = outcomes[name, "painted"]
+        after = [v for v in outcomes[name, "interactive"] if v is not None]
+        honoured = [v for v in at_paint if v is not None]
+        metrics.append(
+            Metric(f"clicks at first paint lost ({name})", "count", [at_paint.count(None)], 0.0)
+        )
+        if honoured:
+            metrics.append(Metric(f"click at first paint → outcome ({name})", "ms", honoured))
+        if after:
+            metrics.append(Metric(f"click when interactive → outcome ({name})", "ms", after))
+        if honoured and after:
+            baseline = sorted(after)[len(after) // 2]
+            metrics.append(
+                Metric(
+                    f"dead-click window ({name})",
+                    "ms",
+                    [max(0.0, v - baseline) for v in honoured],
+                    0.0,
+                )
+            )
+    details = {
+        "cta": CTA,
+        "click_timeout_ms": CLICK_TIMEOUT_MS,
+        "outcomes_ms": {f"{n} {w}": v for (n, w), v in outcomes.items()},
+    }
+    return BenchResult("dead_click", metrics, details)
