@@ -80,8 +80,8 @@ def render_checkout(
         f'<h2 id="stigg-checkout-title" part="title">{text(texts("checkout_title"))}: '
         f"{text(state.plan.display_name or state.plan.id)}</h2>"
         f"{_steps_nav(options)}{error}"
-        f'<div class="checkout-body"><form class="checkout-step" part="step" '
-        f'data-action="step-submit" novalidate>{body}</form>{aside}</div></section>'
+        f'<div class="checkout-body"><div class="checkout-step" part="step">{body}</div>'
+        f"{aside}</div></section>"
     )
 
 
@@ -289,7 +289,7 @@ def _step_buttons(preview: SubscriptionPreviewV2 | None, options: CheckoutOption
     )
     disabled = {"disabled": options.busy, "aria-disabled": "true" if options.busy else None}
     forward = (
-        f'<button type="submit" part="continue" data-action="continue"{attrs(disabled)}>'
+        f'<button type="button" part="continue" data-action="continue"{attrs(disabled)}>'
         f"{text(label)}</button>"
     )
     return f'<div class="step-buttons" part="step-buttons">{back}{forward}</div>'
