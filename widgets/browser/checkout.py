@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from stigg_client.errors import StiggError
 from widgets.browser.controller import Controller, WidgetHost
+from widgets.browser.ffi import nullable
 from widgets.render.checkout import (
     BILLING_FIELDS,
     STEPS,
@@ -132,8 +133,8 @@ class CheckoutController(Controller):
             self.take_quantity(str(target.name), str(target.value))
             self.run(self.reprice())
         elif action == "apply-promotion" and kind == "click":
-            field = self.root.querySelector('input[name="promotion_code"]')
-            self.promotion_code = str(field.value).strip()
+            field = nullable(self.root.querySelector('input[name="promotion_code"]'))
+            self.promotion_code = str(field.value).strip() if field is not None else ""
             self.run(self.reprice(self.promotion_code))
         elif action == "back" and kind == "click":
             self.go_to(STEPS[max(STEPS.index(self.step) - 1, 0)])
@@ -163,8 +164,8 @@ class CheckoutController(Controller):
     def take_billing(self) -> None:
         names = [name for name, _, _ in BILLING_FIELDS] + ["tax_id_type", "tax_id"]
         for name in names:
-            node = self.root.querySelector(f'[name="{name}"]')
-            if node is not None and node.value is not None:
+            node = nullable(self.root.querySelector(f'[name="{name}"]'))
+            if node is not None:
                 self.billing[name] = str(node.value)
 
     def go_to(self, step: str) -> None:
