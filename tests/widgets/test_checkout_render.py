@@ -3,18 +3,16 @@ texts and escaping (models built through the SDK's own pydantic models)."""
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
 from typing import Any
 
 import pytest
 
 from stigg_client.models.checkout import CheckoutState, SubscriptionPreviewV2
 from tests.widgets.models import feature, hostile
+from tests.widgets.test_renderers import XSS, _Collector
 from widgets.render import ssr_element
 from widgets.render.checkout import CheckoutOptions, render_checkout
 from widgets.texts import Texts
-
-XSS = '<img src=x onerror="alert(1)">{}<script>alert(2)</script>'
 
 
 def state_data(name: str = "{}") -> dict[str, Any]:
@@ -225,17 +223,6 @@ def test_done_step_and_ssr() -> None:
         render_checkout(state(), None, CheckoutOptions(step="nowhere"))
 
 
-class _Tags(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[str] = []
-        self.handlers: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
-        self.handlers += [name for name, _ in attrs if name.startswith("on")]
-
-
 def test_every_catalog_string_is_escaped() -> None:
     hostile_state = CheckoutState.model_validate(hostile(state_data(), XSS))
     named = state(XSS)
@@ -250,7 +237,7 @@ def test_every_catalog_string_is_escaped() -> None:
                 step=step, promotion_code=XSS, billing={"name": XSS, "tax_id": XSS}
             )
             html = render_checkout(checkout_state, priced, options)
-            parsed = _Tags()
+            parsed = _Collector()
             parsed.feed(html)
             assert "img" not in parsed.tags and "script" not in parsed.tags, step
             assert parsed.handlers == [], step

@@ -6,17 +6,9 @@ The selections follow what Stigg's JS client SDK 3.35.0 reads (docs/design/check
 from __future__ import annotations
 
 from stigg_client.core.graphql.fragments import MONEY, input_operation
-from stigg_client.core.graphql.reads import PLAN, SUBSCRIPTION
+from stigg_client.core.graphql.reads import CUSTOMER_FIELDS, PLAN, SUBSCRIPTION
 
-CHECKOUT_CUSTOMER = """{
-  customerId
-  name
-  email
-  createdAt
-  updatedAt
-  hasPaymentMethod
-  additionalMetaData
-}"""
+CHECKOUT_CUSTOMER = "{" + CUSTOMER_FIELDS + "\n}"
 
 CHECKOUT_STATE = (
     """{
