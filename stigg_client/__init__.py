@@ -36,10 +36,13 @@ _EXPORTS = {
     "StiggServer": "stigg_client.server",
     "StiggServerSync": "stigg_client.server",
     "UsageUpdateBehavior": "stigg_client.server",
+    "SubscriptionChange": "stigg_client.core.checkout",
+    "AppliedSubscription": "stigg_client.core.checkout",
 }
 
 __all__ = [
     "ApiError",
+    "AppliedSubscription",
     "AuthenticationError",
     "BooleanEntitlement",
     "EntitlementFallback",
@@ -55,12 +58,14 @@ __all__ = [
     "StiggServer",
     "StiggServerSync",
     "StiggTimeoutError",
+    "SubscriptionChange",
     "UsageUpdateBehavior",
     "ValidationError",
 ]
 
 if TYPE_CHECKING:
     from stigg_client.client import InitializationState, Stigg
+    from stigg_client.core.checkout import AppliedSubscription, SubscriptionChange
     from stigg_client.errors import (
         ApiError,
         AuthenticationError,

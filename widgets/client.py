@@ -10,8 +10,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, Protocol, Unpack
 
 if TYPE_CHECKING:  # annotations only: nothing more to import on the browser's start-up path
-    from stigg_client import BooleanEntitlement, InitializationState, MeteredEntitlement
-    from stigg_client.core.checkout import AppliedSubscription, SubscriptionChange
+    from stigg_client import (
+        AppliedSubscription,
+        BooleanEntitlement,
+        InitializationState,
+        MeteredEntitlement,
+        SubscriptionChange,
+    )
     from stigg_client.models.checkout import (
         ApplySubscriptionResult,
         CheckoutState,
