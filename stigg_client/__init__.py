@@ -30,6 +30,7 @@ _EXPORTS = {
     "BooleanEntitlement": "stigg_client.models.entitlements",
     "NumericEntitlement": "stigg_client.models.entitlements",
     "MeteredEntitlement": "stigg_client.models.entitlements",
+    "EnumEntitlement": "stigg_client.models.entitlements",
     "EntitlementFallback": "stigg_client.models.entitlements",
     "ManualVisibility": "stigg_client.visibility",
     "RetryPolicy": "stigg_client.transport.retry",
@@ -43,6 +44,7 @@ __all__ = [
     "AuthenticationError",
     "BooleanEntitlement",
     "EntitlementFallback",
+    "EnumEntitlement",
     "InitializationState",
     "ManualVisibility",
     "MeteredEntitlement",
@@ -73,6 +75,7 @@ if TYPE_CHECKING:
     from stigg_client.models.entitlements import (
         BooleanEntitlement,
         EntitlementFallback,
+        EnumEntitlement,
         MeteredEntitlement,
         NumericEntitlement,
     )

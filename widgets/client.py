@@ -10,7 +10,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 if TYPE_CHECKING:  # annotations only: nothing more to import on the browser's start-up path
+    from collections.abc import Iterable
+
     from stigg_client import BooleanEntitlement, InitializationState, MeteredEntitlement
+    from stigg_client.models.entitlements import Entitlement
     from stigg_client.models.paywall import Paywall
     from stigg_client.models.portal import CustomerPortal
     from stigg_client.models.subscriptions import Subscription
@@ -67,3 +70,12 @@ class StiggClient(Protocol):
         self, feature_id: str, *, requested_usage: float | None = None
     ) -> MeteredEntitlement:
         """Usage and whether `requested_usage` more units fit (from cache)."""
+
+    def get_entitlement(
+        self,
+        feature_id: str,
+        *,
+        requested_usage: float | None = None,
+        requested_values: Iterable[str] | None = None,
+    ) -> Entitlement:
+        """The check that fits the feature's type, with the requested usage or values applied."""
