@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, ClassVar, TypeVar, Unpack
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, Unpack
 
 from stigg_client.client import tabs
 from stigg_client.client.checkout_calls import CheckoutCalls
@@ -26,13 +26,15 @@ from stigg_client.models.checkout import (
     SubscriptionPreviewV2,
 )
 from stigg_client.models.customer import Customer
-from stigg_client.models.estimates import SubscriptionPreview
 from stigg_client.models.paywall import Paywall
-from stigg_client.models.portal import CustomerPortal
 from stigg_client.models.subscriptions import Coupon, SlimSubscriptionV2, Subscription
 from stigg_client.platform import Platform, TransportName, current_platform
 from stigg_client.transport import Transport
 from stigg_client.visibility import VisibilitySource
+
+if TYPE_CHECKING:
+    from stigg_client.models.estimates import SubscriptionPreview
+    from stigg_client.models.portal import CustomerPortal
 
 logger = logging.getLogger("stigg_client")
 
