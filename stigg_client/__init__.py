@@ -10,7 +10,7 @@ import logging
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from stigg_client.version import __version__ as __version__
 
 # The SDK only emits log records; where they go is the application's choice. Without a handler
 # of ours, logging's last-resort handler would print warnings to stderr, which PyScript shows as
@@ -30,6 +30,7 @@ _EXPORTS = {
     "BooleanEntitlement": "stigg_client.models.entitlements",
     "NumericEntitlement": "stigg_client.models.entitlements",
     "MeteredEntitlement": "stigg_client.models.entitlements",
+    "EnumEntitlement": "stigg_client.models.entitlements",
     "EntitlementFallback": "stigg_client.models.entitlements",
     "ManualVisibility": "stigg_client.visibility",
     "RetryPolicy": "stigg_client.transport.retry",
@@ -46,6 +47,7 @@ __all__ = [
     "AuthenticationError",
     "BooleanEntitlement",
     "EntitlementFallback",
+    "EnumEntitlement",
     "InitializationState",
     "ManualVisibility",
     "MeteredEntitlement",
@@ -78,6 +80,7 @@ if TYPE_CHECKING:
     from stigg_client.models.entitlements import (
         BooleanEntitlement,
         EntitlementFallback,
+        EnumEntitlement,
         MeteredEntitlement,
         NumericEntitlement,
     )

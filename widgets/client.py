@@ -10,6 +10,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, Protocol, Unpack
 
 if TYPE_CHECKING:  # annotations only: nothing more to import on the browser's start-up path
+    from collections.abc import Iterable
+
     from stigg_client import (
         AppliedSubscription,
         BooleanEntitlement,
@@ -22,6 +24,7 @@ if TYPE_CHECKING:  # annotations only: nothing more to import on the browser's s
         CheckoutState,
         SubscriptionPreviewV2,
     )
+    from stigg_client.models.entitlements import Entitlement
     from stigg_client.models.paywall import Paywall
     from stigg_client.models.portal import CustomerPortal
     from stigg_client.models.subscriptions import Subscription
@@ -96,3 +99,12 @@ class StiggClient(Protocol):
         self, feature_id: str, *, requested_usage: float | None = None
     ) -> MeteredEntitlement:
         """Usage and whether `requested_usage` more units fit (from cache)."""
+
+    def get_entitlement(
+        self,
+        feature_id: str,
+        *,
+        requested_usage: float | None = None,
+        requested_values: Iterable[str] | None = None,
+    ) -> Entitlement:
+        """The check that fits the feature's type, with the requested usage or values applied."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, ClassVar, TypeVar, Unpack
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, Unpack
 
 from stigg_client.client import tabs
 from stigg_client.client.checkout_calls import CheckoutCalls
@@ -26,13 +26,15 @@ from stigg_client.models.checkout import (
     SubscriptionPreviewV2,
 )
 from stigg_client.models.customer import Customer
-from stigg_client.models.estimates import SubscriptionPreview
 from stigg_client.models.paywall import Paywall
-from stigg_client.models.portal import CustomerPortal
 from stigg_client.models.subscriptions import Coupon, SlimSubscriptionV2, Subscription
 from stigg_client.platform import Platform, TransportName, current_platform
 from stigg_client.transport import Transport
 from stigg_client.visibility import VisibilitySource
+
+if TYPE_CHECKING:
+    from stigg_client.models.estimates import SubscriptionPreview
+    from stigg_client.models.portal import CustomerPortal
 
 logger = logging.getLogger("stigg_client")
 
@@ -78,7 +80,8 @@ class Stigg(LoaderPart, ChecksPart, LiveUpdatesPart, RefreshLoopPart, SharingPar
 
         `settings` are the `ClientConfig` fields (`base_uri`, `base_edge_uri`, `enable_edge`,
         `offline`, `entitlements_fallback`, `cache_ttl_s`, `request_timeout_s`, `retry`,
-        `background_refresh`, `live_updates`, `reconnect`, `snapshot_max_age_s`), with the
+        `background_refresh`, `live_updates`, `reconnect`, `snapshot_max_age_s`, `lazy_load`,
+        `client_name`, `client_version`), with the
         defaults `ClientConfig` documents. Without a running loop, loading starts on the first
         `await wait_for_initialization()`.
         `live_updates` subscribes to the server's change stream for the current customer (where
@@ -90,6 +93,10 @@ class Stigg(LoaderPart, ChecksPart, LiveUpdatesPart, RefreshLoopPart, SharingPar
         `snapshot_max_age_s` are ignored. `share_across_tabs` posts each load to the other tabs
         of the site for the same environment and customer, which take it without a request
         (True: a `BroadcastChannel`, where there is one; or any `tabs.TabChannel`).
+        `lazy_load` leaves the customer (and resource) given here unloaded, as Stigg's JS SDK
+        does: the client starts without a customer and loads one at `set_customer_id`.
+        `client_name` / `client_version` name the application in the headers of GraphQL
+        requests (docs/protocol.md §1.3).
         `platform` replaces the detected runtime (`stigg_client.platform`), e.g. in tests.
         With `offline=True` the client is an `OfflineStigg`: no network, fallbacks and mock reads.
         Raises `ValidationError` when no key is given and `offline` is false.
@@ -105,9 +112,9 @@ class Stigg(LoaderPart, ChecksPart, LiveUpdatesPart, RefreshLoopPart, SharingPar
             platform=runtime,
             transport=transport if not isinstance(transport, str) else runtime.transport(transport),
             visibility=visibility or runtime.visibility(),
-            customer_id=customer_id,
+            customer_id=None if config.lazy_load else customer_id,
             customer_token=customer_token,
-            resource_id=resource_id,
+            resource_id=None if config.lazy_load else resource_id,
             snapshots=_chosen(persist_entitlements, runtime.storage),
             tab_channel=_chosen(
                 share_across_tabs,
@@ -240,14 +247,20 @@ class Stigg(LoaderPart, ChecksPart, LiveUpdatesPart, RefreshLoopPart, SharingPar
         billing_country_code: str | None = None,
         include_hidden_plans: bool = False,
         context: str | None = None,
+        fetch_all_countries_prices: bool = False,
     ) -> Paywall:
-        """Plans, prices and entitlements for a pricing page (edge when no customer is set)."""
+        """Plans, prices and entitlements for a pricing page (edge when no customer is set).
+
+        `fetch_all_countries_prices` lists each plan's prices in every billing country (each
+        price names its `billing_country_code`) instead of those of one country.
+        """
         return await self._reads.paywall(
             product_id=product_id,
             resource_id=resource_id,
             billing_country_code=billing_country_code,
             include_hidden_plans=include_hidden_plans,
             context=context,
+            fetch_all_countries_prices=fetch_all_countries_prices,
         )
 
     async def get_customer_portal(
