@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-import uuid
-
 from playwright.sync_api import Browser, expect
 
-from tests.sdk.backend import PROVISION_CUSTOMER, server_graphql
+from tests.sdk.backend import new_customer
 from tests.support.processes import EmulatorProcess
 from tests.widgets.conftest import (
     WidgetSite,
@@ -17,27 +15,10 @@ from tests.widgets.conftest import (
 )
 
 
-def customer_with_card(emulator: EmulatorProcess) -> str:
-    customer_id = f"checkout-{uuid.uuid4().hex[:10]}"
-    server_graphql(
-        emulator,
-        "ProvisionCustomer",
-        PROVISION_CUSTOMER,
-        {
-            "input": {
-                "refId": customer_id,
-                "name": "Checkout visitor",
-                "billingInformation": {"paymentMethodId": "pm_card_visa"},
-            }
-        },
-    )
-    return customer_id
-
-
 def test_checkout_steps_prices_promotion_code_and_completion(
     browser: Browser, widget_site: WidgetSite, emulator: EmulatorProcess
 ) -> None:
-    customer_id = customer_with_card(emulator)
+    customer_id = new_customer(emulator, None, payment_method_id="pm_card_visa")
     for page in open_widget_page(browser, widget_site, f"checkout?customer={customer_id}"):
         checkout = page.locator("#checkout")
         summary = checkout.locator('[part~="summary"]')
