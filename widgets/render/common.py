@@ -10,7 +10,6 @@ from widgets.markup import attrs, text
 from widgets.texts import Texts
 
 SSR_MARKER = "data-stigg-ssr"
-STATES = ("loading", "empty", "error", "offline")
 
 
 @dataclass(frozen=True)
