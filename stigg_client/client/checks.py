@@ -135,12 +135,8 @@ class ChecksPart(ClientState):
         `should_track`/`shouldTrack` like Stigg's SDK.
         """
         if options:
-            if requested_usage is None:
-                requested_usage = options.get("requested_usage", options.get("requestedUsage"))
-            if fallback is None:
-                fallback = options.get("fallback")
-            should_track = should_track or bool(
-                options.get("should_track", options.get("shouldTrack"))
+            requested_usage, fallback, should_track = _with_options(
+                options, "requested_usage", requested_usage, fallback, should_track
             )
         if should_track:
             result = self.get_metered_entitlement(
@@ -178,12 +174,8 @@ class ChecksPart(ClientState):
         (from cache; never raises). `options` may carry `requested_values`/`requestedValues`,
         `fallback` and `should_track`/`shouldTrack` like Stigg's SDK."""
         if options:
-            if requested_values is None:
-                requested_values = options.get("requested_values", options.get("requestedValues"))
-            if fallback is None:
-                fallback = options.get("fallback")
-            should_track = should_track or bool(
-                options.get("should_track", options.get("shouldTrack"))
+            requested_values, fallback, should_track = _with_options(
+                options, "requested_values", requested_values, fallback, should_track
             )
         if should_track:
             result = self.get_enum_entitlement(
@@ -308,3 +300,21 @@ class ChecksPart(ClientState):
             return decisions.fallback_entitlements(self._fallbacks)
         now = time.time()
         return [decisions.entitlement_result(entry, now) for entry in state.entries.values()]
+
+
+def _with_options(
+    options: Mapping[str, Any],
+    requested_name: str,
+    requested: Any,
+    fallback: FallbackArg,
+    should_track: bool,
+) -> tuple[Any, FallbackArg, bool]:
+    """Stigg-style `options` (snake_case or camelCase keys) under the keywords given, which win:
+    the requested usage or values named `requested_name`, the fallback and `should_track`."""
+    if requested is None:
+        camel = "requestedUsage" if requested_name == "requested_usage" else "requestedValues"
+        requested = options.get(requested_name, options.get(camel))
+    if fallback is None:
+        fallback = options.get("fallback")
+    track = should_track or bool(options.get("should_track", options.get("shouldTrack")))
+    return requested, fallback, track

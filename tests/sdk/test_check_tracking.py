@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx
 
-from stigg_client import Stigg
 from tests.sdk.backend import new_customer
+from tests.sdk.test_client_settings_parity import make_client
 from tests.support.processes import EmulatorProcess
 
 
@@ -35,13 +35,7 @@ async def wait_for_reports(emulator: EmulatorProcess, customer_id: str, total: i
 
 async def test_tracked_checks_are_stored_and_counted(emulator: EmulatorProcess) -> None:
     customer_id = new_customer(emulator, "plan-stigg-pro")
-    client = Stigg.initialize(
-        api_key=emulator.client_key,
-        base_uri=emulator.base_url,
-        base_edge_uri=emulator.edge_url,
-        customer_id=customer_id,
-        background_refresh=False,
-    )
+    client = make_client(emulator, customer_id=customer_id)
     try:
         await client.wait_for_initialization()
         client.get_boolean_entitlement("feature-demo-02")  # not tracked
