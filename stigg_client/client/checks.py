@@ -223,7 +223,7 @@ class ChecksPart(ClientState):
                 fallback=fallback,
                 resource_id=resource_id,
             )
-            values = None if requested_values is None else decisions.as_values(requested_values)
+            values = decisions.as_values(requested_values)
             return self._track(feature_id, result, requested_usage, values)
         try:
             values = decisions.as_values(requested_values)

@@ -62,11 +62,15 @@ async def test_tracked_checks_are_stored_and_counted(emulator: EmulatorProcess) 
     by_usage = {c["requestedUsage"]: c["result"] for c in body["checks"] if c["requestedUsage"]}
     assert by_usage[60]["accessDeniedReason"] == "RequestedUsageExceedingLimit"
     assert by_usage[60]["usageLimit"] == 50 and by_usage[60]["currentUsage"] == 0
-    enum_results = [
-        c["result"] for c in body["checks"] if c["featureId"] == "feature-export-formats"
-    ]
-    assert enum_results[0]["enumValues"] == ["csv", "pdf"]
-    assert enum_results[0]["requestedValues"] == ["xlsx"]
+    # Reports travel concurrently, so they are matched by content, not by order.
+    enum_results = {
+        tuple(c["result"]["requestedValues"]): c["result"]
+        for c in body["checks"]
+        if c["featureId"] == "feature-export-formats"
+    }
+    assert enum_results[("xlsx",)]["enumValues"] == ["csv", "pdf"]
+    assert enum_results[("xlsx",)]["accessDeniedReason"] == "RequestedValuesMismatch"
+    assert enum_results[("csv",)]["hasAccess"] is True
 
 
 def test_the_count_needs_a_server_key_and_a_known_customer(emulator: EmulatorProcess) -> None:
