@@ -10,6 +10,7 @@ import bench.change_propagation
 import bench.check_cost
 import bench.dead_click
 import bench.emulator_throughput
+import bench.import_time
 import bench.page_load
 import bench.paywall_load
 import bench.reliability  # noqa: F401 - registers the benchmark (the others, too)

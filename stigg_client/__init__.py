@@ -10,7 +10,7 @@ import logging
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from stigg_client.version import __version__ as __version__
 
 # The SDK only emits log records; where they go is the application's choice. Without a handler
 # of ours, logging's last-resort handler would print warnings to stderr, which PyScript shows as

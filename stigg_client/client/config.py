@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from typing import Any, TypedDict
 from urllib.parse import urlsplit, urlunsplit
 
-from stigg_client import __version__
 from stigg_client.core.settings import DEFAULT_BASE_URI, parse_fallbacks
 from stigg_client.errors import ValidationError
 from stigg_client.models.entitlements import EntitlementFallback
 from stigg_client.transport.retry import Backoff, RetryPolicy
+from stigg_client.version import __version__
 
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 LOCAL_EDGE_PORT = 3060

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Sequence
 from decimal import Decimal
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from stigg_client.client.cache import ScopeState
 from stigg_client.client.config import ClientConfig
@@ -20,12 +20,14 @@ from stigg_client.errors import NetworkError, NotFoundError
 from stigg_client.models.common import Money
 from stigg_client.models.customer import Customer
 from stigg_client.models.entitlements import Entitlement
-from stigg_client.models.estimates import SubscriptionPreview
 from stigg_client.models.paywall import Paywall, PaywallCurrency
-from stigg_client.models.portal import CustomerPortal
 from stigg_client.models.subscriptions import Coupon, SlimSubscriptionV2, Subscription
 from stigg_client.platform import Platform
 from stigg_client.visibility import ManualVisibility, VisibilitySource
+
+if TYPE_CHECKING:
+    from stigg_client.models.estimates import SubscriptionPreview
+    from stigg_client.models.portal import CustomerPortal
 
 OFFLINE_CUSTOMER_ID = "offline-customer-id"
 OFFLINE_CUSTOMER_EMAIL = "offline-customer@example.com"
@@ -43,6 +45,8 @@ def customer() -> Customer:
 
 def customer_portal() -> CustomerPortal:
     """An empty portal."""
+    from stigg_client.models.portal import CustomerPortal  # first use: not at start-up
+
     return CustomerPortal(show_watermark=True, can_upgrade_subscription=False)
 
 
@@ -52,6 +56,8 @@ def _zero() -> Money:
 
 def subscription_preview() -> SubscriptionPreview:
     """An estimate of zero USD."""
+    from stigg_client.models.estimates import SubscriptionPreview  # first use: not at start-up
+
     return SubscriptionPreview(
         total=_zero(), total_excluding_tax=_zero(), sub_total=_zero(), tax=_zero()
     )

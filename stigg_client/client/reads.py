@@ -7,7 +7,7 @@ client SDK's context (current customer/resource) and edge documents.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from stigg_client._moved import moved_names
 from stigg_client.core import edge_paths, mapping, wire
@@ -27,11 +27,13 @@ from stigg_client.core.queries import (
 )
 from stigg_client.errors import ValidationError
 from stigg_client.models.customer import Customer
-from stigg_client.models.estimates import SubscriptionPreview
 from stigg_client.models.paywall import Paywall
-from stigg_client.models.portal import CustomerPortal
 from stigg_client.models.subscriptions import Coupon, SlimSubscriptionV2, Subscription
 from stigg_client.transport.api import StiggApi
+
+if TYPE_CHECKING:
+    from stigg_client.models.estimates import SubscriptionPreview
+    from stigg_client.models.portal import CustomerPortal
 
 
 class ReadContext(Protocol):
@@ -91,6 +93,8 @@ class Reads:
         self, *, resource_id: str | None, product_id: str | None
     ) -> CustomerPortal:
         """`customerPortal` for the current customer."""
+        from stigg_client.models.portal import CustomerPortal  # first use: not at start-up
+
         query = {"customerId": self._client.require_customer()}
         if resource_id:
             query["resourceId"] = resource_id

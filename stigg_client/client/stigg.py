@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, ClassVar, TypeVar, Unpack
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, Unpack
 
 from stigg_client.client import tabs
+from stigg_client.client.checkout_calls import CheckoutCalls
 from stigg_client.client.checks import ChecksPart
 from stigg_client.client.config import ClientConfig, ClientSettings, validate
 from stigg_client.client.live import LiveUpdatesPart
@@ -16,16 +17,24 @@ from stigg_client.client.refresh import RefreshLoopPart
 from stigg_client.client.sharing import SharingPart
 from stigg_client.client.snapshots import SnapshotStore
 from stigg_client.client.state import InitializationState, completed, observed
+from stigg_client.core.checkout import AppliedSubscription, SubscriptionChange
 from stigg_client.errors import ValidationError
 from stigg_client.events import EventName, Listener
+from stigg_client.models.checkout import (
+    ApplySubscriptionResult,
+    CheckoutState,
+    SubscriptionPreviewV2,
+)
 from stigg_client.models.customer import Customer
-from stigg_client.models.estimates import SubscriptionPreview
 from stigg_client.models.paywall import Paywall
-from stigg_client.models.portal import CustomerPortal
 from stigg_client.models.subscriptions import Coupon, SlimSubscriptionV2, Subscription
 from stigg_client.platform import Platform, TransportName, current_platform
 from stigg_client.transport import Transport
 from stigg_client.visibility import VisibilitySource
+
+if TYPE_CHECKING:
+    from stigg_client.models.estimates import SubscriptionPreview
+    from stigg_client.models.portal import CustomerPortal
 
 logger = logging.getLogger("stigg_client")
 
@@ -291,6 +300,28 @@ class Stigg(LoaderPart, ChecksPart, LiveUpdatesPart, RefreshLoopPart, SharingPar
     async def estimate_subscription_update(self, **params: Any) -> SubscriptionPreview:
         """Estimate the cost of changing a subscription (`subscription_id`, `addons`, ...)."""
         return await self._reads.estimate_subscription_update(params)
+
+    async def get_checkout_state(
+        self,
+        plan_id: str,
+        resource_id: str | None = None,
+        billing_country_code: str | None = None,
+    ) -> CheckoutState:
+        """What an embedded checkout of `plan_id` starts from: plan, customer, subscription."""
+        calls = CheckoutCalls(self._api, self)
+        return await calls.checkout_state(plan_id, resource_id, billing_country_code)
+
+    async def preview_subscription(
+        self, **params: Unpack[SubscriptionChange]
+    ) -> SubscriptionPreviewV2:
+        """Price a new or changed subscription: what is charged now and on the next invoice."""
+        return await CheckoutCalls(self._api, self).preview(params)
+
+    async def apply_subscription(
+        self, **params: Unpack[AppliedSubscription]
+    ) -> ApplySubscriptionResult:
+        """Create or change the customer's subscription, paid with `payment_method_id`."""
+        return await CheckoutCalls(self._api, self).apply(params)
 
     async def wait_for_checkout_completed(
         self,

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stigg_client.core import mapping
 from stigg_client.core.graphql import reads as documents
 from stigg_client.errors import NotFoundError, ValidationError
 from stigg_client.models.customer import Customer
-from stigg_client.models.estimates import SubscriptionPreview
 from stigg_client.models.paywall import Paywall
 from stigg_client.models.subscriptions import Coupon, SlimSubscriptionV2, Subscription
 from stigg_client.transport.api import StiggApi
+
+if TYPE_CHECKING:
+    from stigg_client.models.estimates import SubscriptionPreview
 
 MAX_RESOURCE_IDS = 100
 
@@ -113,6 +115,8 @@ async def fetch_coupons(api: StiggApi) -> list[Coupon]:
 
 async def fetch_estimate(api: StiggApi, wire_input: Any) -> SubscriptionPreview:
     """`estimateSubscription` with already-wired `input` variables."""
+    from stigg_client.models.estimates import SubscriptionPreview  # first use: not at start-up
+
     data = await api.graphql(
         "EstimateSubscription", documents.ESTIMATE_SUBSCRIPTION, {"input": wire_input}
     )
@@ -121,6 +125,8 @@ async def fetch_estimate(api: StiggApi, wire_input: Any) -> SubscriptionPreview:
 
 async def fetch_estimate_update(api: StiggApi, wire_input: Any) -> SubscriptionPreview:
     """`estimateSubscriptionUpdate` with already-wired `input` variables."""
+    from stigg_client.models.estimates import SubscriptionPreview  # first use: not at start-up
+
     data = await api.graphql(
         "EstimateSubscriptionUpdate",
         documents.ESTIMATE_SUBSCRIPTION_UPDATE,

@@ -14,13 +14,18 @@ E = TypeVar("E", bound=StrEnum)
 
 
 class StiggModel(BaseModel):
-    """Base of every SDK model: snake_case attributes, camelCase JSON, unknown fields ignored."""
+    """Base of every SDK model: snake_case attributes, camelCase JSON, unknown fields ignored.
+
+    Validators and serialisers are built on a model's first use (`defer_build`), not at import:
+    a page pays only for the models it validates (see the README's start-up cuts).
+    """
 
     model_config = ConfigDict(
         alias_generator=to_camel,
         validate_by_name=True,
         validate_by_alias=True,
         extra="ignore",
+        defer_build=True,
     )
 
 

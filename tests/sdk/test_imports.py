@@ -56,3 +56,19 @@ def test_sdk_warnings_never_reach_stderr_unless_the_app_configures_logging() -> 
         "logging.getLogger('stigg_client').warning('shown')\n"
     )
     assert run(configured) == "stigg_client shown"
+
+
+def test_client_import_builds_no_model_and_skips_portal_and_estimates() -> None:
+    """Start-up cost in the browser: validators are built on first use (`defer_build`), and the
+    portal and estimate models are not imported until a portal or an estimate is asked for."""
+    code = (
+        "import sys\n"
+        "from stigg_client import Stigg\n"
+        "from stigg_client.models.paywall import Paywall\n"
+        "print(Paywall.__pydantic_complete__,\n"
+        "      'stigg_client.models.portal' in sys.modules,\n"
+        "      'stigg_client.models.estimates' in sys.modules)\n"
+        "Paywall.model_validate({'plans': []})\n"
+        "print(Paywall.__pydantic_complete__)\n"
+    )
+    assert run(code).split() == ["False", "False", "False", "True"]

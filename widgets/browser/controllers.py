@@ -9,9 +9,7 @@ from typing import TYPE_CHECKING, Any
 from widgets.browser.controller import Controller, WidgetHost, entitlements_loaded
 from widgets.gates import GateAttributeError, GateRequest, gate_grants
 from widgets.render import (
-    PortalOptions,
     RenderOptions,
-    render_customer_portal,
     render_gate,
     render_state,
     render_upgrade_prompt,
@@ -50,6 +48,8 @@ class PortalController(Controller):
         }
 
     def render(self) -> str:
+        from widgets.render.portal import PortalOptions, render_customer_portal  # portal pages only
+
         hidden = frozenset((self.attr("hidden-sections") or "").replace(",", " ").split())
         options = PortalOptions(
             **self.options(), hidden_sections=hidden, paywall_href=self.attr("paywall-href")

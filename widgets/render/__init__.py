@@ -1,4 +1,10 @@
-"""Pure renderers: SDK models + options → HTML strings (no browser API)."""
+"""Pure renderers: SDK models + options → HTML strings (no browser API).
+
+The portal's renderer (and with it the SDK's portal models) is imported on first use, so that a
+page without a portal never builds them.
+"""
+
+from typing import TYPE_CHECKING, Any
 
 from widgets.render.common import (
     RenderOptions,
@@ -7,7 +13,6 @@ from widgets.render.common import (
     ssr_element,
 )
 from widgets.render.paywall import PaywallOptions, render_paywall
-from widgets.render.portal import PortalOptions, render_customer_portal
 from widgets.render.usage import (
     UsageInfo,
     render_gate,
@@ -15,6 +20,9 @@ from widgets.render.usage import (
     render_usage_meter,
     usage_from_metered,
 )
+
+if TYPE_CHECKING:
+    from widgets.render.portal import PortalOptions, render_customer_portal
 
 __all__ = [
     "PaywallOptions",
@@ -31,3 +39,11 @@ __all__ = [
     "ssr_element",
     "usage_from_metered",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("PortalOptions", "render_customer_portal"):
+        from widgets.render import portal
+
+        return getattr(portal, name)
+    raise AttributeError(f"module 'widgets.render' has no attribute {name!r}")
