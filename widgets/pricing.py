@@ -157,8 +157,12 @@ def entitlement_text(
     if entitlement.display_name_override:
         return entitlement.display_name_override
     feature = entitlement.feature
-    if _value(feature.feature_type).upper() == "BOOLEAN":
+    feature_type = _value(feature.feature_type).upper()
+    if feature_type == "BOOLEAN":
         return feature.display_name or feature.id
+    if feature_type == "ENUM" and entitlement.enum_values:
+        values = ", ".join(entitlement.enum_values)
+        return texts("enum_values", feature=feature.display_name or feature.id, values=values)
     if entitlement.has_unlimited_usage:
         return texts("unlimited", units=units_word(entitlement, None))
     limit = entitlement.usage_limit

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from stigg_client.client.cache import Scope, ScopeState
 from stigg_client.client.state import ClientState
 from stigg_client.core import decisions
+from stigg_client.core.check_reports import check_report_variables
 from stigg_client.core.entries import METERED_TYPES
+from stigg_client.core.graphql.entitlements import REPORT_ENTITLEMENT_CHECK
 from stigg_client.errors import StiggError
 from stigg_client.models.entitlements import (
     BooleanEntitlement,
@@ -23,6 +26,14 @@ from stigg_client.models.entitlements import (
 logger = logging.getLogger("stigg_client")
 
 FallbackArg = decisions.FallbackArg
+CheckResult = TypeVar(
+    "CheckResult",
+    BooleanEntitlement,
+    NumericEntitlement,
+    MeteredEntitlement,
+    EnumEntitlement,
+    Entitlement,
+)
 
 
 class ChecksPart(ClientState):
@@ -52,9 +63,22 @@ class ChecksPart(ClientState):
         return any(key[1] == scope for key in self._loading)
 
     def get_boolean_entitlement(
-        self, feature_id: str, *, fallback: FallbackArg = None, resource_id: str | None = None
+        self,
+        feature_id: str,
+        *,
+        fallback: FallbackArg = None,
+        resource_id: str | None = None,
+        should_track: bool = False,
     ) -> BooleanEntitlement:
-        """Whether the customer may use a boolean feature (from cache; never raises)."""
+        """Whether the customer may use a boolean feature (from cache; never raises).
+
+        `should_track` reports the check to Stigg in the background (every check takes it).
+        """
+        if should_track:
+            result = self.get_boolean_entitlement(
+                feature_id, fallback=fallback, resource_id=resource_id
+            )
+            return self._track(feature_id, result)
         try:
             state = self._checked_state(resource_id)
             if state is not None:
@@ -69,9 +93,19 @@ class ChecksPart(ClientState):
             return decisions.DEFAULT_BOOLEAN_FALLBACK
 
     def get_numeric_entitlement(
-        self, feature_id: str, *, fallback: FallbackArg = None, resource_id: str | None = None
+        self,
+        feature_id: str,
+        *,
+        fallback: FallbackArg = None,
+        resource_id: str | None = None,
+        should_track: bool = False,
     ) -> NumericEntitlement:
         """The numeric configuration value of a feature (from cache; never raises)."""
+        if should_track:
+            result = self.get_numeric_entitlement(
+                feature_id, fallback=fallback, resource_id=resource_id
+            )
+            return self._track(feature_id, result)
         try:
             state = self._checked_state(resource_id)
             if state is not None:
@@ -93,17 +127,26 @@ class ChecksPart(ClientState):
         requested_usage: float | None = None,
         fallback: FallbackArg = None,
         resource_id: str | None = None,
+        should_track: bool = False,
     ) -> MeteredEntitlement:
         """Whether `requested_usage` more units fit the quota (from cache; never raises).
 
-        `options` may carry `requested_usage`/`requestedUsage` and `fallback` like Stigg's SDK.
+        `options` may carry `requested_usage`/`requestedUsage`, `fallback` and
+        `should_track`/`shouldTrack` like Stigg's SDK.
         """
+        if options:
+            requested_usage, fallback, should_track = _with_options(
+                options, "requested_usage", requested_usage, fallback, should_track
+            )
+        if should_track:
+            result = self.get_metered_entitlement(
+                feature_id,
+                requested_usage=requested_usage,
+                fallback=fallback,
+                resource_id=resource_id,
+            )
+            return self._track(feature_id, result, requested_usage=result.requested_usage)
         try:
-            if options:
-                if requested_usage is None:
-                    requested_usage = options.get("requested_usage", options.get("requestedUsage"))
-                if fallback is None:
-                    fallback = options.get("fallback")
             usage = float(requested_usage or 0)
             state = self._checked_state(resource_id)
             if state is not None:
@@ -125,18 +168,24 @@ class ChecksPart(ClientState):
         requested_values: Iterable[str] | None = None,
         fallback: FallbackArg = None,
         resource_id: str | None = None,
+        should_track: bool = False,
     ) -> EnumEntitlement:
         """The values an ENUM feature allows; denied when a requested value is not among them
-        (from cache; never raises). `options` may carry `requested_values`/`requestedValues` and
-        `fallback` like Stigg's SDK."""
+        (from cache; never raises). `options` may carry `requested_values`/`requestedValues`,
+        `fallback` and `should_track`/`shouldTrack` like Stigg's SDK."""
+        if options:
+            requested_values, fallback, should_track = _with_options(
+                options, "requested_values", requested_values, fallback, should_track
+            )
+        if should_track:
+            result = self.get_enum_entitlement(
+                feature_id,
+                requested_values=requested_values,
+                fallback=fallback,
+                resource_id=resource_id,
+            )
+            return self._track(feature_id, result, requested_values=result.requested_values)
         try:
-            if options:
-                if requested_values is None:
-                    requested_values = options.get(
-                        "requested_values", options.get("requestedValues")
-                    )
-                if fallback is None:
-                    fallback = options.get("fallback")
             values = decisions.as_values(requested_values)
             state = self._checked_state(resource_id)
             if state is not None:
@@ -158,6 +207,7 @@ class ChecksPart(ClientState):
         requested_values: Iterable[str] | None = None,
         fallback: FallbackArg = None,
         resource_id: str | None = None,
+        should_track: bool = False,
     ) -> Entitlement:
         """The check that fits the feature's type (boolean, numeric, metered or enum), with the
         requested usage or values applied (from cache; never raises).
@@ -165,6 +215,16 @@ class ChecksPart(ClientState):
         Without a loaded entitlement the fallback answers, its kind chosen like Stigg's: metered
         when `requested_usage` is given, enum for `requested_values`, else by its fields.
         """
+        if should_track:
+            result = self.get_entitlement(
+                feature_id,
+                requested_usage=requested_usage,
+                requested_values=requested_values,
+                fallback=fallback,
+                resource_id=resource_id,
+            )
+            values = decisions.as_values(requested_values)
+            return self._track(feature_id, result, requested_usage, values)
         try:
             values = decisions.as_values(requested_values)
             state = self._checked_state(resource_id)
@@ -181,6 +241,39 @@ class ChecksPart(ClientState):
         except Exception:
             logger.exception("entitlement check for %s failed", feature_id)
             return decisions.DEFAULT_BOOLEAN_FALLBACK
+
+    def _track(
+        self,
+        feature_id: str,
+        result: CheckResult,
+        requested_usage: float | None = None,
+        requested_values: tuple[str, ...] | None = None,
+    ) -> CheckResult:
+        """Report a check to Stigg in the background (nothing without a customer or event loop);
+        a failed report is only logged. Returns `result`."""
+        scope = self._scope
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if scope is None or loop is None:
+            logger.debug("check of %s not reported: no customer or event loop", feature_id)
+            return result
+        variables = check_report_variables(
+            scope[0], scope[1], feature_id, result, requested_usage, requested_values
+        )
+        task = loop.create_task(self._send_check_report(variables))
+        self._check_reports.add(task)
+        task.add_done_callback(self._check_reports.discard)
+        return result
+
+    async def _send_check_report(self, variables: dict[str, Any]) -> None:
+        try:
+            await self._api.graphql(
+                "ReportEntitlementCheckRequested", REPORT_ENTITLEMENT_CHECK, variables
+            )
+        except StiggError as error:
+            logger.debug("entitlement check report failed: %s", error)
 
     async def get_entitlements(self, resource_id: str | None = None) -> list[Entitlement]:
         """Every entitlement of the current context, renewing a stale cache first.
@@ -207,3 +300,21 @@ class ChecksPart(ClientState):
             return decisions.fallback_entitlements(self._fallbacks)
         now = time.time()
         return [decisions.entitlement_result(entry, now) for entry in state.entries.values()]
+
+
+def _with_options(
+    options: Mapping[str, Any],
+    requested_name: str,
+    requested: Any,
+    fallback: FallbackArg,
+    should_track: bool,
+) -> tuple[Any, FallbackArg, bool]:
+    """Stigg-style `options` (snake_case or camelCase keys) under the keywords given, which win:
+    the requested usage or values named `requested_name`, the fallback and `should_track`."""
+    if requested is None:
+        camel = "requestedUsage" if requested_name == "requested_usage" else "requestedValues"
+        requested = options.get(requested_name, options.get(camel))
+    if fallback is None:
+        fallback = options.get("fallback")
+    track = should_track or bool(options.get("should_track", options.get("shouldTrack")))
+    return requested, fallback, track

@@ -86,6 +86,7 @@ class ClientState(ABC):
         self._customer_id = customer_id
         self._resource_id = resource_id if customer_id else None
         self._scope: Scope | None = None
+        self._check_reports: set[asyncio.Task[None]] = set()
         self._generation = 0
         self._context_version = 0
         self._loading: dict[tuple[int, Scope, bool], asyncio.Task[None]] = {}

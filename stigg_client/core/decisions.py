@@ -68,7 +68,7 @@ def decide(
     entry: CachedEntitlement | None,
     requested_usage: float = 0.0,
     current_usage: float | None = None,
-    requested_values: tuple[str, ...] = (),
+    requested_values: tuple[str, ...] | None = None,
 ) -> tuple[bool, str | None]:
     """`decideEntitlementPolicy`: (has_access, access_denied_reason) for a cached entitlement.
 
@@ -83,7 +83,7 @@ def decide(
     if feature_type == "BOOLEAN":
         return True, None
     if feature_type == "ENUM":
-        if entry.enum_values.issuperset(requested_values):
+        if requested_values is None or entry.enum_values.issuperset(requested_values):
             return True, None
         return False, VALUES_MISMATCH
     if feature_type == "NUMBER":
@@ -210,7 +210,7 @@ def _metered(entry: CachedEntitlement, requested_usage: float, now_ts: float) ->
 
 
 def enum_result(
-    entry: CachedEntitlement | None, requested_values: tuple[str, ...]
+    entry: CachedEntitlement | None, requested_values: tuple[str, ...] | None
 ) -> EnumEntitlement:
     """Result of an enum check: the allowed values, denied if a requested one is not among them."""
     if entry is None:
@@ -247,7 +247,7 @@ def entitlement_result(
     entry: CachedEntitlement,
     now_ts: float,
     requested_usage: float = 0.0,
-    requested_values: tuple[str, ...] = (),
+    requested_values: tuple[str, ...] | None = None,
 ) -> Entitlement:
     """`getEntitlement(s)` mapping by the feature's type: boolean, enum, metered (a metered
     NUMBER) or numeric; the requested usage or values apply to the metered or enum shape."""
@@ -261,10 +261,11 @@ def entitlement_result(
     return boolean_result(entry)
 
 
-def as_values(requested_values: Iterable[str] | None) -> tuple[str, ...]:
-    """Requested enum values as a tuple (a single string is one value, not its characters)."""
+def as_values(requested_values: Iterable[str] | None) -> tuple[str, ...] | None:
+    """Requested enum values as a tuple (a single string is one value, not its characters);
+    None when none were requested (results then carry no `requestedValues`, as in Stigg's)."""
     if requested_values is None:
-        return ()
+        return None
     if isinstance(requested_values, str):
         return (requested_values,)
     if isinstance(requested_values, tuple):

@@ -27,6 +27,8 @@ class PackageEntitlement(StiggModel):
     reset_period: EntitlementResetPeriodValue | None = None
     display_name_override: str | None = None
     hidden_from_widgets: list[WidgetTypeValue] | None = None
+    enum_values: list[str] | None = None
+    """The values an ENUM feature allows (None for other feature types)."""
 
 
 class PriceFeature(StiggModel):

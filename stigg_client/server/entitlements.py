@@ -104,7 +104,7 @@ class EntitlementsPart(ServerState):
         kind: str,
         requested_usage: float,
         now_ts: float,
-        requested_values: tuple[str, ...] = (),
+        requested_values: tuple[str, ...] | None = None,
     ) -> Entitlement:
         entry = entry_from_wire(raw) if raw is not None else None
         result: Entitlement
@@ -133,7 +133,7 @@ class EntitlementsPart(ServerState):
         resource_id: str | None,
         requested_usage: float,
         fallback: EntitlementFallback | Mapping[str, Any] | None,
-        requested_values: tuple[str, ...] = (),
+        requested_values: tuple[str, ...] | None = None,
     ) -> _E:
         """The `model` decision of one feature (the public getters differ only in `model`)."""
         result = await self._decide(
@@ -156,7 +156,7 @@ class EntitlementsPart(ServerState):
         resource_id: str | None,
         requested_usage: float,
         fallback: EntitlementFallback | Mapping[str, Any] | None,
-        requested_values: tuple[str, ...] = (),
+        requested_values: tuple[str, ...] | None = None,
         missing_kind: str | None = None,
     ) -> Entitlement:
         """Decide one feature; `missing_kind` is the result shape (and fallback kind) of a `kind`

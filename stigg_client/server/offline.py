@@ -36,7 +36,7 @@ class OfflineStiggServer(StiggServer, offline=True):
         resource_id: str | None,
         requested_usage: float,
         fallback: EntitlementFallback | Mapping[str, Any] | None,
-        requested_values: tuple[str, ...] = (),
+        requested_values: tuple[str, ...] | None = None,
         missing_kind: str | None = None,
     ) -> Entitlement:
         chosen = as_fallback(fallback) or self.fallbacks.get(feature_id)

@@ -346,7 +346,7 @@ def _entitlement(node: _Node, catalog: Catalog, order: int) -> EntitlementSpec:
         display_name_override=node.text("displayNameOverride", None),
         hidden_from_widgets=node.strings("hiddenFromWidgets", WIDGETS),
         description=node.text("description", None),
-        enum_values=enum_values or feature.enum_values,
+        enum_values=tuple(v for v in feature.enum_values if not enum_values or v in enum_values),
         order=order,
     )
     node.check_unknown()

@@ -16,7 +16,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
 from stigg_emulator.domain import transitions
-from stigg_emulator.http import checkout_page, clock_routes, edge, payment_methods
+from stigg_emulator.http import check_routes, checkout_page, clock_routes, edge, payment_methods
 from stigg_emulator.http.graphql_route import graphql_http
 from stigg_emulator.http.graphql_ws import graphql_ws
 from stigg_emulator.http.sse import customer_events
@@ -81,6 +81,7 @@ def create_app(state: AppState) -> Starlette:
         *checkout_page.routes(),
         *payment_methods.routes(),
         *clock_routes.routes(),
+        *check_routes.routes(),
     ]
     middleware = [
         Middleware(

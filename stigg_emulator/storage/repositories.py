@@ -354,6 +354,13 @@ def insert_entitlement_check(connection: Connection, values: Row) -> None:
     connection.execute(insert(t.entitlement_checks).values(**values))
 
 
+def entitlement_checks(connection: Connection, customer_ref: str) -> list[Row]:
+    """The checks reported for a customer, oldest first."""
+    table = t.entitlement_checks
+    statement = select(table).where(table.c.customer_ref == customer_ref).order_by(table.c.id)
+    return _all(connection, statement)
+
+
 # catalog packages ----------------------------------------------------------------------------
 
 

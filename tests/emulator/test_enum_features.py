@@ -9,6 +9,7 @@ import pytest
 
 from stigg_emulator.catalog.loader import load_catalog
 from stigg_emulator.catalog.yaml_lines import CatalogError
+from stigg_emulator.domain.entitlements import subscription_grants
 from tests.emulator.helpers import server
 from tests.emulator.test_usage import pro_customer
 from tests.support.processes import EmulatorProcess
@@ -91,3 +92,35 @@ def test_catalog_rejects_bad_enum_features(
     path.write_text(CATALOG.format(type=feature_type, extra=extra, entitlement=entitlement))
     with pytest.raises(CatalogError, match=message):
         load_catalog(path)
+
+
+ADDON_CATALOG = """
+products: [{id: p}]
+features:
+  - {id: f, type: ENUM, enumValues: [a, b, c, d]}
+plans:
+  - id: plan
+    product: p
+    compatibleAddons: [addon]
+    entitlements: [{feature: f, enumValues: [c, a]}]
+addons:
+  - id: addon
+    product: p
+    entitlements: [{feature: f, enumValues: [b]}]
+"""
+
+
+def test_values_keep_the_features_order_and_an_add_on_adds_its_own(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.yaml"
+    path.write_text(ADDON_CATALOG)
+    catalog = load_catalog(path)
+    subscription = {
+        "plan_ref": "plan",
+        "plan_version": None,
+        "start_date": 0,
+        "status": "ACTIVE",
+        "addons": [{"addonId": "addon", "quantity": 2}],
+    }
+    assert subscription_grants(catalog, subscription)["f"].enum_values == ("a", "b", "c")
+    alone = subscription_grants(catalog, {**subscription, "addons": []})
+    assert alone["f"].enum_values == ("a", "c")

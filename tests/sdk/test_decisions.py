@@ -301,4 +301,4 @@ def test_enum_fallbacks_and_requested_values() -> None:
     assert type(listed[0]).__name__ == "EnumEntitlement"
     assert decisions.as_values("csv") == ("csv",)
     assert decisions.as_values(["a", "b"]) == ("a", "b")
-    assert decisions.as_values(None) == ()
+    assert decisions.as_values(None) is None

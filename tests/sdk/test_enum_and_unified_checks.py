@@ -11,9 +11,7 @@ import pytest
 
 from stigg_client import EnumEntitlement, Stigg, StiggServer
 from stigg_client.models.entitlements import (
-    BooleanEntitlement,
     MeteredEntitlement,
-    NumericEntitlement,
 )
 from tests.sdk.backend import new_customer
 from tests.support.processes import EmulatorProcess
@@ -33,16 +31,6 @@ async def client(emulator: EmulatorProcess) -> AsyncIterator[Stigg]:
     await stigg.wait_for_initialization()
     yield stigg
     await stigg.close()
-
-
-@pytest.fixture
-async def server(emulator: EmulatorProcess) -> AsyncIterator[StiggServer]:
-    sdk = StiggServer.initialize(
-        api_key=emulator.server_key, base_uri=emulator.base_url, realtime_connect_timeout_s=3.0
-    )
-    await sdk.wait_for_initialization()
-    yield sdk
-    await sdk.close()
 
 
 def assert_enum(result: EnumEntitlement, has_access: bool, reason: str | None) -> None:
@@ -82,42 +70,6 @@ async def test_client_unified_check_picks_the_features_type(client: Stigg) -> No
     assert (fallback.has_access, fallback.enum_values) == (True, ("x",))
     entitlements = {e.feature.id: e for e in await client.get_entitlements() if e.feature}
     assert isinstance(entitlements[FEATURE], EnumEntitlement)
-
-
-async def test_server_enum_checks(emulator: EmulatorProcess, server: StiggServer) -> None:
-    customer = new_customer(emulator, "plan-stigg-pro")
-    assert_enum(await server.get_enum_entitlement(customer, FEATURE), True, None)
-    allowed = await server.get_enum_entitlement(customer, FEATURE, requested_values=["csv", "pdf"])
-    assert_enum(allowed, True, None)
-    denied = await server.get_enum_entitlement(customer, FEATURE, requested_values=["xlsx"])
-    assert_enum(denied, False, "RequestedValuesMismatch")
-    mismatch = await server.get_enum_entitlement(
-        customer, "feature-demo-03", fallback={"hasAccess": True, "enumValues": ["a"]}
-    )
-    assert (mismatch.is_fallback, mismatch.has_access, mismatch.enum_values) == (True, True, ("a",))
-    assert mismatch.access_denied_reason == "FeatureTypeMismatch"
-    starter = new_customer(emulator)
-    absent = await server.get_enum_entitlement(starter, FEATURE, requested_values=["csv"])
-    assert (absent.has_access, absent.access_denied_reason) == (
-        False,
-        "NoFeatureEntitlementInSubscription",
-    )
-
-
-async def test_server_unified_check(emulator: EmulatorProcess, server: StiggServer) -> None:
-    customer = new_customer(emulator, "plan-stigg-pro")
-    enum = await server.get_entitlement(customer, FEATURE, requested_values=["pdf"])
-    assert isinstance(enum, EnumEntitlement)
-    assert_enum(enum, True, None)
-    metered = await server.get_entitlement(customer, "feature-demo-03", requested_usage=51)
-    assert isinstance(metered, MeteredEntitlement) and metered.has_access is False
-    starter = new_customer(emulator)
-    numeric = await server.get_entitlement(starter, "feature-demo-01")
-    assert isinstance(numeric, NumericEntitlement) and numeric.value == 100
-    boolean = await server.get_entitlement(starter, "feature-demo-02")
-    assert type(boolean) is BooleanEntitlement and boolean.has_access is True
-    absent = await server.get_entitlement(starter, FEATURE, requested_values=["csv"])
-    assert isinstance(absent, EnumEntitlement) and absent.has_access is False
 
 
 async def test_offline_sdks_answer_enum_fallbacks() -> None:

@@ -12,18 +12,13 @@ import pytest
 
 from stigg_client import Stigg
 from tests.sdk.backend import new_customer, report_usage
+from tests.sdk.test_client_settings_parity import make_client
 from tests.support.processes import EmulatorProcess
 from widgets.gates import GateAttributeError, GateRequest, gate_grants
 
 
 async def loaded(emulator: EmulatorProcess, customer_id: str) -> Stigg:
-    client = Stigg.initialize(
-        api_key=emulator.client_key,
-        base_uri=emulator.base_url,
-        base_edge_uri=emulator.edge_url,
-        customer_id=customer_id,
-        background_refresh=False,
-    )
+    client = make_client(emulator, customer_id=customer_id)
     await client.wait_for_initialization()
     return client
 

@@ -18,7 +18,7 @@ from stigg_client.models.enums import (
     SubscriptionInvoiceStatus,
     SubscriptionStatus,
 )
-from stigg_client.models.paywall import Paywall
+from stigg_client.models.paywall import PackageEntitlement, Paywall
 from stigg_client.models.subscriptions import Invoice, Subscription
 from tests.widgets.models import hostile, paywall, paywall_data, portal
 from widgets import pricing
@@ -645,3 +645,18 @@ def test_element_shim_stays_small_and_dependency_free() -> None:
     # Its skeleton's status text is the renderers' "loading" text, in both shipped locales.
     shipped = dict(re.findall(r'(\w+): "([^"]+)"', re.search(r"LOADING = \{(.*?)\}", source)[1]))
     assert shipped == {"en": EN["loading"], "de": DE["loading"]}
+
+
+def test_enum_entitlements_list_their_values() -> None:
+    entitlement = PackageEntitlement.model_validate(
+        {
+            "enumValues": ["PDF", "DOCX"],
+            "feature": {"id": "feature-export-formats", "featureType": "ENUM"},
+        }
+    )
+    named = entitlement.model_copy(
+        update={"feature": entitlement.feature.model_copy(update={"display_name": "Formats"})}
+    )
+    assert pricing.entitlement_text(named, Texts(), Formatters()) == "Formats: PDF, DOCX"
+    unnamed = pricing.entitlement_text(entitlement, Texts("de"), Formatters())
+    assert unnamed == "feature-export-formats: PDF, DOCX"

@@ -52,3 +52,9 @@ def entitlements_variables(customer_id: str, resource_id: str | None) -> dict[st
 GET_SDK_CONFIGURATION = """query GetSdkConfiguration {
   sdkConfiguration { sentryDsn isWidgetWatermarkEnabled }
 }"""
+
+REPORT_ENTITLEMENT_CHECK = """mutation ReportEntitlementCheckRequested(
+  $entitlementCheckRequested: EntitlementCheckRequested!
+) {
+  reportEntitlementCheckRequested(entitlementCheckRequested: $entitlementCheckRequested)
+}"""

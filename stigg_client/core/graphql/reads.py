@@ -23,6 +23,7 @@ PACKAGE_ENTITLEMENT = (
   resetPeriod
   displayNameOverride
   hiddenFromWidgets
+  enumValues
   feature """
     + FEATURE
     + """
