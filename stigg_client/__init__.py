@@ -10,7 +10,7 @@ import logging
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from stigg_client.version import __version__ as __version__
 
 # The SDK only emits log records; where they go is the application's choice. Without a handler
 # of ours, logging's last-resort handler would print warnings to stderr, which PyScript shows as
@@ -30,19 +30,24 @@ _EXPORTS = {
     "BooleanEntitlement": "stigg_client.models.entitlements",
     "NumericEntitlement": "stigg_client.models.entitlements",
     "MeteredEntitlement": "stigg_client.models.entitlements",
+    "EnumEntitlement": "stigg_client.models.entitlements",
     "EntitlementFallback": "stigg_client.models.entitlements",
     "ManualVisibility": "stigg_client.visibility",
     "RetryPolicy": "stigg_client.transport.retry",
     "StiggServer": "stigg_client.server",
     "StiggServerSync": "stigg_client.server",
     "UsageUpdateBehavior": "stigg_client.server",
+    "SubscriptionChange": "stigg_client.core.checkout",
+    "AppliedSubscription": "stigg_client.core.checkout",
 }
 
 __all__ = [
     "ApiError",
+    "AppliedSubscription",
     "AuthenticationError",
     "BooleanEntitlement",
     "EntitlementFallback",
+    "EnumEntitlement",
     "InitializationState",
     "ManualVisibility",
     "MeteredEntitlement",
@@ -55,12 +60,14 @@ __all__ = [
     "StiggServer",
     "StiggServerSync",
     "StiggTimeoutError",
+    "SubscriptionChange",
     "UsageUpdateBehavior",
     "ValidationError",
 ]
 
 if TYPE_CHECKING:
     from stigg_client.client import InitializationState, Stigg
+    from stigg_client.core.checkout import AppliedSubscription, SubscriptionChange
     from stigg_client.errors import (
         ApiError,
         AuthenticationError,
@@ -73,6 +80,7 @@ if TYPE_CHECKING:
     from stigg_client.models.entitlements import (
         BooleanEntitlement,
         EntitlementFallback,
+        EnumEntitlement,
         MeteredEntitlement,
         NumericEntitlement,
     )

@@ -7,10 +7,24 @@ what they call and a test can stand in for the client with a small object.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol, Unpack
 
 if TYPE_CHECKING:  # annotations only: nothing more to import on the browser's start-up path
-    from stigg_client import BooleanEntitlement, InitializationState, MeteredEntitlement
+    from collections.abc import Iterable
+
+    from stigg_client import (
+        AppliedSubscription,
+        BooleanEntitlement,
+        InitializationState,
+        MeteredEntitlement,
+        SubscriptionChange,
+    )
+    from stigg_client.models.checkout import (
+        ApplySubscriptionResult,
+        CheckoutState,
+        SubscriptionPreviewV2,
+    )
+    from stigg_client.models.entitlements import Entitlement
     from stigg_client.models.paywall import Paywall
     from stigg_client.models.portal import CustomerPortal
     from stigg_client.models.subscriptions import Subscription
@@ -60,6 +74,24 @@ class StiggClient(Protocol):
     async def get_active_subscriptions(self, resource_id: str | None = None) -> list[Subscription]:
         """The customer's active subscriptions."""
 
+    async def get_checkout_state(
+        self,
+        plan_id: str,
+        resource_id: str | None = None,
+        billing_country_code: str | None = None,
+    ) -> CheckoutState:
+        """What a checkout of `plan_id` starts from."""
+
+    async def preview_subscription(
+        self, **params: Unpack[SubscriptionChange]
+    ) -> SubscriptionPreviewV2:
+        """The price of a new or changed subscription, now and on the next invoice."""
+
+    async def apply_subscription(
+        self, **params: Unpack[AppliedSubscription]
+    ) -> ApplySubscriptionResult:
+        """Create or change the customer's subscription."""
+
     def get_boolean_entitlement(self, feature_id: str) -> BooleanEntitlement:
         """Whether the customer may use a boolean feature (from cache)."""
 
@@ -67,3 +99,12 @@ class StiggClient(Protocol):
         self, feature_id: str, *, requested_usage: float | None = None
     ) -> MeteredEntitlement:
         """Usage and whether `requested_usage` more units fit (from cache)."""
+
+    def get_entitlement(
+        self,
+        feature_id: str,
+        *,
+        requested_usage: float | None = None,
+        requested_values: Iterable[str] | None = None,
+    ) -> Entitlement:
+        """The check that fits the feature's type, with the requested usage or values applied."""

@@ -45,6 +45,13 @@ def plain_money(amount: Decimal, currency: str) -> str:
     return f"{sign}{symbol}{text}" if symbol else f"{sign}{currency.upper()} {text}"
 
 
+def plain_exact_money(amount: Decimal, currency: str) -> str:
+    """Like `plain_money` but always with cents ('$24.00'): invoice lines and totals."""
+    whole = plain_money(amount, currency)
+    value = Decimal(amount).quantize(Decimal("0.01"))
+    return whole if value != value.to_integral_value() else whole + ".00"
+
+
 def plain_date(value: datetime) -> str:
     """ISO date (CPython fallback)."""
     return value.date().isoformat()
@@ -55,5 +62,6 @@ class Formatters:
     """The formatters one render uses."""
 
     money: MoneyFormatter = plain_money
+    exact_money: MoneyFormatter = plain_exact_money
     number: NumberFormatter = plain_number
     date: DateFormatter = plain_date

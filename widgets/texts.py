@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from string import Formatter
 
+from widgets.checkout_texts import CHECKOUT_DE, CHECKOUT_EN
+
 EN: dict[str, str] = {
     "billing_period": "Billing period",
     "monthly": "Monthly",
@@ -214,6 +216,9 @@ DE: dict[str, str] = {
     "upgrade_prompt_none": "{feature} ist in keinem Tarif verfügbar.",
     "upgrade_prompt_cta": "Tarife ansehen",
 }
+
+EN.update(CHECKOUT_EN)
+DE.update(CHECKOUT_DE)
 
 CATALOGS: dict[str, dict[str, str]] = {"en": EN, "de": DE}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from stigg_client.client.cache import Scope, ScopeState
@@ -15,6 +15,7 @@ from stigg_client.errors import StiggError
 from stigg_client.models.entitlements import (
     BooleanEntitlement,
     Entitlement,
+    EnumEntitlement,
     MeteredEntitlement,
     NumericEntitlement,
 )
@@ -115,6 +116,71 @@ class ChecksPart(ClientState):
         except Exception:
             logger.exception("metered entitlement check for %s failed", feature_id)
             return decisions.DEFAULT_METERED_FALLBACK
+
+    def get_enum_entitlement(
+        self,
+        feature_id: str,
+        options: Mapping[str, Any] | None = None,
+        *,
+        requested_values: Iterable[str] | None = None,
+        fallback: FallbackArg = None,
+        resource_id: str | None = None,
+    ) -> EnumEntitlement:
+        """The values an ENUM feature allows; denied when a requested value is not among them
+        (from cache; never raises). `options` may carry `requested_values`/`requestedValues` and
+        `fallback` like Stigg's SDK."""
+        try:
+            if options:
+                if requested_values is None:
+                    requested_values = options.get(
+                        "requested_values", options.get("requestedValues")
+                    )
+                if fallback is None:
+                    fallback = options.get("fallback")
+            values = decisions.as_values(requested_values)
+            state = self._checked_state(resource_id)
+            if state is not None:
+                entry = state.entries.get(feature_id)
+                if entry is None:
+                    return decisions.enum_result(None, values)
+                if entry.feature_type == "ENUM":
+                    return decisions.enum_result(entry, values)
+            return self._fallback_answers.enum(feature_id, fallback)
+        except Exception:
+            logger.exception("enum entitlement check for %s failed", feature_id)
+            return decisions.DEFAULT_ENUM_FALLBACK
+
+    def get_entitlement(
+        self,
+        feature_id: str,
+        *,
+        requested_usage: float | None = None,
+        requested_values: Iterable[str] | None = None,
+        fallback: FallbackArg = None,
+        resource_id: str | None = None,
+    ) -> Entitlement:
+        """The check that fits the feature's type (boolean, numeric, metered or enum), with the
+        requested usage or values applied (from cache; never raises).
+
+        Without a loaded entitlement the fallback answers, its kind chosen like Stigg's: metered
+        when `requested_usage` is given, enum for `requested_values`, else by its fields.
+        """
+        try:
+            values = decisions.as_values(requested_values)
+            state = self._checked_state(resource_id)
+            if state is not None:
+                entry = state.entries.get(feature_id)
+                if entry is not None:
+                    usage = float(requested_usage or 0)
+                    return decisions.entitlement_result(entry, time.time(), usage, values)
+            if requested_usage is not None:
+                return self._fallback_answers.metered(feature_id, fallback)
+            if requested_values is not None:
+                return self._fallback_answers.enum(feature_id, fallback)
+            return self._fallback_answers.any(feature_id, fallback)
+        except Exception:
+            logger.exception("entitlement check for %s failed", feature_id)
+            return decisions.DEFAULT_BOOLEAN_FALLBACK
 
     async def get_entitlements(self, resource_id: str | None = None) -> list[Entitlement]:
         """Every entitlement of the current context, renewing a stale cache first.

@@ -15,9 +15,12 @@ from stigg_client.core.settings import DEFAULT_BASE_URI, parse_fallbacks
 from stigg_client.errors import ValidationError
 from stigg_client.models.entitlements import EntitlementFallback
 from stigg_client.transport.retry import Backoff, RetryPolicy
+from stigg_client.version import __version__
 
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 LOCAL_EDGE_PORT = 3060
+CLIENT_NAME = "stigg-client"
+CLIENT_VERSION = __version__
 
 
 def derive_edge_uri(base_uri: str) -> str:
@@ -51,6 +54,9 @@ class ClientSettings(TypedDict, total=False):
     live_updates: bool
     reconnect: Backoff | None
     snapshot_max_age_s: float
+    lazy_load: bool
+    client_name: str
+    client_version: str
 
 
 @dataclass
@@ -70,6 +76,12 @@ class ClientConfig:
     live_updates: bool = True
     reconnect: Backoff = field(default_factory=Backoff)
     snapshot_max_age_s: float = 86_400.0
+    lazy_load: bool = False
+    """Do not load the customer given at initialization: it loads at `set_customer_id`."""
+    client_name: str = CLIENT_NAME
+    """Sent as `apollographql-client-name` on GraphQL requests, like Stigg's JS SDK."""
+    client_version: str = CLIENT_VERSION
+    """Sent as `apollographql-client-version` on GraphQL requests."""
 
     @classmethod
     def from_settings(cls, api_key: str, settings: ClientSettings) -> ClientConfig:

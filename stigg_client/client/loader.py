@@ -75,6 +75,15 @@ class LoaderPart(ClientState):
         state = self._state_for(None)
         return state is not None and state.loaded
 
+    @property
+    def is_resource_loaded(self) -> bool:
+        """True once the current resource's entitlements are in the cache (False without one)."""
+        scope = self._scope
+        if scope is None or scope[1] is None:
+            return False
+        state = self._state_for(scope[1])
+        return state is not None and state.loaded
+
     async def wait_for_initialization(self) -> None:
         """Wait until the current context has loaded; raise the typed error if it failed."""
         self._ensure_started()

@@ -69,11 +69,14 @@ class Reads:
         billing_country_code: str | None,
         include_hidden_plans: bool,
         context: str | None,
+        fetch_all_countries_prices: bool = False,
     ) -> Paywall:
         """Edge `paywall.json` when no customer is set (and the edge is on), else GraphQL."""
         customer_id = self._client.customer_id
         if customer_id is None and self._api.edge_uri is not None:
-            path = edge_paths.paywall_path(product_id, billing_country_code, include_hidden_plans)
+            path = edge_paths.paywall_path(
+                product_id, billing_country_code, include_hidden_plans, fetch_all_countries_prices
+            )
             return paywall_of(await self._api.edge(path))
         return await fetch_paywall(
             self._api,
@@ -83,6 +86,7 @@ class Reads:
             billing_country_code=billing_country_code,
             include_hidden_plans=include_hidden_plans,
             context=context,
+            fetch_all_countries_prices=fetch_all_countries_prices,
         )
 
     async def customer_portal(

@@ -61,7 +61,13 @@ class ClientState(ABC):
         self.config = config
         self._platform = platform
         self._credentials = ApiCredentials(
-            api_key=config.api_key, source=source, customer_token=customer_token
+            api_key=config.api_key,
+            source=source,
+            customer_token=customer_token,
+            graphql_headers={
+                "apollographql-client-name": config.client_name,
+                "apollographql-client-version": config.client_version,
+            },
         )
         self._api = StiggApi(
             transport,

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, Unpack
 
 from stigg_client.client import tabs
+from stigg_client.client.checkout_calls import CheckoutCalls
 from stigg_client.client.checks import ChecksPart
 from stigg_client.client.config import ClientConfig, ClientSettings, validate
 from stigg_client.client.live import LiveUpdatesPart
@@ -16,8 +17,14 @@ from stigg_client.client.refresh import RefreshLoopPart
 from stigg_client.client.sharing import SharingPart
 from stigg_client.client.snapshots import SnapshotStore
 from stigg_client.client.state import InitializationState, completed, observed
+from stigg_client.core.checkout import AppliedSubscription, SubscriptionChange
 from stigg_client.errors import ValidationError
 from stigg_client.events import EventName, Listener
+from stigg_client.models.checkout import (
+    ApplySubscriptionResult,
+    CheckoutState,
+    SubscriptionPreviewV2,
+)
 from stigg_client.models.customer import Customer
 from stigg_client.models.paywall import Paywall
 from stigg_client.models.subscriptions import Coupon, SlimSubscriptionV2, Subscription
@@ -73,7 +80,8 @@ class Stigg(LoaderPart, ChecksPart, LiveUpdatesPart, RefreshLoopPart, SharingPar
 
         `settings` are the `ClientConfig` fields (`base_uri`, `base_edge_uri`, `enable_edge`,
         `offline`, `entitlements_fallback`, `cache_ttl_s`, `request_timeout_s`, `retry`,
-        `background_refresh`, `live_updates`, `reconnect`, `snapshot_max_age_s`), with the
+        `background_refresh`, `live_updates`, `reconnect`, `snapshot_max_age_s`, `lazy_load`,
+        `client_name`, `client_version`), with the
         defaults `ClientConfig` documents. Without a running loop, loading starts on the first
         `await wait_for_initialization()`.
         `live_updates` subscribes to the server's change stream for the current customer (where
@@ -85,6 +93,10 @@ class Stigg(LoaderPart, ChecksPart, LiveUpdatesPart, RefreshLoopPart, SharingPar
         `snapshot_max_age_s` are ignored. `share_across_tabs` posts each load to the other tabs
         of the site for the same environment and customer, which take it without a request
         (True: a `BroadcastChannel`, where there is one; or any `tabs.TabChannel`).
+        `lazy_load` leaves the customer (and resource) given here unloaded, as Stigg's JS SDK
+        does: the client starts without a customer and loads one at `set_customer_id`.
+        `client_name` / `client_version` name the application in the headers of GraphQL
+        requests (docs/protocol.md §1.3).
         `platform` replaces the detected runtime (`stigg_client.platform`), e.g. in tests.
         With `offline=True` the client is an `OfflineStigg`: no network, fallbacks and mock reads.
         Raises `ValidationError` when no key is given and `offline` is false.
@@ -100,9 +112,9 @@ class Stigg(LoaderPart, ChecksPart, LiveUpdatesPart, RefreshLoopPart, SharingPar
             platform=runtime,
             transport=transport if not isinstance(transport, str) else runtime.transport(transport),
             visibility=visibility or runtime.visibility(),
-            customer_id=customer_id,
+            customer_id=None if config.lazy_load else customer_id,
             customer_token=customer_token,
-            resource_id=resource_id,
+            resource_id=None if config.lazy_load else resource_id,
             snapshots=_chosen(persist_entitlements, runtime.storage),
             tab_channel=_chosen(
                 share_across_tabs,
@@ -235,14 +247,20 @@ class Stigg(LoaderPart, ChecksPart, LiveUpdatesPart, RefreshLoopPart, SharingPar
         billing_country_code: str | None = None,
         include_hidden_plans: bool = False,
         context: str | None = None,
+        fetch_all_countries_prices: bool = False,
     ) -> Paywall:
-        """Plans, prices and entitlements for a pricing page (edge when no customer is set)."""
+        """Plans, prices and entitlements for a pricing page (edge when no customer is set).
+
+        `fetch_all_countries_prices` lists each plan's prices in every billing country (each
+        price names its `billing_country_code`) instead of those of one country.
+        """
         return await self._reads.paywall(
             product_id=product_id,
             resource_id=resource_id,
             billing_country_code=billing_country_code,
             include_hidden_plans=include_hidden_plans,
             context=context,
+            fetch_all_countries_prices=fetch_all_countries_prices,
         )
 
     async def get_customer_portal(
@@ -282,6 +300,28 @@ class Stigg(LoaderPart, ChecksPart, LiveUpdatesPart, RefreshLoopPart, SharingPar
     async def estimate_subscription_update(self, **params: Any) -> SubscriptionPreview:
         """Estimate the cost of changing a subscription (`subscription_id`, `addons`, ...)."""
         return await self._reads.estimate_subscription_update(params)
+
+    async def get_checkout_state(
+        self,
+        plan_id: str,
+        resource_id: str | None = None,
+        billing_country_code: str | None = None,
+    ) -> CheckoutState:
+        """What an embedded checkout of `plan_id` starts from: plan, customer, subscription."""
+        calls = CheckoutCalls(self._api, self)
+        return await calls.checkout_state(plan_id, resource_id, billing_country_code)
+
+    async def preview_subscription(
+        self, **params: Unpack[SubscriptionChange]
+    ) -> SubscriptionPreviewV2:
+        """Price a new or changed subscription: what is charged now and on the next invoice."""
+        return await CheckoutCalls(self._api, self).preview(params)
+
+    async def apply_subscription(
+        self, **params: Unpack[AppliedSubscription]
+    ) -> ApplySubscriptionResult:
+        """Create or change the customer's subscription, paid with `payment_method_id`."""
+        return await CheckoutCalls(self._api, self).apply(params)
 
     async def wait_for_checkout_completed(
         self,

@@ -7,7 +7,7 @@ parameter.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -19,6 +19,7 @@ from stigg_client.models.entitlements import (
     Entitlement,
     EntitlementFallback,
     EntitlementFeature,
+    EnumEntitlement,
     MeteredEntitlement,
     NumericEntitlement,
     ResetSettings,
@@ -29,6 +30,7 @@ NO_ENTITLEMENT = AccessDeniedReason.NO_FEATURE_ENTITLEMENT_IN_SUBSCRIPTION.value
 USAGE_EXCEEDED = AccessDeniedReason.REQUESTED_USAGE_EXCEEDING_LIMIT.value
 BUDGET_EXCEEDED = AccessDeniedReason.BUDGET_EXCEEDED.value
 UNKNOWN = AccessDeniedReason.UNKNOWN.value
+VALUES_MISMATCH = AccessDeniedReason.REQUESTED_VALUES_MISMATCH.value
 
 _BOOLEAN_FIELDS = {"is_fallback", "has_access", "access_denied_reason", "feature"}
 _NUMERIC_FIELDS = _BOOLEAN_FIELDS | {"is_unlimited", "value"}
@@ -42,7 +44,9 @@ _METERED_FIELDS = _BOOLEAN_FIELDS | {
     "usage_period_start",
     "usage_period_end",
 }
+_ENUM_FIELDS = _BOOLEAN_FIELDS | {"enum_values", "requested_values"}
 _build_boolean = Builder(BooleanEntitlement, _BOOLEAN_FIELDS)
+_build_enum = Builder(EnumEntitlement, _ENUM_FIELDS)
 _build_numeric = Builder(NumericEntitlement, _NUMERIC_FIELDS)
 _build_metered = Builder(MeteredEntitlement, _METERED_FIELDS)
 _build_metered_with_reset = Builder(MeteredEntitlement, _METERED_FIELDS | {"reset_settings"})
@@ -64,10 +68,12 @@ def decide(
     entry: CachedEntitlement | None,
     requested_usage: float = 0.0,
     current_usage: float | None = None,
+    requested_values: tuple[str, ...] = (),
 ) -> tuple[bool, str | None]:
     """`decideEntitlementPolicy`: (has_access, access_denied_reason) for a cached entitlement.
 
-    `current_usage` overrides the cached usage (after a usage-period roll-over it is 0).
+    `current_usage` overrides the cached usage (after a usage-period roll-over it is 0). An ENUM
+    feature grants access when every requested value is among its allowed values.
     """
     if entry is None or entry.feature_type is None:
         return False, NO_ENTITLEMENT
@@ -76,6 +82,10 @@ def decide(
     feature_type = entry.feature_type
     if feature_type == "BOOLEAN":
         return True, None
+    if feature_type == "ENUM":
+        if entry.enum_values.issuperset(requested_values):
+            return True, None
+        return False, VALUES_MISMATCH
     if feature_type == "NUMBER":
         if entry.meter_type == "None":
             return True, None
@@ -199,13 +209,67 @@ def _metered(entry: CachedEntitlement, requested_usage: float, now_ts: float) ->
     return _build_metered(values)  # type: ignore[no-any-return]
 
 
-def entitlement_result(entry: CachedEntitlement, now_ts: float) -> Entitlement:
-    """`getEntitlements` mapping: boolean shape, metered shape for metered NUMBER, else numeric."""
-    if entry.feature_type == "NUMBER":
+def enum_result(
+    entry: CachedEntitlement | None, requested_values: tuple[str, ...]
+) -> EnumEntitlement:
+    """Result of an enum check: the allowed values, denied if a requested one is not among them."""
+    if entry is None:
+        return _build_enum(  # type: ignore[no-any-return]
+            {
+                "is_fallback": False,
+                "has_access": False,
+                "access_denied_reason": NO_ENTITLEMENT,
+                "enum_values": (),
+                "requested_values": requested_values,
+            }
+        )
+    memo = entry.memo
+    key = ("enum", requested_values)
+    result = memo.get(key)
+    if result is None:
+        has_access, reason = decide(entry, 0.0, None, requested_values)
+        result = _build_enum(
+            {
+                "is_fallback": False,
+                "has_access": has_access,
+                "access_denied_reason": reason,
+                "feature": entry.plain_feature,
+                "enum_values": entry.enum_values_list,
+                "requested_values": requested_values,
+            }
+        )
+        if len(memo) < 64:
+            memo[key] = result
+    return result  # type: ignore[no-any-return]
+
+
+def entitlement_result(
+    entry: CachedEntitlement,
+    now_ts: float,
+    requested_usage: float = 0.0,
+    requested_values: tuple[str, ...] = (),
+) -> Entitlement:
+    """`getEntitlement(s)` mapping by the feature's type: boolean, enum, metered (a metered
+    NUMBER) or numeric; the requested usage or values apply to the metered or enum shape."""
+    feature_type = entry.feature_type
+    if feature_type == "NUMBER":
         if entry.meter_type in METERED_TYPES:
-            return metered_result(entry, 0.0, now_ts)
+            return metered_result(entry, requested_usage, now_ts)
         return numeric_result(entry, now_ts)
+    if feature_type == "ENUM":
+        return enum_result(entry, requested_values)
     return boolean_result(entry)
+
+
+def as_values(requested_values: Iterable[str] | None) -> tuple[str, ...]:
+    """Requested enum values as a tuple (a single string is one value, not its characters)."""
+    if requested_values is None:
+        return ()
+    if isinstance(requested_values, str):
+        return (requested_values,)
+    if isinstance(requested_values, tuple):
+        return requested_values
+    return tuple(requested_values)
 
 
 def as_fallback(
@@ -270,28 +334,59 @@ def metered_fallback(fallback: EntitlementFallback | None) -> MeteredEntitlement
     return Builder(MeteredEntitlement, set(values))(values)  # type: ignore[no-any-return]
 
 
+def enum_fallback(fallback: EntitlementFallback | None) -> EnumEntitlement:
+    """Default enum fallback (no allowed values) + overrides."""
+    values: dict[str, Any] = {
+        "is_fallback": True,
+        "has_access": False,
+        "access_denied_reason": UNKNOWN,
+        "enum_values": (),
+    }
+    values.update(_spread(fallback, {"has_access", "access_denied_reason", "enum_values"}))
+    return Builder(EnumEntitlement, set(values))(values)  # type: ignore[no-any-return]
+
+
+def fallback_kind(fallback: EntitlementFallback | None) -> str:
+    """The kind of result a fallback describes, by the fields it sets (boolean by default)."""
+    fields = fallback.model_fields_set if fallback is not None else set()
+    if fields & {"usage_limit", "current_usage", "requested_usage"}:
+        return "metered"
+    if "enum_values" in fields:
+        return "enum"
+    if fields & {"value", "is_unlimited"}:
+        return "numeric"
+    return "boolean"
+
+
+def any_fallback(fallback: EntitlementFallback | None) -> Entitlement:
+    """The fallback result of the kind `fallback_kind` reads from the fallback's fields."""
+    return FALLBACK_BUILDERS[fallback_kind(fallback)](fallback)
+
+
 def fallback_entitlements(fallbacks: Mapping[str, EntitlementFallback]) -> list[Entitlement]:
     """`getEntitlements` when nothing is loaded: one fallback result per configured feature."""
     results: list[Entitlement] = []
     for feature_id, fallback in fallbacks.items():
         feature = EntitlementFeature(id=feature_id)
-        fields = fallback.model_fields_set
-        kind: Entitlement
-        if fields & {"usage_limit", "current_usage", "requested_usage"}:
-            kind = metered_fallback(fallback)
-        elif fields & {"value", "is_unlimited"}:
-            kind = numeric_fallback(fallback)
-        else:
-            kind = boolean_fallback(fallback)
-        results.append(kind.model_copy(update={"feature": feature}))
+        result = any_fallback(fallback)
+        results.append(result.model_copy(update={"feature": feature}))
     return results
 
 
 DEFAULT_BOOLEAN_FALLBACK = boolean_fallback(None)
 DEFAULT_NUMERIC_FALLBACK = numeric_fallback(None)
 DEFAULT_METERED_FALLBACK = metered_fallback(None)
+DEFAULT_ENUM_FALLBACK = enum_fallback(None)
+FALLBACK_BUILDERS: dict[str, Callable[[EntitlementFallback | None], Entitlement]] = {
+    "boolean": boolean_fallback,
+    "numeric": numeric_fallback,
+    "metered": metered_fallback,
+    "enum": enum_fallback,
+}
 
-Result = TypeVar("Result", BooleanEntitlement, NumericEntitlement, MeteredEntitlement)
+Result = TypeVar(
+    "Result", BooleanEntitlement, NumericEntitlement, MeteredEntitlement, EnumEntitlement
+)
 FallbackArg = EntitlementFallback | Mapping[str, Any] | None
 
 
@@ -321,6 +416,20 @@ class FallbackAnswers:
     def metered(self, feature_id: str, given: FallbackArg = None) -> MeteredEntitlement:
         """The metered fallback of `feature_id` (`given` overrides the configured one)."""
         return self._answer(metered_fallback, DEFAULT_METERED_FALLBACK, feature_id, given)
+
+    def enum(self, feature_id: str, given: FallbackArg = None) -> EnumEntitlement:
+        """The enum fallback of `feature_id` (`given` overrides the configured one)."""
+        return self._answer(enum_fallback, DEFAULT_ENUM_FALLBACK, feature_id, given)
+
+    def any(self, feature_id: str, given: FallbackArg = None) -> Entitlement:
+        """The fallback of `feature_id` of the kind its fields describe (boolean by default)."""
+        answer: Entitlement = self._answer(
+            any_fallback,
+            DEFAULT_BOOLEAN_FALLBACK,
+            feature_id,
+            given,
+        )
+        return answer
 
     def _answer(
         self,

@@ -40,13 +40,18 @@ def subscriptions_path(
 
 
 def paywall_path(
-    product_id: str | None, billing_country_code: str | None, include_hidden_plans: bool
+    product_id: str | None,
+    billing_country_code: str | None,
+    include_hidden_plans: bool,
+    fetch_all_countries_prices: bool = False,
 ) -> str:
     """`/v1/p/{product}/paywall.json`, or `/v1/paywall.json` without a product."""
     path = f"/v1/p/{segment(product_id)}/paywall.json" if product_id else "/v1/paywall.json"
     params = [("billingCountryCode", billing_country_code)] if billing_country_code else []
     if include_hidden_plans:
         params.append(("includeHiddenPlans", "true"))
+    if fetch_all_countries_prices:
+        params.append(("fetchAllCountriesPrices", "true"))
     return with_query(path, params)
 
 

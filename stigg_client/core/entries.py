@@ -47,6 +47,8 @@ class CachedEntitlement:
     usage_period_end: datetime | None
     usage_period_end_ts: float
     updated_at_ts: float | None
+    enum_values: frozenset[str] = frozenset()
+    enum_values_list: tuple[str, ...] = ()
     fingerprint: tuple[Any, ...] = field(default=())
     memo: dict[Any, Any] = field(default_factory=dict)
     """Results already computed from this entry (they are immutable, so they can be shared)."""
@@ -110,6 +112,10 @@ def entry_from_wire(raw: dict[str, Any]) -> CachedEntitlement:
         usage_period_end_ts=end.timestamp() if end is not None else math.inf,
         updated_at_ts=max(stamps) if stamps else None,
     )
+    enum_values = raw.get("enumValues")
+    if isinstance(enum_values, list):
+        entry.enum_values_list = tuple(str(value) for value in enum_values)
+        entry.enum_values = frozenset(entry.enum_values_list)
     entry.fingerprint = (
         entry.feature_type,
         entry.meter_type,
@@ -121,6 +127,7 @@ def entry_from_wire(raw: dict[str, Any]) -> CachedEntitlement:
         entry.reset_period,
         entry.usage_period_start,
         entry.usage_period_end,
+        entry.enum_values_list,
         entry.plain_feature.model_dump() if entry.plain_feature is not None else None,
     )
     return entry

@@ -54,6 +54,7 @@ async def fetch_paywall(
     billing_country_code: str | None,
     include_hidden_plans: bool,
     context: str | None = None,
+    fetch_all_countries_prices: bool = False,
 ) -> Paywall:
     """`GetPaywall` with the given (truthy) filters."""
     candidates = {
@@ -63,6 +64,7 @@ async def fetch_paywall(
         "context": context,
         "billingCountryCode": billing_country_code,
         "includeHiddenPlans": include_hidden_plans,
+        "fetchAllCountriesPrices": fetch_all_countries_prices,
     }
     variables = {"input": {k: v for k, v in candidates.items() if v}}
     return paywall_of(await api.graphql("GetPaywall", documents.GET_PAYWALL, variables))

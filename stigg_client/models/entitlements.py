@@ -72,7 +72,17 @@ class MeteredEntitlement(BooleanEntitlement):
     reset_settings: ResetSettings | None = None
 
 
-Entitlement = BooleanEntitlement | NumericEntitlement | MeteredEntitlement
+class EnumEntitlement(BooleanEntitlement):
+    """Result of `get_enum_entitlement`: the values an ENUM feature allows the customer.
+
+    Access is denied (`RequestedValuesMismatch`) when a requested value is not among them.
+    """
+
+    enum_values: tuple[str, ...] = ()
+    requested_values: tuple[str, ...] | None = None
+
+
+Entitlement = BooleanEntitlement | NumericEntitlement | MeteredEntitlement | EnumEntitlement
 """Any entitlement result, as listed by `get_entitlements`."""
 
 
@@ -88,4 +98,5 @@ class EntitlementFallback(StiggModel):
     is_unlimited: bool | None = None
     current_usage: float | None = None
     requested_usage: float | None = None
+    enum_values: tuple[str, ...] | None = None
     access_denied_reason: AccessDeniedReasonValue | None = Field(default=None)

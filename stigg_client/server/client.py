@@ -11,9 +11,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Unpack
 
+from stigg_client.core import checkout
+from stigg_client.core.checkout import AppliedSubscription, SubscriptionChange
 from stigg_client.core.graphql.entitlements import GET_SDK_CONFIGURATION
+from stigg_client.errors import StiggError
+from stigg_client.models.checkout import ApplySubscriptionResult, SubscriptionPreviewV2
 from stigg_client.server.catalog import CatalogPart
 from stigg_client.server.entitlements import EntitlementsPart
 from stigg_client.server.management import ManagementPart
@@ -111,3 +115,21 @@ class StiggServer(EntitlementsPart, UsagePart, ManagementPart, CatalogPart, Real
     def remove_listener(self, event: ServerEvent, listener: Listener) -> None:
         """Unregister a listener (no error when it was not registered)."""
         self._emitter.remove(event, listener)
+
+    async def preview_subscription(
+        self, **params: Unpack[SubscriptionChange]
+    ) -> SubscriptionPreviewV2:
+        """Price a new or changed subscription of `customer_id`: now and on the next invoice."""
+        return await checkout.preview_subscription(self.api, params)
+
+    async def apply_subscription(
+        self, **params: Unpack[AppliedSubscription]
+    ) -> ApplySubscriptionResult:
+        """Create or change `customer_id`'s subscription, paid with `payment_method_id`."""
+        result = await checkout.apply_subscription(self.api, params)
+        scope = (params["customer_id"], params.get("resource_id"))
+        try:
+            await self._fetch_state(scope)
+        except StiggError as error:
+            logger.warning("refetching entitlements after apply_subscription failed: %s", error)
+        return result

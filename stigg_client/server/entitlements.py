@@ -5,19 +5,21 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from stigg_client.core.decisions import (
+    FALLBACK_BUILDERS,
     NO_ENTITLEMENT,
+    any_fallback,
     as_fallback,
-    boolean_fallback,
+    as_values,
     boolean_result,
     entitlement_result,
+    enum_result,
     fallback_entitlements,
-    metered_fallback,
+    fallback_kind,
     metered_result,
-    numeric_fallback,
     numeric_result,
 )
 from stigg_client.core.entries import entry_from_wire
@@ -28,6 +30,7 @@ from stigg_client.models.entitlements import (
     BooleanEntitlement,
     Entitlement,
     EntitlementFallback,
+    EnumEntitlement,
     MeteredEntitlement,
     NumericEntitlement,
 )
@@ -37,6 +40,8 @@ from stigg_client.server.store import CustomerEntitlements, Scope, entitlements_
 from stigg_client.server.wire import feature_entitlements
 
 logger = logging.getLogger("stigg_client")
+
+FEATURE_TYPE_MISMATCH = AccessDeniedReason.FEATURE_TYPE_MISMATCH.value
 
 
 class EntitlementsPart(ServerState):
@@ -94,7 +99,12 @@ class EntitlementsPart(ServerState):
         return state.access_denied_reason in (None, AccessDeniedReason.NO_ACTIVE_SUBSCRIPTION.value)
 
     def _result_for(
-        self, raw: dict[str, Any] | None, kind: str, requested_usage: float, now_ts: float
+        self,
+        raw: dict[str, Any] | None,
+        kind: str,
+        requested_usage: float,
+        now_ts: float,
+        requested_values: tuple[str, ...] = (),
     ) -> Entitlement:
         entry = entry_from_wire(raw) if raw is not None else None
         result: Entitlement
@@ -104,10 +114,12 @@ class EntitlementsPart(ServerState):
             result = numeric_result(entry, now_ts)
         elif kind == "metered":
             result = metered_result(entry, requested_usage, now_ts)
+        elif kind == "enum":
+            result = enum_result(entry, requested_values)
+        elif entry is not None:
+            result = entitlement_result(entry, now_ts, requested_usage, requested_values)
         else:
-            result = (
-                entitlement_result(entry, now_ts) if entry is not None else boolean_result(None)
-            )
+            result = boolean_result(None)
         reason = raw.get("accessDeniedReason") if raw is not None else None
         if reason and result.has_access:
             result = _denied(result, str(reason))
@@ -121,10 +133,17 @@ class EntitlementsPart(ServerState):
         resource_id: str | None,
         requested_usage: float,
         fallback: EntitlementFallback | Mapping[str, Any] | None,
+        requested_values: tuple[str, ...] = (),
     ) -> _E:
         """The `model` decision of one feature (the public getters differ only in `model`)."""
         result = await self._decide(
-            _KINDS[model], customer_id, feature_id, resource_id, requested_usage, fallback
+            _KINDS[model],
+            customer_id,
+            feature_id,
+            resource_id,
+            requested_usage,
+            fallback,
+            requested_values,
         )
         assert isinstance(result, model)
         return result
@@ -137,18 +156,28 @@ class EntitlementsPart(ServerState):
         resource_id: str | None,
         requested_usage: float,
         fallback: EntitlementFallback | Mapping[str, Any] | None,
+        requested_values: tuple[str, ...] = (),
+        missing_kind: str | None = None,
     ) -> Entitlement:
+        """Decide one feature; `missing_kind` is the result shape (and fallback kind) of a `kind`
+        "any" check when the feature has no entitlement or the network fails."""
         chosen = as_fallback(fallback) or self.fallbacks.get(feature_id)
         try:
             state = await self._state(customer_id, resource_id)
         except StiggError as error:
             logger.warning("entitlement check for %s fell back: %s", feature_id, error)
-            return _fallback(kind, chosen)
+            return _fallback(missing_kind or kind, chosen)
         raw = state.entitlements.get(feature_id)
+        now_ts = time.time()
         if raw is None:
             reason = state.access_denied_reason or NO_ENTITLEMENT
-            return _denied(self._result_for(None, kind, requested_usage, time.time()), reason)
-        return self._result_for(raw, kind, requested_usage, time.time())
+            shape = missing_kind or kind
+            empty = self._result_for(None, shape, requested_usage, now_ts, requested_values)
+            return _denied(empty, reason)
+        if kind == "enum" and (raw.get("feature") or {}).get("featureType") != "ENUM":
+            mismatch = {"access_denied_reason": FEATURE_TYPE_MISMATCH}
+            return _fallback(kind, chosen).model_copy(update=mismatch)
+        return self._result_for(raw, kind, requested_usage, now_ts, requested_values)
 
     async def get_boolean_entitlement(
         self,
@@ -190,6 +219,62 @@ class EntitlementsPart(ServerState):
             MeteredEntitlement, customer_id, feature_id, resource_id, requested_usage, fallback
         )
 
+    async def get_enum_entitlement(
+        self,
+        customer_id: str,
+        feature_id: str,
+        *,
+        resource_id: str | None = None,
+        requested_values: Iterable[str] | None = None,
+        fallback: EntitlementFallback | Mapping[str, Any] | None = None,
+    ) -> EnumEntitlement:
+        """The values an ENUM feature allows the customer; denied (`RequestedValuesMismatch`)
+        when one of `requested_values` is not among them."""
+        return await self._check(
+            EnumEntitlement,
+            customer_id,
+            feature_id,
+            resource_id,
+            0.0,
+            fallback,
+            as_values(requested_values),
+        )
+
+    async def get_entitlement(
+        self,
+        customer_id: str,
+        feature_id: str,
+        *,
+        resource_id: str | None = None,
+        requested_usage: float | None = None,
+        requested_values: Iterable[str] | None = None,
+        fallback: EntitlementFallback | Mapping[str, Any] | None = None,
+    ) -> Entitlement:
+        """The check that fits the feature's type (boolean, numeric, metered or enum), with
+        `requested_usage` or `requested_values` applied.
+
+        When the feature has no entitlement, or the network fails, the result has the shape
+        the arguments ask for, like Stigg's: metered with `requested_usage`, enum with
+        `requested_values`, else the kind the fallback's fields describe.
+        """
+        if requested_usage is not None:
+            missing_kind = "metered"
+        elif requested_values is not None:
+            missing_kind = "enum"
+        else:
+            chosen = as_fallback(fallback) or self.fallbacks.get(feature_id)
+            missing_kind = fallback_kind(chosen)
+        return await self._decide(
+            "any",
+            customer_id,
+            feature_id,
+            resource_id,
+            float(requested_usage or 0),
+            fallback,
+            as_values(requested_values),
+            missing_kind,
+        )
+
     async def get_entitlements(
         self, customer_id: str, resource_id: str | None = None
     ) -> list[Entitlement]:
@@ -213,8 +298,5 @@ def _expired(state: CustomerEntitlements, now_ms: int) -> bool:
 
 
 def _fallback(kind: str, fallback: EntitlementFallback | None) -> Entitlement:
-    if kind == "numeric":
-        return numeric_fallback(fallback)
-    if kind == "metered":
-        return metered_fallback(fallback)
-    return boolean_fallback(fallback)
+    build = FALLBACK_BUILDERS.get(kind, any_fallback)
+    return build(fallback)

@@ -36,8 +36,11 @@ class OfflineStiggServer(StiggServer, offline=True):
         resource_id: str | None,
         requested_usage: float,
         fallback: EntitlementFallback | Mapping[str, Any] | None,
+        requested_values: tuple[str, ...] = (),
+        missing_kind: str | None = None,
     ) -> Entitlement:
-        return _fallback(kind, as_fallback(fallback) or self.fallbacks.get(feature_id))
+        chosen = as_fallback(fallback) or self.fallbacks.get(feature_id)
+        return _fallback(missing_kind or kind, chosen)
 
     async def get_entitlements(
         self, customer_id: str, resource_id: str | None = None

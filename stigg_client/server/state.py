@@ -21,6 +21,7 @@ from stigg_client.models.entitlements import (
     BooleanEntitlement,
     Entitlement,
     EntitlementFallback,
+    EnumEntitlement,
     MeteredEntitlement,
     NumericEntitlement,
 )
@@ -48,11 +49,12 @@ Listener = Callable[[Any], Any]
 SERVER_RECONNECT = Backoff(initial_delay_s=0.5, max_delay_s=5.0)
 """Default reconnect delays of the server SDK."""
 
-_E = TypeVar("_E", BooleanEntitlement, NumericEntitlement, MeteredEntitlement)
+_E = TypeVar("_E", BooleanEntitlement, NumericEntitlement, MeteredEntitlement, EnumEntitlement)
 _KINDS: dict[type[Entitlement], str] = {
     BooleanEntitlement: "boolean",
     NumericEntitlement: "numeric",
     MeteredEntitlement: "metered",
+    EnumEntitlement: "enum",
 }
 
 

@@ -28,6 +28,8 @@ class ApiCredentials:
     source: str
     customer_token: str | None = None
     extra_headers: dict[str, str] = field(default_factory=dict)
+    graphql_headers: dict[str, str] = field(default_factory=dict)
+    """Headers only GraphQL requests carry (the client's name and version, §1.3)."""
 
     def headers(self) -> dict[str, str]:
         """Headers common to GraphQL and edge requests."""
@@ -74,6 +76,7 @@ class StiggApi:
     ) -> dict[str, Any]:
         """Run one operation and return its `data`; raise the mapped `StiggError` on failure."""
         headers = self.credentials.headers()
+        headers.update(self.credentials.graphql_headers)
         headers["x-graphql-operation-name"] = operation_name
         body = {"operationName": operation_name, "query": document, "variables": variables or {}}
         response = await self._send("POST", self.graphql_url, headers, body, timeout_s)

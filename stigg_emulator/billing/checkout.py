@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -144,6 +145,32 @@ def _billing_details(options: dict[str, Any], form: dict[str, str]) -> dict[str,
     return details
 
 
+def take_test_card(
+    domain: Domain,
+    tx: Tx,
+    payer: str,
+    form: dict[str, str],
+    details: Callable[[], dict[str, Any]],
+) -> ledger.PaymentMethod:
+    """Check `form`'s `cardNumber` and `expiry` by the test-card rules and store the card as
+    `payer`'s payment method (with `details()`, Stigg's billing info shape). Raises
+    CheckoutProblem for a missing, unknown, expired or declined card; nothing is stored then.
+    A card that needs authentication is stored: its charges ask for it (see `ledger`)."""
+    number = "".join(ch for ch in form.get("cardNumber", "") if ch.isdigit())
+    if not number:
+        raise CheckoutProblem("Card number is required.")
+    if number not in ledger.TEST_CARDS:
+        raise CheckoutProblem(
+            "Your card number is not a test card. Use 4242 4242 4242 4242 (pays), "
+            "4000 0000 0000 0002 (declined) or 4000 0025 0000 3155 (needs authentication)."
+        )
+    month, year = _expiry(form.get("expiry", "12/30") or "12/30", domain.clock.now(payer).year)
+    billing_details = details()
+    if ledger.TEST_CARDS[number][1] == ledger.DECLINES:
+        raise CheckoutProblem(ledger.DECLINE_MESSAGE + " Try another card.")
+    return ledger.attach_card(domain, tx, payer, number, month, year, billing_details)
+
+
 def pay(domain: Domain, tx: Tx, session_id: str, form: dict[str, str]) -> Session:
     """Take the payer's card (and the details the options ask for); the session becomes PAID.
 
@@ -165,23 +192,8 @@ def pay(domain: Domain, tx: Tx, session_id: str, form: dict[str, str]) -> Sessio
                 f"Promotion code {promo!r} is not valid ({error.code})."
             ) from None
         request["_promotionCode"] = promo
-    number = "".join(ch for ch in form.get("cardNumber", "") if ch.isdigit())
-    if not number:
-        raise CheckoutProblem("Card number is required.")
-    if number not in ledger.TEST_CARDS:
-        raise CheckoutProblem(
-            "Your card number is not a test card. Use 4242 4242 4242 4242 (pays), "
-            "4000 0000 0000 0002 (declined) or 4000 0025 0000 3155 (needs authentication)."
-        )
-    month, year = _expiry(
-        form.get("expiry", "12/30") or "12/30",
-        domain.clock.now(session.subscription["customer_ref"]).year,
-    )
-    details = _billing_details(options, form)
-    if ledger.TEST_CARDS[number][1] == ledger.DECLINES:
-        raise CheckoutProblem(ledger.DECLINE_MESSAGE + " Try another card.")
     payer = session.subscription.get("paying_customer_ref") or session.subscription["customer_ref"]
-    method = ledger.attach_card(domain, tx, payer, number, month, year, details)
+    method = take_test_card(domain, tx, payer, form, lambda: _billing_details(options, form))
     request["_paymentMethodId"] = method.id
     _set(tx, session_id, PAID, request)
     tx.entitlements_changed(payer)  # customer's hasPaymentMethod changed

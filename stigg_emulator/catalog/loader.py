@@ -27,7 +27,7 @@ from stigg_emulator.catalog.model import (
 )
 from stigg_emulator.catalog.yaml_lines import CatalogError, LineDict, LineList, load_yaml
 
-FEATURE_TYPES = ("BOOLEAN", "NUMBER")
+FEATURE_TYPES = ("BOOLEAN", "NUMBER", "ENUM")
 METER_TYPES = ("None", "Fluctuating", "Incremental")
 AGGREGATIONS = ("COUNT", "COUNT_UNIQUE", "SUM")
 PRICING_TYPES = ("FREE", "PAID", "CUSTOM")
@@ -271,8 +271,13 @@ def _feature(node: _Node) -> Feature:
     ref_id = node.text("id")
     feature_type = node.choice("type", FEATURE_TYPES)
     meter_type = node.choice("meterType", METER_TYPES, "None")
-    if feature_type == "BOOLEAN" and meter_type != "None":
-        raise node.error("meterType", "a BOOLEAN feature cannot be metered")
+    if feature_type != "NUMBER" and meter_type != "None":
+        raise node.error("meterType", f"a {feature_type} feature cannot be metered")
+    enum_values = node.strings("enumValues")
+    if (feature_type == "ENUM") != bool(enum_values):
+        raise node.error("enumValues", "an ENUM feature (and only one) lists its enumValues")
+    if len(set(enum_values)) != len(enum_values):
+        raise node.error("enumValues", "enumValues must not repeat a value")
     meter = None
     if "meter" in node.data:
         meter_node = _Node(node.path, node.raw("meter"), node.data.key_lines["meter"], "meter")
@@ -300,6 +305,7 @@ def _feature(node: _Node) -> Feature:
         description=node.text("description", None),
         metadata=node.mapping("metadata"),
         meter=meter,
+        enum_values=enum_values,
         uuid=stable_uuid("feature", ref_id),
     )
     node.check_unknown()
@@ -314,8 +320,13 @@ def _entitlement(node: _Node, catalog: Catalog, order: int) -> EntitlementSpec:
     reset_period = node.choice("resetPeriod", RESET_PERIODS, None)
     unlimited = node.bool("unlimited", False)
     usage_limit = node.number("usageLimit", None)
-    if feature.feature_type == "BOOLEAN" and (usage_limit is not None or unlimited):
-        raise node.error(None, f"feature {feature_ref!r} is BOOLEAN: no usageLimit/unlimited")
+    if feature.feature_type != "NUMBER" and (usage_limit is not None or unlimited):
+        raise node.error(
+            None, f"feature {feature_ref!r} is {feature.feature_type}: no usageLimit/unlimited"
+        )
+    enum_values = node.strings("enumValues", feature.enum_values or None)
+    if enum_values and feature.feature_type != "ENUM":
+        raise node.error("enumValues", f"feature {feature_ref!r} is not an ENUM feature")
     if reset_period and feature.meter_type != "Incremental":
         raise node.error("resetPeriod", "only Incremental features can reset usage")
     monthly = node.choice("monthlyAccordingTo", MONTHLY_ACCORDING_TO, None)
@@ -335,6 +346,7 @@ def _entitlement(node: _Node, catalog: Catalog, order: int) -> EntitlementSpec:
         display_name_override=node.text("displayNameOverride", None),
         hidden_from_widgets=node.strings("hiddenFromWidgets", WIDGETS),
         description=node.text("description", None),
+        enum_values=enum_values or feature.enum_values,
         order=order,
     )
     node.check_unknown()

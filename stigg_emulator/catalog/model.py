@@ -22,7 +22,7 @@ class Meter:
 
 @dataclass(frozen=True)
 class Feature:
-    """A feature (BOOLEAN or NUMBER) with optional metering."""
+    """A feature (BOOLEAN, NUMBER or ENUM) with optional metering (NUMBER only)."""
 
     ref_id: str
     display_name: str
@@ -33,6 +33,7 @@ class Feature:
     description: str | None = None
     metadata: dict[str, Any] | None = None
     meter: Meter | None = None
+    enum_values: tuple[str, ...] = ()  # ENUM only: every value the feature can take
     uuid: str = ""
 
 
@@ -50,6 +51,7 @@ class EntitlementSpec:
     display_name_override: str | None = None
     hidden_from_widgets: tuple[str, ...] = ()
     description: str | None = None
+    enum_values: tuple[str, ...] = ()  # ENUM only: the values this package allows
     order: int = 0
 
 

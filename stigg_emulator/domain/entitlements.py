@@ -29,6 +29,7 @@ class Grant:
     weekly_according_to: str | None = None
     display_name_override: str | None = None
     hidden_from_widgets: tuple[str, ...] = ()
+    enum_values: tuple[str, ...] = ()  # ENUM features: the allowed values
     anchor_ms: int | None = None  # usage periods are counted from here
     valid_until_ms: int | None = None
     order: int = 0
@@ -80,6 +81,7 @@ def _grant_from_spec(feature: Feature, spec: EntitlementSpec, anchor: int, order
         weekly_according_to=spec.weekly_according_to,
         display_name_override=spec.display_name_override,
         hidden_from_widgets=spec.hidden_from_widgets,
+        enum_values=spec.enum_values,
         anchor_ms=anchor,
         order=order,
     )
@@ -116,7 +118,11 @@ def subscription_grants(catalog: Catalog, subscription: dict[str, Any]) -> dict[
                 extra.usage_limit = extra.usage_limit * quantity
             if existing is None:
                 grants[feature.ref_id] = extra
-            elif not existing.unlimited:
+                continue
+            if extra.enum_values:
+                allowed = set(existing.enum_values) | set(extra.enum_values)
+                existing.enum_values = tuple(v for v in feature.enum_values if v in allowed)
+            if not existing.unlimited:
                 existing.unlimited = existing.unlimited or extra.unlimited
                 if extra.usage_limit is not None:
                     existing.usage_limit = (existing.usage_limit or 0) + extra.usage_limit
@@ -254,8 +260,21 @@ def current_period(grant: Grant, now: datetime) -> UsagePeriod | None:
     )
 
 
-def decide(grant: Grant, usage: Usage | None, requested: float | None) -> str | None:
-    """`accessDeniedReason` for a grant given current usage and a requested amount (None = ok)."""
+def decide(
+    grant: Grant,
+    usage: Usage | None,
+    requested: float | None,
+    requested_values: tuple[str, ...] = (),
+) -> str | None:
+    """`accessDeniedReason` for a grant given current usage and a requested amount (None = ok).
+
+    An ENUM grant is denied when a requested value is not among its allowed values.
+    """
+    if grant.feature.feature_type == "ENUM":
+        allowed = grant.enum_values
+        if any(value not in allowed for value in requested_values):
+            return "RequestedValuesMismatch"
+        return None
     if grant.feature.feature_type != "NUMBER" or grant.feature.meter_type == "None":
         return None
     if grant.unlimited or grant.soft_limit:

@@ -16,7 +16,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
 from stigg_emulator.domain import transitions
-from stigg_emulator.http import checkout_page, clock_routes, edge
+from stigg_emulator.http import checkout_page, clock_routes, edge, payment_methods
 from stigg_emulator.http.graphql_route import graphql_http
 from stigg_emulator.http.graphql_ws import graphql_ws
 from stigg_emulator.http.sse import customer_events
@@ -79,6 +79,7 @@ def create_app(state: AppState) -> Starlette:
         Route("/v1/c/{customer_id:path}/events", customer_events, methods=["GET"]),
         *edge.routes(),
         *checkout_page.routes(),
+        *payment_methods.routes(),
         *clock_routes.routes(),
     ]
     middleware = [

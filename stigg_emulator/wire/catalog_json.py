@@ -14,7 +14,7 @@ from stigg_emulator.catalog.model import (
     Package,
     PriceSpec,
 )
-from stigg_emulator.wire.entitlement_json import reset_configuration
+from stigg_emulator.wire.entitlement_json import enum_configuration, reset_configuration
 
 CATALOG_TIME = "2024-01-01T00:00:00.000Z"
 
@@ -65,8 +65,8 @@ def feature_object_json(feature: Feature) -> dict[str, Any]:
         "createdAt": CATALOG_TIME,
         "updatedAt": CATALOG_TIME,
         "unitTransformation": None,
-        "enumConfiguration": None,
-        "usedEnumValues": None,
+        "enumConfiguration": enum_configuration(feature),
+        "usedEnumValues": list(feature.enum_values) if feature.feature_type == "ENUM" else None,
     }
 
 
@@ -94,7 +94,7 @@ def package_entitlement_json(
         "isCustom": False,
         "isGranted": True,
         "behavior": "Increment" if package.kind == "addon" else "Override",
-        "enumValues": None,
+        "enumValues": list(spec.enum_values) if feature.feature_type == "ENUM" else None,
         "order": spec.order,
         "environmentId": ENVIRONMENT_ID,
         "createdAt": CATALOG_TIME,

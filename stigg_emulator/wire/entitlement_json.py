@@ -24,8 +24,18 @@ def feature_json(feature: Feature) -> dict[str, Any]:
         "featureStatus": "ACTIVE",
         "additionalMetaData": feature.metadata,
         "unitTransformation": None,
-        "enumConfiguration": None,
+        "enumConfiguration": enum_configuration(feature),
     }
+
+
+def enum_configuration(feature: Feature) -> list[dict[str, Any]] | None:
+    """`enumConfiguration` of an ENUM feature (each value is its own display name)."""
+    if feature.feature_type != "ENUM":
+        return None
+    return [
+        {"__typename": "EnumConfigurationEntity", "value": value, "displayName": value}
+        for value in feature.enum_values
+    ]
 
 
 def reset_configuration(
@@ -42,12 +52,16 @@ def reset_configuration(
 
 
 def entitlement_json(
-    state: ScopeState, grant: Grant, requested: float | None = None
+    state: ScopeState,
+    grant: Grant,
+    requested: float | None = None,
+    requested_values: tuple[str, ...] | None = None,
 ) -> dict[str, Any]:
     """The V1 `Entitlement` of a grant (a superset that also fits `FeatureEntitlement`)."""
     usage = state.usage.get(grant.feature.ref_id)
     period = usage.period if usage else None
-    reason = decide(grant, usage, requested)
+    reason = decide(grant, usage, requested, requested_values or ())
+    is_enum = grant.feature.feature_type == "ENUM"
     updated_at = state.entitlements_updated_at
     usage_updated = usage.updated_at if usage and usage.updated_at else updated_at
     return {
@@ -61,8 +75,8 @@ def entitlement_json(
         "hasSoftLimit": grant.soft_limit,
         "currentUsage": usage.value if usage else 0.0,
         "requestedUsage": requested,
-        "requestedValues": None,
-        "enumValues": None,
+        "requestedValues": list(requested_values) if requested_values is not None else None,
+        "enumValues": list(grant.enum_values) if is_enum else None,
         "entitlementUpdatedAt": iso(updated_at),
         "usageUpdatedAt": iso(usage_updated),
         "resetPeriod": grant.reset_period,
@@ -115,12 +129,13 @@ def single_entitlement_json(
     catalog: Catalog,
     feature_ref: str,
     requested: float | None,
+    requested_values: tuple[str, ...] | None = None,
 ) -> dict[str, Any]:
     """`entitlement(query)`: one feature, with the reason access would be denied."""
     feature = catalog.features.get(feature_ref)
     grant = state.grants.get(feature_ref)
     if grant is not None and state.denied_reason is None and state.resource_exists:
-        return entitlement_json(state, grant, requested)
+        return entitlement_json(state, grant, requested, requested_values)
     if state.denied_reason in ("CustomerNotFound", "CustomerIsArchived"):
         reason = state.denied_reason
     elif not state.resource_exists:
@@ -142,7 +157,7 @@ def single_entitlement_json(
         "hasSoftLimit": False,
         "currentUsage": 0.0,
         "requestedUsage": requested,
-        "requestedValues": None,
+        "requestedValues": list(requested_values) if requested_values is not None else None,
         "enumValues": None,
         "entitlementUpdatedAt": iso(state.entitlements_updated_at),
         "usageUpdatedAt": None,

@@ -167,6 +167,11 @@ def test_free_sign_up_gate_denied_metered_until_limit_then_upgrade_prompt(
     expect(page.locator("#sso-upgrade .upgrade-prompt")).to_have_attribute(
         "data-plan-id", "plan-enterprise"
     )
+    # Free exports to PDF only: each format's gate asks the ENUM check for its value.
+    expect(page.locator("#format-pdf")).to_have_attribute("data-access", "granted")
+    for denied in ("#format-docx", "#format-markdown", "#format-html"):
+        expect(page.locator(denied)).to_have_attribute("data-access", "denied")
+    expect(page.get_by_text("Word (DOCX): from Pro")).to_be_visible()
     use_up_to_the_free_limit(page, "templates", "#create-template", "#template-status", "template")
     expect(page.locator("#templates-meter [data-usage-level]")).to_have_attribute(
         "data-usage-level", "exceeded"

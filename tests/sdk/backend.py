@@ -41,22 +41,21 @@ def server_graphql(
 
 
 def new_customer(
-    emulator: EmulatorProcess, plan_id: str = "plan-stigg-starter", *, prefix: str = "customer-"
+    emulator: EmulatorProcess,
+    plan_id: str | None = "plan-stigg-starter",
+    *,
+    prefix: str = "customer-",
+    payment_method_id: str | None = None,
 ) -> str:
-    """Provision a fresh customer on `plan_id` and return its id (`prefix` + a random part)."""
+    """Provision a fresh customer on `plan_id` (None: no subscription), with a payment method
+    when given, and return its id (`prefix` + a random part)."""
     customer_id = f"{prefix}{uuid.uuid4().hex[:10]}"
-    server_graphql(
-        emulator,
-        "ProvisionCustomer",
-        PROVISION_CUSTOMER,
-        {
-            "input": {
-                "refId": customer_id,
-                "name": "SDK test customer",
-                "subscriptionParams": {"planId": plan_id},
-            }
-        },
-    )
+    customer: dict[str, Any] = {"refId": customer_id, "name": "SDK test customer"}
+    if plan_id is not None:
+        customer["subscriptionParams"] = {"planId": plan_id}
+    if payment_method_id is not None:
+        customer["billingInformation"] = {"paymentMethodId": payment_method_id}
+    server_graphql(emulator, "ProvisionCustomer", PROVISION_CUSTOMER, {"input": customer})
     return customer_id
 
 

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from stigg_client.core import decisions
-from stigg_client.core.entries import entry_from_wire
+from stigg_client.core.entries import CachedEntitlement, entry_from_wire
 from stigg_client.models.entitlements import EntitlementFallback
 from tests.sdk.wire import wire_entitlement
 
@@ -253,3 +253,52 @@ def test_rolled_period_contains_now_and_usage_is_zero(
     assert result.usage_period_start is not None and result.usage_period_end is not None
     assert result.usage_period_start <= now < result.usage_period_end
     assert result.usage_period_start >= anchor
+
+
+def enum_entry(values: list[str] | None) -> CachedEntitlement:
+    raw = wire_entitlement("formats", feature_type="ENUM", meter_type="None", usage_limit=None)
+    raw["enumValues"] = values
+    return entry_from_wire(raw)
+
+
+def test_enum_grants_only_when_every_requested_value_is_allowed() -> None:
+    entry = enum_entry(["csv", "pdf"])
+    assert decisions.decide(entry) == (True, None)
+    assert decisions.decide(entry, requested_values=("pdf", "csv")) == (True, None)
+    assert decisions.decide(entry, requested_values=("csv", "xlsx")) == (
+        False,
+        "RequestedValuesMismatch",
+    )
+    assert decisions.decide(enum_entry(None), requested_values=("csv",))[0] is False
+
+
+def test_enum_result_shape_and_memo() -> None:
+    entry = enum_entry(["csv", "pdf"])
+    result = decisions.enum_result(entry, ("xlsx",))
+    dumped = result.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"feature"})
+    assert result.feature is not None and result.feature.id == "formats"
+    assert dumped == {
+        "isFallback": False,
+        "hasAccess": False,
+        "accessDeniedReason": "RequestedValuesMismatch",
+        "enumValues": ["csv", "pdf"],
+        "requestedValues": ["xlsx"],
+    }
+    assert decisions.enum_result(entry, ("xlsx",)) is result
+    assert decisions.entitlement_result(entry, NOW, 0.0, ("csv",)).has_access is True
+    missing = decisions.enum_result(None, ("a",))
+    assert (missing.has_access, missing.enum_values) == (False, ())
+
+
+def test_enum_fallbacks_and_requested_values() -> None:
+    assert decisions.DEFAULT_ENUM_FALLBACK.enum_values == ()
+    configured = EntitlementFallback.model_validate({"hasAccess": True, "enumValues": ["a"]})
+    answers = decisions.FallbackAnswers({"f": configured})
+    assert (answers.enum("f").has_access, answers.enum("f").enum_values) == (True, ("a",))
+    assert answers.any("f") is answers.any("f")
+    assert decisions.fallback_kind(configured) == "enum"
+    listed = decisions.fallback_entitlements({"f": configured})
+    assert type(listed[0]).__name__ == "EnumEntitlement"
+    assert decisions.as_values("csv") == ("csv",)
+    assert decisions.as_values(["a", "b"]) == ("a", "b")
+    assert decisions.as_values(None) == ()

@@ -227,3 +227,28 @@ def test_diff_detects_a_changed_widget(widget_page: Page) -> None:
 
 def test_no_page_errors(widget_page: Page) -> None:
     assert widget_page.errors == []  # type: ignore[attr-defined]
+
+
+def test_gates_pick_the_check_of_the_features_type(widget_page: Page) -> None:
+    """Numeric gates compare `min-value` with the value (they used to ask the boolean check and
+    deny); an ENUM gate asks for its `requested-values` (Starter has no export formats)."""
+    add_elements(
+        widget_page,
+        '<stigg-gate id="gate-min-ok" feature-id="feature-demo-01" min-value="50">'
+        '<p>Fifty fit</p><p slot="denied">Fifty do not fit</p></stigg-gate>'
+        '<stigg-gate id="gate-min-high" feature-id="feature-demo-01" min-value="500">'
+        '<p>Five hundred fit</p><p slot="denied">Five hundred do not fit</p></stigg-gate>'
+        '<stigg-gate id="gate-enum" feature-id="feature-export-formats" requested-values="csv">'
+        '<p>CSV export</p><p slot="denied">Upgrade to export CSV</p></stigg-gate>',
+    )
+    try:
+        expect(widget_page.locator("#gate-min-ok")).to_have_attribute("data-access", "granted")
+        expect(widget_page.get_by_text("Fifty fit", exact=True)).to_be_visible()
+        expect(widget_page.locator("#gate-min-high")).to_have_attribute("data-access", "denied")
+        expect(widget_page.get_by_text("Five hundred do not fit")).to_be_visible()
+        expect(widget_page.locator("#gate-enum")).to_have_attribute("data-access", "denied")
+        expect(widget_page.get_by_text("Upgrade to export CSV")).to_be_visible()
+        expect(widget_page.get_by_text("CSV export", exact=True)).to_be_hidden()
+        assert serious_axe_violations(widget_page) == []
+    finally:
+        remove_elements(widget_page, "gate-min-ok", "gate-min-high", "gate-enum")

@@ -503,6 +503,7 @@ def test_browser_package_imports_in_cpython() -> None:
         "stigg-usage-meter",
         "stigg-gate",
         "stigg-upgrade-prompt",
+        "stigg-checkout",
     }
 
 
@@ -534,7 +535,7 @@ def test_python_subscribers_name_one_of_the_fired_events() -> None:
     assert got == [{"tag": "stigg-paywall"}]
     with pytest.raises(ValueError, match="stigg-billing-period-change"):
         app.on("stigg-period-change", lambda element, detail: None)
-    assert len(EVENTS) == len(set(EVENTS)) == 5
+    assert len(EVENTS) == len(set(EVENTS)) == 8
 
 
 class _Node:

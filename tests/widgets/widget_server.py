@@ -111,6 +111,12 @@ def create_app(
         )
         return HTMLResponse(body, headers={"Cache-Control": "no-store"})
 
+    async def checkout(request: Request) -> Response:
+        """`<stigg-checkout>` of Team for `?customer=ID` (the checkout needs a customer)."""
+        customer = request.query_params.get("customer") or config.get("customer_id") or ""
+        body = page("checkout", {**config, "customer_id": customer})
+        return HTMLResponse(body, headers={"Cache-Control": "no-store"})
+
     async def pricing(request: Request) -> Response:
         """Only paywalls (English, German, Danish prices) and a table: the public pricing page."""
         return HTMLResponse(pricing_page, headers={"Cache-Control": "no-store"})
@@ -153,6 +159,7 @@ def create_app(
         routes=[
             Route("/", index),
             Route("/pricing", pricing),
+            Route("/checkout", checkout),
             Route("/early", early_input),
             Route("/prerendered", prerendered_markup),
             Route("/app.py", app_py),

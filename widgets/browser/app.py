@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from stigg_client import InitializationState
+from widgets.browser.checkout import CheckoutController
 from widgets.browser.controller import FAILED_STATES, Controller
 from widgets.browser.controllers import (
     GateController,
@@ -33,6 +34,9 @@ EVENTS = (
     "stigg-manage-subscription",
     "stigg-error",
     "stigg-ready",
+    "stigg-checkout-step",
+    "stigg-checkout-completed",
+    "stigg-checkout-error",
 )
 
 CONTROLLERS: dict[str, type[Controller]] = {
@@ -42,6 +46,7 @@ CONTROLLERS: dict[str, type[Controller]] = {
     "stigg-usage-meter": MeterController,
     "stigg-gate": GateController,
     "stigg-upgrade-prompt": UpgradePromptController,
+    "stigg-checkout": CheckoutController,
 }
 
 _keys = iter(range(1, 1 << 62))

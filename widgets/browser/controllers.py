@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import TYPE_CHECKING, Any
 
 from widgets.browser.controller import Controller, WidgetHost, entitlements_loaded
+from widgets.gates import GateAttributeError, GateRequest, gate_grants
 from widgets.render import (
     RenderOptions,
     render_gate,
@@ -19,6 +21,8 @@ if TYPE_CHECKING:
     from stigg_client.models.paywall import Paywall
     from stigg_client.models.portal import CustomerPortal
     from stigg_client.models.subscriptions import Invoice
+
+logger = logging.getLogger("widgets")
 
 
 class PortalController(Controller):
@@ -86,7 +90,8 @@ class MeterController(Controller):
 
 
 class GateController(Controller):
-    """`<stigg-gate feature-id [requested-usage]>`: content or the `denied` slot."""
+    """`<stigg-gate feature-id [requested-usage] [requested-values] [min-value]>`: content or
+    the `denied` slot, by the check that fits the feature's type (`widgets.gates`)."""
 
     live = True
     notice_while_offline = False
@@ -95,14 +100,17 @@ class GateController(Controller):
         self.ahead_of_load = await entitlements_loaded(self.app.client)
 
     def render(self) -> str:
-        feature_id = self.attr("feature-id") or ""
-        requested = self.attr("requested-usage")
-        client = self.app.client
-        if requested is not None:
-            metered = client.get_metered_entitlement(feature_id, requested_usage=float(requested))
-            has_access = metered.has_access
-        else:
-            has_access = client.get_boolean_entitlement(feature_id).has_access
+        try:
+            request = GateRequest.from_attributes(
+                self.attr("feature-id"),
+                self.attr("requested-usage"),
+                self.attr("requested-values"),
+                self.attr("min-value"),
+            )
+            has_access = gate_grants(self.app.client, request)
+        except GateAttributeError as error:
+            logger.warning("<stigg-gate> denies: %s", error)
+            has_access = False
         self.element.dataset.access = "granted" if has_access else "denied"
         return render_gate(has_access, RenderOptions(**self.options()))
 

@@ -42,13 +42,17 @@ def intl_formatters(locale: str) -> Formatters:
             return str(fmt_whole.format(value))
         return str(fmt.format(value))
 
+    def exact_money(amount: Decimal, currency: str) -> str:
+        money(amount, currency)  # builds the currency's formatter (two fraction digits)
+        return str(money_cache[currency].format(float(amount)))
+
     def number(value: float) -> str:
         return str(numbers.format(value))
 
     def date(value: datetime) -> str:
         return str(dates.format(js.Date.new(value.timestamp() * 1000)))
 
-    return Formatters(money=money, number=number, date=date)
+    return Formatters(money=money, exact_money=exact_money, number=number, date=date)
 
 
 def dispatch(element: Any, name: str, detail: dict[str, Any]) -> bool:

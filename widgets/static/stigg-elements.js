@@ -11,8 +11,10 @@ const TAGS = {
   "stigg-customer-portal": ["resource-id", "product-id", "hidden-sections", "paywall-href",
     "locale", "theme", "texts"],
   "stigg-usage-meter": ["feature-id", "warning-at", "locale", "theme", "texts"],
-  "stigg-gate": ["feature-id", "requested-usage", "locale", "texts"],
+  "stigg-gate": ["feature-id", "requested-usage", "requested-values", "min-value", "locale",
+    "texts"],
   "stigg-upgrade-prompt": ["feature-id", "requested-usage", "paywall-href", "locale", "theme", "texts"],
+  "stigg-checkout": ["plan-id", "resource-id", "billing-period", "seats", "addon", "billing-country-code", "locale", "theme", "texts"],
 };
 const CSS_HREF = new URL("./stigg-widgets.css", import.meta.url).href;
 const queue = [];

@@ -54,7 +54,8 @@ accessDeniedReason"""
 ENTITLEMENT_LIMIT_FIELDS = """
 usageLimit
 hasUnlimitedUsage
-hasSoftLimit"""
+hasSoftLimit
+enumValues"""
 
 ENTITLEMENT_PERIOD_FIELDS = """
 entitlementUpdatedAt

@@ -171,16 +171,21 @@ GET_PAYWALL = (
 }"""
 )
 
-GET_CUSTOMER = (
-    """query GetCustomerById($input: GetCustomerByRefIdInput!) {
-  getCustomerByRefId(input: $input) {
+CUSTOMER_FIELDS = """
     customerId
     name
     email
     createdAt
     updatedAt
     hasPaymentMethod
-    additionalMetaData
+    additionalMetaData"""
+"""A customer's own fields (no subscriptions), for `GetCustomerById` and the checkout state."""
+
+GET_CUSTOMER = (
+    """query GetCustomerById($input: GetCustomerByRefIdInput!) {
+  getCustomerByRefId(input: $input) {"""
+    + CUSTOMER_FIELDS
+    + """
     experimentInfo """
     + EXPERIMENT_INFO
     + """

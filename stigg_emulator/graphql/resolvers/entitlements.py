@@ -35,7 +35,7 @@ def resolve_entitlements_state(_obj: Any, info: GraphQLResolveInfo, query: dict[
 
 
 def resolve_entitlement(_obj: Any, info: GraphQLResolveInfo, query: dict[str, Any]) -> Any:
-    """`entitlement(query)`: one feature with `requestedUsage` applied."""
+    """`entitlement(query)`: one feature with `requestedUsage` / `requestedValues` applied."""
     customer_id, resource_id = _scope(query)
     ctx(info).caller.check_customer(customer_id)
     feature_id = query.get("featureId")
@@ -45,12 +45,14 @@ def resolve_entitlement(_obj: Any, info: GraphQLResolveInfo, query: dict[str, An
     requested = options.get("requestedUsage")
     if requested is not None and float(requested) < 0:
         raise StiggError("InvalidQuantity", "requestedUsage must not be negative")
+    values = options.get("requestedValues")
     state = ctx(info).reads.state(customer_id, resource_id)
     return single_entitlement_json(
         state,
         ctx(info).domain.catalog,
         str(feature_id),
         float(requested) if requested is not None else None,
+        tuple(str(value) for value in values) if values is not None else None,
     )
 
 

@@ -49,6 +49,7 @@ TEAM_FEATURES = [
     "feature-demo-01",
     "feature-demo-02",
     "feature-demo-03",
+    "feature-export-formats",
     "feature-seats",
     "feature-tokens",
 ]

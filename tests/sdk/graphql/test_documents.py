@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from graphql import build_schema, parse, validate
 
-from stigg_client.core.graphql import entitlements, reads
+from stigg_client.core.graphql import checkout, entitlements, reads
 
 SCHEMA_PATH = Path(__file__).resolve().parents[3] / "stigg_emulator" / "graphql" / "stigg.graphql"
 DOCUMENTS = {
     name: value
-    for module in (entitlements, reads)
+    for module in (checkout, entitlements, reads)
     for name, value in vars(module).items()
     if name.isupper() and isinstance(value, str) and value.startswith(("query", "mutation"))
 }
@@ -24,6 +24,9 @@ def test_every_operation_is_listed() -> None:
         "GET_PAYWALL",
         "GET_CUSTOMER_PORTAL",
         "ESTIMATE_SUBSCRIPTION",
+        "GET_CHECKOUT_STATE",
+        "PREVIEW_SUBSCRIPTION",
+        "APPLY_SUBSCRIPTION",
     } <= set(DOCUMENTS)
 
 

@@ -1,0 +1,75 @@
+"""`POST /v1/payment-methods`: an in-page card form (`<stigg-checkout>`) stores a test card.
+
+Stigg's cloud has no such route: there a checkout hands off to the billing provider. The card
+rules are the hosted checkout page's (`billing.checkout.take_test_card`): 4242 4242 4242 4242
+pays, 4000 0000 0000 0002 is declined (HTTP 402, nothing stored), 4000 0025 0000 3155 is stored
+but its charges need authentication (`requiresAction`).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from stigg_emulator.billing import checkout, ledger
+from stigg_emulator.domain.errors import StiggError
+from stigg_emulator.domain.lookups import require_customer
+from stigg_emulator.http.state import AppState, caller_of, unauthorized
+
+
+def _problem(code: str, message: str, status: int) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status)
+
+
+def _tax_ids(body: dict[str, Any]) -> list[dict[str, str]] | None:
+    kind, value = str(body.get("taxIdType") or ""), str(body.get("taxId") or "")
+    return [{"type": kind, "value": value}] if kind and value else None
+
+
+async def create_payment_method(request: Request) -> Response:
+    """Store the posted card as the customer's default payment method (client or server key)."""
+    state: AppState = request.app.state.emulator
+    if caller_of(request, state) is None:
+        return unauthorized()
+    try:
+        body = json.loads(await request.body() or b"{}")
+    except ValueError:
+        return _problem("BadUserInput", "The body must be JSON.", 400)
+    if not isinstance(body, dict) or not isinstance(body.get("customerId"), str):
+        return _problem("BadUserInput", "customerId is required.", 400)
+    form = {key: str(body.get(key) or "") for key in ("cardNumber", "expiry")}
+    details: dict[str, Any] = {"name": str(body.get("cardholderName") or "").strip() or None}
+    tax_ids = _tax_ids(body)
+    if tax_ids:
+        details["taxIds"] = tax_ids
+    try:
+        with state.domain.write() as tx:
+            require_customer(tx.conn, body["customerId"])
+            method = checkout.take_test_card(
+                state.domain, tx, body["customerId"], form, lambda: details
+            )
+            tx.entitlements_changed(body["customerId"])  # hasPaymentMethod changed
+    except StiggError as error:
+        return _problem(error.code, error.message, 404)
+    except checkout.CheckoutProblem as problem:
+        declined = ledger.DECLINE_MESSAGE in str(problem)
+        code = "CardDeclined" if declined else "InvalidCard"
+        return _problem(code, str(problem), 402 if declined else 422)
+    return JSONResponse(
+        {
+            "paymentMethodId": method.id,
+            "brand": method.brand,
+            "last4": method.last4,
+            "requiresAction": method.behavior == ledger.REQUIRES_ACTION,
+        },
+        201,
+    )
+
+
+def routes() -> list[Route]:
+    """The payment-method route."""
+    return [Route("/v1/payment-methods", create_payment_method, methods=["POST"])]
