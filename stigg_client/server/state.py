@@ -34,7 +34,13 @@ from stigg_client.server.store import (
 )
 from stigg_client.transport.api import ApiCredentials, StiggApi
 from stigg_client.transport.base import Transport
-from stigg_client.transport.graphql_ws import Operation, RealtimeConnection, ws_url
+from stigg_client.transport.graphql_ws import (
+    INSTALL_HINT,
+    Operation,
+    RealtimeConnection,
+    websockets_installed,
+    ws_url,
+)
 from stigg_client.transport.retry import Backoff, RetryPolicy
 
 logger = logging.getLogger("stigg_client")
@@ -129,7 +135,13 @@ class ServerState(ABC):
         self._inflight: dict[Scope, asyncio.Task[CustomerEntitlements]] = {}
         self._init_task: asyncio.Task[None] | None = None
         self.realtime: RealtimeConnection | None = None
-        if realtime_updates and not offline:
+        if realtime_updates and not offline and not websockets_installed():
+            logger.warning(
+                "live updates are off: the websockets package is not installed; "
+                "enable them with %s",
+                INSTALL_HINT,
+            )
+        elif realtime_updates and not offline:
             credentials = {"X-API-KEY": api_key, "source": SOURCE, **self._headers}
             self.realtime = RealtimeConnection(
                 realtime_url or ws_url(self.base_uri),
