@@ -191,9 +191,11 @@ class SlimCustomer(StiggModel):
     id: str
     name: str | None = None
     email: str | None = None
+    billing_id: str | None = None
     created_at: UtcDateTime | None = None
     updated_at: UtcDateTime | None = None
     metadata: Metadata | None = None
+    aws_marketplace_customer_id: str | None = None
     experiment_info: ExperimentInfo | None = None
 
 
