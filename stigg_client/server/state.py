@@ -48,8 +48,12 @@ logger = logging.getLogger("stigg_client")
 SOURCE = SourceType.NODE_SERVER_SDK.value
 _PROCESS_TIMESTAMP = str(int(time.time() * 1000))
 
-ServerEvent = Literal["entitlements_updated", "usage_updated"]
-SERVER_EVENTS: frozenset[str] = frozenset({"entitlements_updated", "usage_updated"})
+ServerEvent = Literal[
+    "initialize_successfully", "initialize_failed", "entitlements_updated", "usage_updated"
+]
+SERVER_EVENTS: frozenset[str] = frozenset(
+    {"initialize_successfully", "initialize_failed", "entitlements_updated", "usage_updated"}
+)
 Listener = Callable[[Any], Any]
 
 SERVER_RECONNECT = Backoff(initial_delay_s=0.5, max_delay_s=5.0)
@@ -176,8 +180,8 @@ class ServerState(ABC):
             )
         return self._api
 
-    def _emit(self, event: ServerEvent, payload: Any) -> None:
-        self._emitter.emit(event, payload)
+    def _emit(self, event: ServerEvent, *payload: Any) -> None:
+        self._emitter.emit(event, *payload)
 
     @property
     def realtime_connected(self) -> bool:
