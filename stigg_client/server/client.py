@@ -120,7 +120,7 @@ class StiggServer(EntitlementsPart, UsagePart, ManagementPart, CatalogPart, Real
         """Register `listener` for an event; returns a function that removes it.
 
         `initialize_successfully` calls it with no argument, `initialize_failed` with the error,
-        `entitlements_updated` / `usage_updated` with the update.
+        `entitlements_updated` / `usage_updated` / `package_published` with the update.
         """
         return self._emitter.add(event, listener)
 

@@ -128,6 +128,17 @@ class EntitlementsUpdatedEvent(StiggModel):
     entitlements: list[Entitlement]
 
 
+class PackagePublishedEvent(StiggModel):
+    """Payload of `package_published`: a plan or add-on version was published."""
+
+    account_id: str | None = None
+    environment_id: str | None = None
+    package_type: str
+    package_ref_id: str
+    package_version: int
+    migration_type: str | None = None
+
+
 class UsageMeasurementUpdated(StiggModel):
     """The `usage` part of a `usage_updated` payload."""
 

@@ -11,7 +11,7 @@ import time
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, get_args
 
 from stigg_client.core.graphql import server as documents
 from stigg_client.core.settings import DEFAULT_BASE_URI, parse_fallbacks
@@ -49,11 +49,13 @@ SOURCE = SourceType.NODE_SERVER_SDK.value
 _PROCESS_TIMESTAMP = str(int(time.time() * 1000))
 
 ServerEvent = Literal[
-    "initialize_successfully", "initialize_failed", "entitlements_updated", "usage_updated"
+    "initialize_successfully",
+    "initialize_failed",
+    "entitlements_updated",
+    "usage_updated",
+    "package_published",
 ]
-SERVER_EVENTS: frozenset[str] = frozenset(
-    {"initialize_successfully", "initialize_failed", "entitlements_updated", "usage_updated"}
-)
+SERVER_EVENTS: frozenset[str] = frozenset(get_args(ServerEvent))
 Listener = Callable[[Any], Any]
 
 SERVER_RECONNECT = Backoff(initial_delay_s=0.5, max_delay_s=5.0)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from stigg_client.errors import AuthenticationError
-from stigg_client.server import StiggServer
+from stigg_client.server import PackagePublishedEvent, StiggServer
 from tests.support.processes import EmulatorProcess
 
 
@@ -43,3 +43,34 @@ async def test_initialize_failed_carries_the_error(emulator: EmulatorProcess) ->
 
     assert failures == [raised.value]
     assert successes == []
+
+
+async def test_package_published_reaches_the_listener_typed() -> None:
+    """What the live connection receives for `packagePublished` (docs/protocol.md §6.1)."""
+    server = StiggServer(api_key="k", realtime_updates=False)
+    seen: list[PackagePublishedEvent] = []
+    server.add_listener("package_published", seen.append)
+
+    await server._on_realtime_message(
+        "OnPackagePublished",
+        {
+            "packagePublished": {
+                "__typename": "PackagePublished",
+                "accountId": "account-1",
+                "environmentId": "environment-1",
+                "packageType": "PLAN",
+                "packageRefId": "plan-stigg-pro",
+                "packageVersion": 3,
+                "migrationType": "NEW_CUSTOMERS",
+            }
+        },
+    )
+    await server.close()
+
+    [event] = seen
+    assert (event.package_type, event.package_ref_id, event.package_version) == (
+        "PLAN",
+        "plan-stigg-pro",
+        3,
+    )
+    assert event.model_dump(by_alias=True)["packageRefId"] == "plan-stigg-pro"
