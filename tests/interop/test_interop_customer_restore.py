@@ -4,7 +4,6 @@ their own customers, and get the same answers."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -23,16 +22,6 @@ def run(emulator: EmulatorProcess, interop_workdir: Path, run_prefix: str) -> Sc
     return run_script(
         "node_customer_restore.mjs", emulator_params(emulator, run_prefix), interop_workdir
     )
-
-
-@pytest.fixture
-async def server(emulator: EmulatorProcess) -> AsyncIterator[StiggServer]:
-    stigg = StiggServer.initialize(
-        api_key=emulator.server_key, base_uri=emulator.base_url, realtime_updates=False
-    )
-    await stigg.wait_for_initialization()
-    yield stigg
-    await stigg.close()
 
 
 def _comparable(customer: dict[str, Any]) -> dict[str, Any]:

@@ -1,17 +1,10 @@
 // unarchiveCustomer and detachCustomerPaymentMethod with Stigg's Node server SDK 3.95.0.
 // Assertions (and the same calls through our StiggServer): tests/interop/test_interop_customer_restore.py.
-import { Harness, requireFromRepo } from './harness.mjs';
+import { Harness, nodeServerSdk } from './harness.mjs';
 
 const h = await Harness.start();
-const { baseUri, edgeUri, serverKey, prefix } = h.input;
-const { Stigg } = requireFromRepo('@stigg/node-server-sdk');
-const stigg = Stigg.initialize({
-  apiKey: serverKey,
-  baseUri,
-  baseEdgeUri: edgeUri,
-  realtimeUpdatesEnabled: false,
-  logConfiguration: { logLevel: 'ERROR' },
-});
+const { prefix } = h.input;
+const stigg = nodeServerSdk(h.input);
 await stigg.waitForInitialization();
 
 const archived = `${prefix}-node-restore`;
