@@ -6,6 +6,7 @@ from stigg_client.server.client import UNSET, StiggServer
 from stigg_client.server.models import (
     EntitlementsUpdatedEvent,
     NextInvoicePreview,
+    PackagePublishedEvent,
     PromotionalEntitlementPeriod,
     ReportEventAck,
     SubscriptionCancellationAction,
@@ -29,6 +30,7 @@ __all__ = [
     "InMemoryEntitlementsStore",
     "NextInvoicePreview",
     "OfflineStiggServer",
+    "PackagePublishedEvent",
     "PromotionalEntitlementPeriod",
     "RedisEntitlementsStore",
     "ReportEventAck",

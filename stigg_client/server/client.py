@@ -73,6 +73,14 @@ class StiggServer(EntitlementsPart, UsagePart, ManagementPart, CatalogPart, Real
         return self
 
     async def _initialize(self) -> None:
+        try:
+            await self._connect()
+        except StiggError as error:
+            self._emit("initialize_failed", error)
+            raise
+        self._emit("initialize_successfully")
+
+    async def _connect(self) -> None:
         await self.api.graphql("GetSdkConfiguration", GET_SDK_CONFIGURATION)
         if self.realtime is not None:
             first = self.realtime.start()
@@ -109,7 +117,11 @@ class StiggServer(EntitlementsPart, UsagePart, ManagementPart, CatalogPart, Real
         await self.close()
 
     def add_listener(self, event: ServerEvent, listener: Listener) -> Callable[[], None]:
-        """Call `listener(payload)` on `entitlements_updated` / `usage_updated`; returns remover."""
+        """Register `listener` for an event; returns a function that removes it.
+
+        `initialize_successfully` calls it with no argument, `initialize_failed` with the error,
+        `entitlements_updated` / `usage_updated` / `package_published` with the update.
+        """
         return self._emitter.add(event, listener)
 
     def remove_listener(self, event: ServerEvent, listener: Listener) -> None:

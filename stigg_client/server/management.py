@@ -128,6 +128,30 @@ class ManagementPart(ServerState):
         await self.store.purge((customer_id, None))
         return ArchiveCustomerResult(customer_id=str(raw.get("customerId") or customer_id))
 
+    async def unarchive_customer(self, customer_id: str) -> SlimCustomer:
+        """Bring an archived customer back; `NotFoundError` when there is none to restore."""
+        return await self._customer_mutation(
+            "UnarchiveCustomer", documents.UNARCHIVE_CUSTOMER, customer_id
+        )
+
+    async def detach_customer_payment_method(self, customer_id: str) -> SlimCustomer:
+        """Remove the customer's default payment method."""
+        return await self._customer_mutation(
+            "DetachCustomerPaymentMethod", documents.DETACH_CUSTOMER_PAYMENT_METHOD, customer_id
+        )
+
+    async def _customer_mutation(
+        self, operation: str, document: str, customer_id: str
+    ) -> SlimCustomer:
+        if not customer_id:
+            raise ValidationError("customer_id is required")
+        data = await self.api.graphql(operation, document, {"input": {"customerId": customer_id}})
+        field = operation[0].lower() + operation[1:]
+        raw = data.get(field)
+        if raw is None:
+            raise queries.customer_not_found()
+        return SlimCustomer.model_validate(raw)
+
     async def provision_subscription(
         self,
         customer_id: str,

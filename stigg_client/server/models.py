@@ -128,6 +128,17 @@ class EntitlementsUpdatedEvent(StiggModel):
     entitlements: list[Entitlement]
 
 
+class PackagePublishedEvent(StiggModel):
+    """Payload of `package_published`: a plan or add-on version was published."""
+
+    account_id: str | None = None
+    environment_id: str | None = None
+    package_type: str
+    package_ref_id: str
+    package_version: int
+    migration_type: str | None = None
+
+
 class UsageMeasurementUpdated(StiggModel):
     """The `usage` part of a `usage_updated` payload."""
 
@@ -191,9 +202,11 @@ class SlimCustomer(StiggModel):
     id: str
     name: str | None = None
     email: str | None = None
+    billing_id: str | None = None
     created_at: UtcDateTime | None = None
     updated_at: UtcDateTime | None = None
     metadata: Metadata | None = None
+    aws_marketplace_customer_id: str | None = None
     experiment_info: ExperimentInfo | None = None
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from stigg_client.models.entitlements import MeteredEntitlement
 from stigg_client.server.models import (
     EntitlementsUpdatedEvent,
+    PackagePublishedEvent,
     UsageMeasurementUpdated,
     UsageUpdatedEvent,
 )
@@ -41,6 +42,7 @@ class RealtimePart(ServerState):
             published = data["packagePublished"] or {}
             if published.get("migrationType") == "ALL_CUSTOMERS":
                 await self.store.clear()
+            self._emit("package_published", PackagePublishedEvent.model_validate(published))
 
     async def _entitlements_updated(self, payload: dict[str, Any]) -> None:
         customer_id = str(payload.get("customerId") or "")

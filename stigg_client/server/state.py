@@ -11,7 +11,7 @@ import time
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, get_args
 
 from stigg_client.core.graphql import server as documents
 from stigg_client.core.settings import DEFAULT_BASE_URI, parse_fallbacks
@@ -34,7 +34,13 @@ from stigg_client.server.store import (
 )
 from stigg_client.transport.api import ApiCredentials, StiggApi
 from stigg_client.transport.base import Transport
-from stigg_client.transport.graphql_ws import Operation, RealtimeConnection, ws_url
+from stigg_client.transport.graphql_ws import (
+    INSTALL_HINT,
+    Operation,
+    RealtimeConnection,
+    websockets_installed,
+    ws_url,
+)
 from stigg_client.transport.retry import Backoff, RetryPolicy
 
 logger = logging.getLogger("stigg_client")
@@ -42,8 +48,14 @@ logger = logging.getLogger("stigg_client")
 SOURCE = SourceType.NODE_SERVER_SDK.value
 _PROCESS_TIMESTAMP = str(int(time.time() * 1000))
 
-ServerEvent = Literal["entitlements_updated", "usage_updated"]
-SERVER_EVENTS: frozenset[str] = frozenset({"entitlements_updated", "usage_updated"})
+ServerEvent = Literal[
+    "initialize_successfully",
+    "initialize_failed",
+    "entitlements_updated",
+    "usage_updated",
+    "package_published",
+]
+SERVER_EVENTS: frozenset[str] = frozenset(get_args(ServerEvent))
 Listener = Callable[[Any], Any]
 
 SERVER_RECONNECT = Backoff(initial_delay_s=0.5, max_delay_s=5.0)
@@ -129,7 +141,13 @@ class ServerState(ABC):
         self._inflight: dict[Scope, asyncio.Task[CustomerEntitlements]] = {}
         self._init_task: asyncio.Task[None] | None = None
         self.realtime: RealtimeConnection | None = None
-        if realtime_updates and not offline:
+        if realtime_updates and not offline and not websockets_installed():
+            logger.warning(
+                "live updates are off: the websockets package is not installed; "
+                "enable them with %s",
+                INSTALL_HINT,
+            )
+        elif realtime_updates and not offline:
             credentials = {"X-API-KEY": api_key, "source": SOURCE, **self._headers}
             self.realtime = RealtimeConnection(
                 realtime_url or ws_url(self.base_uri),
@@ -164,8 +182,8 @@ class ServerState(ABC):
             )
         return self._api
 
-    def _emit(self, event: ServerEvent, payload: Any) -> None:
-        self._emitter.emit(event, payload)
+    def _emit(self, event: ServerEvent, *payload: Any) -> None:
+        self._emitter.emit(event, *payload)
 
     @property
     def realtime_connected(self) -> bool:

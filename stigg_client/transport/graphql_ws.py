@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.util
 import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
@@ -27,6 +28,15 @@ logger = logging.getLogger("stigg_client")
 SUBPROTOCOL = "graphql-transport-ws"
 FATAL_CLOSE_CODES = frozenset({4401, 4403})
 """`Unauthorized` / `Forbidden` in graphql-ws: the key was rejected, retrying cannot help."""
+
+
+INSTALL_HINT = 'pip install "stigg-client[server]"'
+"""How to get the `websockets` package that live updates need (the `server` extra)."""
+
+
+def websockets_installed() -> bool:
+    """Whether the optional `websockets` package (the `server` extra) can be imported."""
+    return importlib.util.find_spec("websockets") is not None
 
 
 def ws_url(base_uri: str) -> str:

@@ -48,16 +48,6 @@ async def reader(emulator: EmulatorProcess, run_prefix: str) -> AsyncIterator[St
         yield stigg
 
 
-@pytest.fixture
-async def server(emulator: EmulatorProcess) -> AsyncIterator[StiggServer]:
-    stigg = StiggServer.initialize(
-        api_key=emulator.server_key, base_uri=emulator.base_url, realtime_updates=False
-    )
-    await stigg.wait_for_initialization()
-    yield stigg
-    await stigg.close()
-
-
 def assert_covers(ours: Any, theirs: Any, path: str = "") -> None:
     """Every value Stigg's SDK returned is in ours, equal (timestamps excepted)."""
     if isinstance(theirs, dict):

@@ -49,9 +49,11 @@ SLIM_CUSTOMER = (
   id: customerId
   name
   email
+  billingId
   createdAt
   updatedAt
   metadata: additionalMetaData
+  awsMarketplaceCustomerId
   experimentInfo """
     + EXPERIMENT_INFO
     + """
@@ -123,6 +125,18 @@ UPDATE_CUSTOMER = input_operation(
 
 ARCHIVE_CUSTOMER = input_operation(
     "mutation", "ArchiveCustomer", "ArchiveCustomerInput", "archiveCustomer", "{ customerId }"
+)
+
+UNARCHIVE_CUSTOMER = input_operation(
+    "mutation", "UnarchiveCustomer", "UnarchiveCustomerInput", "unarchiveCustomer", SLIM_CUSTOMER
+)
+
+DETACH_CUSTOMER_PAYMENT_METHOD = input_operation(
+    "mutation",
+    "DetachCustomerPaymentMethod",
+    "DetachCustomerPaymentMethodInput",
+    "detachCustomerPaymentMethod",
+    SLIM_CUSTOMER,
 )
 
 PROVISION_SUBSCRIPTION = (

@@ -19,6 +19,18 @@ export const REPO_ROOT = path.resolve(here, '..', '..', '..');
 export const requireFromRepo = createRequire(path.join(REPO_ROOT, 'package.json'));
 
 /** JSON-safe copy: Dates become ISO strings, Maps become objects, functions and cycles are dropped. */
+/** Stigg's Node server SDK against the emulator, live updates off; `apiKey` defaults to the run's key. */
+export function nodeServerSdk({ baseUri, edgeUri, serverKey }, apiKey = serverKey) {
+  const { Stigg } = requireFromRepo('@stigg/node-server-sdk');
+  return Stigg.initialize({
+    apiKey,
+    baseUri,
+    baseEdgeUri: edgeUri,
+    realtimeUpdatesEnabled: false,
+    logConfiguration: { logLevel: 'ERROR' },
+  });
+}
+
 export function toJson(value, seen = new WeakSet()) {
   if (value === undefined || typeof value === 'function') return undefined;
   if (value === null || typeof value !== 'object') return value;
