@@ -91,7 +91,24 @@ class EmulatorProcess:
             args += ["--signing-secret", self.signing_secret]
         return args + list(self.extra_args)
 
-    def start(self) -> EmulatorProcess:
+    def start(self, bind_attempts: int = 3) -> EmulatorProcess:
+        """Start and wait for health; a port taken since `free_port` chose it gets new ports.
+
+        `free_port` can only say a port was free when asked: another test's process may bind
+        it before the emulator does. That race is the environment's, not the emulator's, so the
+        first start picks fresh ports and tries again (a restart keeps its ports on purpose).
+        """
+        for _ in range(bind_attempts - 1):
+            log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+            try:
+                return self._start_once()
+            except RuntimeError:
+                if b"Address already in use" not in self.log_path.read_bytes()[log_offset:]:
+                    raise
+                self.port, self.edge_port = free_port(), free_port()
+        return self._start_once()
+
+    def _start_once(self) -> EmulatorProcess:
         log = self.log_path.open("ab")
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen(
@@ -123,4 +140,4 @@ class EmulatorProcess:
 
     def restart(self) -> EmulatorProcess:
         self.stop()
-        return self.start()
+        return self.start(bind_attempts=1)
