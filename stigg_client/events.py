@@ -11,10 +11,20 @@ from typing import Any, Literal
 logger = logging.getLogger("stigg_client")
 
 EventName = Literal[
-    "initialized", "initialize_failed", "entitlements_updated", "connection_state_changed"
+    "initialized",
+    "initialize_failed",
+    "entitlements_updated",
+    "credit_balance_updated",
+    "connection_state_changed",
 ]
 EVENT_NAMES: frozenset[str] = frozenset(
-    {"initialized", "initialize_failed", "entitlements_updated", "connection_state_changed"}
+    {
+        "initialized",
+        "initialize_failed",
+        "entitlements_updated",
+        "credit_balance_updated",
+        "connection_state_changed",
+    }
 )
 ConnectionState = Literal["connecting", "online", "offline"]
 """Whether the client reaches Stigg: before the first answer, after one, after a network fault."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from stigg_client._moved import moved_names
 from stigg_client.core.entries import CachedEntitlement
+from stigg_client.models.credits import CreditEntitlement
 
 Scope = tuple[str, str | None]
 """(customer id, resource id or None for the customer's global entitlements)."""
@@ -32,6 +33,14 @@ class ScopeState:
     def loaded(self) -> bool:
         """True once a response has been stored (protocol: `lastUpdate` is set)."""
         return self.last_update is not None
+
+
+@dataclass(slots=True)
+class CreditScopeState:
+    """The credit entitlements of one scope by currency id, and when they were last fetched."""
+
+    entries: dict[str, CreditEntitlement] = field(default_factory=dict)
+    last_checked: float = -math.inf
 
 
 def newest_update(entries: list[CachedEntitlement], now: float) -> float:

@@ -15,6 +15,7 @@ from stigg_client.core.check_reports import check_report_variables
 from stigg_client.core.entries import METERED_TYPES
 from stigg_client.core.graphql.entitlements import REPORT_ENTITLEMENT_CHECK
 from stigg_client.errors import StiggError
+from stigg_client.models.credits import AnyEntitlement
 from stigg_client.models.entitlements import (
     BooleanEntitlement,
     Entitlement,
@@ -275,14 +276,15 @@ class ChecksPart(ClientState):
         except StiggError as error:
             logger.debug("entitlement check report failed: %s", error)
 
-    async def get_entitlements(self, resource_id: str | None = None) -> list[Entitlement]:
-        """Every entitlement of the current context, renewing a stale cache first.
+    async def get_entitlements(self, resource_id: str | None = None) -> list[AnyEntitlement]:
+        """Every entitlement of the current context, renewing a stale cache first, followed by
+        its credit entitlements (`CreditEntitlement`, one per currency).
 
         Falls back to one result per configured fallback when nothing can be loaded.
         """
         scope = self._scope
         if scope is None or (resource_id is not None and resource_id != scope[1]):
-            return decisions.fallback_entitlements(self._fallbacks)
+            return list(decisions.fallback_entitlements(self._fallbacks))
         state = self._cache.get(scope)
         try:
             if (
@@ -297,9 +299,10 @@ class ChecksPart(ClientState):
             logger.warning("could not renew entitlements: %s", error)
         state = self._state_for(resource_id)
         if state is None:
-            return decisions.fallback_entitlements(self._fallbacks)
+            return list(decisions.fallback_entitlements(self._fallbacks))
         now = time.time()
-        return [decisions.entitlement_result(entry, now) for entry in state.entries.values()]
+        features = [decisions.entitlement_result(entry, now) for entry in state.entries.values()]
+        return [*features, *await self.get_credit_entitlements(resource_id)]
 
 
 def _with_options(

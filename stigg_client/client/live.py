@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from stigg_client.client.cache import Scope
@@ -80,10 +81,16 @@ class LiveUpdatesPart(ClientState):
         if customer_id != self._customer_id or scope not in self._active_scopes():
             return
         changed: list[str] | None
+        if kind == "creditBalanceUpdated":
+            self._apply_credit_balance(scope, payload)
+            return
         if kind == "entitlementsUpdated" and isinstance(payload.get("entitlements"), list):
             raw = payload["entitlements"]
             entries = [entry_from_wire(item) for item in raw if isinstance(item, dict)]
             changed = self._cache.store(scope, entries)
+            credits = self._credit_states.get(scope)
+            if credits is not None:  # the plan may grant other credits: reload at the next check
+                credits.last_checked = -math.inf
         elif kind == "usageUpdated" and isinstance(payload.get("entitlement"), dict):
             entry = entry_from_wire(payload["entitlement"])
             if not entry.feature_id:

@@ -271,6 +271,7 @@ class LoaderPart(ClientState):
             await asyncio.gather(
                 *(self._load(scope, skip_edge=True) for scope in self._active_scopes())
             )
+            await self._refresh_credits()
         except StiggError as error:
             raise type(error)(
                 f"Failed to refresh entitlements. Error: {error.message}",

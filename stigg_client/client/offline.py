@@ -11,15 +11,21 @@ from collections.abc import Awaitable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from stigg_client.client.cache import ScopeState
+from stigg_client.client.cache import CreditScopeState, ScopeState
 from stigg_client.client.config import ClientConfig
 from stigg_client.client.state import InitializationState, completed
 from stigg_client.client.stigg import Stigg
 from stigg_client.core import decisions
 from stigg_client.errors import NetworkError, NotFoundError
 from stigg_client.models.common import Money
+from stigg_client.models.credits import (
+    AnyEntitlement,
+    AutoRechargeSettings,
+    CreditEntitlement,
+    CreditGrant,
+    CreditUsage,
+)
 from stigg_client.models.customer import Customer
-from stigg_client.models.entitlements import Entitlement
 from stigg_client.models.paywall import Paywall, PaywallCurrency
 from stigg_client.models.subscriptions import Coupon, SlimSubscriptionV2, Subscription
 from stigg_client.platform import Platform
@@ -135,9 +141,34 @@ class OfflineStigg(Stigg, offline=True):
     def _checked_state(self, resource_id: str | None) -> ScopeState | None:
         return None
 
-    async def get_entitlements(self, resource_id: str | None = None) -> list[Entitlement]:
+    async def get_entitlements(self, resource_id: str | None = None) -> list[AnyEntitlement]:
         """One fallback result per configured fallback."""
-        return decisions.fallback_entitlements(self._fallbacks)
+        return list(decisions.fallback_entitlements(self._fallbacks))
+
+    def _checked_credits(self, resource_id: str | None) -> CreditScopeState | None:
+        return None
+
+    async def get_credit_entitlements(
+        self, resource_id: str | None = None
+    ) -> list[CreditEntitlement]:
+        """None offline (`get_credit_entitlement` answers fallbacks)."""
+        return []
+
+    async def get_credit_grants(
+        self, currency_id: str | None = None, resource_id: str | None = None
+    ) -> list[CreditGrant]:
+        """None offline."""
+        return []
+
+    async def get_credit_usage(self, currency_id: str | None = None, **_: Any) -> CreditUsage:
+        """No usage offline."""
+        return CreditUsage()
+
+    async def get_auto_recharge_settings(self, currency_id: str) -> AutoRechargeSettings:
+        """Disabled offline."""
+        return AutoRechargeSettings(
+            customer_id=self._customer_id or OFFLINE_CUSTOMER_ID, currency_id=currency_id
+        )
 
     async def get_paywall(self, *args: Any, **kwargs: Any) -> Paywall:
         """An empty paywall priced in USD."""

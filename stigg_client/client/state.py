@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from stigg_client.client import tabs
-from stigg_client.client.cache import EntitlementsCache, Scope, ScopeState
+from stigg_client.client.cache import CreditScopeState, EntitlementsCache, Scope, ScopeState
 from stigg_client.client.config import ClientConfig
 from stigg_client.client.push import LiveUpdates
 from stigg_client.client.reads import Reads
@@ -22,6 +22,7 @@ from stigg_client.client.snapshots import SnapshotStore
 from stigg_client.core import decisions
 from stigg_client.errors import ValidationError
 from stigg_client.events import ConnectionState, Emitter
+from stigg_client.models.credits import CreditEntitlement
 from stigg_client.models.enums import SourceType
 from stigg_client.platform import Platform
 from stigg_client.transport import Transport
@@ -81,6 +82,8 @@ class ClientState(ABC):
         self._visibility = visibility
         self._emitter = Emitter()
         self._cache = EntitlementsCache()
+        self._credit_states: dict[Scope, CreditScopeState] = {}
+        self._credit_loads: dict[Scope, asyncio.Task[None]] = {}
         self._fallbacks = config.entitlements_fallback
         self._fallback_answers = decisions.FallbackAnswers(self._fallbacks)
         self._customer_id = customer_id
@@ -150,6 +153,27 @@ class ClientState(ABC):
         if self._resource_id is not None:
             scopes.append((self._customer_id, self._resource_id))
         return scopes
+
+    def _retain_scopes(self) -> None:
+        """Forget the cached entitlements and credits of every scope no longer active."""
+        active = set(self._active_scopes())
+        self._cache.retain(active)
+        for scope in [scope for scope in self._credit_states if scope not in active]:
+            del self._credit_states[scope]
+
+    @abstractmethod
+    async def get_credit_entitlements(
+        self, resource_id: str | None = None
+    ) -> list[CreditEntitlement]:
+        """The credit entitlements of the current context; see `CreditsPart`."""
+
+    @abstractmethod
+    async def _refresh_credits(self) -> None:
+        """Reload the credits of the active scopes that have them; see `CreditsPart`."""
+
+    @abstractmethod
+    def _apply_credit_balance(self, scope: Scope, payload: dict[str, Any]) -> None:
+        """Apply a pushed credit balance; see `CreditsPart`."""
 
     @abstractmethod
     def _load(self, scope: Scope, *, skip_edge: bool) -> asyncio.Task[None]:

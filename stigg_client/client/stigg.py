@@ -11,6 +11,7 @@ from stigg_client.client import tabs
 from stigg_client.client.checkout_calls import CheckoutCalls
 from stigg_client.client.checks import ChecksPart
 from stigg_client.client.config import ClientConfig, ClientSettings, validate
+from stigg_client.client.credits import CreditsPart
 from stigg_client.client.live import LiveUpdatesPart
 from stigg_client.client.loader import LoaderPart
 from stigg_client.client.refresh import RefreshLoopPart
@@ -44,7 +45,7 @@ OfflineFactory = Callable[
 ]
 
 
-class Stigg(LoaderPart, ChecksPart, LiveUpdatesPart, RefreshLoopPart, SharingPart):
+class Stigg(LoaderPart, ChecksPart, CreditsPart, LiveUpdatesPart, RefreshLoopPart, SharingPart):
     """Client-key Stigg SDK. Create it with `Stigg.initialize(...)`.
 
     Entitlement checks are synchronous and served from an in-memory cache: they never raise and
@@ -187,14 +188,14 @@ class Stigg(LoaderPart, ChecksPart, LiveUpdatesPart, RefreshLoopPart, SharingPar
             return
         self._resource_id = None
         self._update_scope()
-        self._cache.retain(set(self._active_scopes()))
+        self._retain_scopes()
 
     def _restart_context(self, *, keep_customer: bool = False) -> Awaitable[None]:
         self._context_version += 1
         if not keep_customer:
             self._generation += 1
         self._update_scope()
-        self._cache.retain(set(self._active_scopes()))
+        self._retain_scopes()
         self._restore_snapshots()
         self._last_failure.clear()
         self._state = InitializationState.IN_PROGRESS
@@ -232,7 +233,8 @@ class Stigg(LoaderPart, ChecksPart, LiveUpdatesPart, RefreshLoopPart, SharingPar
 
     def add_listener(self, event: EventName, listener: Listener) -> Callable[[], None]:
         """Call `listener` on `initialized()`, `initialize_failed(error)`,
-        `entitlements_updated(changed_feature_ids)` or `connection_state_changed(state)`
+        `entitlements_updated(changed_feature_ids)`,
+        `credit_balance_updated(changed_currency_ids)` or `connection_state_changed(state)`
         (state: "connecting" | "online" | "offline"); returns a function that removes it."""
         return self._emitter.add(event, listener)
 

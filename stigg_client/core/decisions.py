@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from stigg_client.core.entries import METERED_TYPES, CachedEntitlement
 from stigg_client.core.periods import current_period, is_reset_period
 from stigg_client.models.base import Builder
+from stigg_client.models.credits import CreditEntitlement
 from stigg_client.models.entitlements import (
     BooleanEntitlement,
     Entitlement,
@@ -347,6 +348,16 @@ def enum_fallback(fallback: EntitlementFallback | None) -> EnumEntitlement:
     return Builder(EnumEntitlement, set(values))(values)  # type: ignore[no-any-return]
 
 
+def credit_fallback(fallback: EntitlementFallback | None) -> CreditEntitlement:
+    """Default credit fallback (no access, reason `Unknown`) + the fallback's `has_access`,
+    `usage_limit`, `current_usage` and `access_denied_reason`."""
+    values: dict[str, Any] = {"is_fallback": True, "access_denied_reason": UNKNOWN}
+    values.update(
+        _spread(fallback, {"has_access", "usage_limit", "current_usage", "access_denied_reason"})
+    )
+    return Builder(CreditEntitlement, set(values))(values)  # type: ignore[no-any-return]
+
+
 def fallback_kind(fallback: EntitlementFallback | None) -> str:
     """The kind of result a fallback describes, by the fields it sets (boolean by default)."""
     fields = fallback.model_fields_set if fallback is not None else set()
@@ -378,6 +389,7 @@ DEFAULT_BOOLEAN_FALLBACK = boolean_fallback(None)
 DEFAULT_NUMERIC_FALLBACK = numeric_fallback(None)
 DEFAULT_METERED_FALLBACK = metered_fallback(None)
 DEFAULT_ENUM_FALLBACK = enum_fallback(None)
+DEFAULT_CREDIT_FALLBACK = credit_fallback(None)
 FALLBACK_BUILDERS: dict[str, Callable[[EntitlementFallback | None], Entitlement]] = {
     "boolean": boolean_fallback,
     "numeric": numeric_fallback,
@@ -386,7 +398,12 @@ FALLBACK_BUILDERS: dict[str, Callable[[EntitlementFallback | None], Entitlement]
 }
 
 Result = TypeVar(
-    "Result", BooleanEntitlement, NumericEntitlement, MeteredEntitlement, EnumEntitlement
+    "Result",
+    BooleanEntitlement,
+    NumericEntitlement,
+    MeteredEntitlement,
+    EnumEntitlement,
+    CreditEntitlement,
 )
 FallbackArg = EntitlementFallback | Mapping[str, Any] | None
 
@@ -421,6 +438,10 @@ class FallbackAnswers:
     def enum(self, feature_id: str, given: FallbackArg = None) -> EnumEntitlement:
         """The enum fallback of `feature_id` (`given` overrides the configured one)."""
         return self._answer(enum_fallback, DEFAULT_ENUM_FALLBACK, feature_id, given)
+
+    def credit(self, currency_id: str, given: FallbackArg = None) -> CreditEntitlement:
+        """The credit fallback of `currency_id` (`given` overrides the configured one)."""
+        return self._answer(credit_fallback, DEFAULT_CREDIT_FALLBACK, currency_id, given)
 
     def any(self, feature_id: str, given: FallbackArg = None) -> Entitlement:
         """The fallback of `feature_id` of the kind its fields describe (boolean by default)."""

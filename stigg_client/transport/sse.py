@@ -10,7 +10,7 @@ from typing import Protocol
 
 from stigg_client.errors import NetworkError
 
-EVENT_KINDS = ("entitlementsUpdated", "usageUpdated")
+EVENT_KINDS = ("entitlementsUpdated", "usageUpdated", "creditBalanceUpdated")
 """The events the client applies (the V2 variants carry the same changes)."""
 
 CONNECT_TIMEOUT_S = 10.0
