@@ -24,12 +24,20 @@ if TYPE_CHECKING:  # annotations only: nothing more to import on the browser's s
         CheckoutState,
         SubscriptionPreviewV2,
     )
+    from stigg_client.models.credits import (
+        CreditEntitlement,
+        CreditGrant,
+        CreditUsage,
+        CreditUsageTimeRange,
+    )
     from stigg_client.models.entitlements import Entitlement
     from stigg_client.models.paywall import Paywall
     from stigg_client.models.portal import CustomerPortal
     from stigg_client.models.subscriptions import Subscription
 
-ClientEvent = Literal["initialized", "entitlements_updated", "connection_state_changed"]
+ClientEvent = Literal[
+    "initialized", "entitlements_updated", "credit_balance_updated", "connection_state_changed"
+]
 """The SDK events the widgets listen to."""
 
 
@@ -108,3 +116,21 @@ class StiggClient(Protocol):
         requested_values: Iterable[str] | None = None,
     ) -> Entitlement:
         """The check that fits the feature's type, with the requested usage or values applied."""
+
+    def get_credit_entitlement(self, currency_id: str) -> CreditEntitlement:
+        """The balance of `currency_id` (from cache)."""
+
+    async def get_credit_entitlements(
+        self, resource_id: str | None = None
+    ) -> list[CreditEntitlement]:
+        """Every credit entitlement, loading them when the cache has none (or stale ones)."""
+
+    async def get_credit_grants(
+        self, currency_id: str | None = None, resource_id: str | None = None
+    ) -> list[CreditGrant]:
+        """The customer's credit grants."""
+
+    async def get_credit_usage(
+        self, currency_id: str | None = None, *, time_range: CreditUsageTimeRange | str = ...
+    ) -> CreditUsage:
+        """Credits burnt over a time range, by feature."""

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from string import Formatter
 
 from widgets.checkout_texts import CHECKOUT_DE, CHECKOUT_EN
+from widgets.credit_texts import CREDIT_DE, CREDIT_EN
 
 EN: dict[str, str] = {
     "billing_period": "Billing period",
@@ -221,6 +222,8 @@ DE: dict[str, str] = {
 
 EN.update(CHECKOUT_EN)
 DE.update(CHECKOUT_DE)
+EN.update(CREDIT_EN)
+DE.update(CREDIT_DE)
 
 CATALOGS: dict[str, dict[str, str]] = {"en": EN, "de": DE}
 

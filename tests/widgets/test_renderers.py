@@ -504,6 +504,10 @@ def test_browser_package_imports_in_cpython() -> None:
         "stigg-gate",
         "stigg-upgrade-prompt",
         "stigg-checkout",
+        "stigg-credit-balance",
+        "stigg-credit-utilization",
+        "stigg-credit-usage-chart",
+        "stigg-credit-grants",
     }
 
 
@@ -526,7 +530,12 @@ def test_python_subscribers_name_one_of_the_fired_events() -> None:
 
     client = _Listeners()
     app = WidgetApp(client)  # type: ignore[arg-type]  # a stand-in for the listener part only
-    assert client.events == ["initialized", "entitlements_updated", "connection_state_changed"]
+    assert client.events == [
+        "initialized",
+        "entitlements_updated",
+        "credit_balance_updated",
+        "connection_state_changed",
+    ]
     got: list[dict[str, object]] = []
     unsubscribe = app.on("stigg-ready", lambda element, detail: got.append(detail))
     app.notify("stigg-ready", None, {"tag": "stigg-paywall"})
@@ -535,7 +544,7 @@ def test_python_subscribers_name_one_of_the_fired_events() -> None:
     assert got == [{"tag": "stigg-paywall"}]
     with pytest.raises(ValueError, match="stigg-billing-period-change"):
         app.on("stigg-period-change", lambda element, detail: None)
-    assert len(EVENTS) == len(set(EVENTS)) == 8
+    assert len(EVENTS) == len(set(EVENTS)) == 9
 
 
 class _Node:

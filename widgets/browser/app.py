@@ -17,6 +17,13 @@ from widgets.browser.controllers import (
     PortalController,
     UpgradePromptController,
 )
+from widgets.browser.credits import (
+    CreditBalanceController,
+    CreditController,
+    CreditGrantsController,
+    CreditUsageChartController,
+    CreditUtilizationController,
+)
 from widgets.browser.ffi import clear_snapshots, intl_formatters, nullable, register_with_shim
 from widgets.browser.paywall import PaywallController
 from widgets.client import StiggClient
@@ -37,6 +44,7 @@ EVENTS = (
     "stigg-checkout-step",
     "stigg-checkout-completed",
     "stigg-checkout-error",
+    "stigg-add-credits",
 )
 
 CONTROLLERS: dict[str, type[Controller]] = {
@@ -47,6 +55,10 @@ CONTROLLERS: dict[str, type[Controller]] = {
     "stigg-gate": GateController,
     "stigg-upgrade-prompt": UpgradePromptController,
     "stigg-checkout": CheckoutController,
+    "stigg-credit-balance": CreditBalanceController,
+    "stigg-credit-utilization": CreditUtilizationController,
+    "stigg-credit-usage-chart": CreditUsageChartController,
+    "stigg-credit-grants": CreditGrantsController,
 }
 
 _keys = iter(range(1, 1 << 62))
@@ -80,6 +92,7 @@ class WidgetApp:
         self._customer_id = client.customer_id
         client.add_listener("initialized", self._on_initialized)
         client.add_listener("entitlements_updated", self._entitlements_updated)
+        client.add_listener("credit_balance_updated", self._credits_updated)
         client.add_listener("connection_state_changed", self._connection_changed)
 
     def texts_for(self, locale: str, overrides: dict[str, str] | None = None) -> Texts:
@@ -195,6 +208,17 @@ class WidgetApp:
                 continue
             feature_id = controller.attr("feature-id")
             if features is None or feature_id is None or feature_id in features:
+                controller.reload(render=True)
+
+    def _credits_updated(self, changed: Any = None, *_: Any) -> None:
+        """SDK listener: re-render the credit elements of a currency whose balance changed, and
+        the portals (which list every currency)."""
+        currencies = None if changed is None else {str(c) for c in changed}
+        for controller in list(self.controllers.values()):
+            if isinstance(controller, CreditController):
+                if currencies is None or controller.currency_id in currencies:
+                    controller.reload(render=True)
+            elif isinstance(controller, PortalController) and self._initialized:
                 controller.reload(render=True)
 
 

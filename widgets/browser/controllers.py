@@ -18,6 +18,7 @@ from widgets.render import (
 )
 
 if TYPE_CHECKING:
+    from stigg_client.models.credits import CreditEntitlement
     from stigg_client.models.paywall import Paywall
     from stigg_client.models.portal import CustomerPortal
     from stigg_client.models.subscriptions import Invoice
@@ -34,15 +35,18 @@ class PortalController(Controller):
     def __init__(self, app: WidgetHost, element: Any) -> None:
         super().__init__(app, element)
         self.latest_invoices: dict[str, Invoice] = {}
+        self.credits: list[CreditEntitlement] = []
 
     async def load(self) -> None:
         client = self.app.client
         resource_id = self.attr("resource-id")
-        portal, subscriptions = await asyncio.gather(
+        portal, subscriptions, credits = await asyncio.gather(
             client.get_customer_portal(resource_id=resource_id, product_id=self.attr("product-id")),
             client.get_active_subscriptions(resource_id),
+            client.get_credit_entitlements(resource_id),
         )
         self.portal = portal
+        self.credits = credits
         self.latest_invoices = {
             str(sub.id): sub.latest_invoice for sub in subscriptions or [] if sub.latest_invoice
         }
@@ -54,7 +58,7 @@ class PortalController(Controller):
         options = PortalOptions(
             **self.options(), hidden_sections=hidden, paywall_href=self.attr("paywall-href")
         )
-        return render_customer_portal(self.portal, options, self.latest_invoices)
+        return render_customer_portal(self.portal, options, self.latest_invoices, self.credits)
 
     def handle(self, action: str, target: Any, kind: str) -> None:
         if kind != "click":

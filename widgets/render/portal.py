@@ -1,18 +1,20 @@
-"""`<stigg-customer-portal>`: subscriptions, scheduled changes, usage, add-ons, promotions,
-billing, payment method and invoices."""
+"""`<stigg-customer-portal>`: subscriptions, scheduled changes, usage, credits, add-ons,
+promotions, billing, payment method and invoices."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from stigg_client.models.credits import CreditEntitlement
 from stigg_client.models.portal import CustomerPortal, PortalSubscription, WireEntitlement
 from stigg_client.models.subscriptions import Invoice, SubscriptionScheduledUpdate
 from widgets.markup import attrs, text
 from widgets.pricing import PENDING_SCHEDULES
 from widgets.render.common import RenderOptions, render_state
+from widgets.render.credits import render_credit_utilization
 from widgets.render.usage import UsageInfo, render_usage_meter
 
 
@@ -48,11 +50,12 @@ def render_customer_portal(
     portal: CustomerPortal | None,
     options: PortalOptions | None = None,
     latest_invoices: Mapping[str, Invoice] | None = None,
+    credits: Sequence[CreditEntitlement] = (),
 ) -> str:
     """The portal's inner HTML (state markup when there is nothing to show).
 
     `latest_invoices` maps subscription ids to their latest invoice (the SDK's subscriptions
-    carry it; the portal read does not).
+    carry it; the portal read does not); `credits` are the customer's credit entitlements.
     """
     options = options or PortalOptions()
     if portal is None:
@@ -62,6 +65,7 @@ def render_customer_portal(
         ("subscriptions", _subscriptions(portal, options)),
         ("scheduled", _scheduled(portal, options)),
         ("usage", _usage(portal, options)),
+        ("credits", _credits(credits, options)),
         ("addons", _addons(portal, options)),
         ("promotions", _promotions(portal, options)),
         ("billing", _billing(portal, options)),
@@ -235,6 +239,17 @@ def _usage(portal: CustomerPortal, options: PortalOptions) -> str:
         f"<li>{render_usage_meter(i, options, options.warning_at)}</li>" for i in infos
     )
     return _section("usage", options.texts("usage_title"), f'<ul class="meters">{meters}</ul>')
+
+
+def _credits(credits: Sequence[CreditEntitlement], options: PortalOptions) -> str:
+    meters = "".join(
+        f"<li>{render_credit_utilization(item.currency.currency_id, item, options)}</li>"
+        for item in credits
+        if item.currency is not None
+    )
+    if not meters:
+        return ""
+    return _section("credits", options.texts("credits_title"), f'<ul class="meters">{meters}</ul>')
 
 
 def _addon_line(addon: dict[str, Any], options: PortalOptions) -> str:

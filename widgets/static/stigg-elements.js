@@ -5,6 +5,7 @@
 // rendered or such a snapshot) is recorded until Python is live and replayed by it, in order.
 const PAYWALL = ["product-id", "resource-id", "highlighted-plan-id", "billing-period",
   "billing-country-code", "show-only-eligible-plans", "hide-addons", "layout", "locale", "theme", "texts", "cta-href"];
+const CREDIT = ["currency-id", "locale", "theme", "texts"];
 const TAGS = {
   "stigg-paywall": PAYWALL,
   "stigg-pricing-table": PAYWALL,
@@ -14,6 +15,10 @@ const TAGS = {
   "stigg-gate": ["feature-id", "requested-usage", "requested-values", "min-value", "locale",
     "texts"],
   "stigg-upgrade-prompt": ["feature-id", "requested-usage", "paywall-href", "locale", "theme", "texts"],
+  "stigg-credit-balance": [...CREDIT, "add-credits"],
+  "stigg-credit-utilization": CREDIT,
+  "stigg-credit-usage-chart": [...CREDIT, "time-range"],
+  "stigg-credit-grants": CREDIT,
   "stigg-checkout": ["plan-id", "resource-id", "billing-period", "seats", "addon", "billing-country-code", "locale", "theme", "texts"],
 };
 const CSS_HREF = new URL("./stigg-widgets.css", import.meta.url).href;
