@@ -67,8 +67,8 @@ class CreditsPart(ClientState):
             return []
         state = self._credit_states.get(scope)
         if state is None or time.monotonic() - state.last_checked > self.config.cache_ttl_s:
-            try:
-                await self._load_credits(scope)
+            try:  # shielded: a caller giving up must not cancel the load others share
+                await asyncio.shield(self._load_credits(scope))
             except StiggError as error:
                 logger.warning("could not load credit entitlements: %s", error)
         state = self._credit_states.get(scope)
@@ -197,7 +197,7 @@ class CreditsPart(ClientState):
     async def _refresh_credits(self) -> None:
         """Reload the credits of every active scope that has loaded them before."""
         scopes = [scope for scope in self._active_scopes() if scope in self._credit_states]
-        await asyncio.gather(*(self._load_credits(scope) for scope in scopes))
+        await asyncio.gather(*(asyncio.shield(self._load_credits(scope)) for scope in scopes))
 
     def _apply_credit_balance(self, scope: Scope, payload: Mapping[str, Any]) -> None:
         """A pushed `creditBalanceUpdated`: the new balance of one currency (ignored until the

@@ -183,3 +183,14 @@ async def test_offline_client_answers_fallbacks_and_empty_reads() -> None:
     assert (await client.get_auto_recharge_settings(CURRENCY)).is_enabled is False
     assert await client.get_credit_entitlements() == []
     await client.close()
+
+
+async def test_a_cancelled_caller_does_not_cancel_the_load_another_awaits() -> None:
+    client = client_on(RecordedApi())
+    await client.wait_for_initialization()
+    first = asyncio.ensure_future(client.get_credit_entitlements())
+    second = asyncio.ensure_future(client.get_credit_entitlements())
+    await asyncio.sleep(0)  # both wait on the one load now
+    first.cancel()
+    assert len(await second) == 2
+    await client.close()

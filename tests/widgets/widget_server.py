@@ -70,6 +70,25 @@ async def server_render(config: dict[str, str]) -> tuple[str, str]:
     return main, early + '<pre id="py-events" hidden>[]</pre>'
 
 
+def credits_ssr() -> str:
+    """A server-rendered `<stigg-credit-balance>` from the recorded credit entitlements (what a
+    backend renders from its SDK's `get_credit_entitlement`), marked for hydration."""
+    from stigg_client.core.credits import credit_from_wire
+    from widgets.render import ssr_element
+    from widgets.render.credits import render_credit_balance
+
+    recorded = REPO / "tests" / "sdk" / "fixtures" / "credits" / "GetCreditEntitlements.json"
+    members = json.loads(recorded.read_text())["data"]["entitlementsState"]["entitlementsV2"]
+    balance = next(item for item in map(credit_from_wire, members) if item is not None)
+    currency = "currency-ai-credits"
+    return ssr_element(
+        "stigg-credit-balance",
+        {"id": "balance-ssr", "currency-id": currency},
+        render_credit_balance(currency, balance),
+        css_href="/static/stigg-widgets.css",
+    )
+
+
 def create_app(
     config: dict[str, str], ssr: str, early: str = "", prerendered: str = ""
 ) -> Starlette:
@@ -95,7 +114,9 @@ def create_app(
 
     def page(body: str, page_config: dict[str, str] = config) -> str:
         """The test page around `page/<body>.html`."""
-        main = Template((PAGE / f"{body}.html").read_text()).substitute(ssr=ssr, early=early)
+        main = Template((PAGE / f"{body}.html").read_text()).substitute(
+            ssr=ssr, early=early, credits_ssr=credits_ssr() if body == "credits" else ""
+        )
         return wrap(main, page_config)
 
     widgets_page, pricing_page, early_page = page("widgets"), page("pricing"), page("early")
@@ -116,6 +137,10 @@ def create_app(
         customer = request.query_params.get("customer") or config.get("customer_id") or ""
         body = page("checkout", {**config, "customer_id": customer})
         return HTMLResponse(body, headers={"Cache-Control": "no-store"})
+
+    async def credits(request: Request) -> Response:
+        """The credit elements and a portal, with a server-rendered balance."""
+        return HTMLResponse(page("credits"), headers={"Cache-Control": "no-store"})
 
     async def pricing(request: Request) -> Response:
         """Only paywalls (English, German, Danish prices) and a table: the public pricing page."""
@@ -159,6 +184,7 @@ def create_app(
         routes=[
             Route("/", index),
             Route("/pricing", pricing),
+            Route("/credits", credits),
             Route("/checkout", checkout),
             Route("/early", early_input),
             Route("/prerendered", prerendered_markup),

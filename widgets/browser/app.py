@@ -212,9 +212,12 @@ class WidgetApp:
 
     def _credits_updated(self, changed: Any = None, *_: Any) -> None:
         """SDK listener: re-render the credit elements of a currency whose balance changed, and
-        the portals (which list every currency)."""
+        the portals (which list every currency). One still loading reads the change when its
+        load is done (a server-rendered one keeps hydrating)."""
         currencies = None if changed is None else {str(c) for c in changed}
         for controller in list(self.controllers.values()):
+            if controller.task is not None and not controller.task.done():
+                continue
             if isinstance(controller, CreditController):
                 if currencies is None or controller.currency_id in currencies:
                     controller.reload(render=True)

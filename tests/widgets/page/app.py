@@ -44,5 +44,11 @@ def set_customer(customer_id: str) -> None:
     client.set_customer_id(str(customer_id))
 
 
+def push(kind: str, payload: str) -> None:
+    """For the tests: hand the SDK a stream event as its event stream would."""
+    client._on_pushed(str(kind), json.loads(str(payload)))
+
+
 js.window.stiggSetCustomer = create_proxy(set_customer)
+js.window.stiggPush = create_proxy(push)
 document.body.dataset.python = "ready"
