@@ -3,47 +3,21 @@ usage over time and its automatic recharge, in Stigg's wire shapes (stigg-api-cl
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import Annotated, Any
+from typing import Any
 
 from pydantic import ConfigDict
 
-from stigg_client.models.base import StiggModel, UtcDateTime, open_enum
+from stigg_client.models.base import StiggModel, UtcDateTime
 from stigg_client.models.common import Money
 from stigg_client.models.entitlements import Entitlement
-from stigg_client.models.enums import AccessDeniedReasonValue
-
-
-class CreditGrantType(StrEnum):
-    """How a grant came about."""
-
-    PAID = "PAID"
-    PROMOTIONAL = "PROMOTIONAL"
-    RECURRING = "RECURRING"
-    OVERDRAFT = "OVERDRAFT"
-
-
-class CreditGrantStatus(StrEnum):
-    """Where a grant stands; only ACTIVE grants count in the balance."""
-
-    ACTIVE = "ACTIVE"
-    EXPIRED = "EXPIRED"
-    PAYMENT_PENDING = "PAYMENT_PENDING"
-    SCHEDULED = "SCHEDULED"
-    VOIDED = "VOIDED"
-
-
-class CreditUsageTimeRange(StrEnum):
-    """The window `get_credit_usage` covers, ending now."""
-
-    LAST_DAY = "LAST_DAY"
-    LAST_WEEK = "LAST_WEEK"
-    LAST_MONTH = "LAST_MONTH"
-    LAST_YEAR = "LAST_YEAR"
-
-
-CreditGrantTypeValue = Annotated[CreditGrantType | str, open_enum(CreditGrantType)]
-CreditGrantStatusValue = Annotated[CreditGrantStatus | str, open_enum(CreditGrantStatus)]
+from stigg_client.models.enums import (
+    AccessDeniedReasonValue,
+    CreditGrantStatus,
+    CreditGrantStatusValue,
+    CreditGrantType,
+    CreditGrantTypeValue,
+    CreditUsageTimeRange,
+)
 
 
 class CreditCurrency(StiggModel):
@@ -173,3 +147,20 @@ class AutoRechargeSettings(StiggModel):
     max_spend_limit: float | None = None
     current_monthly_spend: float = 0.0
     grant_expiration_period: str | None = None
+
+
+__all__ = [
+    "AnyEntitlement",
+    "AutoRechargeSettings",
+    "CreditCurrency",
+    "CreditEntitlement",
+    "CreditGrant",
+    "CreditGrantStatus",
+    "CreditGrantType",
+    "CreditUnits",
+    "CreditUsage",
+    "CreditUsagePoint",
+    "CreditUsageSeries",
+    "CreditUsageTimeRange",
+    "SlimCustomCurrency",
+]

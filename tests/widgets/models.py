@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from typing import Any
 
 from stigg_client.models.paywall import Paywall
@@ -303,3 +304,16 @@ def portal(name: str = "{}", used: float = 750) -> CustomerPortal:
             "canUpgradeSubscription": True,
         }
     )
+
+
+class TagCollector(HTMLParser):
+    """The start tags of some markup and its `on*` event-handler attributes (escaping tests)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.handlers: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.handlers += [name for name, _ in attrs if name.startswith("on")]

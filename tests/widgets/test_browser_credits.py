@@ -159,7 +159,7 @@ def test_a_pushed_balance_updates_every_credit_element(
     expect(page.locator("#utilization meter")).to_have_attribute("value", "100")
     expect(
         page.locator(
-            "#portal .section-credits [data-currency-id='currency-ai-credits'] .usage-value"
+            "#portal .section-credits [data-feature-id='currency-ai-credits'] .usage-value"
         )
     ).to_have_text("100 of 100 credits used")
     page.locator("#balance").screenshot(path=str(artifacts_dir / "widgets-credits-empty.png"))

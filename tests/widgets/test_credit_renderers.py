@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ from stigg_client.models.credits import (
     CreditGrant,
     CreditUsage,
 )
-from tests.widgets.models import portal
+from tests.widgets.models import TagCollector, portal
 from widgets.credit_texts import CREDIT_DE, CREDIT_EN
 from widgets.render import RenderOptions, render_customer_portal
 from widgets.render.credits import (
@@ -76,11 +75,12 @@ def test_balance_shows_the_credits_left_and_how_low_they_are() -> None:
 
 def test_utilization_is_a_labelled_meter_of_the_period() -> None:
     html = render_credit_utilization(CURRENCY, credits(100, 85))
-    assert '<meter part="meter" min="0" max="100" value="85"' in html
-    assert 'aria-labelledby="credit-name-currency-ai-credits"' in html
+    assert '<meter part="meter" min="0" max="100" value="85" low="80"' in html
+    assert 'aria-labelledby="usage-name-currency-ai-credits"' in html
+    assert "Approaching the limit" in html
     assert "85 of 100 credits used" in html and "Resets on 2027-01-01" in html
     german = render_credit_utilization(CURRENCY, credits(100, 85), RenderOptions(Texts("de")))
-    assert "85 von 100 credits verbraucht" in german and "zurückgesetzt" in german
+    assert "85 von 100 credits genutzt" in german and "zurückgesetzt" in german
     assert "<meter" not in render_credit_utilization(CURRENCY, CreditEntitlement())
 
 
@@ -117,17 +117,6 @@ def test_portal_has_a_credits_section_per_currency() -> None:
     assert "section-credits" not in render_customer_portal(portal())
 
 
-class _Collector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[str] = []
-        self.handlers: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
-        self.handlers += [name for name, _ in attrs if name.startswith("on")]
-
-
 def test_every_credit_string_is_escaped() -> None:
     hostile = credits(100, 10, name=XSS)
     hostile_usage = usage().model_copy(update={"currency": None})
@@ -141,7 +130,7 @@ def test_every_credit_string_is_escaped() -> None:
         render_customer_portal(portal(), credits=[hostile]),
     ]
     for html in outputs:
-        parsed = _Collector()
+        parsed = TagCollector()
         parsed.feed(html)
         assert "img" not in parsed.tags and "script" not in parsed.tags
         assert parsed.handlers == [] and "&lt;img src=x onerror=" in html

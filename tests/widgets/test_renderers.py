@@ -6,7 +6,6 @@ import gzip
 import re
 from datetime import UTC, datetime
 from decimal import Decimal
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from stigg_client.models.enums import (
 )
 from stigg_client.models.paywall import PackageEntitlement, Paywall
 from stigg_client.models.subscriptions import Invoice, Subscription
-from tests.widgets.models import hostile, paywall, paywall_data, portal
+from tests.widgets.models import TagCollector, hostile, paywall, paywall_data, portal
 from widgets import pricing
 from widgets.formatting import Formatters, plain_money
 from widgets.pricing import CustomerState
@@ -431,17 +430,6 @@ def test_ssr_element_marks_output_for_hydration() -> None:
         ssr_element("script", {}, "", css_href="x")
 
 
-class _Collector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tags: list[str] = []
-        self.handlers: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append(tag)
-        self.handlers += [name for name, _ in attrs if name.startswith("on")]
-
-
 XSS = '<img src=x onerror="alert(1)">{}<script>alert(2)</script>'
 
 
@@ -459,7 +447,7 @@ def test_every_catalog_string_is_escaped() -> None:
         render_upgrade_prompt(everything, "calls", 500),
     ]
     for html in outputs:
-        parsed = _Collector()
+        parsed = TagCollector()
         parsed.feed(html)
         assert "img" not in parsed.tags and "script" not in parsed.tags
         assert parsed.handlers == []

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from stigg_client.models.credits import CreditEntitlement, CreditGrant, CreditUsage
-from widgets.markup import attrs, text
+from widgets.markup import text
 from widgets.render.common import RenderOptions
+from widgets.render.usage import UsageInfo, render_usage_meter
 
 LOW_AT = 0.2
 """A balance below this share of what was granted is shown as running low."""
@@ -89,62 +90,28 @@ def render_credit_balance(
     )
 
 
-def render_credit_utilization(
-    currency_id: str, entitlement: CreditEntitlement, options: RenderOptions | None = None
-) -> str:
-    """A labelled `<meter>` of the credits consumed of those granted in the current period."""
-    options = options or RenderOptions()
-    texts, number = options.texts, options.formatters.number
-    name = _currency_name(entitlement, currency_id)
-    level = credit_level(entitlement)
-    name_id = f"credit-name-{_key(currency_id)}"
+def credit_usage_info(currency_id: str, entitlement: CreditEntitlement) -> UsageInfo:
+    """The credits consumed of those granted in the current period, as a usage meter shows
+    usage (a currency without credits reads "not included")."""
     granted = entitlement.usage_limit or 0.0
-    meter = ""
-    if level == "none":
-        value_text = texts("credit_not_granted", currency=name)
-    else:
-        used = min(entitlement.current_usage, granted) if granted else entitlement.current_usage
-        value_text = texts(
-            "credit_used",
-            used=number(used),
-            granted=number(granted),
-            units=_units(entitlement, granted),
-        )
-        if granted:
-            meter_attrs = attrs(
-                {
-                    "part": "meter",
-                    "min": "0",
-                    "max": _plain(granted),
-                    "value": _plain(used),
-                    "low": _plain(granted * (1 - LOW_AT)),
-                    "high": _plain(granted * 0.999),
-                    "optimum": "0",
-                    "aria-labelledby": name_id,
-                    "aria-valuetext": value_text,
-                }
-            )
-            meter = f"<meter{meter_attrs}></meter>"
-    footer = ""
-    end = entitlement.usage_period_end or entitlement.valid_until
-    if end is not None and level != "none":
-        key = "resets_on" if entitlement.usage_period_end is not None else "credit_valid_until"
-        footer = (
-            f'<p class="reset" part="meter-reset">'
-            f"{text(texts(key, date=options.formatters.date(end)))}</p>"
-        )
-    return (
-        f'<div class="usage-meter credit-utilization" part="usage" '
-        f'data-currency-id="{text(currency_id)}" data-level="{level}">'
-        f'<div class="usage-header" part="meter-header">'
-        f'<p class="usage-name" id="{name_id}" part="meter-name">{text(name)}</p>'
-        f'<p class="usage-value" part="meter-value">{text(value_text)}</p></div>'
-        f'{meter}<div class="usage-footer">{footer}</div></div>'
+    return UsageInfo(
+        feature_id=currency_id,
+        name=_currency_name(entitlement, currency_id),
+        used=min(entitlement.current_usage, granted) if granted else entitlement.current_usage,
+        limit=granted,
+        units=_units(entitlement, granted),
+        resets_at=entitlement.usage_period_end,
+        has_access=credit_level(entitlement) != "none",
     )
 
 
-def _plain(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.4f}".rstrip("0")
+def render_credit_utilization(
+    currency_id: str, entitlement: CreditEntitlement, options: RenderOptions | None = None
+) -> str:
+    """A labelled `<meter>` of the credits consumed of those granted in the current period,
+    warning from 80 % consumed (below 20 % left)."""
+    info = credit_usage_info(currency_id, entitlement)
+    return render_usage_meter(info, options, warning_at=1 - LOW_AT)
 
 
 def _series_name(name: str | None, feature_id: str | None, options: RenderOptions) -> str:
