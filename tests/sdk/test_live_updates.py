@@ -261,7 +261,7 @@ async def test_reconnects_after_drops_and_stops_on_refusal() -> None:
         [
             [("usageUpdated", '{"x": 1}'), ("usageUpdated", "not json"), ("ping", "{}")],
             NetworkError("down"),
-            [("entitlementsUpdated", '{"y": 2}')],
+            [("entitlementsUpdated", '{"y": 2}'), ("creditBalanceUpdated", '{"z": 3}')],
             StreamRefused(404),
         ]
     )
@@ -281,6 +281,7 @@ async def test_reconnects_after_drops_and_stops_on_refusal() -> None:
         "dropped",
         ("connected", True),
         ("entitlementsUpdated", {"y": 2}),
+        ("creditBalanceUpdated", {"z": 3}),
         "dropped",
     ]
     assert connector.calls == 4
