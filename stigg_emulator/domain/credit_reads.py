@@ -12,7 +12,13 @@ from sqlalchemy import Connection
 
 from stigg_emulator.clock import from_ms, to_ms
 from stigg_emulator.domain.context import Domain
-from stigg_emulator.domain.credits import EXPIRED, CreditBalance, balances, require_customer
+from stigg_emulator.domain.credits import (
+    EXPIRED,
+    CreditBalance,
+    balances,
+    ledger_row,
+    require_customer,
+)
 from stigg_emulator.domain.errors import bad_input
 from stigg_emulator.domain.lookups import parse_time
 from stigg_emulator.domain.usage import dimension_number
@@ -49,23 +55,15 @@ def ledger(
         for row in credit_repo.customer_ledger(connection, customer_ref)
         if row["resource_key"] == resource_key and row["grant_id"] in grants
     ]
+    granted = {row["grant_id"] for row in rows if row["event_type"] == "CREDITS_GRANTED"}
     for grant in grants.values():
         rest = float(grant["amount"]) - float(grant["consumed"])
+        if grant["id"] not in granted and grant["grant_type"] == "RECURRING":
+            # A period's recurring grant not stored yet (nothing written since its period began).
+            amount = float(grant["amount"])
+            rows.append(_derived(grant, "CREDITS_GRANTED", amount, int(grant["effective_at"])))
         if grant["status"] == EXPIRED and rest > 0:
-            rows.append(
-                {
-                    "id": 0,
-                    "customer_ref": customer_ref,
-                    "resource_key": resource_key,
-                    "currency_ref": grant["currency_ref"],
-                    "grant_id": grant["id"],
-                    "event_type": "CREDITS_EXPIRED",
-                    "amount": -rest,
-                    "feature_ref": None,
-                    "event_id": None,
-                    "timestamp": int(grant["expire_at"]),
-                }
-            )
+            rows.append(_derived(grant, "CREDITS_EXPIRED", -rest, int(grant["expire_at"])))
     selected = [
         row
         for row in rows
@@ -74,6 +72,11 @@ def ledger(
     ]
     selected.sort(key=lambda row: (int(row["timestamp"]), int(row["id"])), reverse=True)
     return [LedgerEntry(row, grants.get(row["grant_id"])) for row in selected]
+
+
+def _derived(grant: dict[str, Any], event_type: str, amount: float, stamp: int) -> dict[str, Any]:
+    """A ledger entry that follows from a grant's state rather than from a write."""
+    return {**ledger_row(grant, event_type, amount, stamp), "id": 0}
 
 
 @dataclass

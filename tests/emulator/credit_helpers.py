@@ -20,7 +20,10 @@ mutation G($input: CreditGrantInput!) {
   }
 }
 """
-VOID = "mutation V($input: VoidCreditGrantInput!) { voidCreditGrant(input: $input) { status voidedAt amount consumedAmount } }"
+VOID = (
+    "mutation V($input: VoidCreditGrantInput!) "
+    "{ voidCreditGrant(input: $input) { status voidedAt amount consumedAmount } }"
+)
 CONSUME = """
 mutation C($input: ConsumeCreditInput!) {
   consumeCredits(input: $input) {
@@ -28,7 +31,9 @@ mutation C($input: ConsumeCreditInput!) {
   }
 }
 """
-CONSUME_ASYNC = "mutation CA($input: ConsumeCreditsAsyncInput!) { consumeCreditsAsync(input: $input) }"
+CONSUME_ASYNC = (
+    "mutation CA($input: ConsumeCreditsAsyncInput!) { consumeCreditsAsync(input: $input) }"
+)
 BALANCE = """
 query B($input: CreditBalanceSummaryInput!) {
   creditBalanceSummary(input: $input) {
