@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection
 
-from stigg_emulator.billing import ledger
+from stigg_emulator.billing import credit_recharge, ledger
 from stigg_emulator.billing.estimates import quote_new
 from stigg_emulator.domain.context import ChargeFirst, Domain, Tx
 
 
 class FirstInvoices:
-    """The domain's `Invoicing`: prices a new subscription and charges it once it is stored."""
+    """The domain's `Invoicing`: prices a new subscription and charges it once it is stored;
+    charges credit purchases."""
 
     def first_charge(
         self, domain: Domain, connection: Connection, data: dict[str, Any]
@@ -32,3 +34,17 @@ class FirstInvoices:
             )
 
         return charge
+
+    def charge_credits(
+        self,
+        domain: Domain,
+        tx: Tx,
+        customer_ref: str,
+        description: str,
+        amount: Decimal,
+        currency: str,
+    ) -> tuple[str, str]:
+        """Invoice and charge a credit purchase (auto-recharge)."""
+        return credit_recharge.charge_credits(
+            domain, tx, customer_ref, description, amount, currency
+        )

@@ -8,6 +8,8 @@ from typing import Any
 
 # The one environment the emulator serves (Stigg's `environmentId` in every payload).
 ENVIRONMENT_ID = "00000000-0000-4000-8000-00000000e1e1"
+# The one account (Stigg's `accountId` in pushed payloads).
+ACCOUNT_ID = "local-account"
 
 
 @dataclass(frozen=True)
@@ -18,6 +20,40 @@ class Meter:
     aggregation: str  # COUNT | COUNT_UNIQUE | SUM
     field: str | None = None  # dimension for COUNT_UNIQUE / SUM
     filters: tuple[tuple[str, str], ...] = ()  # (dimension, required value)
+
+
+@dataclass(frozen=True)
+class CustomCurrency:
+    """A custom credit currency (Stigg's `CustomCurrency`), e.g. "AI credits"."""
+
+    ref_id: str
+    display_name: str
+    description: str | None = None
+    symbol: str | None = None
+    unit_singular: str | None = None
+    unit_plural: str | None = None
+    metadata: dict[str, Any] | None = None
+    unit_price: Decimal = Decimal(0)  # what one credit costs when bought (auto-recharge)
+    price_currency: str = "USD"
+    uuid: str = ""
+
+
+@dataclass(frozen=True)
+class CreditRate:
+    """How many credits of a currency one unit of a metered feature burns."""
+
+    currency_ref: str
+    amount: float
+
+
+@dataclass(frozen=True)
+class CreditEntitlementSpec:
+    """A recurring credit grant of a plan or add-on: `amount` credits every `cadence`."""
+
+    currency_ref: str
+    amount: float
+    cadence: str = "MONTH"  # CreditCadence: MONTH | YEAR
+    soft_limit: bool = False
 
 
 @dataclass(frozen=True)
@@ -34,6 +70,7 @@ class Feature:
     metadata: dict[str, Any] | None = None
     meter: Meter | None = None
     enum_values: tuple[str, ...] = ()  # ENUM only: every value the feature can take
+    credit_rate: CreditRate | None = None  # a unit of usage burns credits
     uuid: str = ""
 
 
@@ -106,6 +143,7 @@ class Package:
     default_trial: TrialSpec | None = None
     compatible_addons: tuple[str, ...] = ()
     max_quantity: int | None = None
+    credit_entitlements: tuple[CreditEntitlementSpec, ...] = ()
     version: int = 1
     uuid: str = ""
 
@@ -215,6 +253,7 @@ class SdkSettings:
 class Catalog:
     """The whole catalog, indexed by ref id."""
 
+    currencies: dict[str, CustomCurrency] = field(default_factory=dict)
     products: dict[str, Product] = field(default_factory=dict)
     features: dict[str, Feature] = field(default_factory=dict)
     plans: dict[str, Package] = field(default_factory=dict)

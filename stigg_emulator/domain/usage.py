@@ -9,6 +9,7 @@ from typing import Any
 
 from stigg_emulator.catalog.model import Feature
 from stigg_emulator.domain.context import Domain, Tx
+from stigg_emulator.domain.credit_consumption import burn_usage
 from stigg_emulator.domain.entitlements import NO_RESOURCE, current_period, scope_state
 from stigg_emulator.domain.errors import StiggError, bad_input, not_found
 from stigg_emulator.domain.lookups import parse_time
@@ -124,7 +125,7 @@ def report(
         raise bad_input("customerId is required")
     if not periods.customer_ok(customer_ref):
         raise not_found("CustomerNotFound", "Customer", customer_ref)
-    _require_metered(domain, feature_ref)
+    feature = _require_metered(domain, feature_ref)
     value = item.get("value")
     if value is None:
         raise bad_input("value is required")
@@ -140,6 +141,8 @@ def report(
         if previous is not None:
             return Measurement(previous, period)
     applied = _apply(domain, tx, customer_ref, resource_id, feature_ref, period, value, behavior)
+    if behavior == "DELTA":
+        burn_usage(domain, tx, customer_ref, resource_id, feature, value, str(key) if key else None)
     created = parse_time(item.get("createdAt"), "createdAt") or domain.clock.now_ms(customer_ref)
     row = {
         "uuid": str(uuid.uuid4()),
@@ -229,7 +232,8 @@ def report_events(domain: Domain, tx: Tx, events: list[dict[str, Any]]) -> int:
             delta = float(len(matched))
         elif meter.aggregation == "SUM":
             delta = sum(
-                _number((e.get("dimensions") or {}).get(meter.field or "")) for e in matched
+                dimension_number((e.get("dimensions") or {}).get(meter.field or ""))
+                for e in matched
             )
         else:
             delta = float(
@@ -239,10 +243,12 @@ def report_events(domain: Domain, tx: Tx, events: list[dict[str, Any]]) -> int:
             )
         if delta:
             _apply(domain, tx, customer_ref, resource_id, feature_ref, period, delta, "DELTA")
+            burn_usage(domain, tx, customer_ref, resource_id, feature, delta)
     return len(new_events)
 
 
-def _number(value: Any) -> float:
+def dimension_number(value: Any) -> float:
+    """A dimension as a number (0 when it is missing or not numeric)."""
     if isinstance(value, bool) or value is None:
         return 0.0
     try:
