@@ -51,11 +51,11 @@ class CreditsPart(ClientState):
                 return self._fallback_answers.credit(currency_id, fallback)
             base = state.entries.get(currency_id)
             if base is None:
-                return credits.NOT_ENTITLED
+                return credits.not_entitled(currency_id)
             return credits.credit_result(base, float(requested_usage or 0))
         except Exception:
             logger.exception("credit entitlement check for %s failed", currency_id)
-            return decisions.DEFAULT_CREDIT_FALLBACK
+            return decisions.credit_fallback(currency_id, None)
 
     async def get_credit_entitlements(
         self, resource_id: str | None = None

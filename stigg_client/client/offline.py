@@ -24,6 +24,7 @@ from stigg_client.models.credits import (
     CreditEntitlement,
     CreditGrant,
     CreditUsage,
+    ThresholdType,
 )
 from stigg_client.models.customer import Customer
 from stigg_client.models.paywall import Paywall, PaywallCurrency
@@ -162,12 +163,17 @@ class OfflineStigg(Stigg, offline=True):
 
     async def get_credit_usage(self, currency_id: str | None = None, **_: Any) -> CreditUsage:
         """No usage offline."""
-        return CreditUsage()
+        return CreditUsage(series=[])
 
     async def get_auto_recharge_settings(self, currency_id: str) -> AutoRechargeSettings:
         """Disabled offline."""
         return AutoRechargeSettings(
-            customer_id=self._customer_id or OFFLINE_CUSTOMER_ID, currency_id=currency_id
+            customer_id=self._customer_id or OFFLINE_CUSTOMER_ID,
+            currency_id=currency_id,
+            is_enabled=False,
+            threshold_type=ThresholdType.CREDIT_AMOUNT,
+            threshold_value=0.0,
+            target_balance=0.0,
         )
 
     async def get_paywall(self, *args: Any, **kwargs: Any) -> Paywall:

@@ -15,28 +15,21 @@ INSUFFICIENT = AccessDeniedReason.INSUFFICIENT_CREDITS
 """The reason a check denies when the balance does not cover the request."""
 
 
+def not_entitled(currency_id: str) -> CreditEntitlement:
+    """The answer for a currency the loaded entitlements do not grant."""
+    return CreditEntitlement(
+        currency=CreditCurrency(currency_id=currency_id, display_name=currency_id),
+        is_granted=False,
+        access_denied_reason=NO_ENTITLEMENT,
+    )
+
+
 def credit_from_wire(raw: Mapping[str, Any]) -> CreditEntitlement | None:
     """A wire `CreditEntitlement` (an `entitlementsV2` member) as a result with nothing
-    requested; None for other members (feature entitlements) or one without a currency."""
-    currency = raw.get("currency")
-    if raw.get("__typename", "CreditEntitlement") != "CreditEntitlement" or not isinstance(
-        currency, dict
-    ):
+    requested; None for other members (feature entitlements)."""
+    if raw.get("__typename", "CreditEntitlement") != "CreditEntitlement":
         return None
-    limit = raw.get("usageLimit")
-    reason = raw.get("accessDeniedReason")
-    base = CreditEntitlement(
-        currency=CreditCurrency.model_validate(currency),
-        usage_limit=float(limit) if limit is not None else None,
-        current_usage=float(raw.get("currentUsage") or 0),
-        has_soft_limit=bool(raw.get("hasSoftLimit")),
-        access_denied_reason=None if reason == INSUFFICIENT else reason,
-        has_access=bool(raw.get("isGranted")) or reason == INSUFFICIENT,
-        valid_until=parse_datetime(raw.get("validUntil")),
-        usage_period_end=parse_datetime(raw.get("usagePeriodEnd")),
-        usage_updated_at=parse_datetime(raw.get("usageUpdatedAt")),
-    )
-    return credit_result(base, 0.0)
+    return credit_result(CreditEntitlement.model_validate(raw), 0.0)
 
 
 def credit_from_balance(
@@ -60,10 +53,10 @@ def credit_from_balance(
     valid = payload.get("validUntil")
     base = CreditEntitlement(
         currency=currency,
+        is_granted=True,
         usage_limit=granted,
-        current_usage=max(granted - balance, 0.0),
+        current_usage=granted - balance,
         has_soft_limit=previous.has_soft_limit if previous is not None else False,
-        has_access=True,
         valid_until=parse_datetime(valid) if valid is not None else None,
         usage_period_end=previous.usage_period_end if previous is not None else None,
     )
@@ -73,25 +66,19 @@ def credit_from_balance(
 def credit_result(base: CreditEntitlement, requested: float) -> CreditEntitlement:
     """The check of `requested` credits against a cached entitlement: granted while the balance
     covers it (and is above zero) or the limit is soft, else `InsufficientCredits`. A denial
-    for another reason (no subscription, ...) stays as it is."""
+    for another reason (no subscription, ...) stands."""
     if base.access_denied_reason is not None and base.access_denied_reason != INSUFFICIENT:
         return base.model_copy(update={"requested_usage": requested})
-    entitled = base.has_access or base.access_denied_reason == INSUFFICIENT
-    if not entitled:
+    if not (base.is_granted or base.access_denied_reason == INSUFFICIENT):
         return base.model_copy(
             update={"requested_usage": requested, "access_denied_reason": NO_ENTITLEMENT}
         )
     balance = base.balance
-    covered = balance > 0 and balance >= requested
-    has_access = base.has_soft_limit or covered
+    granted = bool(base.has_soft_limit) or (balance > 0 and balance >= requested)
     return base.model_copy(
         update={
             "requested_usage": requested,
-            "has_access": has_access,
-            "access_denied_reason": None if has_access else INSUFFICIENT,
+            "is_granted": granted,
+            "access_denied_reason": None if granted else INSUFFICIENT,
         }
     )
-
-
-NOT_ENTITLED = CreditEntitlement(access_denied_reason=NO_ENTITLEMENT)
-"""The answer for a currency the loaded entitlements do not grant."""

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from stigg_client.core.entries import METERED_TYPES, CachedEntitlement
 from stigg_client.core.periods import current_period, is_reset_period
 from stigg_client.models.base import Builder
-from stigg_client.models.credits import CreditEntitlement
+from stigg_client.models.credits import CreditCurrency, CreditEntitlement
 from stigg_client.models.entitlements import (
     BooleanEntitlement,
     Entitlement,
@@ -348,14 +348,17 @@ def enum_fallback(fallback: EntitlementFallback | None) -> EnumEntitlement:
     return Builder(EnumEntitlement, set(values))(values)  # type: ignore[no-any-return]
 
 
-def credit_fallback(fallback: EntitlementFallback | None) -> CreditEntitlement:
-    """Default credit fallback (no access, reason `Unknown`) + the fallback's `has_access`,
-    `usage_limit`, `current_usage` and `access_denied_reason`."""
-    values: dict[str, Any] = {"is_fallback": True, "access_denied_reason": UNKNOWN}
-    values.update(
-        _spread(fallback, {"has_access", "usage_limit", "current_usage", "access_denied_reason"})
+def credit_fallback(currency_id: str, fallback: EntitlementFallback | None) -> CreditEntitlement:
+    """Default credit fallback of `currency_id` (not granted, reason `Unknown`) + the
+    fallback's `has_access`, `usage_limit`, `current_usage` and `access_denied_reason`."""
+    values: dict[str, Any] = {"access_denied_reason": UNKNOWN}
+    values.update(_spread(fallback, {"usage_limit", "current_usage", "access_denied_reason"}))
+    return CreditEntitlement(
+        currency=CreditCurrency(currency_id=currency_id, display_name=currency_id),
+        is_granted=bool(fallback and fallback.has_access),
+        is_fallback=True,
+        **values,
     )
-    return Builder(CreditEntitlement, set(values))(values)  # type: ignore[no-any-return]
 
 
 def fallback_kind(fallback: EntitlementFallback | None) -> str:
@@ -389,7 +392,6 @@ DEFAULT_BOOLEAN_FALLBACK = boolean_fallback(None)
 DEFAULT_NUMERIC_FALLBACK = numeric_fallback(None)
 DEFAULT_METERED_FALLBACK = metered_fallback(None)
 DEFAULT_ENUM_FALLBACK = enum_fallback(None)
-DEFAULT_CREDIT_FALLBACK = credit_fallback(None)
 FALLBACK_BUILDERS: dict[str, Callable[[EntitlementFallback | None], Entitlement]] = {
     "boolean": boolean_fallback,
     "numeric": numeric_fallback,
@@ -398,12 +400,7 @@ FALLBACK_BUILDERS: dict[str, Callable[[EntitlementFallback | None], Entitlement]
 }
 
 Result = TypeVar(
-    "Result",
-    BooleanEntitlement,
-    NumericEntitlement,
-    MeteredEntitlement,
-    EnumEntitlement,
-    CreditEntitlement,
+    "Result", BooleanEntitlement, NumericEntitlement, MeteredEntitlement, EnumEntitlement
 )
 FallbackArg = EntitlementFallback | Mapping[str, Any] | None
 
@@ -441,7 +438,17 @@ class FallbackAnswers:
 
     def credit(self, currency_id: str, given: FallbackArg = None) -> CreditEntitlement:
         """The credit fallback of `currency_id` (`given` overrides the configured one)."""
-        return self._answer(credit_fallback, DEFAULT_CREDIT_FALLBACK, currency_id, given)
+        given_key = None if given is None else _given_key(given)
+        key: Hashable = ("credit", currency_id, given_key)
+        answer: CreditEntitlement | None = self._answers.get(key)
+        if answer is None:
+            answer = credit_fallback(
+                currency_id, as_fallback(given) or self._configured.get(currency_id)
+            )
+            if given is None or (given_key is not None and self._given < self.MAX_GIVEN):
+                self._given += given is not None
+                self._answers[key] = answer
+        return answer
 
     def any(self, feature_id: str, given: FallbackArg = None) -> Entitlement:
         """The fallback of `feature_id` of the kind its fields describe (boolean by default)."""

@@ -1,32 +1,75 @@
-"""Credits (docs/protocol.md §5.7): a customer's balance of a custom currency, its grants, its
-usage over time and its automatic recharge, in Stigg's wire shapes (stigg-api-client 6.25.0)."""
+"""Credits (docs/protocol.md §5.7): custom currencies, credit entitlements, grants, balances, the
+ledger, usage, consumption, cost estimates and auto-recharge settings (Stigg's GraphQL shapes)."""
 
 from __future__ import annotations
 
-from typing import Any
+from enum import StrEnum
+from typing import Annotated, Any
 
-from pydantic import ConfigDict
-
-from stigg_client.models.base import StiggModel, UtcDateTime
+from stigg_client.models.base import StiggModel, UtcDateTime, open_enum
 from stigg_client.models.common import Money
 from stigg_client.models.entitlements import Entitlement
-from stigg_client.models.enums import (
-    AccessDeniedReasonValue,
-    CreditGrantStatus,
-    CreditGrantStatusValue,
-    CreditGrantType,
-    CreditGrantTypeValue,
-    CreditUsageTimeRange,
-)
+from stigg_client.models.enums import AccessDeniedReasonValue
+
+
+class CreditGrantType(StrEnum):
+    PAID = "PAID"
+    PROMOTIONAL = "PROMOTIONAL"
+    RECURRING = "RECURRING"
+    OVERDRAFT = "OVERDRAFT"
+
+
+class CreditGrantStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    EXPIRED = "EXPIRED"
+    PAYMENT_PENDING = "PAYMENT_PENDING"
+    SCHEDULED = "SCHEDULED"
+    VOIDED = "VOIDED"
+
+
+class CreditLedgerEventType(StrEnum):
+    CREDITS_GRANTED = "CREDITS_GRANTED"
+    CREDITS_CONSUMED = "CREDITS_CONSUMED"
+    CREDITS_EXPIRED = "CREDITS_EXPIRED"
+    CREDITS_VOIDED = "CREDITS_VOIDED"
+    CREDITS_UPDATED = "CREDITS_UPDATED"
+    CREDITS_CONSUMPTION_TRANSFER_SOURCE = "CREDITS_CONSUMPTION_TRANSFER_SOURCE"
+    CREDITS_CONSUMPTION_TRANSFER_TARGET = "CREDITS_CONSUMPTION_TRANSFER_TARGET"
+
+
+class CreditUsageTimeRange(StrEnum):
+    LAST_DAY = "LAST_DAY"
+    LAST_WEEK = "LAST_WEEK"
+    LAST_MONTH = "LAST_MONTH"
+    LAST_YEAR = "LAST_YEAR"
+
+
+class ThresholdType(StrEnum):
+    CREDIT_AMOUNT = "CreditAmount"
+    DOLLAR_AMOUNT = "DollarAmount"
+
+
+class GrantExpirationPeriod(StrEnum):
+    ONE_MONTH = "OneMonth"
+    ONE_YEAR = "OneYear"
+
+
+CreditGrantTypeValue = Annotated[CreditGrantType | str, open_enum(CreditGrantType)]
+CreditGrantStatusValue = Annotated[CreditGrantStatus | str, open_enum(CreditGrantStatus)]
+CreditLedgerEventTypeValue = Annotated[
+    CreditLedgerEventType | str, open_enum(CreditLedgerEventType)
+]
+ThresholdTypeValue = Annotated[ThresholdType | str, open_enum(ThresholdType)]
+GrantExpirationPeriodValue = Annotated[
+    GrantExpirationPeriod | str, open_enum(GrantExpirationPeriod)
+]
 
 
 class CreditCurrency(StiggModel):
-    """A custom currency as an entitlement names it (wire `EntitlementCurrency`)."""
-
-    model_config = ConfigDict(frozen=True)
+    """The currency of a credit entitlement (Stigg's `EntitlementCurrency`)."""
 
     currency_id: str
-    display_name: str = ""
+    display_name: str
     description: str | None = None
     unit_singular: str | None = None
     unit_plural: str | None = None
@@ -34,38 +77,41 @@ class CreditCurrency(StiggModel):
 
 
 class CreditEntitlement(StiggModel):
-    """Result of `get_credit_entitlement`: the customer's balance of one currency.
+    """A customer's credits of one currency: granted (active grants) and used on them.
 
-    `usage_limit` is what the active grants hold in all, `current_usage` what was consumed of
-    them; `balance` is the difference. Access is denied (`InsufficientCredits`) when the balance
-    does not cover `requested_usage`, unless the entitlement has a soft limit.
+    As the client's `get_credit_entitlement` answers it, `is_granted` (also `has_access`) says
+    whether the balance covers `requested_usage`, and `is_fallback` marks a fallback answer.
     """
 
-    model_config = ConfigDict(frozen=True)
-
+    currency: CreditCurrency
+    is_granted: bool
     is_fallback: bool = False
-    has_access: bool = False
+    requested_usage: float | None = None
     access_denied_reason: AccessDeniedReasonValue | None = None
-    currency: CreditCurrency | None = None
     usage_limit: float | None = None
-    current_usage: float = 0.0
-    requested_usage: float = 0.0
-    has_soft_limit: bool = False
+    current_usage: float | None = None
+    has_soft_limit: bool | None = None
     valid_until: UtcDateTime | None = None
     usage_period_end: UtcDateTime | None = None
     usage_updated_at: UtcDateTime | None = None
+    entitlement_updated_at: UtcDateTime | None = None
 
     @property
     def balance(self) -> float:
-        """Credits left: granted minus consumed (never below zero)."""
-        return max((self.usage_limit or 0.0) - self.current_usage, 0.0)
+        """Credits left: granted minus used (negative when overdrawn)."""
+        return (self.usage_limit or 0.0) - (self.current_usage or 0.0)
+
+    @property
+    def has_access(self) -> bool:
+        """`is_granted`, under the name the other check results use."""
+        return self.is_granted
 
 
 AnyEntitlement = Entitlement | CreditEntitlement
-"""An entry of `get_entitlements`: a feature's entitlement or a currency's balance."""
+"""An entry of the client's `get_entitlements`: a feature's entitlement or a currency's."""
 
 
-class CreditUnits(StiggModel):
+class Units(StiggModel):
     """Singular and plural unit names of a currency."""
 
     singular: str | None = None
@@ -73,94 +119,180 @@ class CreditUnits(StiggModel):
 
 
 class SlimCustomCurrency(StiggModel):
-    """A currency as usage and balance reads name it."""
+    """A custom currency, by id, with its names."""
 
     currency_id: str
-    display_name: str = ""
+    display_name: str
     symbol: str | None = None
-    units: CreditUnits | None = None
+    units: Units | None = None
 
 
 class CreditGrant(StiggModel):
-    """One grant of credits (wire `CreditGrant`)."""
+    """A grant of credits: amount, what is consumed, type, status, dates, priority and cost."""
 
-    id: str | None = None
     grant_id: str
-    customer_id: str | None = None
-    resource_id: str | None = None
+    customer_id: str
     currency_id: str
-    display_name: str = ""
+    display_name: str
     amount: float
-    consumed_amount: float = 0.0
+    consumed_amount: float
     grant_type: CreditGrantTypeValue
-    status: CreditGrantStatusValue = CreditGrantStatus.ACTIVE
+    status: CreditGrantStatusValue | None = None
     source_type: str | None = None
-    priority: float = 0.0
+    priority: float | None = None
     effective_at: UtcDateTime | None = None
     expire_at: UtcDateTime | None = None
     voided_at: UtcDateTime | None = None
     cost: Money | None = None
+    payment_collection: str | None = None
+    invoice_id: str | None = None
+    automatic_recharge_configuration_id: str | None = None
+    resource_id: str | None = None
     comment: str | None = None
+    additional_meta_data: dict[str, Any] | None = None
     created_at: UtcDateTime | None = None
+    updated_at: UtcDateTime | None = None
 
-    @property
-    def remaining(self) -> float:
-        """What is left of the grant."""
-        return max(self.amount - self.consumed_amount, 0.0)
+
+class CreditGrantsPage(StiggModel):
+    """One page of grants, newest first."""
+
+    grants: list[CreditGrant]
+    total_count: int
+    has_next_page: bool = False
+    end_cursor: str | None = None
+
+
+class CreditBalance(StiggModel):
+    """The balance of one currency: what is left, granted and consumed."""
+
+    currency_id: str
+    currency: SlimCustomCurrency | None = None
+    current_balance: float
+    total_granted: float
+    total_consumed: float
+    valid_until: float | None = None
+    customer_id: str | None = None
+    resource_id: str | None = None
+
+
+class CreditLedgerEvent(StiggModel):
+    """One ledger entry: granted (+), consumed, expired or voided (-) credits of a grant."""
+
+    timestamp: UtcDateTime
+    event_type: CreditLedgerEventTypeValue
+    amount: float
+    credit_grant_id: str
+    credit_currency_id: str
+    customer_id: str
+    resource_id: str | None = None
+    event_id: str | None = None
+    feature_id: str | None = None
+
+
+class CreditLedgerPage(StiggModel):
+    """One page of the ledger, newest first."""
+
+    events: list[CreditLedgerEvent]
+    total_count: int
+    has_next_page: bool = False
+    end_cursor: str | None = None
 
 
 class CreditUsagePoint(StiggModel):
-    """Credits burnt in one time bucket."""
+    """Credits burned in one time bucket."""
 
     timestamp: UtcDateTime
     value: float
-    event_count: int = 0
+    event_count: int
 
 
 class CreditUsageSeries(StiggModel):
-    """Credits burnt by one feature over the range."""
+    """Credits one feature burned (no feature: direct consumption) over the range."""
 
     feature_id: str | None = None
     feature_name: str | None = None
-    total_credits: float = 0.0
-    event_count: int = 0
-    points: list[CreditUsagePoint] = []
+    total_credits: float
+    event_count: int
+    points: list[CreditUsagePoint]
 
 
 class CreditUsage(StiggModel):
-    """Result of `get_credit_usage`: one series per feature."""
+    """Credit usage by feature over a time range."""
 
     currency: SlimCustomCurrency | None = None
-    series: list[CreditUsageSeries] = []
+    series: list[CreditUsageSeries]
 
 
-class AutoRechargeSettings(StiggModel):
-    """Automatic recharge of a currency (wire `AutoRechargeSettingsDTO`): below
-    `threshold_value`, buy up to `target_balance`, spending at most `max_spend_limit` a month."""
+class OptimisticCreditBalance(StiggModel):
+    """The credit entitlement's figures right after a consumption."""
+
+    currency_id: str
+    current_usage: float
+    usage_limit: float
+    usage_period_end: UtcDateTime | None = None
+    timestamp: UtcDateTime | None = None
+
+
+class CreditConsumption(StiggModel):
+    """An acknowledged consumption (a retried idempotency key answers the first one)."""
 
     customer_id: str
     currency_id: str
-    is_enabled: bool = False
-    threshold_type: str = "CreditAmount"
-    threshold_value: float = 0.0
-    target_balance: float = 0.0
+    resource_id: str | None = None
+    amount: float
+    timestamp: UtcDateTime
+    credit: OptimisticCreditBalance | None = None
+
+
+class EstimationBreakdownItem(StiggModel):
+    """What one feature contributes to an estimate."""
+
+    feature_id: str
+    cost: float
+    warning_code: str | None = None
+
+
+class CurrencyEstimate(StiggModel):
+    """An estimate in one currency."""
+
+    currency_id: str
+    current_balance: float
+    estimated_cost: float
+    balance_after_estimate: float
+    would_overdraft: bool
+    breakdown: list[EstimationBreakdownItem]
+
+
+class CreditCostEstimation(StiggModel):
+    """What an event or a usage amount would cost, per currency."""
+
+    estimates: list[CurrencyEstimate]
+    warnings: list[str]
+
+
+class AutoRechargeSettings(StiggModel):
+    """Automatic purchase of credits below a threshold, up to a target, within a monthly limit."""
+
+    customer_id: str
+    currency_id: str
+    is_enabled: bool
+    threshold_type: ThresholdTypeValue
+    threshold_value: float
+    target_balance: float
     max_spend_limit: float | None = None
     current_monthly_spend: float = 0.0
-    grant_expiration_period: str | None = None
+    grant_expiration_period: GrantExpirationPeriodValue | None = None
 
 
-__all__ = [
-    "AnyEntitlement",
-    "AutoRechargeSettings",
-    "CreditCurrency",
-    "CreditEntitlement",
-    "CreditGrant",
-    "CreditGrantStatus",
-    "CreditGrantType",
-    "CreditUnits",
-    "CreditUsage",
-    "CreditUsagePoint",
-    "CreditUsageSeries",
-    "CreditUsageTimeRange",
-    "SlimCustomCurrency",
-]
+class CreditBalanceUpdatedEvent(StiggModel):
+    """The `credit_balance_updated` listener payload (Stigg's `CreditBalanceUpdated`)."""
+
+    customer_id: str
+    resource_id: str | None = None
+    currency_id: str
+    currency: SlimCustomCurrency | None = None
+    current_balance: float
+    total_granted: float
+    total_consumed: float
+    valid_until: float | None = None

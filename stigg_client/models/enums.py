@@ -152,34 +152,6 @@ class SourceType(StrEnum):
 
 
 # Field types: the enum, or any other string the server (or an older doc) uses.
-class CreditGrantType(StrEnum):
-    """How a grant came about."""
-
-    PAID = "PAID"
-    PROMOTIONAL = "PROMOTIONAL"
-    RECURRING = "RECURRING"
-    OVERDRAFT = "OVERDRAFT"
-
-
-class CreditGrantStatus(StrEnum):
-    """Where a grant stands; only ACTIVE grants count in the balance."""
-
-    ACTIVE = "ACTIVE"
-    EXPIRED = "EXPIRED"
-    PAYMENT_PENDING = "PAYMENT_PENDING"
-    SCHEDULED = "SCHEDULED"
-    VOIDED = "VOIDED"
-
-
-class CreditUsageTimeRange(StrEnum):
-    """The window `get_credit_usage` covers, ending now."""
-
-    LAST_DAY = "LAST_DAY"
-    LAST_WEEK = "LAST_WEEK"
-    LAST_MONTH = "LAST_MONTH"
-    LAST_YEAR = "LAST_YEAR"
-
-
 FeatureTypeValue = Annotated[FeatureType | str, open_enum(FeatureType)]
 MeterTypeValue = Annotated[MeterType | str, open_enum(MeterType)]
 AccessDeniedReasonValue = Annotated[AccessDeniedReason | str, open_enum(AccessDeniedReason)]
@@ -208,5 +180,3 @@ ProvisionSubscriptionStatusValue = Annotated[
     ProvisionSubscriptionStatus | str, open_enum(ProvisionSubscriptionStatus)
 ]
 TrialPeriodUnitsValue = Annotated[TrialPeriodUnits | str, open_enum(TrialPeriodUnits)]
-CreditGrantTypeValue = Annotated[CreditGrantType | str, open_enum(CreditGrantType)]
-CreditGrantStatusValue = Annotated[CreditGrantStatus | str, open_enum(CreditGrantStatus)]

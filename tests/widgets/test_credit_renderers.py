@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from stigg_client.core.credits import not_entitled
+from stigg_client.core.decisions import credit_fallback
 from stigg_client.models.credits import (
     CreditCurrency,
     CreditEntitlement,
@@ -39,7 +41,7 @@ def credits(granted: float, used: float, name: str = "AI credits") -> CreditEnti
         currency_id=CURRENCY, display_name=name, unit_singular="credit", unit_plural="credits"
     )
     return CreditEntitlement(
-        has_access=used < granted,
+        is_granted=used < granted,
         usage_limit=granted,
         current_usage=used,
         currency=currency,
@@ -69,7 +71,7 @@ def test_balance_shows_the_credits_left_and_how_low_they_are() -> None:
     assert "add-credits" not in low
     empty = render_credit_balance(CURRENCY, credits(100, 100))
     assert level(empty) == "empty" and "No credits left" in empty
-    fallback = render_credit_balance(CURRENCY, CreditEntitlement(is_fallback=True))
+    fallback = render_credit_balance(CURRENCY, credit_fallback(CURRENCY, None))
     assert level(fallback) == "none" and "No currency-ai-credits in your plan" in fallback
 
 
@@ -81,7 +83,7 @@ def test_utilization_is_a_labelled_meter_of_the_period() -> None:
     assert "85 of 100 credits used" in html and "Resets on 2027-01-01" in html
     german = render_credit_utilization(CURRENCY, credits(100, 85), RenderOptions(Texts("de")))
     assert "85 von 100 credits genutzt" in german and "zurückgesetzt" in german
-    assert "<meter" not in render_credit_utilization(CURRENCY, CreditEntitlement())
+    assert "<meter" not in render_credit_utilization(CURRENCY, not_entitled(CURRENCY))
 
 
 def test_usage_chart_stacks_days_and_repeats_them_in_a_table() -> None:
@@ -94,7 +96,7 @@ def test_usage_chart_stacks_days_and_repeats_them_in_a_table() -> None:
     assert 'y="4.0" width="210.0" height="156.0"' in html and 'height="52.0"' in html
     table = html.split("<table>", 1)[1]
     assert '<th scope="row">2026-12-03</th><td>15</td><td>15</td>' in table
-    empty = render_credit_usage_chart(CURRENCY, CreditUsage())
+    empty = render_credit_usage_chart(CURRENCY, CreditUsage(series=[]))
     assert 'data-empty="true"' in empty and "No credits used in this period." in empty
     assert "<svg" not in empty
 

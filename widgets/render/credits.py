@@ -19,14 +19,12 @@ CHART_WIDTH, CHART_HEIGHT = 600, 160
 
 def _units(entitlement: CreditEntitlement, amount: float) -> str:
     currency = entitlement.currency
-    if currency is None:
-        return ""
     singular = currency.unit_singular or currency.display_name
     return singular if amount == 1 else (currency.unit_plural or currency.display_name)
 
 
-def _currency_name(entitlement: CreditEntitlement, fallback: str) -> str:
-    return entitlement.currency.display_name if entitlement.currency else fallback
+def _currency_name(entitlement: CreditEntitlement) -> str:
+    return entitlement.currency.display_name or entitlement.currency.currency_id
 
 
 def _key(value: str) -> str:
@@ -58,12 +56,12 @@ def render_credit_balance(
     options = options or RenderOptions()
     texts, number = options.texts, options.formatters.number
     level = credit_level(entitlement)
-    name = _currency_name(entitlement, currency_id)
+    name = _currency_name(entitlement)
     label_id = f"credit-label-{_key(currency_id)}"
     if level == "none":
         amount = text(texts("credit_not_granted", currency=name))
     else:
-        balance = entitlement.balance
+        balance = max(entitlement.balance, 0.0)  # an overdraft shows as none left
         amount = text(
             texts(
                 "credit_balance_value",
@@ -94,10 +92,11 @@ def credit_usage_info(currency_id: str, entitlement: CreditEntitlement) -> Usage
     """The credits consumed of those granted in the current period, as a usage meter shows
     usage (a currency without credits reads "not included")."""
     granted = entitlement.usage_limit or 0.0
+    used = entitlement.current_usage or 0.0
     return UsageInfo(
         feature_id=currency_id,
-        name=_currency_name(entitlement, currency_id),
-        used=min(entitlement.current_usage, granted) if granted else entitlement.current_usage,
+        name=_currency_name(entitlement),
+        used=min(used, granted) if granted else used,
         limit=granted,
         units=_units(entitlement, granted),
         resets_at=entitlement.usage_period_end,
@@ -247,14 +246,18 @@ def render_credit_grants(
     rows = []
     for grant in grants:
         kind = texts(f"credit_grant_{grant.grant_type}")
-        status = str(grant.status)
+        status = str(grant.status or "")
+        badge = (
+            f'<span class="badge" data-status="{text(status)}">'
+            f"{text(texts(f'credit_status_{status}'))}</span>"
+            if status
+            else ""
+        )
         expiry = date(grant.expire_at) if grant.expire_at else texts("credit_grant_never")
         rows.append(
             f'<tr data-grant-id="{text(grant.grant_id)}" data-status="{text(status)}">'
             f'<th scope="row"><span class="grant-name">{text(grant.display_name or kind)}</span>'
-            f' <span class="grant-kind">{text(kind)}</span>'
-            f'<span class="badge" data-status="{text(status)}">'
-            f"{text(texts(f'credit_status_{status}'))}</span></th>"
+            f' <span class="grant-kind">{text(kind)}</span>{badge}</th>'
             f'<td class="num">{text(number(grant.amount))}</td>'
             f'<td class="num">{text(number(grant.consumed_amount))}</td>'
             f"<td>{text(expiry)}</td></tr>"
