@@ -155,8 +155,10 @@ def resolve_portal(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> dict[s
             for sub in built["subs"]
         ],
         "entitlements": visible,
-        "entitlementsV2": [
-            e for e in state["entitlementsV2"] if e["feature"]["refId"] in visible_refs
+        "entitlementsV2": [  # credit entitlements (no feature) are never hidden
+            e
+            for e in state["entitlementsV2"]
+            if "feature" not in e or e["feature"]["refId"] in visible_refs
         ],
         "promotionalEntitlements": built["promos"],
         "billingInformation": {

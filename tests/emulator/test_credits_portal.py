@@ -1,0 +1,41 @@
+"""The customer portal of a customer holding credits: its `entitlementsV2` keeps the credit
+entitlement (it has no feature to hide from the portal)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.emulator.conftest import start_emulator
+from tests.emulator.credit_helpers import CREDITS_CATALOG, CURRENCY, grant, new_customer
+from tests.emulator.helpers import client, server
+
+PORTAL = """
+query P($input: CustomerPortalInput!) {
+  customerPortal(input: $input) {
+    entitlementsV2 {
+      __typename
+      ... on CreditEntitlement { currency { currencyId } usageLimit }
+      ... on FeatureEntitlement { feature { refId } }
+    }
+  }
+}
+"""
+
+
+def test_portal_lists_credit_entitlements_beside_features(tmp_path: Path) -> None:
+    emulator = start_emulator(tmp_path, CREDITS_CATALOG)
+    try:
+        customer = new_customer(server(emulator), "plan-ai-free")
+        grant(server(emulator), customer, 10)
+        portal = client(emulator).data(PORTAL, {"input": {"customerId": customer}})
+    finally:
+        emulator.stop()
+    members = portal["customerPortal"]["entitlementsV2"]
+    credits = [m for m in members if m["__typename"] == "CreditEntitlement"]
+    assert credits == [
+        {"__typename": "CreditEntitlement", "currency": {"currencyId": CURRENCY}, "usageLimit": 10}
+    ]
+    assert {m["feature"]["refId"] for m in members if "feature" in m} == {
+        "feature-ai-assists",
+        "feature-summaries",
+    }
