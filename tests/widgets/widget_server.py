@@ -70,17 +70,29 @@ async def server_render(config: dict[str, str]) -> tuple[str, str]:
     return main, early + '<pre id="py-events" hidden>[]</pre>'
 
 
-def credits_ssr() -> str:
-    """A server-rendered `<stigg-credit-balance>` from the recorded credit entitlements (what a
-    backend renders from its SDK's `get_credit_entitlement`), marked for hydration."""
-    from stigg_client.core.credits import credit_from_wire
+async def credits_ssr(config: dict[str, str]) -> str:
+    """A `<stigg-credit-balance>` rendered in CPython from the emulator's credit entitlements
+    of the configured customer (what a backend renders from its SDK), marked for hydration."""
+    from stigg_client import Stigg
+    from stigg_client.core.credits import not_entitled
     from widgets.render import ssr_element
     from widgets.render.credits import render_credit_balance
 
-    recorded = REPO / "tests" / "sdk" / "fixtures" / "credits" / "GetCreditEntitlements.json"
-    members = json.loads(recorded.read_text())["data"]["entitlementsState"]["entitlementsV2"]
-    balance = next(item for item in map(credit_from_wire, members) if item is not None)
     currency = "currency-ai-credits"
+    client = Stigg.initialize(
+        api_key=config["api_key"],
+        base_uri=config["base_uri"],
+        base_edge_uri=config["edge_uri"],
+        customer_id=config.get("customer_id"),
+        background_refresh=False,
+        live_updates=False,
+    )
+    try:
+        loaded = await client.get_credit_entitlements()
+    finally:
+        await client.close()
+    ids = [item.currency.currency_id if item.currency else None for item in loaded]
+    balance = loaded[ids.index(currency)] if currency in ids else not_entitled(currency)
     return ssr_element(
         "stigg-credit-balance",
         {"id": "balance-ssr", "currency-id": currency},
@@ -112,10 +124,10 @@ def create_app(
             event_names=json.dumps(EVENTS),
         )
 
-    def page(body: str, page_config: dict[str, str] = config) -> str:
+    def page(body: str, page_config: dict[str, str] = config, credits_markup: str = "") -> str:
         """The test page around `page/<body>.html`."""
         main = Template((PAGE / f"{body}.html").read_text()).substitute(
-            ssr=ssr, early=early, credits_ssr=credits_ssr() if body == "credits" else ""
+            ssr=ssr, early=early, credits_ssr=credits_markup
         )
         return wrap(main, page_config)
 
@@ -139,8 +151,9 @@ def create_app(
         return HTMLResponse(body, headers={"Cache-Control": "no-store"})
 
     async def credits(request: Request) -> Response:
-        """The credit elements and a portal, with a server-rendered balance."""
-        return HTMLResponse(page("credits"), headers={"Cache-Control": "no-store"})
+        """The credit elements and a portal, with a balance server-rendered now."""
+        body = page("credits", credits_markup=await credits_ssr(config))
+        return HTMLResponse(body, headers={"Cache-Control": "no-store"})
 
     async def pricing(request: Request) -> Response:
         """Only paywalls (English, German, Danish prices) and a table: the public pricing page."""
