@@ -14,6 +14,10 @@ FREE_PLAN = "plan-free"
 TEMPLATES_FEATURE = "feature-templates"
 EXPORTS_FEATURE = "feature-exports"  # a raw-event meter: counts EXPORT_EVENT events
 EXPORT_EVENT = "export_created"
+AI_CURRENCY = "currency-ai-credits"  # AI assists burn these credits
+ASSIST_EVENT = "ai_assist"  # one assist; the catalog's credit rate prices it in AI credits
+TOP_UP_CREDITS = 100.0  # what "Buy 100 credits" grants
+CREDIT_PRICE_USD = 0.1  # the catalog's price of one AI credit
 # Seeded by demo_site/catalog.yaml; the sign-in page offers them.
 DEMO_CUSTOMERS = ("customer-demo-01", "customer-demo-02")
 

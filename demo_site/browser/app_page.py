@@ -1,4 +1,5 @@
-"""App page: gated features, the metered "create a template" action, in-app paywall."""
+"""App page: gated features, the metered "create a template" action, AI assists that burn
+credits, in-app paywall."""
 
 import asyncio
 import contextlib
@@ -181,6 +182,50 @@ class MeteredAction:
             self.button.disabled = False
 
 
+AI_CURRENCY = "currency-ai-credits"
+
+
+class AiAssists:
+    """The AI assists card: the button follows the credit balance (SDK check, live); out of
+    credits it shows the prompt to buy 100 credits (the backend grants them) or upgrade."""
+
+    def __init__(self) -> None:
+        self.button = document.getElementById("use-assist")
+        self.status = document.getElementById("assist-status")
+        self.out = document.getElementById("assists-out")
+        self.listeners = [create_proxy(self.use), create_proxy(self.buy)]
+        self.button.addEventListener("click", self.listeners[0])
+        document.getElementById("buy-credits").addEventListener("click", self.listeners[1])
+
+    def follow_balance(self, *_: object) -> None:
+        """Enable the button while credits are left; else the out-of-credits prompt."""
+        check = client.get_credit_entitlement(AI_CURRENCY)
+        empty = check.access_denied_reason == "InsufficientCredits"
+        self.out.hidden = not empty
+        self.button.disabled = not check.has_access
+
+    async def use(self, event: object) -> None:
+        self.button.disabled = True
+        status, answer = await post_form("/api/assists", {})
+        if status == 200:
+            self.status.textContent = "Paragraph rewritten."
+        elif status == 402:
+            self.status.textContent = "No AI credits left."
+        else:
+            self.status.textContent = f"Could not rewrite: {answer.get('error')}"
+        await client.refresh()
+        self.follow_balance()
+
+    async def buy(self, event: object = None) -> None:
+        status, answer = await post_form("/api/credits/buy", {})
+        if status == 200:
+            self.status.textContent = f"Added {answer['amount']:g} AI credits."
+        else:
+            self.status.textContent = f"Could not buy credits: {answer.get('error')}"
+        await client.refresh()
+        self.follow_balance()
+
+
 def show_connection(state: str) -> None:
     """Say so while Stigg is unreachable; checks keep answering from the SDK's cache, and the
     SDK reconnects by itself (its live stream, then retries with backoff)."""
@@ -190,6 +235,9 @@ def show_connection(state: str) -> None:
 app = await mount(client)  # noqa: F704 - PyScript top-level await
 app.on("stigg-plan-selected", on_plan_selected)
 app.on("stigg-manage-subscription", on_upgrade)
+assists = AiAssists()
+app.on("stigg-add-credits", lambda element, detail: run(assists.buy()))
+client.add_listener("credit_balance_updated", assists.follow_balance)
 actions = [
     MeteredAction("create-template", "template-status", "/api/templates", "template"),
     MeteredAction("export-pdf", "export-status", "/api/exports", "export"),
@@ -201,4 +249,6 @@ with contextlib.suppress(StiggError):
 show_connection(client.connection_state)
 for action in actions:
     action.button.disabled = False
+await client.get_credit_entitlements()  # noqa: F704
+assists.follow_balance()
 document.body.dataset.python = "ready"

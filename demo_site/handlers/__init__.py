@@ -6,7 +6,7 @@ from __future__ import annotations
 from starlette.routing import Route
 
 from demo_site.backend import Backend
-from demo_site.handlers import api, app, checkout, pricing, signin
+from demo_site.handlers import api, app, checkout, credits, pricing, signin
 from demo_site.handlers.site import Site
 from demo_site.settings import SiteSettings
 
@@ -20,4 +20,5 @@ def routes(settings: SiteSettings, backend: Backend) -> list[Route]:
         *app.routes(site),
         *checkout.routes(site),
         *api.routes(site),
+        *credits.routes(site),
     ]

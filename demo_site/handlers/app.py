@@ -11,7 +11,13 @@ from starlette.routing import Route
 
 from demo_site.handlers.site import Site
 from demo_site.pages import render_template
-from demo_site.settings import EXPORT_EVENT, EXPORTS_FEATURE, PRODUCT_ID, TEMPLATES_FEATURE
+from demo_site.settings import (
+    AI_CURRENCY,
+    EXPORT_EVENT,
+    EXPORTS_FEATURE,
+    PRODUCT_ID,
+    TEMPLATES_FEATURE,
+)
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,7 @@ async def app_page(site: Site, request: Request) -> Response:
         customer_id=html.escape(customer),
         templates_card=TEMPLATES_CARD.render(),
         exports_card=EXPORTS_CARD.render(),
+        currency_id=html.escape(AI_CURRENCY),
         product_id=html.escape(PRODUCT_ID),
     )
     return site.customer_page(request, customer, "app", "App", body, "app_page.py")
@@ -82,7 +89,9 @@ async def portal(site: Site, request: Request) -> Response:
     customer = site.require_customer(request)
     if isinstance(customer, Response):
         return customer
-    body = render_template("portal.html", product_id=html.escape(PRODUCT_ID))
+    body = render_template(
+        "portal.html", product_id=html.escape(PRODUCT_ID), currency_id=html.escape(AI_CURRENCY)
+    )
     return site.customer_page(request, customer, "portal", "Billing", body, "portal.py")
 
 

@@ -148,7 +148,7 @@ def render_credit_usage_chart(
     units = usage.currency.units.plural if usage.currency and usage.currency.units else None
     units = units or currency
     step = CHART_WIDTH / len(days)
-    bar = max(step * 0.7, 1.0)
+    bar = min(max(step * 0.7, 1.0), 48.0)
     rects: list[str] = []
     for column, day in enumerate(days):
         bottom = float(CHART_HEIGHT)
