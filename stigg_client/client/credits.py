@@ -1,4 +1,4 @@
-"""Credits on the client (docs/protocol.md §5.7): balances checked synchronously from a cache of
+"""Credits on the client (docs/protocol.md §5.8): balances checked synchronously from a cache of
 the scope's credit entitlements, kept live by `creditBalanceUpdated`; grants, usage and the
 automatic recharge read over the network."""
 

@@ -1,4 +1,4 @@
-"""Credit entitlements (docs/protocol.md §5.7): the wire `CreditEntitlement` and the pushed
+"""Credit entitlements (docs/protocol.md §5.8): the wire `CreditEntitlement` and the pushed
 `CreditBalanceUpdated` mapped into `CreditEntitlement` results, and the check on a balance."""
 
 from __future__ import annotations

@@ -3,7 +3,8 @@ consumption, balances, the ledger, usage, cost estimates and auto-recharge setti
 
 Credit entitlements are kept per (customer, resource, currency) while live updates are
 connected; a consumption's answer updates the kept entitlement at once (optimistically) and a
-pushed `creditBalanceUpdated` drops it so the next check reads the new balance.
+pushed `creditBalanceUpdated` drops it, and the scope's stored feature entitlements, so the next
+check reads the new balance.
 """
 
 from __future__ import annotations
@@ -149,7 +150,7 @@ class CreditsPart(ServerState):
         data = await self.api.graphql(
             "GrantCredits", documents.GRANT_CREDITS, {"input": to_wire(values)}
         )
-        self._forget_credits(customer_id, resource_id, currency_id)
+        await self._forget_credits(customer_id, resource_id, currency_id)
         return CreditGrant.model_validate(data["createCreditGrant"])
 
     async def void_credit_grant(self, grant_id: str) -> CreditGrant:
@@ -159,7 +160,7 @@ class CreditsPart(ServerState):
             "VoidCreditGrant", documents.VOID_CREDIT_GRANT, {"input": {"id": grant_id}}
         )
         grant = CreditGrant.model_validate(data["voidCreditGrant"])
-        self._forget_credits(grant.customer_id, grant.resource_id, grant.currency_id)
+        await self._forget_credits(grant.customer_id, grant.resource_id, grant.currency_id)
         return grant
 
     async def get_credit_grants(
@@ -291,6 +292,7 @@ class CreditsPart(ServerState):
         )
         data = await self.api.graphql("ConsumeCredits", documents.CONSUME_CREDITS, {"input": wire})
         consumption = CreditConsumption.model_validate(data["consumeCredits"])
+        await self._purge_scope(consumption.customer_id, consumption.resource_id)
         self._apply_consumption(consumption)
         return consumption
 
@@ -329,7 +331,9 @@ class CreditsPart(ServerState):
             {"input": {"consumptions": wires}},
         )
         for wire in wires:
-            self._forget_credits(wire["customerId"], wire.get("resourceId"), wire["currencyId"])
+            await self._forget_credits(
+                wire["customerId"], wire.get("resourceId"), wire["currencyId"]
+            )
         return len(wires)
 
     async def estimate_event_cost(
@@ -418,16 +422,27 @@ class CreditsPart(ServerState):
             documents.SAVE_AUTO_RECHARGE_SETTINGS,
             {"input": to_wire(values)},
         )
-        self._forget_credits(customer_id, None, currency_id)
+        await self._forget_credits(customer_id, None, currency_id)
         return AutoRechargeSettings.model_validate(data["saveAutoRechargeSettings"])
 
-    def _forget_credits(self, customer_id: str, resource_id: str | None, currency_id: str) -> None:
+    async def _forget_credits(
+        self, customer_id: str, resource_id: str | None, currency_id: str
+    ) -> None:
+        """A balance changed: drop the kept credit entitlement and the scope's stored feature
+        entitlements (a feature burning the currency may have run out or come back)."""
         self._credit_cache.pop((customer_id, resource_id, currency_id), None)
+        await self._purge_scope(customer_id, resource_id)
 
-    def _credit_balance_updated(self, payload: Json) -> None:
-        """A pushed balance: drop the kept entitlement and tell the listeners."""
+    async def _purge_scope(self, customer_id: str, resource_id: str | None) -> None:
+        try:
+            await self.store.purge((customer_id, resource_id))
+        except Exception as error:  # a broken store must not break the call
+            logger.warning("entitlement store purge failed: %r", error)
+
+    async def _credit_balance_updated(self, payload: Json) -> None:
+        """A pushed balance: forget what is kept about it, tell the listeners."""
         event = CreditBalanceUpdatedEvent.model_validate(payload)
-        self._forget_credits(event.customer_id, event.resource_id, event.currency_id)
+        await self._forget_credits(event.customer_id, event.resource_id, event.currency_id)
         self._emit("credit_balance_updated", event)
 
     def _clear_credits(self) -> None:

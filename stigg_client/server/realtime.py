@@ -41,7 +41,7 @@ class RealtimePart(ServerState):
         elif "usageUpdatedV2" in data:
             await self._usage_updated(data["usageUpdatedV2"] or {})
         elif "creditBalanceUpdated" in data:
-            self._credit_balance_updated(data["creditBalanceUpdated"] or {})
+            await self._credit_balance_updated(data["creditBalanceUpdated"] or {})
         elif "packagePublished" in data:
             published = data["packagePublished"] or {}
             if published.get("migrationType") == "ALL_CUSTOMERS":

@@ -206,7 +206,7 @@ class ServerState(ABC):
         """The live connection dropped; see `RealtimePart`."""
 
     @abstractmethod
-    def _credit_balance_updated(self, payload: dict[str, Any]) -> None:
+    async def _credit_balance_updated(self, payload: dict[str, Any]) -> None:
         """Apply a pushed credit balance; see `CreditsPart`."""
 
     @abstractmethod

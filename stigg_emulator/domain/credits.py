@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import Connection
@@ -286,7 +287,9 @@ def positive(value: Any, name: str) -> float:
 
 
 def create_grant(domain: Domain, tx: Tx, data: dict[str, Any]) -> dict[str, Any]:
-    """`createCreditGrant`: a PAID or PROMOTIONAL grant (cost, dates, priority)."""
+    """`createCreditGrant`: a PAID or PROMOTIONAL grant (cost, dates, priority). A PAID grant
+    with a cost and `paymentCollectionMethod` CHARGE or INVOICE is charged to the card on file;
+    until that charge succeeds the grant is PAYMENT_PENDING."""
     customer_ref = str(data.get("customerId") or "")
     currency_ref = str(data.get("currencyId") or "")
     require_customer(tx.conn, customer_ref)
@@ -298,6 +301,12 @@ def create_grant(domain: Domain, tx: Tx, data: dict[str, Any]) -> dict[str, Any]
     if expire_at is not None and expire_at <= effective_at:
         raise bad_input("expireAt must be after effectiveAt")
     cost = data.get("cost") or {}
+    try:
+        cost_amount = Decimal(str(cost.get("amount") or 0))
+    except InvalidOperation:
+        raise bad_input("cost.amount must be a number") from None
+    if not cost_amount.is_finite() or cost_amount < 0:
+        raise bad_input("cost.amount must not be negative")
     row = grant_row(
         customer_ref,
         str(data.get("resourceId") or ""),
@@ -314,11 +323,22 @@ def create_grant(domain: Domain, tx: Tx, data: dict[str, Any]) -> dict[str, Any]
     if not row["display_name"]:
         raise bad_input("displayName is required")
     row.update(
-        cost_amount=str(cost.get("amount") or 0),
+        cost_amount=str(cost_amount),
         cost_currency=str(cost.get("currency") or "USD").upper(),
         comment=data.get("comment"),
         metadata=data.get("additionalMetaData"),
     )
+    charged = data.get("paymentCollectionMethod") in ("CHARGE", "INVOICE")
+    if row["grant_type"] == "PAID" and charged and Decimal(row["cost_amount"]) > 0:
+        invoice_id, collection = domain.invoicing.charge_credits(
+            domain,
+            tx,
+            customer_ref,
+            f"{amount:g} {domain.catalog.currencies[currency_ref].display_name}",
+            Decimal(row["cost_amount"]),
+            row["cost_currency"],
+        )
+        row.update(invoice_id=invoice_id, payment_collection=collection)
     store_grant(domain, tx, row)
     return row
 
@@ -344,3 +364,14 @@ def void_grant(domain: Domain, tx: Tx, grant_id: str) -> dict[str, Any]:
     credit_repo.insert_ledger(tx.conn, [ledger_row(row, "CREDITS_VOIDED", -rest, now_ms)])
     tx.credits_changed(row["customer_ref"], row["resource_key"] or None, row["currency_ref"])
     return {**row, "voided_at": now_ms, "updated_at": now_ms}
+
+
+def invoice_paid(domain: Domain, tx: Tx, invoice_id: str) -> None:
+    """The invoice of a PAID grant was paid: the grant's credits count from now on."""
+    for row in credit_repo.invoice_grants(tx.conn, invoice_id):
+        if row["payment_collection"] == "NOT_REQUIRED":
+            continue
+        now_ms = domain.clock.now_ms(row["customer_ref"])
+        values = {"payment_collection": "NOT_REQUIRED", "updated_at": now_ms}
+        credit_repo.update_grant(tx.conn, row["id"], values)
+        tx.credits_changed(row["customer_ref"], row["resource_key"] or None, row["currency_ref"])

@@ -36,6 +36,12 @@ def get_grant(connection: Connection, grant_id: str) -> Row | None:
     return _one(connection, select(ct.credit_grants).where(ct.credit_grants.c.id == grant_id))
 
 
+def invoice_grants(connection: Connection, invoice_id: str) -> list[Row]:
+    """The grants an invoice pays for."""
+    table = ct.credit_grants
+    return _all(connection, select(table).where(table.c.invoice_id == invoice_id))
+
+
 def recurring_keys(connection: Connection, customer_ref: str) -> set[str]:
     """The recurring keys already issued to a customer."""
     table = ct.credit_grants

@@ -424,3 +424,25 @@ def test_catalog_rejects_bad_credit_config(tmp_path: Path) -> None:
     path.write_text(base.replace("cadence: MONTH}", "cadence: WEEK}", 1))
     with pytest.raises(CatalogError, match="cadence"):
         load_catalog(path)
+
+
+def test_a_charged_paid_grant_counts_only_once_paid(api: Api) -> None:
+    cost = {"amount": 2.5, "currency": "USD"}
+    paying = new_customer(api, payment_method="pm_card_visa")
+    paid = grant(api, paying, 250, grantType="PAID", cost=cost, paymentCollectionMethod="CHARGE")
+    assert paid["status"] == "ACTIVE"
+    [listed] = grants(api, paying)
+    assert listed["invoiceId"].startswith("in_local_")
+    assert balance(api, paying)["currentBalance"] == 250
+    invoices = api.http.get(
+        f"/billing/{paying}/invoices", headers={"accept": "application/json"}
+    ).json()["data"]
+    assert [(i["billingReason"], i["status"], i["total"]) for i in invoices] == [
+        ("MANUAL", "PAID", 2.5)
+    ]
+    declined = new_customer(api, payment_method="pm_card_chargeDeclined")
+    pending = grant(
+        api, declined, 250, grantType="PAID", cost=cost, paymentCollectionMethod="CHARGE"
+    )
+    assert pending["status"] == "PAYMENT_PENDING"
+    assert balance(api, declined)["currentBalance"] == 0

@@ -187,8 +187,9 @@ def resolve_get_recharge(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> 
 
 
 def resolve_save_recharge(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> dict[str, Any]:
-    """`saveAutoRechargeSettings`."""
+    """`saveAutoRechargeSettings` (a client key only for the customer its token names)."""
     data = input_arg(kwargs)
+    _scope(info, data)
     domain = ctx(info).domain
     saved = write(info, lambda tx: recharge.save(domain, tx, data))
     return read(info, lambda c: _recharge_document(c, domain, saved))

@@ -174,3 +174,23 @@ async def test_offline_consumption_is_acknowledged_locally() -> None:
         )
         denied = await offline.get_credit_entitlement("c", CURRENCY)
         assert (denied.is_granted, denied.access_denied_reason) == (False, "Unknown")
+
+
+async def test_a_feature_burning_credits_is_denied_once_the_push_says_they_ran_out(
+    sdk: StiggServer,
+) -> None:
+    customer = await new_customer(sdk, "plan-ai-free")
+    await sdk.grant_credits(customer, CURRENCY, 4, "Few credits")
+    assert (await sdk.get_metered_entitlement(customer, "feature-summaries")).has_access
+    pushed: list[CreditBalanceUpdatedEvent] = []
+    sdk.add_listener("credit_balance_updated", pushed.append)
+    await sdk.report_usage(customer, "feature-summaries", 2)  # burns all 4
+    for _ in range(50):
+        if any(e.customer_id == customer and e.current_balance <= 0 for e in pushed):
+            break
+        await asyncio.sleep(0.05)
+    summaries = await sdk.get_metered_entitlement(customer, "feature-summaries")
+    assert (summaries.has_access, summaries.access_denied_reason) == (
+        False,
+        AccessDeniedReason.INSUFFICIENT_CREDITS,
+    )
