@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from stigg_client import Stigg
-from tests.conftest import database_url_for
+from tests.emulator.conftest import start_emulator
 from tests.emulator.credit_helpers import CREDITS_CATALOG, CURRENCY, consume, grant, new_customer
 from tests.emulator.helpers import Api, server
 from tests.support.processes import EmulatorProcess
@@ -28,10 +28,7 @@ mutation S($input: SaveAutoRechargeSettingsInput!) {
 
 @pytest.fixture(scope="module")
 def credits_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess]:
-    tmp = tmp_path_factory.mktemp("client-credits")
-    process = EmulatorProcess(
-        database_url=database_url_for(tmp), catalog=CREDITS_CATALOG, log_path=tmp / "emulator.log"
-    ).start()
+    process = start_emulator(tmp_path_factory.mktemp("client-credits"), CREDITS_CATALOG)
     yield process
     process.stop()
 

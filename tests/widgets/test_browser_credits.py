@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import database_url_for
+from tests.emulator.conftest import start_emulator
 from tests.emulator.credit_helpers import CREDITS_CATALOG, CURRENCY, consume, grant, new_customer
 from tests.emulator.helpers import Api, server
 from tests.support.processes import EmulatorProcess
@@ -29,10 +29,7 @@ EVENTS = "mutation R($input: UsageEventsReportInput!) { reportEvent(events: $inp
 
 @pytest.fixture(scope="module")
 def credits_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess]:
-    tmp = tmp_path_factory.mktemp("widget-credits")
-    process = EmulatorProcess(
-        database_url=database_url_for(tmp), catalog=CREDITS_CATALOG, log_path=tmp / "emulator.log"
-    ).start()
+    process = start_emulator(tmp_path_factory.mktemp("widget-credits"), CREDITS_CATALOG)
     yield process
     process.stop()
 
