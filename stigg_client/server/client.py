@@ -19,7 +19,7 @@ from stigg_client.core.graphql.entitlements import GET_SDK_CONFIGURATION
 from stigg_client.errors import StiggError
 from stigg_client.models.checkout import ApplySubscriptionResult, SubscriptionPreviewV2
 from stigg_client.server.catalog import CatalogPart
-from stigg_client.server.credits import CreditsPart
+from stigg_client.server.credit_reads import CreditReadsPart
 from stigg_client.server.entitlements import EntitlementsPart
 from stigg_client.server.management import ManagementPart
 from stigg_client.server.realtime import RealtimePart
@@ -32,7 +32,7 @@ __all__ = ["UNSET", "StiggServer"]
 
 
 class StiggServer(
-    EntitlementsPart, UsagePart, ManagementPart, CatalogPart, RealtimePart, CreditsPart
+    EntitlementsPart, UsagePart, ManagementPart, CatalogPart, RealtimePart, CreditReadsPart
 ):
     """Async server-key SDK; create with `StiggServer.initialize(api_key=..., ...)`.
 
