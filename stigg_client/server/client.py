@@ -20,6 +20,7 @@ from stigg_client.errors import StiggError
 from stigg_client.models.checkout import ApplySubscriptionResult, SubscriptionPreviewV2
 from stigg_client.server.catalog import CatalogPart
 from stigg_client.server.entitlements import EntitlementsPart
+from stigg_client.server.imports import ImportsPart
 from stigg_client.server.management import ManagementPart
 from stigg_client.server.realtime import RealtimePart
 from stigg_client.server.state import UNSET, Listener, ServerEvent
@@ -30,7 +31,14 @@ logger = logging.getLogger("stigg_client")
 __all__ = ["UNSET", "StiggServer"]
 
 
-class StiggServer(EntitlementsPart, UsagePart, ManagementPart, CatalogPart, RealtimePart):
+class StiggServer(
+    EntitlementsPart,
+    UsagePart,
+    ManagementPart,
+    ImportsPart,
+    CatalogPart,
+    RealtimePart,
+):
     """Async server-key SDK; create with `StiggServer.initialize(api_key=..., ...)`.
 
     With `offline=True` the instance is an `OfflineStiggServer` (stigg_client.server.offline):

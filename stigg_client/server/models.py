@@ -110,6 +110,8 @@ class PromotionalEntitlement(StiggModel):
     reset_period: str | None = None
     is_visible: bool | None = None
     description: str | None = None
+    enum_values: list[str] | None = None
+    feature_group_ids: list[str] | None = None
     feature: PromotionalEntitlementFeature | None = None
 
 

@@ -15,6 +15,7 @@ from stigg_emulator.graphql.resolvers import (
     customers,
     entitlements,
     estimates,
+    imports,
     portal,
     promotions,
     realtime,
@@ -29,7 +30,17 @@ SDL_PATH = Path(__file__).with_name("stigg.graphql")
 def build_schema() -> GraphQLSchema:
     """The executable schema (built once per process)."""
     query, mutation, subscription = QueryType(), MutationType(), SubscriptionType()
-    areas = (catalog, customers, entitlements, estimates, portal, promotions, subscriptions, usage)
+    areas = (
+        catalog,
+        customers,
+        entitlements,
+        estimates,
+        imports,
+        portal,
+        promotions,
+        subscriptions,
+        usage,
+    )
     for area in areas:
         area.register(query, mutation)
     realtime.register(subscription)

@@ -259,6 +259,8 @@ PROMOTIONAL_ENTITLEMENT = """{
   resetPeriod
   isVisible
   description
+  enumValues
+  featureGroupIds
   feature { refId featureType meterType displayName }
 }"""
 
