@@ -24,6 +24,7 @@ from stigg_client.server.imports import ImportsPart
 from stigg_client.server.management import ManagementPart
 from stigg_client.server.realtime import RealtimePart
 from stigg_client.server.state import UNSET, Listener, ServerEvent
+from stigg_client.server.subscriptions import SubscriptionsPart
 from stigg_client.server.usage import UsagePart
 
 logger = logging.getLogger("stigg_client")
@@ -36,6 +37,7 @@ class StiggServer(
     UsagePart,
     ManagementPart,
     ImportsPart,
+    SubscriptionsPart,
     CatalogPart,
     RealtimePart,
 ):

@@ -19,6 +19,7 @@ from stigg_emulator.graphql.resolvers import (
     portal,
     promotions,
     realtime,
+    subscription_query,
     subscriptions,
     usage,
 )
@@ -38,6 +39,7 @@ def build_schema() -> GraphQLSchema:
         imports,
         portal,
         promotions,
+        subscription_query,
         subscriptions,
         usage,
     )

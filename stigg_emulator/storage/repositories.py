@@ -101,6 +101,12 @@ def customer_subscriptions(
     return _all(connection, statement.order_by(table.c.created_at.desc(), table.c.ref_id))
 
 
+def all_subscriptions(connection: Connection) -> list[Row]:
+    """Every subscription of the environment, oldest first."""
+    table = t.subscriptions
+    return _all(connection, select(table).order_by(table.c.created_at, table.c.ref_id))
+
+
 def insert_subscription(connection: Connection, values: Row) -> None:
     """Create a subscription row."""
     connection.execute(insert(t.subscriptions).values(**values))
