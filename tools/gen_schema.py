@@ -85,6 +85,9 @@ ROOT_FIELDS: dict[str, tuple[str, ...]] = {
         "reportEvent",
         "grantPromotionalEntitlements",
         "revokePromotionalEntitlement",
+        "grantPromotionalEntitlementsGroup",
+        "revokePromotionalEntitlementsGroup",
+        "unlinkPromotionalEntitlementsGroup",
         "reportEntitlementCheckRequested",
     ),
     "Subscription": (

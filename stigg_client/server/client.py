@@ -22,6 +22,7 @@ from stigg_client.server.catalog import CatalogPart
 from stigg_client.server.entitlements import EntitlementsPart
 from stigg_client.server.imports import ImportsPart
 from stigg_client.server.management import ManagementPart
+from stigg_client.server.promotions import PromotionsPart
 from stigg_client.server.realtime import RealtimePart
 from stigg_client.server.state import UNSET, Listener, ServerEvent
 from stigg_client.server.subscriptions import SubscriptionsPart
@@ -38,6 +39,7 @@ class StiggServer(
     ManagementPart,
     ImportsPart,
     SubscriptionsPart,
+    PromotionsPart,
     CatalogPart,
     RealtimePart,
 ):

@@ -228,12 +228,45 @@ def customer_promotions(
     statement = select(table).where(table.c.customer_ref == customer_ref)
     if statuses is not None:
         statement = statement.where(table.c.status.in_(statuses))
-    return _all(connection, statement.order_by(table.c.created_at.desc()))
+    rows = _all(connection, statement.order_by(table.c.created_at.desc()))
+    extras = t.promotion_extras
+    found = {
+        row["promotion_uuid"]: row
+        for row in _all(connection, select(extras).where(extras.c.customer_ref == customer_ref))
+    }
+    for row in rows:
+        extra = found.get(row["uuid"]) or {}
+        row["enum_values"] = extra.get("enum_values")
+        row["feature_group_refs"] = list(extra.get("feature_group_refs") or [])
+    return rows
 
 
 def insert_promotion(connection: Connection, values: Row) -> None:
-    """Grant a promotional entitlement."""
+    """Grant a promotional entitlement; `enum_values` and `feature_group_refs`, when given, go
+    to `promotion_extras`."""
+    values = dict(values)
+    enum_values = values.pop("enum_values", None)
+    groups = list(values.pop("feature_group_refs", None) or [])
     connection.execute(insert(t.promotional_entitlements).values(**values))
+    if enum_values is not None or groups:
+        connection.execute(
+            insert(t.promotion_extras).values(
+                promotion_uuid=values["uuid"],
+                customer_ref=values["customer_ref"],
+                enum_values=enum_values,
+                feature_group_refs=groups,
+            )
+        )
+
+
+def set_promotion_groups(connection: Connection, row: Row, groups: Sequence[str]) -> None:
+    """Replace the feature groups a promotional entitlement belongs to."""
+    extras = t.promotion_extras
+    connection.execute(
+        update(extras)
+        .where(extras.c.promotion_uuid == row["uuid"])
+        .values(feature_group_refs=list(groups))
+    )
 
 
 def update_promotion(connection: Connection, uuid: str, values: Row) -> None:

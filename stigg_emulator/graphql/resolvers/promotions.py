@@ -1,4 +1,4 @@
-"""Promotional entitlement root fields: grant and revoke."""
+"""Promotional entitlement root fields: grant and revoke, one by one or by feature group."""
 
 from __future__ import annotations
 
@@ -38,7 +38,49 @@ def resolve_revoke(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> dict[s
     return promotion_json(domain.catalog, row, customer_ref)
 
 
+def _group_input(kwargs: dict[str, Any]) -> tuple[dict[str, Any], str, str]:
+    data = input_arg(kwargs)
+    customer_ref = str(data.get("customerId") or "")
+    group_ref = str(data.get("featureGroupId") or "")
+    if not customer_ref or not group_ref:
+        raise bad_input("customerId and featureGroupId are required")
+    return data, customer_ref, group_ref
+
+
+def resolve_grant_group(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> list[dict[str, Any]]:
+    """`grantPromotionalEntitlementsGroup(input)`."""
+    data, customer_ref, group_ref = _group_input(kwargs)
+    domain = ctx(info).domain
+    items = [dict(item) for item in data.get("promotionalEntitlements") or []]
+    ids = write(info, lambda tx: promotions.grant_group(domain, tx, customer_ref, group_ref, items))
+    rows = read(info, lambda conn: repo.customer_promotions(conn, customer_ref))
+    return [promotion_json(domain.catalog, row, customer_ref) for row in rows if row["uuid"] in ids]
+
+
+def resolve_revoke_group(
+    _obj: Any, info: GraphQLResolveInfo, **kwargs: Any
+) -> list[dict[str, Any]]:
+    """`revokePromotionalEntitlementsGroup(input)`: the revoked grants."""
+    _data, customer_ref, group_ref = _group_input(kwargs)
+    domain = ctx(info).domain
+    rows = write(info, lambda tx: promotions.revoke_group(domain, tx, customer_ref, group_ref))
+    return [promotion_json(domain.catalog, row, customer_ref) for row in rows]
+
+
+def resolve_unlink_group(
+    _obj: Any, info: GraphQLResolveInfo, **kwargs: Any
+) -> list[dict[str, Any]]:
+    """`unlinkPromotionalEntitlementsGroup(input)`: the grants, no longer in the group."""
+    _data, customer_ref, group_ref = _group_input(kwargs)
+    domain = ctx(info).domain
+    rows = write(info, lambda tx: promotions.unlink_group(domain, tx, customer_ref, group_ref))
+    return [promotion_json(domain.catalog, row, customer_ref) for row in rows]
+
+
 def register(_query: QueryType, mutation: MutationType) -> None:
     """Bind this area's root fields."""
     mutation.set_field("grantPromotionalEntitlements", resolve_grant)
     mutation.set_field("revokePromotionalEntitlement", resolve_revoke)
+    mutation.set_field("grantPromotionalEntitlementsGroup", resolve_grant_group)
+    mutation.set_field("revokePromotionalEntitlementsGroup", resolve_revoke_group)
+    mutation.set_field("unlinkPromotionalEntitlementsGroup", resolve_unlink_group)
