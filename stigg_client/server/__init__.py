@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from stigg_client.server.client import UNSET, StiggServer
-from stigg_client.server.models import (
+from stigg_client.server.event_models import (
     EntitlementsUpdatedEvent,
+    NetworkRequestFailedEvent,
+    UpdatedEntitlement,
+)
+from stigg_client.server.models import (
     NextInvoicePreview,
     PackagePublishedEvent,
     PromotionalEntitlementPeriod,
@@ -28,6 +32,7 @@ __all__ = [
     "EntitlementsStore",
     "EntitlementsUpdatedEvent",
     "InMemoryEntitlementsStore",
+    "NetworkRequestFailedEvent",
     "NextInvoicePreview",
     "OfflineStiggServer",
     "PackagePublishedEvent",
@@ -40,6 +45,7 @@ __all__ = [
     "SubscriptionCancellationTime",
     "SubscriptionMigrationTime",
     "SubscriptionScheduleStatus",
+    "UpdatedEntitlement",
     "UsageUpdateBehavior",
     "UsageUpdatedEvent",
 ]

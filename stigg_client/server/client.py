@@ -131,8 +131,10 @@ class StiggServer(
     def add_listener(self, event: ServerEvent, listener: Listener) -> Callable[[], None]:
         """Register `listener` for an event; returns a function that removes it.
 
-        `initialize_successfully` calls it with no argument, `initialize_failed` with the error,
-        `entitlements_updated` / `usage_updated` / `package_published` with the update.
+        `initialize_successfully` and `api_key_invalid` call it with no argument,
+        `initialize_failed` with the error, `network_request_failed` with a
+        `NetworkRequestFailedEvent`, `entitlements_updated` / `usage_updated` /
+        `package_published` with the update.
         """
         return self._emitter.add(event, listener)
 
