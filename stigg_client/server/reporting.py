@@ -38,25 +38,18 @@ class ReportingApi(StiggApi):
         else:
             self._on_failure("network_request_failed", failure_event(error, operation))
 
-    async def graphql(
-        self,
-        operation_name: str,
-        document: str,
-        variables: dict[str, Any] | None = None,
-        *,
-        timeout_s: float | None = None,
-    ) -> dict[str, Any]:
+    async def graphql(self, operation_name: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """Run one operation (see `StiggApi.graphql`), reporting a failure to the listeners."""
         try:
-            return await super().graphql(operation_name, document, variables, timeout_s=timeout_s)
+            return await super().graphql(operation_name, *args, **kwargs)
         except StiggError as error:
             self._report(error, operation_name)
             raise
 
-    async def edge(self, path: str, *, timeout_s: float | None = None) -> dict[str, Any]:
+    async def edge(self, path: str, **kwargs: Any) -> dict[str, Any]:
         """GET an edge document (see `StiggApi.edge`), reporting a failure to the listeners."""
         try:
-            return await super().edge(path, timeout_s=timeout_s)
+            return await super().edge(path, **kwargs)
         except StiggError as error:
             self._report(error, path)
             raise

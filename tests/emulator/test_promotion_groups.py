@@ -3,7 +3,6 @@ their values, and the catalog's `featureGroups:` rules."""
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -11,12 +10,9 @@ import pytest
 
 from stigg_emulator.catalog.loader import load_catalog
 from stigg_emulator.catalog.yaml_lines import CatalogError
-from tests.emulator.helpers import Api, server
+from tests.emulator.helpers import Api, bare_customer, server
 from tests.support.processes import EmulatorProcess
 
-PROVISION = """
-mutation P($input: ProvisionCustomerInput!) { provisionCustomer(input: $input) { __typename } }
-"""
 PROMOTION = """{ id status featureGroupIds enumValues usageLimit endDate
   feature { refId } featureGroups { featureGroupId displayName features { refId } } }"""
 GRANT = f"""
@@ -51,12 +47,6 @@ GROUP_ITEMS = [
 ]
 
 
-def customer(api: Api) -> str:
-    ref = f"pg-{uuid.uuid4().hex[:10]}"
-    api.data(PROVISION, {"input": {"refId": ref, "subscriptionParams": None}})
-    return ref
-
-
 def check(api: Api, ref: str, feature: str) -> dict[str, Any]:
     query = {"customerId": ref, "featureId": feature}
     result: dict[str, Any] = api.data(CHECK, {"query": query})["entitlement"]
@@ -69,7 +59,7 @@ def api(emulator: EmulatorProcess) -> Api:
 
 
 def test_grant_links_each_promotion_to_the_group(api: Api) -> None:
-    ref = customer(api)
+    ref = bare_customer(api, "pg")
     granted = api.data(
         GRANT,
         {
@@ -94,7 +84,7 @@ def test_grant_links_each_promotion_to_the_group(api: Api) -> None:
 
 
 def test_revoke_ends_every_promotion_of_the_group(api: Api) -> None:
-    ref = customer(api)
+    ref = bare_customer(api, "pg")
     group = {"customerId": ref, "featureGroupId": "group-reporting"}
     api.data(GRANT, {"input": {**group, "promotionalEntitlements": GROUP_ITEMS[:2]}})
     revoked = api.data(REVOKE, {"input": group})["revokePromotionalEntitlementsGroup"]
@@ -105,7 +95,7 @@ def test_revoke_ends_every_promotion_of_the_group(api: Api) -> None:
 
 
 def test_unlink_keeps_the_promotions_granted(api: Api) -> None:
-    ref = customer(api)
+    ref = bare_customer(api, "pg")
     group = {"customerId": ref, "featureGroupId": "group-reporting"}
     api.data(GRANT, {"input": {**group, "promotionalEntitlements": GROUP_ITEMS[:1]}})
     unlinked = api.data(UNLINK, {"input": group})["unlinkPromotionalEntitlementsGroup"]
@@ -118,7 +108,7 @@ def test_unlink_keeps_the_promotions_granted(api: Api) -> None:
 
 
 def test_group_input_errors(api: Api) -> None:
-    ref = customer(api)
+    ref = bare_customer(api, "pg")
     unknown = {
         "customerId": ref,
         "featureGroupId": "group-none",
@@ -142,7 +132,7 @@ def test_group_input_errors(api: Api) -> None:
 
 
 def test_a_plain_enum_promotion_allows_every_value(api: Api) -> None:
-    ref = customer(api)
+    ref = bare_customer(api, "pg")
     granted = api.data(
         GRANT_ONE,
         {

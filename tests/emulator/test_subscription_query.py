@@ -3,17 +3,13 @@ transferSubscriptionToResource, delegateSubscriptionToCustomer."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import pytest
 
-from tests.emulator.helpers import Api, server
+from tests.emulator.helpers import Api, bare_customer, server
 from tests.support.processes import EmulatorProcess
 
-PROVISION_CUSTOMER = """
-mutation P($input: ProvisionCustomerInput!) { provisionCustomer(input: $input) { __typename } }
-"""
 PROVISION = """
 mutation S($input: ProvisionSubscriptionInput!) {
   provisionSubscriptionV2(input: $input) { status subscription { subscriptionId } }
@@ -49,12 +45,6 @@ mutation D($input: DelegateSubscriptionToCustomerInput!) {{
 """
 
 
-def customer(api: Api) -> str:
-    ref = f"sq-{uuid.uuid4().hex[:10]}"
-    api.data(PROVISION_CUSTOMER, {"input": {"refId": ref, "subscriptionParams": None}})
-    return ref
-
-
 def subscribe(api: Api, customer_ref: str, plan: str, resource: str | None = None) -> str:
     data = api.data(
         PROVISION,
@@ -74,7 +64,7 @@ def api(emulator: EmulatorProcess) -> Api:
 
 
 def test_pages_forward_and_back_with_cursors(api: Api) -> None:
-    ref = customer(api)
+    ref = bare_customer(api, "sq")
     ids = [subscribe(api, ref, "plan-workspace-free", f"ws-{n}") for n in range(5)]
     mine = {"customerId": {"eq": ref}}
     oldest_first = [{"field": "createdAt", "direction": "ASC"}]
@@ -100,7 +90,7 @@ def test_pages_forward_and_back_with_cursors(api: Api) -> None:
 
 
 def test_filters_by_resource_status_and_product(api: Api) -> None:
-    ref = customer(api)
+    ref = bare_customer(api, "sq")
     free = subscribe(api, ref, "plan-workspace-free", "ws-a")
     subscribe(api, ref, "plan-workspace-free", "ws-b")
     starter = subscribe(api, ref, "plan-stigg-starter")
@@ -129,7 +119,7 @@ def test_bad_paging_and_unsupported_filters_are_clear_errors(api: Api) -> None:
 
 
 def test_transfers_between_resources(api: Api) -> None:
-    ref = customer(api)
+    ref = bare_customer(api, "sq")
     sub = subscribe(api, ref, "plan-workspace-free", "ws-src")
     moved = api.data(
         TRANSFER,
@@ -171,7 +161,7 @@ def test_transfers_between_resources(api: Api) -> None:
 
 
 def test_delegation_keeps_the_payer(api: Api) -> None:
-    payer, user = customer(api), customer(api)
+    payer, user = bare_customer(api, "sq"), bare_customer(api, "sq")
     sub = subscribe(api, payer, "plan-stigg-starter")
     moved = api.data(DELEGATE, {"input": {"subscriptionId": sub, "destinationCustomerId": user}})[
         "delegateSubscriptionToCustomer"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ariadne import MutationType, QueryType
 from graphql import GraphQLResolveInfo
 
 from stigg_emulator.domain import promotions
+from stigg_emulator.domain.context import Domain, Tx
 from stigg_emulator.domain.errors import bad_input
 from stigg_emulator.graphql.context import ctx, input_arg, read, write
 from stigg_emulator.storage import repositories as repo
@@ -57,24 +59,20 @@ def resolve_grant_group(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> l
     return [promotion_json(domain.catalog, row, customer_ref) for row in rows if row["uuid"] in ids]
 
 
-def resolve_revoke_group(
-    _obj: Any, info: GraphQLResolveInfo, **kwargs: Any
-) -> list[dict[str, Any]]:
-    """`revokePromotionalEntitlementsGroup(input)`: the revoked grants."""
-    _data, customer_ref, group_ref = _group_input(kwargs)
-    domain = ctx(info).domain
-    rows = write(info, lambda tx: promotions.revoke_group(domain, tx, customer_ref, group_ref))
-    return [promotion_json(domain.catalog, row, customer_ref) for row in rows]
+GroupChange = Callable[[Domain, Tx, str, str], list[dict[str, Any]]]
 
 
-def resolve_unlink_group(
-    _obj: Any, info: GraphQLResolveInfo, **kwargs: Any
-) -> list[dict[str, Any]]:
-    """`unlinkPromotionalEntitlementsGroup(input)`: the grants, no longer in the group."""
-    _data, customer_ref, group_ref = _group_input(kwargs)
-    domain = ctx(info).domain
-    rows = write(info, lambda tx: promotions.unlink_group(domain, tx, customer_ref, group_ref))
-    return [promotion_json(domain.catalog, row, customer_ref) for row in rows]
+def _group_change(change: GroupChange, what: str) -> Callable[..., list[dict[str, Any]]]:
+    """A resolver applying `change` to a customer's promotions of a feature group."""
+
+    def resolve(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> list[dict[str, Any]]:
+        _data, customer_ref, group_ref = _group_input(kwargs)
+        domain = ctx(info).domain
+        rows = write(info, lambda tx: change(domain, tx, customer_ref, group_ref))
+        return [promotion_json(domain.catalog, row, customer_ref) for row in rows]
+
+    resolve.__doc__ = f"{what}: the grants it changed."
+    return resolve
 
 
 def register(_query: QueryType, mutation: MutationType) -> None:
@@ -82,5 +80,11 @@ def register(_query: QueryType, mutation: MutationType) -> None:
     mutation.set_field("grantPromotionalEntitlements", resolve_grant)
     mutation.set_field("revokePromotionalEntitlement", resolve_revoke)
     mutation.set_field("grantPromotionalEntitlementsGroup", resolve_grant_group)
-    mutation.set_field("revokePromotionalEntitlementsGroup", resolve_revoke_group)
-    mutation.set_field("unlinkPromotionalEntitlementsGroup", resolve_unlink_group)
+    mutation.set_field(
+        "revokePromotionalEntitlementsGroup",
+        _group_change(promotions.revoke_group, "`revokePromotionalEntitlementsGroup(input)`"),
+    )
+    mutation.set_field(
+        "unlinkPromotionalEntitlementsGroup",
+        _group_change(promotions.unlink_group, "`unlinkPromotionalEntitlementsGroup(input)`"),
+    )
