@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from stigg_client.server.admin_models import CustomerStatistics, SubscriptionsPage
 from stigg_client.server.client import UNSET, StiggServer
 from stigg_client.server.event_models import (
     EntitlementsUpdatedEvent,
@@ -29,6 +30,7 @@ from stigg_client.transport.retry import Backoff
 __all__ = [
     "UNSET",
     "Backoff",
+    "CustomerStatistics",
     "EntitlementsStore",
     "EntitlementsUpdatedEvent",
     "InMemoryEntitlementsStore",
@@ -45,6 +47,7 @@ __all__ = [
     "SubscriptionCancellationTime",
     "SubscriptionMigrationTime",
     "SubscriptionScheduleStatus",
+    "SubscriptionsPage",
     "UpdatedEntitlement",
     "UsageUpdateBehavior",
     "UsageUpdatedEvent",
