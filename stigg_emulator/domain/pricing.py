@@ -173,9 +173,10 @@ def usage_lines(
     lines: list[PriceLine] = []
     for kind, prices in (("usage", plan.prices), ("overage", plan.overage_prices)):
         for price in _pick(prices, billing_period, "USAGE_BASED"):
-            used = usage.get(price.feature_ref or "", Decimal(0))
+            feature_ref = price.feature_ref or ""
+            used = usage.get(feature_ref, Decimal(0))
             if kind == "overage":
-                used = max(Decimal(0), used - Decimal(str(included.get(price.feature_ref) or 0)))
+                used = max(Decimal(0), used - Decimal(str(included.get(feature_ref) or 0)))
             lines.append(
                 PriceLine(kind, plan.ref_id, price, used, price.amount, price.currency, None)
             )
