@@ -61,8 +61,10 @@ def price_model_fields(
         raise node.error("blockSize", "'blockSize' must be at least 1")
     if billing_model in METERED_MODELS:
         feature = catalog.features.get(feature_ref or "")
-        if feature is not None and feature.meter_type == "None":
-            raise node.error("feature", f"a {billing_model} price needs a metered feature")
+        if feature is not None and feature.meter_type != "Incremental":
+            raise node.error(
+                "feature", f"a {billing_model} price needs a metered (Incremental) feature"
+            )
         if billing_period != "MONTHLY":
             raise node.error("billingPeriod", f"a {billing_model} price bills MONTHLY")
     if tiers_mode is None:
