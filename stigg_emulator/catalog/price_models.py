@@ -7,12 +7,25 @@ format is in stigg_emulator/CATALOG.md ("Tiered, block and usage-based prices").
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from stigg_emulator.catalog.model import Catalog, EntitlementSpec, PriceSpec, PriceTier
+from stigg_emulator.catalog.yaml_lines import CatalogError, LineDict
 
-if TYPE_CHECKING:
-    from stigg_emulator.catalog.loader import _Node
+
+class _Node(Protocol):
+    """The loader's line-aware YAML mapping (`loader._Node`), as far as prices use it."""
+
+    data: LineDict
+
+    def error(self, key: str | None, message: str) -> CatalogError: ...
+    def raw(self, key: str, default: Any = ...) -> Any: ...
+    def decimal(self, key: str) -> Decimal: ...
+    def int(self, key: str, default: Any = ...) -> Any: ...
+    def choice(self, key: str, choices: tuple[str, ...], default: Any = ...) -> Any: ...
+    def items(self, key: str, where: str) -> list[Any]: ...
+    def check_unknown(self) -> None: ...
+
 
 TIERS_MODES = ("VOLUME", "GRADUATED")
 METERED_MODELS = ("USAGE_BASED",)

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.conftest import database_url_for
-from tests.support.processes import REPO_ROOT, EmulatorProcess
-from tests.widgets.conftest import PYODIDE_TIMEOUT_MS, serious_axe_violations, start_site
-from tests.widgets.test_prerender import against, run_prerender
+from tests.emulator.conftest import start_emulator
+from tests.support.processes import REPO_ROOT
+from tests.widgets.conftest import PYODIDE_TIMEOUT_MS, serious_axe_violations
+from tests.widgets.test_prerender import against, open_prerendered, run_prerender
 
 pytestmark = pytest.mark.browser
 
@@ -26,9 +26,7 @@ def tiers_page(
 ) -> Iterator[Page]:
     """`python -m widgets.prerender` of the tiered product, hydrating in the test page."""
     tmp = tmp_path_factory.mktemp("tiers")
-    emulator = EmulatorProcess(
-        database_url=database_url_for(tmp), catalog=DEMO_CATALOG, log_path=tmp / "emulator.log"
-    ).start()
+    emulator = start_emulator(tmp, DEMO_CATALOG)
     try:
         done = run_prerender(
             emulator, *against(emulator), "--product-id=product-inkwell-org", "--id=pre"
@@ -36,21 +34,7 @@ def tiers_page(
         assert done.returncode == 0, done.stderr
         markup = tmp / "paywall.html"
         markup.write_text(done.stdout)
-        site = start_site(
-            emulator, tmp / "site.log", ssr=False, customer_id=None, prerendered=markup
-        )
-        context = browser.new_context(viewport={"width": 1200, "height": 1000})
-        page = context.new_page()
-        page.set_default_timeout(PYODIDE_TIMEOUT_MS)
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.errors = errors  # type: ignore[attr-defined]
-        try:
-            page.goto(site.url + "prerendered")
-            yield page
-        finally:
-            context.close()
-            site.stop()
+        yield from open_prerendered(browser, emulator, tmp, markup)
     finally:
         emulator.stop()
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from stigg_emulator.catalog.model import PriceSpec, PriceTier
+from stigg_emulator.catalog.model import PriceSpec
 from stigg_emulator.domain.tiers import price_total
 from tests.emulator.billing.helpers import (
     estimate,
@@ -165,33 +165,6 @@ def test_cases_10_11_upgrade_across_a_tier_prorates(
     assert (proration["credit"], proration["debit"]) == (usd(credit), usd(debit)), case
     assert result["total"] == usd(due), case
     assert result["subscription"]["total"] == usd(next_total), case
-
-
-def _tiers(*rows: tuple[int | None, str | None, str | None]) -> tuple[PriceTier, ...]:
-    return tuple(
-        PriceTier(
-            Decimal(up) if up is not None else None,
-            Decimal(unit) if unit is not None else None,
-            Decimal(flat) if flat is not None else None,
-        )
-        for up, unit, flat in rows
-    )
-
-
-VOLUME = PriceSpec(
-    "PER_UNIT",
-    "MONTHLY",
-    Decimal(0),
-    tiers_mode="VOLUME",
-    tiers=_tiers((10, "10", None), (50, "8", None), (None, "6", None)),
-)
-GRADUATED = PriceSpec(
-    "PER_UNIT",
-    "MONTHLY",
-    Decimal(0),
-    tiers_mode="GRADUATED",
-    tiers=_tiers((5, "20", None), (10, "15", None), (None, "10", None)),
-)
 
 
 def test_case_9_overage_per_block() -> None:
