@@ -165,6 +165,23 @@ def test_cases_10_11_upgrade_across_a_tier_prorates(
     assert (proration["credit"], proration["debit"]) == (usd(credit), usd(debit)), case
     assert result["total"] == usd(due), case
     assert result["subscription"]["total"] == usd(next_total), case
+    # Applied: the prorated invoice charges what the estimate said; the renewal the new total.
+    api.data(
+        "mutation U($input: UpdateSubscriptionInput!) { updateOneSubscription(input: $input) "
+        "{ subscriptionId } }",
+        {
+            "input": {
+                "refId": sub["subscriptionId"],
+                "billableFeatures": [{"featureId": SEATS, "quantity": after}],
+            }
+        },
+    )
+    assert invoices(api, ref)[0]["total"] == due, case
+    _customer_clock(api, ref, "15d")
+    assert (invoices(api, ref)[0]["billingReason"], invoices(api, ref)[0]["total"]) == (
+        "BILLING_CYCLE",
+        next_total,
+    ), case
 
 
 def test_case_9_overage_per_block() -> None:
@@ -230,3 +247,61 @@ def test_no_usage_no_arrears_charge(api: Api) -> None:
     ref = new_customer(api, "pm_card_visa")
     preview = _renewal(api, ref, "plan-org-graduated", 1, 0)
     assert preview["total"]["amount"] == 20
+
+
+PAYWALL = """
+query P($input: GetPaywallInput!) { paywall(input: $input) {
+  plans { refId
+    prices { billingModel billingPeriod price { amount currency } blockSize tiersMode
+      minUnitQuantity maxUnitQuantity tiers { upTo unitPrice { amount currency }
+      flatPrice { amount currency } } feature { refId } }
+    overagePrices { billingModel price { amount } blockSize tiersMode feature { refId } } }
+  paywallCalculatedPricePoints { planId amount additionalChargesMayApply feature { refId } } } }
+"""
+
+
+def test_the_paywall_carries_tiers_blocks_and_overage_as_stiggs_price_fragment(api: Api) -> None:
+    paywall = api.data(PAYWALL, {"input": {"productId": "product-inkwell-org"}})["paywall"]
+    plans = {plan["refId"]: plan for plan in paywall["plans"]}
+    (volume,) = plans["plan-org-volume"]["prices"]
+    assert volume == {
+        "billingModel": "PER_UNIT",
+        "billingPeriod": "MONTHLY",
+        "price": None,
+        "blockSize": None,
+        "tiersMode": "VOLUME",
+        "minUnitQuantity": 1,
+        "maxUnitQuantity": 1000,
+        "tiers": [
+            {"upTo": 10, "unitPrice": usd(10), "flatPrice": None},
+            {"upTo": 50, "unitPrice": usd(8), "flatPrice": None},
+            {"upTo": None, "unitPrice": usd(6), "flatPrice": None},
+        ],
+        "feature": {"refId": SEATS},
+    }
+    assert plans["plan-org-volume"]["overagePrices"] == [
+        {
+            "billingModel": "USAGE_BASED",
+            "price": {"amount": 0.01},
+            "blockSize": None,
+            "tiersMode": None,
+            "feature": {"refId": ASSISTS},
+        }
+    ]
+    usage = plans["plan-org-graduated"]["prices"][1]
+    assert usage["tiers"][0] == {"upTo": 1000, "unitPrice": usd(0), "flatPrice": usd(50)}
+    blocks = plans["plan-org-payg"]["prices"][1]
+    assert (blocks["billingModel"], blocks["blockSize"], blocks["price"]) == (
+        "USAGE_BASED",
+        1000,
+        usd(1),
+    )
+    # "From" amounts: the per-unit price at the smallest quantity; usage prices may add charges.
+    points = {
+        (p["planId"], (p["feature"] or {}).get("refId")): p
+        for p in paywall["paywallCalculatedPricePoints"]
+    }
+    assert points[("plan-org-volume", SEATS)]["amount"] == 10
+    assert points[("plan-org-graduated", SEATS)]["amount"] == 20
+    assert points[("plan-org-payg", ASSISTS)]["additionalChargesMayApply"] is True
+    assert points[("plan-org-payg", None)]["additionalChargesMayApply"] is False
