@@ -227,3 +227,9 @@ def test_german_tier_texts() -> None:
     assert "ab $10" in volume and "Mengenstaffel: Preise für seats" in volume
     assert "ab 51" in volume
     assert "nach Nutzung abgerechnet" in card(html, "payg")
+
+
+def test_the_comparison_table_carries_the_same_tier_markup() -> None:
+    html = render({"volume": 11}, layout="table")
+    assert html.count('<table class="tiers"') == 3  # two seat tables, one usage table
+    assert "11 seats: $88" in html and "$1 per 1,000 calls" in html
