@@ -63,10 +63,20 @@ class EntitlementSpec:
 
 
 @dataclass(frozen=True)
-class PriceSpec:
-    """A price point: flat fee or per unit, per billing period and currency."""
+class PriceTier:
+    """One tier of a tiered price: units up to `up_to` (None: the open last tier)."""
 
-    billing_model: str  # FLAT_FEE | PER_UNIT
+    up_to: Decimal | None
+    unit_price: Decimal | None = None
+    flat_price: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class PriceSpec:
+    """A price point: flat fee, per unit (in advance) or usage based (in arrears), per billing
+    period and currency; per-unit and usage-based prices may be tiered or sold in blocks."""
+
+    billing_model: str  # FLAT_FEE | PER_UNIT | USAGE_BASED
     billing_period: str  # MONTHLY | ANNUALLY
     amount: Decimal
     currency: str = "USD"
@@ -75,6 +85,14 @@ class PriceSpec:
     max_unit_quantity: int | None = None
     country_overrides: tuple[tuple[str, Decimal, str], ...] = ()  # (country, amount, currency)
     uuid: str = ""
+    tiers_mode: str | None = None  # VOLUME | GRADUATED (with `tiers`)
+    tiers: tuple[PriceTier, ...] = ()
+    block_size: int | None = None
+
+    @property
+    def is_tiered(self) -> bool:
+        """Priced by tiers rather than one amount."""
+        return bool(self.tiers)
 
     def for_country(self, country: str | None) -> tuple[Decimal, str, str | None]:
         """Amount, currency and the matched country code for `country` (None = default)."""
@@ -106,6 +124,7 @@ class Package:
     pricing_type: str
     entitlements: tuple[EntitlementSpec, ...]
     prices: tuple[PriceSpec, ...]
+    overage_prices: tuple[PriceSpec, ...] = ()  # usage above the entitlement, in arrears
     hidden_from_widgets: tuple[str, ...] = ()
     metadata: dict[str, Any] | None = None
     order: int = 0

@@ -125,6 +125,28 @@ def package_entitlement_json(
     }
 
 
+def tier_fields(price: PriceSpec) -> dict[str, Any]:
+    """`blockSize`, `tiersMode` and `tiers` (`PriceTier {upTo unitPrice flatPrice}`) of a price."""
+    tiers = [
+        {
+            "__typename": "PriceTier",
+            "upTo": float(tier.up_to) if tier.up_to is not None else None,
+            "unitPrice": money(tier.unit_price, price.currency)
+            if tier.unit_price is not None
+            else None,
+            "flatPrice": money(tier.flat_price, price.currency)
+            if tier.flat_price is not None
+            else None,
+        }
+        for tier in price.tiers
+    ]
+    return {
+        "blockSize": float(price.block_size) if price.block_size is not None else None,
+        "tiersMode": price.tiers_mode,
+        "tiers": tiers or None,
+    }
+
+
 def price_json(
     catalog: Catalog, package: Package, price: PriceSpec, country: str | None = None
 ) -> dict[str, Any]:
@@ -139,12 +161,10 @@ def price_json(
         "billingCadence": "RECURRING",
         "billingCountryCode": matched,
         "billingId": None,
-        "price": money(amount, currency),
+        "price": None if price.is_tiered else money(amount, currency),
         "minUnitQuantity": price.min_unit_quantity,
         "maxUnitQuantity": price.max_unit_quantity,
-        "blockSize": None,
-        "tiersMode": None,
-        "tiers": None,
+        **tier_fields(price),
         "feature": feature_object_json(feature) if feature else None,
         "featureId": feature.uuid if feature else None,
         "isOverridePrice": False,
@@ -273,8 +293,8 @@ def _package_common(
             for spec in package.entitlements
         ],
         "prices": package_prices(catalog, package, country),
-        "overagePrices": [],
-        "overageBillingPeriod": None,
+        "overagePrices": [price_json(catalog, package, price) for price in package.overage_prices],
+        "overageBillingPeriod": "ON_SUBSCRIPTION_RENEWAL" if package.overage_prices else None,
         "environmentId": ENVIRONMENT_ID,
         "environment": environment_json(),
         "createdAt": CATALOG_TIME,
