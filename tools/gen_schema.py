@@ -56,6 +56,8 @@ ROOT_FIELDS: dict[str, tuple[str, ...]] = {
         "getSubscription",
         "coupons",
         "products",
+        "usageHistory",
+        "usageHistoryV2",
     ),
     "Mutation": (
         "provisionCustomer",
