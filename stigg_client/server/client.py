@@ -24,13 +24,16 @@ from stigg_client.server.management import ManagementPart
 from stigg_client.server.realtime import RealtimePart
 from stigg_client.server.state import UNSET, Listener, ServerEvent
 from stigg_client.server.usage import UsagePart
+from stigg_client.server.usage_history import UsageHistoryPart
 
 logger = logging.getLogger("stigg_client")
 
 __all__ = ["UNSET", "StiggServer"]
 
 
-class StiggServer(EntitlementsPart, UsagePart, ManagementPart, CatalogPart, RealtimePart):
+class StiggServer(
+    EntitlementsPart, UsagePart, UsageHistoryPart, ManagementPart, CatalogPart, RealtimePart
+):
     """Async server-key SDK; create with `StiggServer.initialize(api_key=..., ...)`.
 
     With `offline=True` the instance is an `OfflineStiggServer` (stigg_client.server.offline):
