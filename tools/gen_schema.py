@@ -57,6 +57,8 @@ ROOT_FIELDS: dict[str, tuple[str, ...]] = {
         "subscriptions",
         "coupons",
         "products",
+        "usageHistory",
+        "usageHistoryV2",
     ),
     "Mutation": (
         "provisionCustomer",

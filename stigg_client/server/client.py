@@ -27,6 +27,7 @@ from stigg_client.server.realtime import RealtimePart
 from stigg_client.server.state import UNSET, Listener, ServerEvent
 from stigg_client.server.subscriptions import SubscriptionsPart
 from stigg_client.server.usage import UsagePart
+from stigg_client.server.usage_history import UsageHistoryPart
 
 logger = logging.getLogger("stigg_client")
 
@@ -36,6 +37,7 @@ __all__ = ["UNSET", "StiggServer"]
 class StiggServer(
     EntitlementsPart,
     UsagePart,
+    UsageHistoryPart,
     ManagementPart,
     ImportsPart,
     SubscriptionsPart,

@@ -345,6 +345,36 @@ def insert_measurement(connection: Connection, values: Row) -> None:
     connection.execute(insert(t.usage_measurements).values(**values))
 
 
+def insert_usage_history(connection: Connection, rows: list[Row]) -> None:
+    """Record changes of usage counters (see `tables.usage_history`)."""
+    if rows:
+        connection.execute(insert(t.usage_history), rows)
+
+
+def usage_history(
+    connection: Connection,
+    customer_ref: str,
+    resource_key: str,
+    feature_ref: str,
+    since_ms: int,
+    until_ms: int,
+) -> list[Row]:
+    """One scope's usage changes with `since_ms <= at <= until_ms`, oldest first."""
+    table = t.usage_history
+    statement = (
+        select(table)
+        .where(
+            table.c.customer_ref == customer_ref,
+            table.c.feature_ref == feature_ref,
+            table.c.resource_key == resource_key,
+            table.c.at >= since_ms,
+            table.c.at <= until_ms,
+        )
+        .order_by(table.c.at, table.c.id)
+    )
+    return _all(connection, statement)
+
+
 def existing_event_keys(connection: Connection, keys: Sequence[str]) -> set[str]:
     """Which of these event idempotency keys were already ingested."""
     table = t.usage_events
