@@ -223,21 +223,19 @@ def get_checkout(connection: Connection, session_id: str) -> Row | None:
 def customer_promotions(
     connection: Connection, customer_ref: str, statuses: Sequence[str] | None = ("Active",)
 ) -> list[Row]:
-    """Promotional entitlements of a customer."""
-    table = t.promotional_entitlements
-    statement = select(table).where(table.c.customer_ref == customer_ref)
+    """Promotional entitlements of a customer, with their `enum_values` and
+    `feature_group_refs` (from `promotion_extras`)."""
+    table, extras = t.promotional_entitlements, t.promotion_extras
+    statement = (
+        select(table, extras.c.enum_values, extras.c.feature_group_refs)
+        .select_from(table.outerjoin(extras, extras.c.promotion_uuid == table.c.uuid))
+        .where(table.c.customer_ref == customer_ref)
+    )
     if statuses is not None:
         statement = statement.where(table.c.status.in_(statuses))
     rows = _all(connection, statement.order_by(table.c.created_at.desc()))
-    extras = t.promotion_extras
-    found = {
-        row["promotion_uuid"]: row
-        for row in _all(connection, select(extras).where(extras.c.customer_ref == customer_ref))
-    }
     for row in rows:
-        extra = found.get(row["uuid"]) or {}
-        row["enum_values"] = extra.get("enum_values")
-        row["feature_group_refs"] = list(extra.get("feature_group_refs") or [])
+        row["feature_group_refs"] = list(row["feature_group_refs"] or [])
     return rows
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection
@@ -98,7 +99,7 @@ def _sorted(rows: list[dict[str, Any]], sorting: list[dict[str, Any]]) -> list[d
         nulls_first = rule.get("nulls") == "NULLS_FIRST"
         present = [row for row in result if row.get(column) is not None]
         missing = [row for row in result if row.get(column) is None]
-        present.sort(key=lambda row, c=column: row[c], reverse=descending)  # type: ignore[misc]
+        present.sort(key=itemgetter(column), reverse=descending)
         result = missing + present if nulls_first else present + missing
     return result
 
@@ -125,7 +126,14 @@ def find_subscriptions(
 ) -> Page:
     """The page of subscriptions matching `condition`, in `sorting` order (newest first by
     default), selected by cursor paging (`first`/`after` or `last`/`before`)."""
-    rows = [row for row in repo.all_subscriptions(connection) if _matches(row, condition or {})]
+    condition = condition or {}
+    customer = condition.get("customerId") or {}
+    candidates = (
+        repo.customer_subscriptions(connection, str(customer["eq"]), statuses=None)
+        if customer.get("eq") is not None
+        else repo.all_subscriptions(connection)
+    )
+    rows = [row for row in candidates if _matches(row, condition)]
     rows = _sorted(rows, sorting or [{"field": "createdAt", "direction": "DESC"}])
     paging = paging or {}
     start, end = 0, len(rows)
