@@ -154,13 +154,18 @@ class CreditGrant(StiggModel):
     updated_at: UtcDateTime | None = None
 
 
-class CreditGrantsPage(StiggModel):
-    """One page of grants, newest first."""
+class CreditPage(StiggModel):
+    """Where a page of a cursor connection stands: `end_cursor` is the next page's `after`."""
 
-    grants: list[CreditGrant]
     total_count: int
     has_next_page: bool = False
     end_cursor: str | None = None
+
+
+class CreditGrantsPage(CreditPage):
+    """One page of grants, newest first."""
+
+    grants: list[CreditGrant]
 
 
 class CreditBalance(StiggModel):
@@ -190,13 +195,10 @@ class CreditLedgerEvent(StiggModel):
     feature_id: str | None = None
 
 
-class CreditLedgerPage(StiggModel):
+class CreditLedgerPage(CreditPage):
     """One page of the ledger, newest first."""
 
     events: list[CreditLedgerEvent]
-    total_count: int
-    has_next_page: bool = False
-    end_cursor: str | None = None
 
 
 class CreditUsagePoint(StiggModel):
@@ -285,14 +287,7 @@ class AutoRechargeSettings(StiggModel):
     grant_expiration_period: GrantExpirationPeriodValue | None = None
 
 
-class CreditBalanceUpdatedEvent(StiggModel):
+class CreditBalanceUpdatedEvent(CreditBalance):
     """The `credit_balance_updated` listener payload (Stigg's `CreditBalanceUpdated`)."""
 
     customer_id: str
-    resource_id: str | None = None
-    currency_id: str
-    currency: SlimCustomCurrency | None = None
-    current_balance: float
-    total_granted: float
-    total_consumed: float
-    valid_until: float | None = None

@@ -8,7 +8,7 @@ connection. `StiggServer` itself carries no offline branches.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -77,26 +77,12 @@ class OfflineStiggServer(StiggServer, offline=True):
         """Nothing is known offline: a denied entitlement (`Unknown`)."""
         return denied_credits(currency_id, AccessDeniedReason.UNKNOWN.value)
 
-    async def consume_credits(
-        self,
-        customer_id: str,
-        currency_id: str,
-        amount: float,
-        idempotency_key: str,
-        *,
-        resource_id: str | None = None,
-        created_at: datetime | None = None,
-        dimensions: Mapping[str, str | int | float | bool] | None = None,
-    ) -> CreditConsumption:
+    async def _submit_consumption(self, wire: dict[str, Any]) -> CreditConsumption:
         """Echoed locally, without a balance (as Stigg's SDK does offline)."""
-        return CreditConsumption(
-            customer_id=customer_id,
-            currency_id=currency_id,
-            resource_id=resource_id,
-            amount=amount,
-            timestamp=created_at or datetime.now(UTC),
+        return CreditConsumption.model_validate(
+            {"timestamp": wire.get("createdAt") or datetime.now(UTC), **wire}
         )
 
-    async def consume_credits_async(self, consumptions: Sequence[Mapping[str, Any]]) -> int:
+    async def _submit_consumptions(self, wires: list[dict[str, Any]]) -> int:
         """Nothing is sent offline."""
         return 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection
@@ -35,16 +34,5 @@ class FirstInvoices:
 
         return charge
 
-    def charge_credits(
-        self,
-        domain: Domain,
-        tx: Tx,
-        customer_ref: str,
-        description: str,
-        amount: Decimal,
-        currency: str,
-    ) -> tuple[str, str]:
-        """Invoice and charge a credit purchase (auto-recharge)."""
-        return credit_recharge.charge_credits(
-            domain, tx, customer_ref, description, amount, currency
-        )
+    # Invoice and charge a credit purchase (grants, auto-recharge).
+    charge_credits = staticmethod(credit_recharge.charge_credits)

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from stigg_emulator.catalog.model import CreditEntitlementSpec, CreditRate, CustomCurrency
-from stigg_emulator.catalog.yaml_node import Node, stable_uuid
+from stigg_emulator.catalog.model import (
+    CreditEntitlementSpec,
+    CreditRate,
+    CustomCurrency,
+    stable_uuid,
+)
+from stigg_emulator.catalog.yaml_node import Node
 
 CREDIT_CADENCES = ("MONTH", "YEAR")
 

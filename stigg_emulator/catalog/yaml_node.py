@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import math
-import uuid
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from stigg_emulator.catalog.yaml_lines import CatalogError, LineDict, LineList
 
-NAMESPACE = uuid.UUID("5f7c1c2e-8d1b-4a55-9a43-3c1b2f0e7a10")
 _MISSING = object()
-
-
-def stable_uuid(kind: str, ref_id: str) -> str:
-    """A deterministic UUID for a catalog object (stable across restarts)."""
-    return str(uuid.uuid5(NAMESPACE, f"{kind}:{ref_id}"))
 
 
 class Node:

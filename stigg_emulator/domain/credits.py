@@ -197,6 +197,8 @@ def balances(
             continue
         entry = result.setdefault(found.ref_id, CreditBalance(found))
         _add(entry, {**row, "status": grant_status(row, now_ms)}, now_ms)
+    for entry in result.values():
+        entry.valid_until = _valid_until(entry)
     return result
 
 
@@ -220,11 +222,14 @@ def _add(entry: CreditBalance, row: dict[str, Any], now_ms: int) -> None:
     future = [moment for moment in changes if moment > now_ms]
     if future:
         entry.next_change = min([*future, entry.next_change or min(future)])
-    active = [g for g in entry.grants if g["status"] == ACTIVE]
-    expiries = [g.get("expire_at") for g in active]
-    entry.valid_until = (
-        max(int(e) for e in expiries) if active and all(expiries) else None  # type: ignore[arg-type]
-    )
+
+
+def _valid_until(entry: CreditBalance) -> int | None:
+    """When the last active grant expires; None when one never does (or none is active)."""
+    expiries = [row.get("expire_at") for row in entry.grants if row["status"] == ACTIVE]
+    if not expiries or not all(expiries):
+        return None
+    return max(int(moment) for moment in expiries if moment)
 
 
 def issue_recurring(domain: Domain, tx: Tx, customer_ref: str) -> None:

@@ -16,9 +16,11 @@ from stigg_emulator.graphql.resolvers import (
     customers,
     entitlements,
     estimates,
+    imports,
     portal,
     promotions,
     realtime,
+    subscription_query,
     subscriptions,
     usage,
 )
@@ -36,8 +38,10 @@ def build_schema() -> GraphQLSchema:
         customers,
         entitlements,
         estimates,
+        imports,
         portal,
         promotions,
+        subscription_query,
         subscriptions,
         usage,
     )

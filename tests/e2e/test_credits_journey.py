@@ -49,7 +49,8 @@ def test_spend_down_to_zero_then_top_up_and_continue(
     expect(out).to_be_hidden()
     rewrite(page, "99 credits")
     chart = page.locator("#assists-chart")
-    expect(chart.locator("desc")).to_contain_text("AI rewrites 4")
+    expect(chart.locator("desc")).to_contain_text("AI rewrites: now")
+    expect(chart.locator(".chart-legend")).to_have_text("AI rewrites")
     page.screenshot(path=str(artifacts_dir / "journey-credits-topped-up.png"), full_page=True)
 
     portal = open_billing(page)

@@ -1,15 +1,16 @@
-"""Helpers of the credit suites: the credits catalog and the GraphQL documents they send."""
+"""Helpers of the credit suites: the GraphQL documents they send and small calls.
+
+`CREDITS_CATALOG` (tests/fixtures/credits.yaml) is served by the `credits_emulator` fixture."""
 
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 from typing import Any
 
+from tests.emulator.billing.helpers import new_customer as new_billing_customer
 from tests.emulator.helpers import Api
 from tests.support.processes import SERVER_KEY
 
-CREDITS_CATALOG = Path(__file__).with_name("catalogs") / "credits.yaml"
 CURRENCY = "currency-ai-credits"
 
 GRANT = """
@@ -78,18 +79,8 @@ query S($input: FetchEntitlementsQuery!) {
 
 def new_customer(api: Api, plan: str | None = None, payment_method: str | None = None) -> str:
     """A fresh customer (optionally subscribed to `plan`, with a card on file)."""
-    ref = f"cred-{uuid.uuid4().hex[:10]}"
-    data: dict[str, Any] = {"customerId": ref}
-    if plan:
-        data["subscriptionParams"] = {"planId": plan}
-    if payment_method:
-        data["billingInformation"] = {"paymentMethodId": payment_method}
-    api.data(
-        "mutation P($input: ProvisionCustomerInput!) { provisionCustomer(input: $input) "
-        "{ customer { customerId } } }",
-        {"input": data},
-    )
-    return ref
+    extra = {"subscriptionParams": {"planId": plan}} if plan else {}
+    return new_billing_customer(api, payment_method, **extra)
 
 
 def grant(api: Api, customer: str, amount: float, **extra: Any) -> dict[str, Any]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,11 +13,10 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.emulator.conftest import start_emulator
+from tests.conftest import CREDITS_CATALOG
 from tests.emulator.credit_helpers import (
     CONSUME,
     CONSUME_ASYNC,
-    CREDITS_CATALOG,
     CURRENCY,
     VOID,
     balance,
@@ -72,14 +70,6 @@ query EU($input: EstimateUsageCostInput!) {
 }
 """
 EVENTS = "mutation R($input: UsageEventsReportInput!) { reportEvent(events: $input) }"
-
-
-@pytest.fixture(scope="module")
-def credits_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess]:
-    """One emulator on the credits catalog for the module (customers keep their own clocks)."""
-    process = start_emulator(tmp_path_factory.mktemp("credits"), CREDITS_CATALOG)
-    yield process
-    process.stop()
 
 
 @pytest.fixture

@@ -3,11 +3,9 @@ entitlement (it has no feature to hide from the portal)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from tests.emulator.conftest import start_emulator
-from tests.emulator.credit_helpers import CREDITS_CATALOG, CURRENCY, grant, new_customer
+from tests.emulator.credit_helpers import CURRENCY, grant, new_customer
 from tests.emulator.helpers import client, server
+from tests.support.processes import EmulatorProcess
 
 PORTAL = """
 query P($input: CustomerPortalInput!) {
@@ -22,14 +20,12 @@ query P($input: CustomerPortalInput!) {
 """
 
 
-def test_portal_lists_credit_entitlements_beside_features(tmp_path: Path) -> None:
-    emulator = start_emulator(tmp_path, CREDITS_CATALOG)
-    try:
-        customer = new_customer(server(emulator), "plan-ai-free")
-        grant(server(emulator), customer, 10)
-        portal = client(emulator).data(PORTAL, {"input": {"customerId": customer}})
-    finally:
-        emulator.stop()
+def test_portal_lists_credit_entitlements_beside_features(
+    credits_emulator: EmulatorProcess,
+) -> None:
+    customer = new_customer(server(credits_emulator), "plan-ai-free")
+    grant(server(credits_emulator), customer, 10)
+    portal = client(credits_emulator).data(PORTAL, {"input": {"customerId": customer}})
     members = portal["customerPortal"]["entitlementsV2"]
     credits = [m for m in members if m["__typename"] == "CreditEntitlement"]
     assert credits == [

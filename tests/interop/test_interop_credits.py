@@ -4,24 +4,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from stigg_client import StiggServer
-from tests.emulator.conftest import start_emulator
-from tests.emulator.credit_helpers import CREDITS_CATALOG, CURRENCY
+from tests.emulator.credit_helpers import CURRENCY
 from tests.interop.scenarios import ScenarioRun, emulator_params, run_script
 from tests.support.processes import EmulatorProcess
-
-
-@pytest.fixture(scope="module")
-def credits_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess]:
-    process = start_emulator(tmp_path_factory.mktemp("interop-credits"), CREDITS_CATALOG)
-    yield process
-    process.stop()
 
 
 async def _prepare(emulator: EmulatorProcess, customer: str) -> str:

@@ -19,7 +19,8 @@ import httpx
 import pytest
 
 from stigg_client import StiggServer
-from tests.emulator.credit_helpers import CREDITS_CATALOG, CURRENCY
+from tests.conftest import CREDITS_CATALOG
+from tests.emulator.credit_helpers import CURRENCY
 from tests.reliability.conftest import current_usage, provision
 from tests.support.emulators import new_emulator
 from tests.support.processes import SERVER_KEY, EmulatorProcess

@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 
 from stigg_client import Stigg
-from tests.emulator.conftest import start_emulator
-from tests.emulator.credit_helpers import CREDITS_CATALOG, CURRENCY, consume, grant, new_customer
+from tests.emulator.credit_helpers import CURRENCY, consume, grant, new_customer
 from tests.emulator.helpers import Api, server
 from tests.support.processes import EmulatorProcess
 
@@ -24,13 +22,6 @@ mutation S($input: SaveAutoRechargeSettingsInput!) {
   saveAutoRechargeSettings(input: $input) { id }
 }
 """
-
-
-@pytest.fixture(scope="module")
-def credits_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess]:
-    process = start_emulator(tmp_path_factory.mktemp("client-credits"), CREDITS_CATALOG)
-    yield process
-    process.stop()
 
 
 @pytest.fixture

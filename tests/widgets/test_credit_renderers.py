@@ -86,16 +86,14 @@ def test_utilization_is_a_labelled_meter_of_the_period() -> None:
     assert "<meter" not in render_credit_utilization(CURRENCY, not_entitled(CURRENCY))
 
 
-def test_usage_chart_stacks_days_and_repeats_them_in_a_table() -> None:
+def test_usage_chart_draws_a_line_per_feature_with_its_table_and_legend() -> None:
     html = render_credit_usage_chart(CURRENCY, usage())
-    assert 'role="img"' in html and html.count("<rect ") == 2
-    assert (
-        "<desc" in html and "20 credits used from 2026-12-02 to 2026-12-03: AI assists 20" in html
-    )
-    # The tallest day fills the chart; the other is a third of it.
-    assert 'y="4.0" width="210.0" height="156.0"' in html and 'height="52.0"' in html
-    table = html.split("<table>", 1)[1]
-    assert '<th scope="row">2026-12-03</th><td>15</td><td>15</td>' in table
+    assert ">AI credits usage</h3>" in html and 'role="img"' in html
+    assert html.count('class="chart-line series-1"') == 1
+    assert 'data-series="AI assists"' in html and "AI assists: now 15 credits, highest 15" in html
+    table = html.split("<tbody>", 1)[1]
+    assert table.count("<tr>") == 2 and "<td>15</td>" in table
+    assert '<span class="swatch series-1" aria-hidden="true"></span>AI assists</li>' in html
     empty = render_credit_usage_chart(CURRENCY, CreditUsage(series=[]))
     assert 'data-empty="true"' in empty and "No credits used in this period." in empty
     assert "<svg" not in empty

@@ -1,20 +1,24 @@
-"""Credit widgets: balance, utilization meter, usage chart (SVG with a table) and grants table."""
+"""Credit widgets: balance, utilization meter, usage chart (a line chart per feature) and grants
+table."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 
 from stigg_client.models.credits import CreditEntitlement, CreditGrant, CreditUsage
 from widgets.markup import text
+from widgets.render.chart import (
+    SERIES_CLASSES,
+    ChartPoint,
+    ChartSeries,
+    ChartSpec,
+    render_line_chart,
+)
 from widgets.render.common import RenderOptions
 from widgets.render.usage import UsageInfo, render_usage_meter
 
 LOW_AT = 0.2
 """A balance below this share of what was granted is shown as running low."""
-SERIES_COLORS = 6
-"""Chart series cycle through this many `--stigg-color-chart-N` colours."""
-CHART_WIDTH, CHART_HEIGHT = 600, 160
 
 
 def _units(entitlement: CreditEntitlement, amount: float) -> str:
@@ -113,115 +117,48 @@ def render_credit_utilization(
     return render_usage_meter(info, options, warning_at=1 - LOW_AT)
 
 
-def _series_name(name: str | None, feature_id: str | None, options: RenderOptions) -> str:
-    return name or feature_id or options.texts("credit_usage_other")
-
-
 def render_credit_usage_chart(
     currency_id: str, usage: CreditUsage, options: RenderOptions | None = None
 ) -> str:
-    """Stacked bars of the credits burnt per day and feature: an SVG described for screen
-    readers, a legend, and the same numbers as a table."""
+    """The credits burnt over time, one line per feature (`render_line_chart`: an SVG described
+    for screen readers, with the numbers in a table), under a heading and with a legend."""
     options = options or RenderOptions()
-    texts, number, date = options.texts, options.formatters.number, options.formatters.date
+    texts = options.texts
     currency = usage.currency.display_name if usage.currency else currency_id
-    key = _key(currency_id)
-    title = texts("credit_usage_title", currency=currency)
-    heading = (
-        f'<h3 class="chart-title" id="chart-title-{key}" part="chart-title">{text(title)}</h3>'
-    )
-    series = [item for item in usage.series if item.points]
-    if not series or not any(point.value for item in series for point in item.points):
-        return (
-            f'<figure class="credit-chart" part="credit-chart" data-currency-id="'
-            f'{text(currency_id)}" data-empty="true">{heading}'
-            f'<p class="chart-empty" part="chart-empty">{text(texts("credit_usage_empty"))}'
-            f"</p></figure>"
-        )
-    days: list[datetime] = sorted({point.timestamp for item in series for point in item.points})
-    values = [
-        {point.timestamp: point.value for point in item.points} for item in series
-    ]  # per series: day -> credits
-    totals = [sum(row.get(day, 0.0) for row in values) for day in days]
-    peak = max(totals) or 1.0
-    names = [_series_name(item.feature_name, item.feature_id, options) for item in series]
     units = usage.currency.units.plural if usage.currency and usage.currency.units else None
-    units = units or currency
-    step = CHART_WIDTH / len(days)
-    bar = min(max(step * 0.7, 1.0), 48.0)
-    rects: list[str] = []
-    for column, day in enumerate(days):
-        bottom = float(CHART_HEIGHT)
-        for index, row in enumerate(values):
-            value = row.get(day, 0.0)
-            if not value:
-                continue
-            height = value / peak * (CHART_HEIGHT - 4)
-            bottom -= height
-            tip = f"{date(day)} \u00b7 {names[index]}: {number(value)}"
-            left = column * step + (step - bar) / 2
-            rects.append(
-                f'<rect class="series-{index % SERIES_COLORS}" x="{left:.1f}"'
-                f' y="{bottom:.1f}" width="{bar:.1f}" height="{height:.1f}">'
-                f"<title>{text(tip)}</title></rect>"
-            )
-    features = ", ".join(
-        texts("credit_usage_feature", feature=name, amount=number(item.total_credits))
-        for name, item in zip(names, series, strict=True)
+    title = texts("credit_usage_title", currency=currency)
+    heading = f'<h3 part="chart-title">{text(title)}</h3>'
+    series = tuple(
+        ChartSeries(
+            item.feature_name or item.feature_id or texts("credit_usage_other"),
+            tuple(ChartPoint(point.timestamp, point.value) for point in item.points),
+        )
+        for item in usage.series
+        if item.points
     )
-    summary = texts(
-        "credit_usage_summary",
-        total=number(sum(totals)),
-        units=units,
-        start=date(days[0]),
-        end=date(days[-1]),
-        features=features,
+    opening = (
+        f'<section class="credit-chart" part="credit-chart" data-currency-id="{text(currency_id)}"'
     )
-    svg = (
-        f'<svg class="chart" part="chart" role="img" viewBox="0 0 {CHART_WIDTH} {CHART_HEIGHT}" '
-        f'preserveAspectRatio="none" aria-labelledby="chart-title-{key} chart-desc-{key}">'
-        f'<desc id="chart-desc-{key}">{text(summary)}</desc>'
-        f'<line class="baseline" x1="0" y1="{CHART_HEIGHT}" x2="{CHART_WIDTH}" '
-        f'y2="{CHART_HEIGHT}"></line>{"".join(rects)}</svg>'
-    )
-    axis = (
-        f'<div class="chart-axis" part="chart-axis" aria-hidden="true">'
-        f"<span>{text(date(days[0]))}</span><span>{text(date(days[-1]))}</span></div>"
+    if not any(point.value for line in series for point in line.points):
+        return (
+            f'{opening} data-empty="true">{heading}<p class="chart-empty" part="chart-empty">'
+            f"{text(texts('credit_usage_empty'))}</p></section>"
+        )
+    spec = ChartSpec(
+        chart_id=f"credit-usage-{_key(currency_id)}",
+        title=title,
+        series=series,
+        units=units or currency,
+        step=False,
     )
     legend = "".join(
-        f'<li><span class="swatch series-{index % SERIES_COLORS}" aria-hidden="true"></span>'
-        f"{text(name)}</li>"
-        for index, name in enumerate(names)
+        f'<li><span class="swatch series-{index % SERIES_CLASSES + 1}" aria-hidden="true"></span>'
+        f"{text(line.name)}</li>"
+        for index, line in enumerate(series)
     )
     return (
-        f'<figure class="credit-chart" part="credit-chart" data-currency-id="{text(currency_id)}">'
-        f'{heading}<p class="chart-peak" aria-hidden="true">{text(number(peak))}</p>{svg}{axis}'
-        f'<ul class="chart-legend" part="chart-legend" aria-hidden="true">{legend}</ul>'
-        f"{_usage_table(days, values, names, totals, options)}</figure>"
-    )
-
-
-def _usage_table(
-    days: Sequence[datetime],
-    values: Sequence[dict[datetime, float]],
-    names: Sequence[str],
-    totals: Sequence[float],
-    options: RenderOptions,
-) -> str:
-    texts, number = options.texts, options.formatters.number
-    head = "".join(f'<th scope="col">{text(name)}</th>' for name in names)
-    rows = "".join(
-        f'<tr><th scope="row">{text(options.formatters.date(day))}</th>'
-        + "".join(f"<td>{text(number(row.get(day, 0.0)))}</td>" for row in values)
-        + f"<td>{text(number(total))}</td></tr>"
-        for day, total in zip(days, totals, strict=True)
-    )
-    return (
-        f'<details class="chart-table" part="chart-table"><summary>'
-        f"{text(texts('credit_usage_table'))}</summary><table><thead><tr>"
-        f'<th scope="col">{text(texts("credit_usage_date"))}</th>{head}'
-        f'<th scope="col">{text(texts("credit_usage_total"))}</th></tr></thead>'
-        f"<tbody>{rows}</tbody></table></details>"
+        f"{opening}>{heading}{render_line_chart(spec, options)}"
+        f'<ul class="chart-legend" part="chart-legend" aria-hidden="true">{legend}</ul></section>'
     )
 
 

@@ -46,20 +46,25 @@ def _page(data: dict[str, Any], total: int) -> tuple[int, int]:
 
 
 def _balances(
-    connection: Connection, domain: Domain, customer_ref: str, resource_key: str
-) -> dict[str, credits.CreditBalance]:
-    credits.require_customer(connection, customer_ref)
-    now_ms = domain.clock.now_ms(customer_ref)
-    return credits.balances(connection, domain.catalog, customer_ref, resource_key, now_ms)
+    info: GraphQLResolveInfo, data: dict[str, Any]
+) -> tuple[str, str, list[credits.CreditBalance]]:
+    """(customer, resource key, the scope's balances of `currencyId`, or of every currency)."""
+    customer_ref, resource_key = _scope(info, data)
+    domain = ctx(info).domain
+    currency = data.get("currencyId")
+
+    def build(connection: Connection) -> dict[str, credits.CreditBalance]:
+        credits.require_customer(connection, customer_ref)
+        now_ms = domain.clock.now_ms(customer_ref)
+        return credits.balances(connection, domain.catalog, customer_ref, resource_key, now_ms)
+
+    found = read(info, build)
+    return customer_ref, resource_key, [b for ref, b in found.items() if currency in (None, ref)]
 
 
 def resolve_balance_summary(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> dict[str, Any]:
     """`creditBalanceSummary`."""
-    data = input_arg(kwargs)
-    customer_ref, resource_key = _scope(info, data)
-    domain = ctx(info).domain
-    currency = data.get("currencyId")
-    found = read(info, lambda c: _balances(c, domain, customer_ref, resource_key))
+    customer_ref, resource_key, found = _balances(info, input_arg(kwargs))
     resource_id = resource_key or None
     return {
         "__typename": "CreditBalanceSummary",
@@ -67,8 +72,7 @@ def resolve_balance_summary(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) 
         "resourceId": resource_id,
         "balances": [
             credit_json.balance_json(credit.currency, credit, customer_ref, resource_id)
-            for ref, credit in found.items()
-            if currency in (None, ref)
+            for credit in found
         ],
     }
 
@@ -76,14 +80,10 @@ def resolve_balance_summary(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) 
 def resolve_grants(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> dict[str, Any]:
     """`creditGrants`: newest first."""
     data = input_arg(kwargs)
-    customer_ref, resource_key = _scope(info, data)
-    domain = ctx(info).domain
-    currency = data.get("currencyId")
-    found = read(info, lambda c: _balances(c, domain, customer_ref, resource_key))
+    _customer, _resource, found = _balances(info, data)
     rows = [
         row
-        for ref, credit in found.items()
-        if currency in (None, ref)
+        for credit in found
         for row in credit.grants
         if row["grant_type"] != "OVERDRAFT" or float(row["consumed"]) > 0
     ]

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,17 +13,9 @@ from stigg_client.errors import ValidationError
 from stigg_client.models.credits import CreditBalanceUpdatedEvent, CreditGrantStatus
 from stigg_client.models.enums import AccessDeniedReason
 from stigg_client.server import StiggServer
-from tests.emulator.conftest import start_emulator
-from tests.emulator.credit_helpers import CREDITS_CATALOG, CURRENCY
+from tests.emulator.credit_helpers import CURRENCY
 from tests.sdk.server.conftest import fresh_id
 from tests.support.processes import EmulatorProcess
-
-
-@pytest.fixture(scope="module")
-def credits_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess]:
-    process = start_emulator(tmp_path_factory.mktemp("sdk-credits"), CREDITS_CATALOG)
-    yield process
-    process.stop()
 
 
 @pytest.fixture
