@@ -86,13 +86,16 @@ def test_utilization_is_a_labelled_meter_of_the_period() -> None:
     assert "<meter" not in render_credit_utilization(CURRENCY, not_entitled(CURRENCY))
 
 
-def test_usage_chart_draws_a_line_per_feature_with_its_table_and_legend() -> None:
-    html = render_credit_usage_chart(CURRENCY, usage())
+def test_usage_chart_draws_the_credits_used_so_far_per_feature_with_table_and_legend() -> None:
+    start = datetime(2026, 12, 1, tzinfo=UTC)
+    html = render_credit_usage_chart(CURRENCY, usage(), start=start)
     assert ">AI credits usage</h3>" in html and 'role="img"' in html
     assert html.count('class="chart-line series-1"') == 1
-    assert 'data-series="AI assists"' in html and "AI assists: now 15 credits, highest 15" in html
-    table = html.split("<tbody>", 1)[1]
-    assert table.count("<tr>") == 2 and "<td>15</td>" in table
+    assert 'data-series="AI assists"' in html and "AI assists: now 20 credits, highest 20" in html
+    assert "From 2026-12-01 to 2026-12-03." in html
+    # From 0 at the start, then each day's credits added up: 5, then 5 + 15.
+    cells = [row.split("<td>")[1].split("</td>")[0] for row in html.split("<tr>")[2:]]
+    assert cells == ["0", "5", "20"]
     assert '<span class="swatch series-1" aria-hidden="true"></span>AI assists</li>' in html
     empty = render_credit_usage_chart(CURRENCY, CreditUsage(series=[]))
     assert 'data-empty="true"' in empty and "No credits used in this period." in empty

@@ -3,6 +3,7 @@ follows the SDK's `credit_balance_updated` (see `WidgetApp`)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from widgets.browser.controller import Controller
@@ -17,7 +18,12 @@ from widgets.render.credits import (
 if TYPE_CHECKING:
     from stigg_client.models.credits import CreditGrant, CreditUsage
 
-TIME_RANGES = frozenset({"LAST_DAY", "LAST_WEEK", "LAST_MONTH", "LAST_YEAR"})
+TIME_RANGES = {
+    "LAST_DAY": timedelta(days=1),
+    "LAST_WEEK": timedelta(days=7),
+    "LAST_MONTH": timedelta(days=30),
+    "LAST_YEAR": timedelta(days=365),
+}
 
 
 class CreditController(Controller):
@@ -65,18 +71,28 @@ class CreditUsageChartController(CreditController):
     """`<stigg-credit-usage-chart currency-id [time-range]>` (default LAST_MONTH)."""
 
     usage: CreditUsage | None = None
+    loaded_at: datetime | None = None
+    span = TIME_RANGES["LAST_MONTH"]
 
     async def load(self) -> None:
         time_range = (self.attr("time-range") or "LAST_MONTH").upper()
         if time_range not in TIME_RANGES:
             time_range = "LAST_MONTH"
+        self.span = TIME_RANGES[time_range]
         self.usage = await self.app.client.get_credit_usage(self.currency_id, time_range=time_range)
+        self.loaded_at = datetime.now(UTC)
 
     def render(self) -> str:
         options = RenderOptions(**self.options())
-        if self.usage is None:
+        if self.usage is None or self.loaded_at is None:
             return render_state("loading", options.texts)
-        return render_credit_usage_chart(self.currency_id, self.usage, options)
+        return render_credit_usage_chart(
+            self.currency_id,
+            self.usage,
+            options,
+            start=self.loaded_at - self.span,
+            end=self.loaded_at,
+        )
 
 
 class CreditGrantsController(CreditController):

@@ -4,8 +4,14 @@ table."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from stigg_client.models.credits import CreditEntitlement, CreditGrant, CreditUsage
+from stigg_client.models.credits import (
+    CreditEntitlement,
+    CreditGrant,
+    CreditUsage,
+    CreditUsagePoint,
+)
 from widgets.markup import text
 from widgets.render.chart import (
     SERIES_CLASSES,
@@ -117,11 +123,30 @@ def render_credit_utilization(
     return render_usage_meter(info, options, warning_at=1 - LOW_AT)
 
 
+def _used_so_far(
+    points: Sequence[CreditUsagePoint], start: datetime | None
+) -> tuple[ChartPoint, ...]:
+    """Each bucket's credits added up: the credits used so far at each moment (from 0 at
+    `start`, when given)."""
+    total = 0.0
+    line = [ChartPoint(start, 0.0)] if start is not None else []
+    for point in sorted(points, key=lambda item: item.timestamp):
+        total += point.value
+        line.append(ChartPoint(point.timestamp, total))
+    return tuple(line)
+
+
 def render_credit_usage_chart(
-    currency_id: str, usage: CreditUsage, options: RenderOptions | None = None
+    currency_id: str,
+    usage: CreditUsage,
+    options: RenderOptions | None = None,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
 ) -> str:
-    """The credits burnt over time, one line per feature (`render_line_chart`: an SVG described
-    for screen readers, with the numbers in a table), under a heading and with a legend."""
+    """The credits used so far over the range (`start`..`end`), one line per feature
+    (`render_line_chart`: an SVG described for screen readers, with the numbers in a table),
+    under a heading and with a legend."""
     options = options or RenderOptions()
     texts = options.texts
     currency = usage.currency.display_name if usage.currency else currency_id
@@ -131,7 +156,7 @@ def render_credit_usage_chart(
     series = tuple(
         ChartSeries(
             item.feature_name or item.feature_id or texts("credit_usage_other"),
-            tuple(ChartPoint(point.timestamp, point.value) for point in item.points),
+            _used_so_far(item.points, start),
         )
         for item in usage.series
         if item.points
@@ -139,7 +164,7 @@ def render_credit_usage_chart(
     opening = (
         f'<section class="credit-chart" part="credit-chart" data-currency-id="{text(currency_id)}"'
     )
-    if not any(point.value for line in series for point in line.points):
+    if not any(point.value for item in usage.series for point in item.points):
         return (
             f'{opening} data-empty="true">{heading}<p class="chart-empty" part="chart-empty">'
             f"{text(texts('credit_usage_empty'))}</p></section>"
@@ -149,7 +174,8 @@ def render_credit_usage_chart(
         title=title,
         series=series,
         units=units or currency,
-        step=False,
+        start=start,
+        end=end,
     )
     legend = "".join(
         f'<li><span class="swatch series-{index % SERIES_CLASSES + 1}" aria-hidden="true"></span>'
