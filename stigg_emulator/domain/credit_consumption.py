@@ -52,14 +52,14 @@ def consume(domain: Domain, tx: Tx, item: dict[str, Any]) -> Consumed:
     if not key:
         raise bad_input("idempotencyKey is required")
     resource_key = str(item.get("resourceId") or "")
-    previous = credit_repo.find_consumption(tx.conn, customer_ref, key)
-    if previous is not None:
-        currency_ref = previous["currency_ref"]
+    stored = credit_repo.find_consumption(tx.conn, customer_ref, key)
+    if stored is not None:
+        currency_ref = stored["currency_ref"]
     else:
         now_ms = domain.clock.now_ms(customer_ref)
         created = parse_time(item.get("createdAt"), "createdAt") or now_ms
         draw(domain, tx, customer_ref, resource_key, currency_ref, amount, created, event_id=key)
-        previous = {
+        stored = {
             "id": str(uuid.uuid4()),
             "customer_ref": customer_ref,
             "idempotency_key": key,
@@ -68,15 +68,15 @@ def consume(domain: Domain, tx: Tx, item: dict[str, Any]) -> Consumed:
             "amount": amount,
             "created_at": created,
         }
-        credit_repo.insert_consumption(tx.conn, previous)
+        credit_repo.insert_consumption(tx.conn, stored)
     now_ms = domain.clock.now_ms(customer_ref)
-    state = balances(tx.conn, domain.catalog, customer_ref, previous["resource_key"], now_ms)
+    state = balances(tx.conn, domain.catalog, customer_ref, stored["resource_key"], now_ms)
     return Consumed(
         customer_ref,
-        previous["currency_ref"],
-        previous["resource_key"] or None,
-        float(previous["amount"]),
-        int(previous["created_at"]),
+        stored["currency_ref"],
+        stored["resource_key"] or None,
+        float(stored["amount"]),
+        int(stored["created_at"]),
         state.get(currency_ref) or CreditBalance(domain.catalog.currencies[currency_ref]),
     )
 
