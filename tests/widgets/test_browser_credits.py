@@ -15,8 +15,8 @@ from tests.emulator.credit_helpers import CURRENCY, consume, grant, new_customer
 from tests.emulator.helpers import Api, server
 from tests.support.processes import EmulatorProcess
 from tests.widgets.conftest import (
-    PYODIDE_TIMEOUT_MS,
     dom_events,
+    open_widget_page,
     python_events,
     serious_axe_violations,
     start_site,
@@ -56,25 +56,10 @@ def credits_page(
 ) -> Iterator[Page]:
     log = tmp_path_factory.mktemp("credits-site") / "site.log"
     site = start_site(credits_emulator, log, ssr=False, customer_id=customer)
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(PYODIDE_TIMEOUT_MS)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    console: list[str] = []
-    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
-    page.goto(site.url + "credits")
-    page.wait_for_function("document.body.dataset.python === 'ready'")
-    page.wait_for_function(
-        "[...document.querySelectorAll('main [id]')]"
-        ".filter(e => e.localName.startsWith('stigg-'))"
-        ".every(e => e.dataset.state === 'ready')"
-    )
-    page.errors = errors  # type: ignore[attr-defined]
-    page.console_errors = console  # type: ignore[attr-defined]
-    yield page
-    context.close()
-    site.stop()
+    try:
+        yield from open_widget_page(browser, site, "credits")
+    finally:
+        site.stop()
 
 
 def shadow_text(page: Page, element_id: str, selector: str) -> str:
@@ -103,7 +88,7 @@ def test_elements_render_the_customers_credits(credits_page: Page, artifacts_dir
     assert page.locator("#utilization").get_attribute("data-connection") == "online"
     page.screenshot(path=str(artifacts_dir / "widgets-credits.png"), full_page=True)
     assert serious_axe_violations(page) == []
-    assert page.errors == [] and page.console_errors == []  # type: ignore[attr-defined]
+    assert page.errors == []  # type: ignore[attr-defined]
 
 
 def test_server_rendered_balance_is_hydrated_in_place(credits_page: Page) -> None:

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from stigg_client.models.checkout import CheckoutState, SubscriptionPreviewV2
-from tests.widgets.models import feature, hostile
-from tests.widgets.test_renderers import XSS, _Collector
+from tests.widgets.models import TagCollector, feature, hostile
+from tests.widgets.test_renderers import XSS
 from widgets.render import ssr_element
 from widgets.render.checkout import CheckoutOptions, render_checkout
 from widgets.texts import Texts
@@ -237,7 +237,7 @@ def test_every_catalog_string_is_escaped() -> None:
                 step=step, promotion_code=XSS, billing={"name": XSS, "tax_id": XSS}
             )
             html = render_checkout(checkout_state, priced, options)
-            parsed = _Collector()
+            parsed = TagCollector()
             parsed.feed(html)
             assert "img" not in parsed.tags and "script" not in parsed.tags, step
             assert parsed.handlers == [], step
