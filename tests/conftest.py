@@ -19,6 +19,7 @@ if os.environ.get("CI", "").lower() in ("1", "true"):
     settings.load_profile("ci")
 
 TEST_CATALOG = REPO_ROOT / "tests" / "fixtures" / "catalog.yaml"
+DEMO_CATALOG = REPO_ROOT / "demo_site" / "catalog.yaml"  # the demo's (and default) catalog
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 
 CHROMIUM = "/usr/bin/chromium"

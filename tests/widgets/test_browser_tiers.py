@@ -10,14 +10,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
+from tests.conftest import DEMO_CATALOG
 from tests.emulator.conftest import start_emulator
-from tests.support.processes import REPO_ROOT
 from tests.widgets.conftest import PYODIDE_TIMEOUT_MS, serious_axe_violations
 from tests.widgets.test_prerender import against, open_prerendered, run_prerender
 
 pytestmark = pytest.mark.browser
-
-DEMO_CATALOG = REPO_ROOT / "demo_site" / "catalog.yaml"
 
 
 @pytest.fixture(scope="module")

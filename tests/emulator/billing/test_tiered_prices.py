@@ -21,6 +21,7 @@ import pytest
 
 from stigg_emulator.catalog.model import PriceSpec
 from stigg_emulator.domain.tiers import price_total
+from tests.conftest import DEMO_CATALOG
 from tests.emulator.billing.helpers import (
     estimate,
     estimate_update,
@@ -33,9 +34,8 @@ from tests.emulator.billing.helpers import (
 )
 from tests.emulator.conftest import start_emulator
 from tests.emulator.helpers import Api, server
-from tests.support.processes import REPO_ROOT, SERVER_KEY, EmulatorProcess
+from tests.support.processes import SERVER_KEY, EmulatorProcess
 
-DEMO_CATALOG = REPO_ROOT / "demo_site" / "catalog.yaml"
 T0 = "2030-04-01T00:00:00Z"
 SEATS = "feature-seats"
 ASSISTS = "feature-ai-credits"
