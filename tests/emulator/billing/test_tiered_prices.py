@@ -305,3 +305,33 @@ def test_the_paywall_carries_tiers_blocks_and_overage_as_stiggs_price_fragment(a
     assert points[("plan-org-graduated", SEATS)]["amount"] == 20
     assert points[("plan-org-payg", ASSISTS)]["additionalChargesMayApply"] is True
     assert points[("plan-org-payg", None)]["additionalChargesMayApply"] is False
+
+
+def test_a_subscription_lists_its_usage_based_prices_beside_the_bought_ones(api: Api) -> None:
+    ref = new_customer(api, "pm_card_visa")
+    sub = provision(
+        api,
+        customerId=ref,
+        planId="plan-org-graduated",
+        billingPeriod="MONTHLY",
+        billableFeatures=[{"featureId": SEATS, "quantity": 3}],
+    )["subscription"]
+    prices = api.data(
+        "query G($input: GetSubscriptionInput!) { getSubscription(input: $input) {"
+        " prices { usageLimit billingModel featureId price { tiersMode } } } }",
+        {"input": {"subscriptionId": sub["subscriptionId"]}},
+    )["getSubscription"]["prices"]
+    assert prices == [
+        {
+            "usageLimit": 3,
+            "billingModel": "PER_UNIT",
+            "featureId": SEATS,
+            "price": {"tiersMode": "GRADUATED"},
+        },
+        {
+            "usageLimit": None,
+            "billingModel": "USAGE_BASED",
+            "featureId": ASSISTS,
+            "price": {"tiersMode": "GRADUATED"},
+        },
+    ]
