@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-import uuid
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from stigg_emulator.catalog.feature_groups import feature_groups
 from stigg_emulator.catalog.model import (
     Catalog,
     Coupon,
@@ -24,6 +24,7 @@ from stigg_emulator.catalog.model import (
     SeedPromotion,
     SeedSubscription,
     TrialSpec,
+    stable_uuid,
 )
 from stigg_emulator.catalog.price_models import check_metered_prices, price_model_fields
 from stigg_emulator.catalog.yaml_lines import CatalogError, LineDict, LineList, load_yaml
@@ -50,14 +51,8 @@ WIDGETS = ("PAYWALL", "CUSTOMER_PORTAL", "CHECKOUT")
 TRIAL_UNITS = ("DAY", "MONTH")
 TRIAL_END = ("CONVERT_TO_PAID", "CANCEL_SUBSCRIPTION")
 PROMO_PERIODS = ("ONE_WEEK", "ONE_MONTH", "SIX_MONTH", "ONE_YEAR", "LIFETIME", "CUSTOM")
-NAMESPACE = uuid.UUID("5f7c1c2e-8d1b-4a55-9a43-3c1b2f0e7a10")
 
 _MISSING = object()
-
-
-def stable_uuid(kind: str, ref_id: str) -> str:
-    """A deterministic UUID for a catalog object (stable across restarts)."""
-    return str(uuid.uuid5(NAMESPACE, f"{kind}:{ref_id}"))
 
 
 class _Node:
@@ -194,6 +189,7 @@ def load_catalog(path: Path) -> Catalog:
         node.check_unknown()
     products = root.items("products", "product")
     features = root.items("features", "feature")
+    groups = root.items("featureGroups", "feature group")
     plans = root.items("plans", "plan")
     addons = root.items("addons", "add-on")
     coupons = root.items("coupons", "coupon")
@@ -211,6 +207,7 @@ def load_catalog(path: Path) -> Catalog:
         feature = _feature(node)
         _unique(node, feature.ref_id, catalog.features)
         catalog.features[feature.ref_id] = feature
+    catalog.feature_groups = feature_groups(groups, catalog)
     for node in addons:
         addon = _package(node, "addon", catalog)
         _unique(node, addon.ref_id, catalog.addons)

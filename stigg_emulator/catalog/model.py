@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 # The one environment the emulator serves (Stigg's `environmentId` in every payload).
 ENVIRONMENT_ID = "00000000-0000-4000-8000-00000000e1e1"
+NAMESPACE = uuid.UUID("5f7c1c2e-8d1b-4a55-9a43-3c1b2f0e7a10")
+
+
+def stable_uuid(kind: str, ref_id: str) -> str:
+    """A deterministic UUID for a catalog object (stable across restarts)."""
+    return str(uuid.uuid5(NAMESPACE, f"{kind}:{ref_id}"))
 
 
 @dataclass(frozen=True)
@@ -223,6 +230,17 @@ class SeedCustomer:
 
 
 @dataclass(frozen=True)
+class FeatureGroup:
+    """A named set of features, granted and revoked together as promotional entitlements."""
+
+    ref_id: str
+    display_name: str
+    feature_refs: tuple[str, ...]
+    description: str | None = None
+    uuid: str = ""
+
+
+@dataclass(frozen=True)
 class SdkSettings:
     """Answer of `sdkConfiguration`."""
 
@@ -236,6 +254,7 @@ class Catalog:
 
     products: dict[str, Product] = field(default_factory=dict)
     features: dict[str, Feature] = field(default_factory=dict)
+    feature_groups: dict[str, FeatureGroup] = field(default_factory=dict)
     plans: dict[str, Package] = field(default_factory=dict)
     addons: dict[str, Package] = field(default_factory=dict)
     coupons: dict[str, Coupon] = field(default_factory=dict)

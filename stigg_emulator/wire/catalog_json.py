@@ -11,6 +11,7 @@ from stigg_emulator.catalog.model import (
     Coupon,
     EntitlementSpec,
     Feature,
+    FeatureGroup,
     Package,
     PriceSpec,
 )
@@ -67,6 +68,24 @@ def feature_object_json(feature: Feature) -> dict[str, Any]:
         "unitTransformation": None,
         "enumConfiguration": enum_configuration(feature),
         "usedEnumValues": list(feature.enum_values) if feature.feature_type == "ENUM" else None,
+    }
+
+
+def feature_group_json(catalog: Catalog, group: FeatureGroup) -> dict[str, Any]:
+    """`FeatureGroup`: the catalog's group with its features (always version 1, latest)."""
+    return {
+        "__typename": "FeatureGroup",
+        "id": group.uuid,
+        "featureGroupId": group.ref_id,
+        "displayName": group.display_name,
+        "description": group.description,
+        "features": [feature_object_json(catalog.features[ref]) for ref in group.feature_refs],
+        "status": "PUBLISHED",
+        "versionNumber": 1,
+        "isLatest": True,
+        "environmentId": ENVIRONMENT_ID,
+        "createdAt": CATALOG_TIME,
+        "updatedAt": CATALOG_TIME,
     }
 
 
