@@ -22,9 +22,11 @@ from tests.widgets.test_prerender import against, open_prerendered, run_prerende
 pytestmark = pytest.mark.browser
 
 
-def prerendered_tiers(browser: Browser, tmp: Path, catalog: Path) -> Iterator[Page]:
-    """`python -m widgets.prerender` of the tiered product of `catalog`, hydrating in the test
-    page (an emulator of its own)."""
+def prerendered_tiers(browser: Browser, tmp: Path, payload: str = "{}") -> Iterator[Page]:
+    """`python -m widgets.prerender` of the demo's tiered product, hydrating in the test page
+    (an emulator of its own); every catalog string goes through the `payload` template."""
+    catalog = tmp / "catalog.yaml"
+    catalog.write_text(yaml.safe_dump(hostile(yaml.safe_load(DEMO_CATALOG.read_text()), payload)))
     emulator = start_emulator(tmp, catalog)
     try:
         done = run_prerender(
@@ -43,7 +45,7 @@ def tiers_page(
     browser: Browser, widget_runtime: None, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Page]:
     """The demo catalog's tiered and usage-based plans, prerendered then hydrated."""
-    yield from prerendered_tiers(browser, tmp_path_factory.mktemp("tiers"), DEMO_CATALOG)
+    yield from prerendered_tiers(browser, tmp_path_factory.mktemp("tiers"))
 
 
 @pytest.fixture(scope="module")
@@ -51,10 +53,7 @@ def hostile_tiers_page(
     browser: Browser, widget_runtime: None, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Page]:
     """The same plans with every catalog string (names, units) wrapped in live markup."""
-    tmp = tmp_path_factory.mktemp("tiers-xss")
-    catalog = tmp / "catalog.yaml"
-    catalog.write_text(yaml.safe_dump(hostile(yaml.safe_load(DEMO_CATALOG.read_text()), PAYLOAD)))
-    yield from prerendered_tiers(browser, tmp, catalog)
+    yield from prerendered_tiers(browser, tmp_path_factory.mktemp("tiers-xss"), PAYLOAD)
 
 
 def plan(page: Page, plan_id: str) -> Locator:
