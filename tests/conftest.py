@@ -20,6 +20,7 @@ if os.environ.get("CI", "").lower() in ("1", "true"):
 
 TEST_CATALOG = REPO_ROOT / "tests" / "fixtures" / "catalog.yaml"
 CREDITS_CATALOG = REPO_ROOT / "tests" / "fixtures" / "credits.yaml"
+DEMO_CATALOG = REPO_ROOT / "demo_site" / "catalog.yaml"  # the demo's (and default) catalog
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 
 CHROMIUM = "/usr/bin/chromium"

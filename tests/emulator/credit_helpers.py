@@ -8,8 +8,8 @@ import uuid
 from typing import Any
 
 from tests.emulator.billing.helpers import new_customer as new_billing_customer
+from tests.emulator.billing.helpers import set_clock
 from tests.emulator.helpers import Api
-from tests.support.processes import SERVER_KEY
 
 CURRENCY = "currency-ai-credits"
 
@@ -141,9 +141,4 @@ def credit_entitlement(api: Api, customer: str) -> dict[str, Any] | None:
 
 def move_clock(api: Api, customer: str, by: str) -> None:
     """Advance one customer's test clock."""
-    response = api.http.post(
-        "/emulator/clock",
-        json={"customerId": customer, "by": by},
-        headers={"X-API-KEY": SERVER_KEY},
-    )
-    assert response.status_code == 200, response.text
+    set_clock(api, by=by, customer=customer)

@@ -436,3 +436,34 @@ def test_a_charged_paid_grant_counts_only_once_paid(api: Api) -> None:
     )
     assert pending["status"] == "PAYMENT_PENDING"
     assert balance(api, declined)["currentBalance"] == 0
+
+
+def test_a_client_key_reads_credits_and_saves_auto_recharge(
+    credits_emulator: EmulatorProcess,
+) -> None:
+    api = server(credits_emulator)
+    browser = client(credits_emulator)
+    customer = new_customer(api)
+    grant(api, customer, 12)
+    assert balance(browser, customer)["currentBalance"] == 12
+    assert [g["amount"] for g in grants(browser, customer)] == [12]
+    saved = browser.data(
+        SAVE_RECHARGE,
+        {"input": {"customerId": customer, "currencyId": CURRENCY, "isEnabled": False}},
+    )["saveAutoRechargeSettings"]
+    assert saved["customer"] == {"customerId": customer}
+    assert (
+        browser.error_code(
+            "mutation G($input: CreditGrantInput!) { createCreditGrant(input: $input) { amount } }",
+            {
+                "input": {
+                    "customerId": customer,
+                    "currencyId": CURRENCY,
+                    "amount": 1,
+                    "displayName": "x",
+                    "grantType": "PROMOTIONAL",
+                }
+            },
+        )
+        == "Unauthenticated"
+    )
