@@ -6,11 +6,15 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import uvicorn
+from starlette.types import ASGIApp
 
 from demo_site.settings import DEFAULT_RUNTIME, REPO
 
@@ -25,6 +29,35 @@ def free_port() -> int:
 def ensure_runtime() -> None:
     """Run the (idempotent, fast when done) runtime build, so the site serves current code."""
     subprocess.run([sys.executable, str(REPO / "tools" / "browser_runtime.py")], check=True)
+
+
+@dataclass
+class AppThread:
+    """An ASGI app served by uvicorn in a daemon thread of this process (test and bench pages)."""
+
+    server: uvicorn.Server
+    thread: threading.Thread
+
+    @classmethod
+    def start(cls, app: ASGIApp, port: int, name: str, timeout_s: float = 15.0) -> AppThread:
+        """Serve `app` on 127.0.0.1:`port`; return once the port accepts requests."""
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+        )
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, name=name, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + timeout_s
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"{name} did not start on port {port}")
+            time.sleep(0.02)
+        return cls(server, thread)
+
+    def stop(self) -> None:
+        """Ask the server to exit and wait (up to 10 s) for its thread."""
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
 
 
 @dataclass
