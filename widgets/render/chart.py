@@ -230,21 +230,19 @@ def _table(spec: ChartSpec, options: RenderOptions) -> str:
             label = date(point.at)
             row = days.setdefault(label, [None] * len(spec.series))
             row[index] = point
-            moments.setdefault(label, point.at)
+            moments[label] = min(moments.get(label, point.at), point.at)
             if point.is_reset:
                 resets.add((label, index))
     unit = f" ({spec.units})" if spec.units else ""
-    header = "".join(
-        f'<th scope="col">{text(series.name + unit)}</th>' for series in spec.series
-    )
+    header = "".join(f'<th scope="col">{text(series.name + unit)}</th>' for series in spec.series)
     rows: list[str] = []
     for label, points in sorted(days.items(), key=lambda item: moments[item[0]]):
         cells: list[str] = []
-        for index, point in enumerate(points):
-            if point is None:
+        for index, last in enumerate(points):
+            if last is None:
                 cells.append("<td></td>")
                 continue
-            value = number(point.value)
+            value = number(last.value)
             if (label, index) in resets:
                 value = texts("chart_reset_value", value=value)
             cells.append(f"<td>{text(value)}</td>")
