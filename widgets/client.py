@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # annotations only: nothing more to import on the browser's s
         InitializationState,
         MeteredEntitlement,
         SubscriptionChange,
+        UsageHistoryOptions,
     )
     from stigg_client.models.checkout import (
         ApplySubscriptionResult,
@@ -77,9 +78,14 @@ class StiggClient(Protocol):
         """The customer's active subscriptions."""
 
     async def get_usage_history(
-        self, feature_id: str, start_date: datetime, *, resource_id: str | None = None
+        self,
+        feature_id: str,
+        start_date: datetime,
+        *,
+        customer_id: str | None = None,
+        **options: Unpack[UsageHistoryOptions],
     ) -> UsageHistoryV2:
-        """The current customer's usage of a metered feature from `start_date` to now."""
+        """The (current) customer's usage of a metered feature from `start_date` on."""
 
     async def get_checkout_state(
         self,

@@ -18,8 +18,8 @@ PAGING_KEYS = frozenset({"first", "after", "last", "before"})
 class FetchUsageHistoryOptions(TypedDict, total=False):
     """Optional arguments of `fetch_usage_history`."""
 
-    end_date: datetime
-    resource_id: str
+    end_date: datetime | None
+    resource_id: str | None
 
 
 class UsageHistoryOptions(FetchUsageHistoryOptions, total=False):
@@ -27,9 +27,9 @@ class UsageHistoryOptions(FetchUsageHistoryOptions, total=False):
     dimension names, `include_inactive_subscriptions`, and `paging` (`first`, `after`, `last`,
     `before`) over the series."""
 
-    group_by: Sequence[str]
-    include_inactive_subscriptions: bool
-    paging: Mapping[str, Any]
+    group_by: Sequence[str] | None
+    include_inactive_subscriptions: bool | None
+    paging: Mapping[str, Any] | None
 
 
 def _check(
