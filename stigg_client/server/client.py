@@ -19,10 +19,14 @@ from stigg_client.core.graphql.entitlements import GET_SDK_CONFIGURATION
 from stigg_client.errors import StiggError
 from stigg_client.models.checkout import ApplySubscriptionResult, SubscriptionPreviewV2
 from stigg_client.server.catalog import CatalogPart
+from stigg_client.server.credit_reads import CreditReadsPart
 from stigg_client.server.entitlements import EntitlementsPart
+from stigg_client.server.imports import ImportsPart
 from stigg_client.server.management import ManagementPart
+from stigg_client.server.promotions import PromotionsPart
 from stigg_client.server.realtime import RealtimePart
 from stigg_client.server.state import UNSET, Listener, ServerEvent
+from stigg_client.server.subscriptions import SubscriptionsPart
 from stigg_client.server.usage import UsagePart
 from stigg_client.server.usage_history import UsageHistoryPart
 
@@ -32,7 +36,16 @@ __all__ = ["UNSET", "StiggServer"]
 
 
 class StiggServer(
-    EntitlementsPart, UsagePart, UsageHistoryPart, ManagementPart, CatalogPart, RealtimePart
+    EntitlementsPart,
+    UsagePart,
+    UsageHistoryPart,
+    ManagementPart,
+    ImportsPart,
+    SubscriptionsPart,
+    PromotionsPart,
+    CatalogPart,
+    RealtimePart,
+    CreditReadsPart,
 ):
     """Async server-key SDK; create with `StiggServer.initialize(api_key=..., ...)`.
 
@@ -122,8 +135,10 @@ class StiggServer(
     def add_listener(self, event: ServerEvent, listener: Listener) -> Callable[[], None]:
         """Register `listener` for an event; returns a function that removes it.
 
-        `initialize_successfully` calls it with no argument, `initialize_failed` with the error,
-        `entitlements_updated` / `usage_updated` / `package_published` with the update.
+        `initialize_successfully` and `api_key_invalid` call it with no argument,
+        `initialize_failed` with the error, `network_request_failed` with a
+        `NetworkRequestFailedEvent`, `entitlements_updated` / `usage_updated` /
+        `package_published` with the update.
         """
         return self._emitter.add(event, listener)
 

@@ -13,6 +13,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, TypeVar, get_args
 
+from stigg_client.core.graphql import credits as credit_documents
 from stigg_client.core.graphql import server as documents
 from stigg_client.core.settings import DEFAULT_BASE_URI, parse_fallbacks
 from stigg_client.errors import ValidationError
@@ -26,6 +27,7 @@ from stigg_client.models.entitlements import (
     NumericEntitlement,
 )
 from stigg_client.models.enums import SourceType
+from stigg_client.server.reporting import ReportingApi
 from stigg_client.server.store import (
     CustomerEntitlements,
     EntitlementsStore,
@@ -54,6 +56,9 @@ ServerEvent = Literal[
     "entitlements_updated",
     "usage_updated",
     "package_published",
+    "credit_balance_updated",
+    "api_key_invalid",
+    "network_request_failed",
 ]
 SERVER_EVENTS: frozenset[str] = frozenset(get_args(ServerEvent))
 Listener = Callable[[Any], Any]
@@ -156,6 +161,7 @@ class ServerState(ABC):
                     Operation("OnEntitlementsUpdatedV2", documents.ON_ENTITLEMENTS_UPDATED),
                     Operation("OnUsageUpdatedV2", documents.ON_USAGE_UPDATED),
                     Operation("OnPackagePublished", documents.ON_PACKAGE_PUBLISHED),
+                    Operation("OnCreditBalanceUpdated", credit_documents.ON_CREDIT_BALANCE_UPDATED),
                 ],
                 on_message=self._on_realtime_message,
                 on_connected=self._on_connected,
@@ -172,13 +178,14 @@ class ServerState(ABC):
                 from stigg_client.transport.httpx_transport import HttpxTransport
 
                 transport = HttpxTransport()
-            self._api = StiggApi(
+            self._api = ReportingApi(
                 transport,
                 ApiCredentials(self.api_key, SOURCE, extra_headers=self._headers),
                 base_uri=self.base_uri,
                 edge_uri=None,
                 timeout_s=self._request_timeout_s,
                 retry=self._retry,
+                on_failure=self._emit,
             )
         return self._api
 
@@ -201,6 +208,14 @@ class ServerState(ABC):
     @abstractmethod
     async def _on_disconnected(self) -> None:
         """The live connection dropped; see `RealtimePart`."""
+
+    @abstractmethod
+    async def _credit_balance_updated(self, payload: dict[str, Any]) -> None:
+        """Apply a pushed credit balance; see `CreditsPart`."""
+
+    @abstractmethod
+    def _clear_credits(self) -> None:
+        """Forget the kept credit entitlements; see `CreditsPart`."""
 
     @abstractmethod
     def _result_for(

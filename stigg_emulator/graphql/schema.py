@@ -12,12 +12,15 @@ from graphql import build_schema as build_sdl_schema
 
 from stigg_emulator.graphql.resolvers import (
     catalog,
+    credits,
     customers,
     entitlements,
     estimates,
+    imports,
     portal,
     promotions,
     realtime,
+    subscription_query,
     subscriptions,
     usage,
 )
@@ -29,7 +32,19 @@ SDL_PATH = Path(__file__).with_name("stigg.graphql")
 def build_schema() -> GraphQLSchema:
     """The executable schema (built once per process)."""
     query, mutation, subscription = QueryType(), MutationType(), SubscriptionType()
-    areas = (catalog, customers, entitlements, estimates, portal, promotions, subscriptions, usage)
+    areas = (
+        catalog,
+        credits,
+        customers,
+        entitlements,
+        estimates,
+        imports,
+        portal,
+        promotions,
+        subscription_query,
+        subscriptions,
+        usage,
+    )
     for area in areas:
         area.register(query, mutation)
     realtime.register(subscription)

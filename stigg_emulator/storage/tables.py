@@ -145,6 +145,18 @@ promotional_entitlements = Table(
     Column("updated_at", BigInteger, nullable=False),
 )
 
+# What a promotional entitlement carries beyond the columns above: the values of an ENUM grant and
+# the feature groups it was granted with. A table of its own, so that databases created before it
+# need no migration.
+promotion_extras = Table(
+    "promotion_extras",
+    metadata,
+    Column("promotion_uuid", String(36), primary_key=True),
+    Column("customer_ref", String(200), nullable=False, index=True),
+    Column("enum_values", JSON),
+    Column("feature_group_refs", JSON, nullable=False),
+)
+
 # Current usage per customer/resource/feature; `period_start` says which usage period it counts.
 usage = Table(
     "usage",

@@ -13,6 +13,7 @@ from stigg_emulator.wire.catalog_json import (
     all_country_prices,
     coupon_json,
     environment_json,
+    feature_group_json,
     feature_object_json,
     money,
     package_dto_json,
@@ -166,9 +167,13 @@ def promotion_json(catalog: Catalog, row: dict[str, Any], customer_ref: str) -> 
         "status": PROMOTION_STATUS.get(row["status"], "Expired"),
         "isVisible": bool(row.get("is_visible", True)),
         "description": row.get("description"),
-        "enumValues": None,
-        "featureGroupIds": None,
-        "featureGroups": None,
+        "enumValues": row.get("enum_values"),
+        "featureGroupIds": list(row.get("feature_group_refs") or []),
+        "featureGroups": [
+            feature_group_json(catalog, catalog.feature_groups[ref])
+            for ref in row.get("feature_group_refs") or []
+            if ref in catalog.feature_groups
+        ],
         "meter": None,
         "environmentId": ENVIRONMENT_ID,
         "createdAt": iso(row.get("created_at")),
@@ -242,23 +247,34 @@ def subscription_json(
                 "updatedAt": iso(row["updated_at"]),
             }
         )
+    # Prices paid up front (the bill's lines), then the usage-based ones billed in arrears.
+    charged = [
+        (line.price, float(line.quantity) if line.kind == "unit" else None)
+        for line in bill.lines
+        if line.kind != "addon"
+    ]
+    charged += [
+        (price, None)
+        for price in plan.prices
+        if price.billing_model == "USAGE_BASED"
+        and price.billing_period == row.get("billing_period")
+    ]
     prices = [
         {
             "__typename": "SubscriptionPrice",
             "id": f"{row['uuid']}:{index}",
             "subscriptionId": row["ref_id"],
-            "usageLimit": float(line.quantity) if line.kind == "unit" else None,
-            "billingModel": line.price.billing_model,
-            "featureId": line.price.feature_ref,
+            "usageLimit": bought,
+            "billingModel": price.billing_model,
+            "featureId": price.feature_ref,
             "hasSoftLimit": False,
-            "price": price_json(catalog, plan, line.price, country),
+            "price": price_json(catalog, plan, price, country),
             "subscription": None,
             "createdAt": iso(row["created_at"]),
             "updatedAt": iso(row["updated_at"]),
             "environmentId": ENVIRONMENT_ID,
         }
-        for index, line in enumerate(bill.lines)
-        if line.kind != "addon"
+        for index, (price, bought) in enumerate(charged)
     ]
     effective_end = row.get("cancellation_date") or row.get("end_date")
     resource_id = row.get("resource_id")
