@@ -46,16 +46,10 @@ await h.step('noToken.waitForInitialization', async () => {
 });
 
 const badKey = browser({ apiKey: 'not-a-key', customerId, customerToken: goodToken });
-await h.step('badKey.waitForInitialization', async () => {
-  await badKey.waitForInitialization();
-  return 'ready';
-});
+await h.ready(badKey, 'badKey.waitForInitialization');
 
 const badServer = nodeServerSdk(h.input, 'not-a-server-key', quiet);
-await h.step('badServerKey.waitForInitialization', async () => {
-  await badServer.waitForInitialization();
-  return 'ready';
-});
+await h.ready(badServer, 'badServerKey.waitForInitialization');
 // The client key may read but not manage: the Node SDK given the client key cannot provision.
 const clientAsServer = nodeServerSdk(h.input, clientKey, quiet);
 await h.step('clientKey.provisionCustomer', () =>

@@ -40,10 +40,7 @@ const Stigg = requireFromRepo('@stigg/js-client-sdk').default;
 // --- set-up with the server key -------------------------------------------------------------------
 const server = nodeServerSdk(h.input);
 const ids = { usage: `${prefix}-b-usage`, ws: `${prefix}-b-ws`, paid: `${prefix}-b-paid` };
-await h.step('setup.waitForInitialization', async () => {
-  await server.waitForInitialization();
-  return 'ready';
-});
+await h.ready(server, 'setup.waitForInitialization');
 await h.step('setup.usageCustomer', () =>
   server.provisionCustomer({ customerId: ids.usage, subscriptionParams: { planId: 'plan-stigg-starter' } }),
 );

@@ -14,10 +14,7 @@ for (const [mode, enableEdge] of [
   ['graphql', false],
 ]) {
   const server = nodeServerSdk(h.input, serverKey, { enableEdge });
-  await h.step(`node.${mode}.waitForInitialization`, async () => {
-    await server.waitForInitialization();
-    return 'ready';
-  });
+  await h.ready(server, `node.${mode}.waitForInitialization`);
   await h.step(`node.${mode}.getEntitlements`, () => server.getEntitlements(customerId));
   await h.step(`node.${mode}.getMeteredEntitlement`, () =>
     server.getMeteredEntitlement({ customerId, featureId: 'feature-demo-03' }),

@@ -108,9 +108,9 @@ export class Harness {
     }
   }
 
-  /** The step 'waitForInitialization' of an SDK client (value 'ready'). */
-  ready(sdk) {
-    return this.step('waitForInitialization', async () => {
+  /** The step `name` that waits for an SDK client's initialization (value 'ready'). */
+  ready(sdk, name = 'waitForInitialization') {
+    return this.step(name, async () => {
       await sdk.waitForInitialization();
       return 'ready';
     });
