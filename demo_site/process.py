@@ -31,6 +31,21 @@ def ensure_runtime() -> None:
     subprocess.run([sys.executable, str(REPO / "tools" / "browser_runtime.py")], check=True)
 
 
+def stop_process(process: subprocess.Popen[bytes], kill: bool = False) -> None:
+    """End `process` if it still runs: terminate (or kill), and kill it after 10 s."""
+    if process.poll() is not None:
+        return
+    if kill:
+        process.kill()
+    else:
+        process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @dataclass
 class AppThread:
     """An ASGI app served by uvicorn in a daemon thread of this process (test and bench pages)."""
@@ -107,13 +122,6 @@ class SiteProcess:
 
     def stop(self) -> None:
         """Terminate (then kill) the process."""
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process is not None:
+            stop_process(self.process)
         self.process = None
