@@ -14,7 +14,6 @@ Stigg's lag depends on where in its 30 s TTL the change lands, so each run first
 
 from __future__ import annotations
 
-import json
 import random
 import time
 from typing import Any
@@ -24,8 +23,13 @@ from playwright.sync_api import sync_playwright
 from bench.core import BenchResult, Metric, Options, benchmark
 from bench.services import Services
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.sdk.backend import new_customer
-from tests.sdk.browser.server import ScenarioServer, ensure_runtime, measure_propagation_in_page
+from tests.sdk.browser.server import (
+    ScenarioServer,
+    ensure_runtime,
+    measure_propagation_in_page,
+    page_config,
+    read_report,
+)
 
 FEATURE_ID = "feature-demo-03"
 STIGG_JS_TTL_S = 30.0
@@ -37,14 +41,7 @@ TARGET_MS = 1_000.0  # issue 9: change propagation ≤ 1 s
 
 def open_page(page: Any, url: str) -> dict[str, Any]:
     """Open the propagation page; wait until our client is loaded and subscribed."""
-    page.goto(url)
-    page.wait_for_function(
-        "document.getElementById('report').dataset.state !== 'loading'", timeout=PAGE_TIMEOUT_MS
-    )
-    text = page.inner_text("#report")
-    if page.get_attribute("#report", "data-state") != "done":
-        raise RuntimeError(f"{url} failed:\n{text}")
-    report: dict[str, Any] = json.loads(text)
+    report = read_report(page, url, PAGE_TIMEOUT_MS)
     if report.get("live_updates_status") != "connected":
         raise RuntimeError(f"live updates did not connect in the page: {report}")
     page.evaluate("window.stiggJs.then(() => true)")  # Stigg's JS SDK has loaded, too
@@ -56,16 +53,8 @@ def run(options: Options, services: Services) -> BenchResult:
     """`options.runs` changes, each after a random phase wait, in one open page."""
     ensure_runtime()
     emulator = services.emulator
-    customer_id = new_customer(emulator)
-    config: dict[str, Any] = {
-        "api_key": emulator.client_key,
-        "base_uri": emulator.base_url,
-        "edge_uri": emulator.edge_url,
-        "customer_id": customer_id,
-        "feature_id": FEATURE_ID,
-        "transport": "pyfetch",
-        "mode": "propagation",
-    }
+    config = page_config(emulator, "propagation", feature_id=FEATURE_ID)
+    customer_id = config["customer_id"]
     phases = random.Random(SEED)
     ours: list[float] = []
     theirs: list[float] = []

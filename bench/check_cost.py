@@ -8,7 +8,6 @@ the metric is the median over `--runs` runs.
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
 
 from playwright.sync_api import Page, sync_playwright
@@ -23,6 +22,8 @@ from tests.sdk.browser.server import (
     ensure_runtime,
     measure_python_in_page,
     measure_stigg_js_in_page,
+    page_config,
+    read_report,
 )
 
 CUSTOMER_ID = "customer-demo-01"
@@ -57,14 +58,7 @@ def loaded_cpython_client(config: dict[str, Any]) -> Stigg:
 
 def open_bench_page(page: Page, url: str) -> dict[str, Any]:
     """Open the bench page and wait until Pyodide and Stigg's JS SDK have loaded the customer."""
-    page.goto(url)
-    page.wait_for_function(
-        "document.getElementById('report').dataset.state !== 'loading'", timeout=PAGE_TIMEOUT_MS
-    )
-    text = page.inner_text("#report")
-    if page.get_attribute("#report", "data-state") != "done":
-        raise RuntimeError(f"{url} failed:\n{text}")
-    report: dict[str, Any] = json.loads(text)
+    report = read_report(page, url, PAGE_TIMEOUT_MS)
     if report.get("in_worker") is not False:
         raise RuntimeError(f"the Pyodide measurement would not run on the main thread: {report}")
     return report
@@ -80,15 +74,7 @@ def run(options: Options, services: Services) -> BenchResult:
     processes on the machine weighs on the three alike; one page holds both browser clients."""
     ensure_runtime()
     emulator = services.emulator
-    config: dict[str, Any] = {
-        "api_key": emulator.client_key,
-        "base_uri": emulator.base_url,
-        "edge_uri": emulator.edge_url,
-        "customer_id": CUSTOMER_ID,
-        "feature_id": FEATURE_ID,
-        "transport": "pyfetch",
-        "mode": "bench",
-    }
+    config = page_config(emulator, "bench", customer_id=CUSTOMER_ID, feature_id=FEATURE_ID)
     client = loaded_cpython_client(config)
     cpython: list[float] = []
     pyodide: list[float] = []

@@ -15,7 +15,8 @@ import time
 from playwright.sync_api import Page, sync_playwright
 
 from bench.core import BenchResult, Metric, Options, benchmark
-from bench.paywall_load import PROBE, PRODUCT_ID, expected_plans, launch
+from bench.page_load import launch
+from bench.paywall_load import PROBE, PRODUCT_ID, expected_plans
 from bench.services import Services
 
 RUNS = 3  # at most: the window is seconds wide, so few runs show it; keeps `make bench` short

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import tempfile
 from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
@@ -70,38 +72,62 @@ def asset_kind(url: str, resource_type: str, site_port: int | None) -> str:
     return ASSET_KINDS.get(suffix, "other")
 
 
-def visit(context: BrowserContext, url: str) -> Visit:
-    """Open `url` in a new page of `context`, wait for the answer, and account the bytes.
-
-    Bytes are counted from the context's `requestfinished` events, so requests made by PyScript
-    workers count too; a response served from the disk cache counts as 0.
-    """
+@contextmanager
+def finished_requests(context: BrowserContext) -> Iterator[list[Request]]:
+    """The requests `context` finishes inside the block, PyScript workers' requests included."""
     finished: list[Request] = []
 
     def on_finished(request: Request) -> None:
         finished.append(request)
 
     context.on("requestfinished", on_finished)
-    page = context.new_page()
-    page.add_init_script(ANSWER_PROBE)
-    page.goto(url)
-    page.wait_for_function("window.__answerAt !== undefined", timeout=ANSWER_TIMEOUT_MS)
-    answer_ms = float(page.evaluate("window.__answerAt"))
-    state = str(page.evaluate("window.__answerState"))
-    if state == "error":
-        raise RuntimeError(f"{url} rendered an error: {page.inner_text('#answer')}")
-    page.wait_for_timeout(300)  # let the last requestfinished events arrive
-    context.remove_listener("requestfinished", on_finished)
-    site_port = urlsplit(url).port
+    try:
+        yield finished
+    finally:
+        context.remove_listener("requestfinished", on_finished)
+
+
+def bytes_by_kind(requests: list[Request], kind_of: Callable[[Request], str]) -> dict[str, int]:
+    """Bytes received (headers and body; 0 from the disk cache) per `kind_of(request)`, leaving out
+    data: and blob: URLs."""
     by_kind: dict[str, int] = defaultdict(int)
-    for request in finished:
+    for request in requests:
         if request.url.startswith(("data:", "blob:")):
             continue
         sizes = request.sizes()
         received = max(0, sizes["responseBodySize"] + sizes["responseHeadersSize"])
-        by_kind[asset_kind(request.url, request.resource_type, site_port)] += received
+        by_kind[kind_of(request)] += received
+    return dict(by_kind)
+
+
+def median_bytes(visits: Sequence[dict[str, int]]) -> dict[str, int]:
+    """Median bytes per asset kind over the visits' byte counts (a missing kind counts 0)."""
+    kinds = sorted({kind for counts in visits for kind in counts})
+    return {k: sorted(counts.get(k, 0) for counts in visits)[len(visits) // 2] for k in kinds}
+
+
+def visit(context: BrowserContext, url: str) -> Visit:
+    """Open `url` in a new page of `context`, wait for the answer, and account the bytes.
+
+    Bytes are counted from the context's `requestfinished` events, so requests made by PyScript
+    workers count too; a response served from the disk cache counts as 0.
+    """
+    with finished_requests(context) as finished:
+        page = context.new_page()
+        page.add_init_script(ANSWER_PROBE)
+        page.goto(url)
+        page.wait_for_function("window.__answerAt !== undefined", timeout=ANSWER_TIMEOUT_MS)
+        answer_ms = float(page.evaluate("window.__answerAt"))
+        state = str(page.evaluate("window.__answerState"))
+        if state == "error":
+            raise RuntimeError(f"{url} rendered an error: {page.inner_text('#answer')}")
+        page.wait_for_timeout(300)  # let the last requestfinished events arrive
+    site_port = urlsplit(url).port
+    by_kind = bytes_by_kind(
+        finished, lambda request: asset_kind(request.url, request.resource_type, site_port)
+    )
     page.close()
-    return Visit(answer_ms, state, dict(by_kind))
+    return Visit(answer_ms, state, by_kind)
 
 
 def launch(playwright: Playwright, profile: str) -> BrowserContext:
@@ -113,10 +139,7 @@ def launch(playwright: Playwright, profile: str) -> BrowserContext:
 
 def summarize(label: str, visits: list[Visit]) -> dict[str, Any]:
     """Median bytes per asset kind over the visits."""
-    kinds = sorted({kind for v in visits for kind in v.bytes_by_kind})
-    medians = {
-        k: sorted(v.bytes_by_kind.get(k, 0) for v in visits)[len(visits) // 2] for k in kinds
-    }
+    medians = median_bytes([v.bytes_by_kind for v in visits])
     return {"visit": label, "median_bytes_by_kind": medians, "states": [v.state for v in visits]}
 
 

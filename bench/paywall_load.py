@@ -19,20 +19,18 @@ from __future__ import annotations
 import asyncio
 import json
 import tempfile
-from collections import defaultdict
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from playwright.sync_api import BrowserContext, Playwright, Request, sync_playwright
+from playwright.sync_api import BrowserContext, Request, sync_playwright
 
 from bench.core import BenchResult, Metric, Options, benchmark
-from bench.page_load import asset_kind
+from bench.page_load import asset_kind, bytes_by_kind, finished_requests, launch, median_bytes
 from bench.reference_page import ReferenceServer
 from bench.services import Services
 from bench.startup import PHASES, breakdown, resource_marks
 from stigg_client import Stigg
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
 PRODUCT_ID = "product-inkwell"
 API_KIND = "api (emulator)"  # what bench.page_load.asset_kind calls requests to the emulator
@@ -155,57 +153,38 @@ def expected_plans(services: Services) -> list[tuple[str, str]]:
     return asyncio.run(read())
 
 
-def launch(playwright: Playwright, profile: str) -> BrowserContext:
-    """Chromium with its own profile directory (its disk cache is what a visitor's would be)."""
-    return playwright.chromium.launch_persistent_context(
-        profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-    )
-
-
 def visit(
     context: BrowserContext, url: str, interactive: bool, probe: str, api_ports: set[int]
 ) -> Visit:
     """Open `url` in a new tab, wait until painted (and interactive), account the bytes; for an
     interactive page also read its start-up marks (`bench.startup`)."""
-    finished: list[Request] = []
-
-    def on_finished(request: Request) -> None:
-        finished.append(request)
-
-    context.on("requestfinished", on_finished)
-    page = context.new_page()
-    page.add_init_script(probe)
-    page.goto(url)
-    done = "t.painted !== undefined" + (" && t.interactive !== undefined" if interactive else "")
-    page.wait_for_function(
-        f"(() => {{ const t = window.__paywallTimes; return t && {done}; }})()",
-        timeout=PAGE_TIMEOUT_MS,
-    )
-    times: dict[str, float] = page.evaluate("window.__paywallTimes")
-    if interactive:
-        times.update(resource_marks(page, api_ports, float(times["interactive"])))
-    else:
-        times.pop("interactive", None)
-    page.wait_for_timeout(300)  # let the last requestfinished events arrive
-    context.remove_listener("requestfinished", on_finished)
-    by_kind: dict[str, int] = defaultdict(int)
-    for request in finished:
-        if request.url.startswith(("data:", "blob:")):
-            continue
-        sizes = request.sizes()
-        received = max(0, sizes["responseBodySize"] + sizes["responseHeadersSize"])
-        port = urlsplit(request.url).port
-        kind = (
-            API_KIND if port in api_ports else asset_kind(request.url, request.resource_type, port)
+    with finished_requests(context) as finished:
+        page = context.new_page()
+        page.add_init_script(probe)
+        page.goto(url)
+        done = "t.painted !== undefined" + (
+            " && t.interactive !== undefined" if interactive else ""
         )
-        by_kind[kind] += received
+        page.wait_for_function(
+            f"(() => {{ const t = window.__paywallTimes; return t && {done}; }})()",
+            timeout=PAGE_TIMEOUT_MS,
+        )
+        times: dict[str, float] = page.evaluate("window.__paywallTimes")
+        if interactive:
+            times.update(resource_marks(page, api_ports, float(times["interactive"])))
+        else:
+            times.pop("interactive", None)
+        page.wait_for_timeout(300)  # let the last requestfinished events arrive
+
+    def kind_of(request: Request) -> str:
+        port = urlsplit(request.url).port
+        if port in api_ports:
+            return API_KIND
+        return asset_kind(request.url, request.resource_type, port)
+
+    by_kind = bytes_by_kind(finished, kind_of)
     page.close()
-    return Visit({k: round(float(v), 1) for k, v in times.items()}, dict(by_kind))
-
-
-def median_bytes(visits: list[Visit]) -> dict[str, int]:
-    kinds = sorted({kind for v in visits for kind in v.bytes_by_kind})
-    return {k: sorted(v.bytes_by_kind.get(k, 0) for v in visits)[len(visits) // 2] for k in kinds}
+    return Visit({k: round(float(v), 1) for k, v in times.items()}, by_kind)
 
 
 def median_times(visits: list[Visit]) -> dict[str, float]:
@@ -378,7 +357,7 @@ def run(options: Options, services: Services) -> BenchResult:
             for name in pages
         },
         "median_bytes_by_kind": {
-            f"{label} {name}": median_bytes(visits[name])
+            f"{label} {name}": median_bytes([v.bytes_by_kind for v in visits[name]])
             for label, visits in (("cold", cold), ("repeat", warm))
             for name in pages
         },

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import gzip
 import json
-import threading
-import time
 from pathlib import Path
 from string import Template
 from typing import Any
 
 import brotli
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
@@ -24,7 +21,7 @@ from starlette.routing import Route
 
 from demo_site.assets import IMMUTABLE, REVALIDATE, file_response
 from demo_site.pages import json_for_script
-from demo_site.process import free_port
+from demo_site.process import AppThread, free_port
 from demo_site.settings import REPO
 
 HERE = Path(__file__).with_name("reference")
@@ -55,8 +52,7 @@ class ReferenceServer:
         self.version = sdk_version()
         self.bundle = stage_bundle(work_dir / "js-client-sdk" / self.version)
         self.port = free_port()
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
+        self._running: AppThread | None = None
 
     @property
     def url(self) -> str:
@@ -90,21 +86,10 @@ class ReferenceServer:
 
     def start(self, timeout_s: float = 15.0) -> ReferenceServer:
         """Serve; return once the port accepts requests."""
-        config = uvicorn.Config(
-            self.app(), host="127.0.0.1", port=self.port, log_level="warning", lifespan="off"
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, name="reference", daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + timeout_s
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError(f"the reference page did not start on port {self.port}")
-            time.sleep(0.02)
+        self._running = AppThread.start(self.app(), self.port, "reference page", timeout_s)
         return self
 
     def stop(self) -> None:
-        if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join(timeout=10)
-        self._server = self._thread = None
+        if self._running is not None:
+            self._running.stop()
+        self._running = None

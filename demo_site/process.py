@@ -6,11 +6,15 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import uvicorn
+from starlette.types import ASGIApp
 
 from demo_site.settings import DEFAULT_RUNTIME, REPO
 
@@ -25,6 +29,50 @@ def free_port() -> int:
 def ensure_runtime() -> None:
     """Run the (idempotent, fast when done) runtime build, so the site serves current code."""
     subprocess.run([sys.executable, str(REPO / "tools" / "browser_runtime.py")], check=True)
+
+
+def stop_process(process: subprocess.Popen[bytes], kill: bool = False) -> None:
+    """End `process` if it still runs: terminate (or kill), and kill it after 10 s."""
+    if process.poll() is not None:
+        return
+    if kill:
+        process.kill()
+    else:
+        process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@dataclass
+class AppThread:
+    """An ASGI app served by uvicorn in a daemon thread of this process (test and bench pages)."""
+
+    server: uvicorn.Server
+    thread: threading.Thread
+
+    @classmethod
+    def start(cls, app: ASGIApp, port: int, name: str, timeout_s: float = 15.0) -> AppThread:
+        """Serve `app` on 127.0.0.1:`port`; return once the port accepts requests."""
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+        )
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, name=name, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + timeout_s
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"{name} did not start on port {port}")
+            time.sleep(0.02)
+        return cls(server, thread)
+
+    def stop(self) -> None:
+        """Ask the server to exit and wait (up to 10 s) for its thread."""
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
 
 
 @dataclass
@@ -74,13 +122,6 @@ class SiteProcess:
 
     def stop(self) -> None:
         """Terminate (then kill) the process."""
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process is not None:
+            stop_process(self.process)
         self.process = None

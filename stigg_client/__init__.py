@@ -39,6 +39,8 @@ _EXPORTS = {
     "UsageUpdateBehavior": "stigg_client.server",
     "SubscriptionChange": "stigg_client.core.checkout",
     "AppliedSubscription": "stigg_client.core.checkout",
+    "UsageHistoryOptions": "stigg_client.core.usage_history",
+    "FetchUsageHistoryOptions": "stigg_client.core.usage_history",
 }
 
 __all__ = [
@@ -48,6 +50,7 @@ __all__ = [
     "BooleanEntitlement",
     "EntitlementFallback",
     "EnumEntitlement",
+    "FetchUsageHistoryOptions",
     "InitializationState",
     "ManualVisibility",
     "MeteredEntitlement",
@@ -61,6 +64,7 @@ __all__ = [
     "StiggServerSync",
     "StiggTimeoutError",
     "SubscriptionChange",
+    "UsageHistoryOptions",
     "UsageUpdateBehavior",
     "ValidationError",
 ]
@@ -68,6 +72,7 @@ __all__ = [
 if TYPE_CHECKING:
     from stigg_client.client import InitializationState, Stigg
     from stigg_client.core.checkout import AppliedSubscription, SubscriptionChange
+    from stigg_client.core.usage_history import FetchUsageHistoryOptions, UsageHistoryOptions
     from stigg_client.errors import (
         ApiError,
         AuthenticationError,

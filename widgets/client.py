@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, Unpack
 
 if TYPE_CHECKING:  # annotations only: nothing more to import on the browser's start-up path
     from collections.abc import Iterable
+    from datetime import datetime
 
     from stigg_client import (
         AppliedSubscription,
@@ -18,6 +19,7 @@ if TYPE_CHECKING:  # annotations only: nothing more to import on the browser's s
         InitializationState,
         MeteredEntitlement,
         SubscriptionChange,
+        UsageHistoryOptions,
     )
     from stigg_client.models.checkout import (
         ApplySubscriptionResult,
@@ -34,6 +36,7 @@ if TYPE_CHECKING:  # annotations only: nothing more to import on the browser's s
     from stigg_client.models.paywall import Paywall
     from stigg_client.models.portal import CustomerPortal
     from stigg_client.models.subscriptions import Subscription
+    from stigg_client.models.usage import UsageHistoryV2
 
 ClientEvent = Literal[
     "initialized", "entitlements_updated", "credit_balance_updated", "connection_state_changed"
@@ -81,6 +84,16 @@ class StiggClient(Protocol):
 
     async def get_active_subscriptions(self, resource_id: str | None = None) -> list[Subscription]:
         """The customer's active subscriptions."""
+
+    async def get_usage_history(
+        self,
+        feature_id: str,
+        start_date: datetime,
+        *,
+        customer_id: str | None = None,
+        **options: Unpack[UsageHistoryOptions],
+    ) -> UsageHistoryV2:
+        """The (current) customer's usage of a metered feature from `start_date` on."""
 
     async def get_checkout_state(
         self,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, Unpack
 
@@ -21,6 +21,7 @@ from stigg_client.client.snapshots import SnapshotStore
 from stigg_client.client.state import InitializationState, completed, observed
 from stigg_client.core import usage_history
 from stigg_client.core.checkout import AppliedSubscription, SubscriptionChange
+from stigg_client.core.usage_history import FetchUsageHistoryOptions, UsageHistoryOptions
 from stigg_client.errors import ValidationError
 from stigg_client.events import EventName, Listener
 from stigg_client.models.checkout import (
@@ -311,19 +312,14 @@ class Stigg(LoaderPart, ChecksPart, CreditsPart, LiveUpdatesPart, RefreshLoopPar
         feature_id: str,
         start_date: datetime,
         *,
-        end_date: datetime | None = None,
-        resource_id: str | None = None,
         customer_id: str | None = None,
+        **options: Unpack[FetchUsageHistoryOptions],
     ) -> list[UsageHistoryPoint]:
         """The feature's usage from `start_date` to `end_date` (default now) as points, for
         `customer_id` (default: the current customer). Stigg deprecated this shape."""
+        customer = customer_id or self.require_customer()
         return await usage_history.fetch_usage_history(
-            self._api,
-            customer_id=customer_id or self.require_customer(),
-            feature_id=feature_id,
-            start_date=start_date,
-            end_date=end_date,
-            resource_id=resource_id,
+            self._api, customer, feature_id, start_date, **options
         )
 
     async def get_usage_history(
@@ -331,25 +327,14 @@ class Stigg(LoaderPart, ChecksPart, CreditsPart, LiveUpdatesPart, RefreshLoopPar
         feature_id: str,
         start_date: datetime,
         *,
-        end_date: datetime | None = None,
-        resource_id: str | None = None,
-        group_by: Sequence[str] | None = None,
-        include_inactive_subscriptions: bool | None = None,
-        paging: Mapping[str, Any] | None = None,
         customer_id: str | None = None,
+        **options: Unpack[UsageHistoryOptions],
     ) -> UsageHistoryV2:
         """The feature's usage over time (Stigg's V2: markers and a series per group of the
         `group_by` dimensions), for `customer_id` (default: the current customer)."""
+        customer = customer_id or self.require_customer()
         return await usage_history.get_usage_history(
-            self._api,
-            customer_id=customer_id or self.require_customer(),
-            feature_id=feature_id,
-            start_date=start_date,
-            end_date=end_date,
-            resource_id=resource_id,
-            group_by=group_by,
-            include_inactive_subscriptions=include_inactive_subscriptions,
-            paging=paging,
+            self._api, customer, feature_id, start_date, **options
         )
 
     async def get_checkout_state(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from stigg_client.core.graphql import usage_history as documents
 from stigg_client.core.wire import to_wire
@@ -15,7 +15,32 @@ from stigg_client.transport.api import StiggApi
 PAGING_KEYS = frozenset({"first", "after", "last", "before"})
 
 
-def _check(call: str, customer_id: str, feature_id: str, start_date: datetime) -> None:
+class FetchUsageHistoryOptions(TypedDict, total=False):
+    """Optional arguments of `fetch_usage_history`."""
+
+    end_date: datetime | None
+    resource_id: str | None
+
+
+class UsageHistoryOptions(FetchUsageHistoryOptions, total=False):
+    """Optional arguments of `get_usage_history` (Stigg's `UsageHistoryV2Input`): `group_by`
+    dimension names, `include_inactive_subscriptions`, and `paging` (`first`, `after`, `last`,
+    `before`) over the series."""
+
+    group_by: Sequence[str] | None
+    include_inactive_subscriptions: bool | None
+    paging: Mapping[str, Any] | None
+
+
+def _check(
+    call: str, customer_id: str, feature_id: str, start_date: datetime, options: Mapping[str, Any]
+) -> None:
+    known = UsageHistoryOptions.__optional_keys__
+    if call == "fetch_usage_history":
+        known = FetchUsageHistoryOptions.__optional_keys__
+    unknown = sorted(set(options) - known)
+    if unknown:
+        raise ValidationError(f"{call} got unknown arguments: {', '.join(unknown)}")
     if not customer_id:
         raise ValidationError(f"{call} needs customer_id")
     if not feature_id:
@@ -26,23 +51,21 @@ def _check(call: str, customer_id: str, feature_id: str, start_date: datetime) -
 
 async def fetch_usage_history(
     api: StiggApi,
-    *,
     customer_id: str,
     feature_id: str,
     start_date: datetime,
-    end_date: datetime | None = None,
-    resource_id: str | None = None,
+    **options: Unpack[FetchUsageHistoryOptions],
 ) -> list[UsageHistoryPoint]:
     """`usageHistory`: the usage points of one feature; `end_date` defaults to now, as in
     Stigg's SDKs."""
-    _check("fetch_usage_history", customer_id, feature_id, start_date)
+    _check("fetch_usage_history", customer_id, feature_id, start_date, options)
     payload = to_wire(
         {
             "customer_ref_id": customer_id,
             "feature_ref_id": feature_id,
-            "resource_ref_id": resource_id,
+            "resource_ref_id": options.get("resource_id"),
             "start_date": start_date,
-            "end_date": end_date or datetime.now(UTC),
+            "end_date": options.get("end_date") or datetime.now(UTC),
         }
     )
     data = await api.graphql(
@@ -54,18 +77,14 @@ async def fetch_usage_history(
 
 async def get_usage_history(
     api: StiggApi,
-    *,
     customer_id: str,
     feature_id: str,
     start_date: datetime,
-    end_date: datetime | None = None,
-    resource_id: str | None = None,
-    group_by: Sequence[str] | None = None,
-    include_inactive_subscriptions: bool | None = None,
-    paging: Mapping[str, Any] | None = None,
+    **options: Unpack[UsageHistoryOptions],
 ) -> UsageHistoryV2:
     """`usageHistoryV2`: markers and one series per group of `group_by` dimensions."""
-    _check("get_usage_history", customer_id, feature_id, start_date)
+    _check("get_usage_history", customer_id, feature_id, start_date, options)
+    group_by, paging = options.get("group_by"), options.get("paging")
     if isinstance(group_by, str):
         raise ValidationError("group_by takes a list of dimension names, not a string")
     if paging is not None and not set(paging) <= PAGING_KEYS:
@@ -73,13 +92,11 @@ async def get_usage_history(
         raise ValidationError(f"paging takes first, after, last and before (not {unknown})")
     payload = to_wire(
         {
+            **options,
             "customer_id": customer_id,
             "feature_id": feature_id,
             "start_date": start_date,
-            "end_date": end_date,
-            "resource_id": resource_id,
             "group_by": list(group_by) if group_by is not None else None,
-            "include_inactive_subscriptions": include_inactive_subscriptions,
             "paging": dict(paging) if paging is not None else None,
         }
     )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Unpack
 
 from stigg_client.core import usage_history
+from stigg_client.core.usage_history import FetchUsageHistoryOptions, UsageHistoryOptions
 from stigg_client.models.usage import UsageHistoryPoint, UsageHistoryV2
 from stigg_client.server.state import ServerState
 
@@ -19,21 +19,13 @@ class UsageHistoryPart(ServerState):
         customer_id: str,
         feature_id: str,
         start_date: datetime,
-        *,
-        end_date: datetime | None = None,
-        resource_id: str | None = None,
+        **options: Unpack[FetchUsageHistoryOptions],
     ) -> list[UsageHistoryPoint]:
-        """The feature's usage from `start_date` to `end_date` (default now) as points.
-
-        Stigg deprecated this shape in favour of `get_usage_history`.
+        """The feature's usage from `start_date` to `end_date` (default now) as points, at the
+        customer level or in `resource_id`. Stigg deprecated this shape for `get_usage_history`.
         """
         return await usage_history.fetch_usage_history(
-            self.api,
-            customer_id=customer_id,
-            feature_id=feature_id,
-            start_date=start_date,
-            end_date=end_date,
-            resource_id=resource_id,
+            self.api, customer_id, feature_id, start_date, **options
         )
 
     async def get_usage_history(
@@ -41,26 +33,12 @@ class UsageHistoryPart(ServerState):
         customer_id: str,
         feature_id: str,
         start_date: datetime,
-        *,
-        end_date: datetime | None = None,
-        resource_id: str | None = None,
-        group_by: Sequence[str] | None = None,
-        include_inactive_subscriptions: bool | None = None,
-        paging: Mapping[str, Any] | None = None,
+        **options: Unpack[UsageHistoryOptions],
     ) -> UsageHistoryV2:
         """The feature's usage over time: reset markers and one series per combination of the
-        `group_by` dimensions' values (one untagged series when not grouped).
-
-        `paging` (`first`, `after`, `last`, `before`) pages through the series.
-        """
+        `group_by` dimensions' values (one untagged series when not grouped); see
+        `UsageHistoryOptions` for `end_date`, `resource_id`, `include_inactive_subscriptions`
+        and `paging`."""
         return await usage_history.get_usage_history(
-            self.api,
-            customer_id=customer_id,
-            feature_id=feature_id,
-            start_date=start_date,
-            end_date=end_date,
-            resource_id=resource_id,
-            group_by=group_by,
-            include_inactive_subscriptions=include_inactive_subscriptions,
-            paging=paging,
+            self.api, customer_id, feature_id, start_date, **options
         )

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +110,11 @@ def emulator_params(emulator: EmulatorProcess, prefix: str) -> dict[str, Any]:
 def dead_uri() -> str:
     """A loopback URL nobody listens on, proving offline mode makes no requests."""
     return f"http://127.0.0.1:{free_port()}"
+
+
+def when(value: str) -> datetime:
+    """An SDK's ISO-8601 timestamp (`Z` or an offset) as an aware datetime."""
+    return datetime.fromisoformat(value)
 
 
 def by_feature(entitlements: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:

@@ -6,13 +6,19 @@ and first creates the customers it needs with the Node server SDK, since a clien
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.interop.scenarios import ScenarioRun, approx, by_feature, emulator_params, run_script
+from tests.interop.scenarios import (
+    ScenarioRun,
+    approx,
+    by_feature,
+    emulator_params,
+    run_script,
+    when,
+)
 from tests.support.processes import EmulatorProcess
 
 
@@ -23,10 +29,6 @@ def run(emulator: EmulatorProcess, interop_workdir: Path, run_prefix: str) -> Sc
 
 def _paid_subscription_id(run: ScenarioRun) -> str:
     return str(run.value("setup.paidCustomer")["subscription"]["id"])
-
-
-def _when(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 def test_initialize_with_customer(run: ScenarioRun) -> None:
@@ -77,7 +79,7 @@ def test_metered_entitlement(run: ScenarioRun) -> None:
     assert (entitlement["usageLimit"], entitlement["requestedUsage"]) == (2, 0)
     assert entitlement["isUnlimited"] is False
     assert entitlement["resetPeriod"] == "MONTH"
-    assert _when(entitlement["usagePeriodStart"]) < _when(entitlement["usagePeriodEnd"])
+    assert when(entitlement["usagePeriodStart"]) < when(entitlement["usagePeriodEnd"])
     assert entitlement["usagePeriodAnchor"]
     assert entitlement["resetSettings"]["nextResetDate"] == entitlement["usagePeriodEnd"]
     feature = entitlement["feature"]
@@ -220,7 +222,7 @@ def test_estimate_subscription(run: ScenarioRun) -> None:
     assert estimate["discount"]["type"] == "PERCENTAGE"
     assert estimate["discount"]["value"] == 30
     assert approx(estimate["total"]["amount"], 11.9)
-    assert _when(estimate["billingPeriodRange"]["start"]) < _when(
+    assert when(estimate["billingPeriodRange"]["start"]) < when(
         estimate["billingPeriodRange"]["end"]
     )
 

@@ -8,7 +8,6 @@ values are the wire values the real SDK passes through (e.g. ``featureType == "B
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from tests.interop.scenarios import (
     dead_uri,
     emulator_params,
     run_script,
+    when,
 )
 from tests.support.processes import EmulatorProcess
 
@@ -40,10 +40,6 @@ def _subscription_id(run: ScenarioRun, step: str) -> str:
     subscription = run.value(step)["subscription"]
     assert subscription, f"{step} returned no subscription"
     return str(subscription["id"])
-
-
-def _when(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 def test_initialization(run: ScenarioRun) -> None:
@@ -104,7 +100,7 @@ def test_get_customer_reflects_provision_and_update(run: ScenarioRun, ids: dict[
     assert customer["hasPaymentMethod"] is True
     assert customer["coupon"]["id"] == "coupon-five-off"
     assert customer["promotionalEntitlements"] == []
-    assert _when(customer["createdAt"]) <= _when(customer["updatedAt"])
+    assert when(customer["createdAt"]) <= when(customer["updatedAt"])
     [subscription] = customer["subscriptions"]
     assert subscription["plan"]["id"] == "plan-stigg-pro"
     assert subscription["status"] == "ACTIVE"
@@ -179,7 +175,7 @@ def test_get_subscription(run: ScenarioRun, ids: dict[str, str]) -> None:
     assert subscription["pricingType"] == "PAID"
     assert subscription["metadata"] == {"key": "value"}
     assert subscription["startDate"]
-    assert _when(subscription["currentBillingPeriodEnd"]) > _when(subscription["startDate"])
+    assert when(subscription["currentBillingPeriodEnd"]) > when(subscription["startDate"])
     plan = subscription["plan"]
     assert (plan["id"], plan["displayName"]) == ("plan-stigg-pro", "Pro")
     assert plan["product"]["id"] == "product-stigg"
@@ -319,7 +315,7 @@ def test_metered_entitlement(run: ScenarioRun) -> None:
     assert entitlement["usageLimit"] == 2
     assert entitlement["requestedUsage"] == 0
     assert entitlement["resetPeriod"] == "MONTH"
-    assert _when(entitlement["usagePeriodStart"]) < _when(entitlement["usagePeriodEnd"])
+    assert when(entitlement["usagePeriodStart"]) < when(entitlement["usagePeriodEnd"])
     assert entitlement["nextResetDate"] == entitlement["usagePeriodEnd"]
     feature = entitlement["feature"]
     assert (feature["id"], feature["meterType"], feature["isMetered"]) == (
@@ -502,7 +498,7 @@ def test_estimate_subscription(run: ScenarioRun) -> None:
     assert estimate["total"]["currency"] == "USD"
     assert approx(estimate["total"]["amount"], 11.9)
     period = estimate["billingPeriodRange"]
-    assert _when(period["start"]) < _when(period["end"])
+    assert when(period["start"]) < when(period["end"])
     plain = run.value("estimateSubscription.noDiscount")
     assert plain["total"] == {"amount": 12, "currency": "USD"}
     assert plain["subTotal"] == {"amount": 12, "currency": "USD"}

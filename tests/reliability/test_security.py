@@ -21,9 +21,11 @@ from tests.support.emulators import customer_token, new_emulator
 from tests.support.processes import CLIENT_KEY, SERVER_KEY, EmulatorProcess
 
 SECRET = "reliability-signing-secret"
-# Protocol §1.4: the browser SDK's mutations (PreviewSubscription is not in this schema's root).
+# Protocol §1.4: the browser SDK's mutations, and the customer's own auto-recharge settings (the
+# credit widgets save them from the browser, as Stigg's React SDK's AutomaticRechargeConfigForm).
 CLIENT_SIDE = {
     "applySubscription",
+    "saveAutoRechargeSettings",
     "estimateSubscription",
     "estimateSubscriptionUpdate",
     "previewSubscription",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -12,16 +11,12 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from demo_site.process import free_port as free_port  # re-exported for the test helpers
+from demo_site.process import stop_process
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CLIENT_KEY = "client-local-key"
 SERVER_KEY = "server-local-key"
-
-
-def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that is free right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_for_http(url: str, process: subprocess.Popen[bytes], timeout_s: float = 30.0) -> None:
@@ -124,18 +119,8 @@ class EmulatorProcess:
         return self
 
     def stop(self, kill: bool = False) -> None:
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            if kill:
-                self.process.kill()
-            else:
-                self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process is not None:
+            stop_process(self.process, kill)
         self.process = None
 
     def restart(self) -> EmulatorProcess:

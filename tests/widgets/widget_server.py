@@ -101,6 +101,37 @@ async def credits_ssr(config: dict[str, str]) -> str:
     )
 
 
+async def history_meter(config: dict[str, str], customer_id: str) -> str:
+    """`<stigg-usage-meter history>` of feature-demo-03 rendered in CPython for `customer_id`,
+    marked for hydration (the `/history` page)."""
+    from datetime import UTC, datetime
+
+    from stigg_client import Stigg
+    from widgets.render import RenderOptions, render_usage_meter, ssr_element, usage_from_metered
+    from widgets.render.usage_chart import history_start, render_usage_history
+
+    client = Stigg.initialize(
+        api_key=config["api_key"],
+        base_uri=config["base_uri"],
+        base_edge_uri=config["edge_uri"],
+        customer_id=customer_id,
+        live_updates=False,
+        background_refresh=False,
+    )
+    try:
+        await client.wait_for_initialization()
+        feature_id = "feature-demo-03"
+        info = usage_from_metered(feature_id, client.get_metered_entitlement(feature_id))
+        start = history_start(info, datetime.now(UTC))
+        history = await client.get_usage_history(feature_id, start)
+    finally:
+        await client.close()
+    options = RenderOptions()
+    inner = render_usage_meter(info, options, history=render_usage_history(info, history, options))
+    attributes = {"id": "ssr-meter", "feature-id": feature_id, "history": True}
+    return ssr_element("stigg-usage-meter", attributes, inner, css_href="/static/stigg-widgets.css")
+
+
 def create_app(
     config: dict[str, str], ssr: str, early: str = "", prerendered: str = ""
 ) -> Starlette:
@@ -167,6 +198,17 @@ def create_app(
         """The `--prerendered` file (`python -m widgets.prerender` output) in the test page."""
         return HTMLResponse(prerendered_page, headers={"Cache-Control": "no-store"})
 
+    async def history(request: Request) -> Response:
+        """Usage history charts for `?customer=ID`: a server-rendered meter (hydrated), a German
+        meter and the portal."""
+        customer = request.query_params.get("customer") or config.get("customer_id") or ""
+        meter = await history_meter(config, customer)
+        main = Template((PAGE / "history.html").read_text()).substitute(ssr_meter=meter)
+        body = wrap(
+            main + '<pre id="py-events" hidden>[]</pre>', {**config, "customer_id": customer}
+        )
+        return HTMLResponse(body, headers={"Cache-Control": "no-store"})
+
     async def app_py(request: Request) -> Response:
         return serve_from(PAGE, request, "app.py", immutable=False)
 
@@ -201,6 +243,7 @@ def create_app(
             Route("/checkout", checkout),
             Route("/early", early_input),
             Route("/prerendered", prerendered_markup),
+            Route("/history", history),
             Route("/app.py", app_py),
             Route("/runtime/{path:path}", runtime),
             Route("/static/{path:path}", static),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from widgets.browser.controller import Controller, WidgetHost, entitlements_loaded
@@ -22,8 +23,26 @@ if TYPE_CHECKING:
     from stigg_client.models.paywall import Paywall
     from stigg_client.models.portal import CustomerPortal
     from stigg_client.models.subscriptions import Invoice
+    from stigg_client.models.usage import UsageHistoryV2
+    from widgets.client import StiggClient
+    from widgets.render.usage import UsageInfo
 
 logger = logging.getLogger("widgets")
+
+
+async def usage_history_of(
+    client: StiggClient, info: UsageInfo, resource_id: str | None
+) -> UsageHistoryV2 | None:
+    """`info`'s usage this period for its chart; None (no chart, the meter stays) when the read
+    fails."""
+    from widgets.render.usage_chart import history_start  # pages with a chart only
+
+    start = history_start(info, datetime.now(UTC))
+    try:
+        return await client.get_usage_history(info.feature_id, start, resource_id=resource_id)
+    except Exception as error:
+        logger.warning("usage history of %s not shown: %s", info.feature_id, error)
+        return None
 
 
 class PortalController(Controller):
@@ -36,6 +55,7 @@ class PortalController(Controller):
         super().__init__(app, element)
         self.latest_invoices: dict[str, Invoice] = {}
         self.credits: list[CreditEntitlement] = []
+        self.histories: dict[str, UsageHistoryV2] = {}
 
     async def load(self) -> None:
         client = self.app.client
@@ -50,13 +70,32 @@ class PortalController(Controller):
         self.latest_invoices = {
             str(sub.id): sub.latest_invoice for sub in subscriptions or [] if sub.latest_invoice
         }
+        self.histories = await self.load_histories(portal, resource_id)
+
+    async def load_histories(
+        self, portal: CustomerPortal, resource_id: str | None
+    ) -> dict[str, UsageHistoryV2]:
+        """The usage history of each metered feature the portal shows (unless hidden)."""
+        from widgets.render.portal import usage_from_wire  # portal pages only
+
+        if {"usage", "usage-history"} & self.hidden_sections():
+            return {}
+        infos = [info for e in portal.entitlements if (info := usage_from_wire(e)) is not None]
+        client = self.app.client
+        found = await asyncio.gather(*(usage_history_of(client, i, resource_id) for i in infos))
+        return {i.feature_id: h for i, h in zip(infos, found, strict=True) if h is not None}
+
+    def hidden_sections(self) -> frozenset[str]:
+        return frozenset((self.attr("hidden-sections") or "").replace(",", " ").split())
 
     def render(self) -> str:
         from widgets.render.portal import PortalOptions, render_customer_portal  # portal pages only
 
-        hidden = frozenset((self.attr("hidden-sections") or "").replace(",", " ").split())
         options = PortalOptions(
-            **self.options(), hidden_sections=hidden, paywall_href=self.attr("paywall-href")
+            **self.options(),
+            hidden_sections=self.hidden_sections(),
+            paywall_href=self.attr("paywall-href"),
+            usage_histories=self.histories,
         )
         return render_customer_portal(self.portal, options, self.latest_invoices, self.credits)
 
@@ -77,20 +116,33 @@ class PortalController(Controller):
 
 
 class MeterController(Controller):
-    """`<stigg-usage-meter feature-id>`: from the SDK's cached metered entitlement."""
+    """`<stigg-usage-meter feature-id [history]>`: from the SDK's cached metered entitlement;
+    with `history`, a chart of this period's usage under the meter."""
 
     live = True
+    history: UsageHistoryV2 | None = None
+
+    def info(self) -> UsageInfo:
+        feature_id = self.attr("feature-id") or ""
+        return usage_from_metered(
+            feature_id, self.app.client.get_metered_entitlement(feature_id=feature_id)
+        )
 
     async def load(self) -> None:
         self.ahead_of_load = await entitlements_loaded(self.app.client)
+        self.history = None
+        if self.element.hasAttribute("history"):
+            self.history = await usage_history_of(self.app.client, self.info(), None)
 
     def render(self) -> str:
-        feature_id = self.attr("feature-id") or ""
-        result = self.app.client.get_metered_entitlement(feature_id=feature_id)
+        info, options = self.info(), RenderOptions(**self.options())
         warning = float(self.attr("warning-at") or 70) / 100
-        return render_usage_meter(
-            usage_from_metered(feature_id, result), RenderOptions(**self.options()), warning
-        )
+        chart = ""
+        if self.history is not None and self.element.hasAttribute("history"):
+            from widgets.render.usage_chart import render_usage_history  # pages with a chart
+
+            chart = render_usage_history(info, self.history, options)
+        return render_usage_meter(info, options, warning, chart)
 
 
 class GateController(Controller):

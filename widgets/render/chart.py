@@ -16,12 +16,12 @@ from datetime import datetime
 from widgets.markup import attrs, text
 from widgets.render.common import RenderOptions
 
-WIDTH = 600
-HEIGHT = 220
-PAD_LEFT = 56
+WIDTH = 480
+HEIGHT = 200
+PAD_LEFT = 52
 PAD_RIGHT = 12
 PAD_TOP = 12
-PAD_BOTTOM = 28
+PAD_BOTTOM = 30
 SERIES_CLASSES = 4
 """Series beyond this many reuse the palette (`series-1` .. `series-4`)."""
 
@@ -219,30 +219,39 @@ def _svg(spec: ChartSpec, options: RenderOptions, summary: str) -> str:
 
 
 def _table(spec: ChartSpec, options: RenderOptions) -> str:
-    texts, number = options.texts, options.formatters.number
-    moments = sorted({point.at for series in spec.series for point in series.points})
-    by_series = [{point.at: point for point in series.points} for series in spec.series]
-    header = "".join(f'<th scope="col">{text(series.name)}</th>' for series in spec.series)
+    """One row per date label (the day, with the default formatters): each series' last value
+    that day, marked when it was reset that day."""
+    texts, number, date = options.texts, options.formatters.number, options.formatters.date
+    days: dict[str, list[ChartPoint | None]] = {}
+    moments: dict[str, datetime] = {}
+    resets: set[tuple[str, int]] = set()
+    for index, series in enumerate(spec.series):
+        for point in _sorted(series):
+            label = date(point.at)
+            row = days.setdefault(label, [None] * len(spec.series))
+            row[index] = point
+            moments[label] = min(moments.get(label, point.at), point.at)
+            if point.is_reset:
+                resets.add((label, index))
+    unit = f" ({spec.units})" if spec.units else ""
+    header = "".join(f'<th scope="col">{text(series.name + unit)}</th>' for series in spec.series)
     rows: list[str] = []
-    for moment in moments:
+    for label, points in sorted(days.items(), key=lambda item: moments[item[0]]):
         cells: list[str] = []
-        for points in by_series:
-            point = points.get(moment)
-            if point is None:
+        for index, last in enumerate(points):
+            if last is None:
                 cells.append("<td></td>")
                 continue
-            value = number(point.value)
-            if point.is_reset:
+            value = number(last.value)
+            if (label, index) in resets:
                 value = texts("chart_reset_value", value=value)
             cells.append(f"<td>{text(value)}</td>")
-        stamp = options.formatters.date(moment)
+        stamp = moments[label].date().isoformat()
         rows.append(
-            f'<tr><th scope="row"><time datetime="{text(moment.isoformat())}">{text(stamp)}'
-            f"</time></th>{''.join(cells)}</tr>"
+            f'<tr><th scope="row"><time datetime="{stamp}">{text(label)}</time></th>'
+            f"{''.join(cells)}</tr>"
         )
-    caption = spec.title
-    if spec.units:
-        caption = texts("chart_table_caption", title=spec.title, units=spec.units)
+    caption = texts("chart_table_caption", title=spec.title)
     return (
         f'<details class="chart-data" part="chart-data"><summary part="chart-toggle">'
         f"{text(texts('chart_show_table'))}</summary>"

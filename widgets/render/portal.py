@@ -4,18 +4,20 @@ promotions, billing, payment method and invoices."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from stigg_client.models.credits import CreditEntitlement
 from stigg_client.models.portal import CustomerPortal, PortalSubscription, WireEntitlement
 from stigg_client.models.subscriptions import Invoice, SubscriptionScheduledUpdate
+from stigg_client.models.usage import UsageHistoryV2
 from widgets.markup import attrs, text
 from widgets.pricing import PENDING_SCHEDULES
 from widgets.render.common import RenderOptions, render_state
 from widgets.render.credits import render_credit_utilization
 from widgets.render.usage import UsageInfo, render_usage_meter
+from widgets.render.usage_chart import render_usage_history
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,8 @@ class PortalOptions(RenderOptions):
     hidden_sections: frozenset[str] = frozenset()
     paywall_href: str | None = None
     warning_at: float = 0.7
+    usage_histories: Mapping[str, UsageHistoryV2] = field(default_factory=dict)
+    """Per feature id, its usage this period, drawn as a chart under its meter."""
 
 
 def usage_from_wire(entitlement: WireEntitlement) -> UsageInfo | None:
@@ -43,6 +47,7 @@ def usage_from_wire(entitlement: WireEntitlement) -> UsageInfo | None:
         unlimited=bool(entitlement.has_unlimited_usage),
         units=feature.feature_units_plural or feature.feature_units or "",
         resets_at=entitlement.usage_period_end,
+        period_start=entitlement.usage_period_start,
     )
 
 
@@ -236,7 +241,8 @@ def _usage(portal: CustomerPortal, options: PortalOptions) -> str:
     if not infos:
         return ""
     meters = "".join(
-        f"<li>{render_usage_meter(i, options, options.warning_at)}</li>" for i in infos
+        f"<li>{render_usage_meter(i, options, options.warning_at, _chart(i, options))}</li>"
+        for i in infos
     )
     return _section("usage", options.texts("usage_title"), f'<ul class="meters">{meters}</ul>')
 
@@ -250,6 +256,13 @@ def _credits(credits: Sequence[CreditEntitlement], options: PortalOptions) -> st
     if not meters:
         return ""
     return _section("credits", options.texts("credits_title"), f'<ul class="meters">{meters}</ul>')
+
+
+def _chart(info: UsageInfo, options: PortalOptions) -> str:
+    history = options.usage_histories.get(info.feature_id)
+    if history is None or "usage-history" in options.hidden_sections:
+        return ""
+    return render_usage_history(info, history, options)
 
 
 def _addon_line(addon: dict[str, Any], options: PortalOptions) -> str:

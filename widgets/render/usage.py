@@ -27,6 +27,7 @@ class UsageInfo:
     units: str = ""
     resets_at: datetime | None = None
     has_access: bool = True
+    period_start: datetime | None = None
 
 
 def usage_from_metered(feature_id: str, result: MeteredEntitlement) -> UsageInfo:
@@ -42,6 +43,7 @@ def usage_from_metered(feature_id: str, result: MeteredEntitlement) -> UsageInfo
         unlimited=bool(result.is_unlimited),
         units=units,
         resets_at=result.usage_period_end,
+        period_start=result.usage_period_start,
         # No entitlement: denied with neither a limit nor unlimited usage (at the limit keeps one).
         has_access=bool(result.has_access or result.is_unlimited or result.usage_limit is not None),
     )
@@ -58,9 +60,13 @@ def usage_level(info: UsageInfo, warning_at: float = WARNING_AT) -> str:
 
 
 def render_usage_meter(
-    info: UsageInfo, options: RenderOptions | None = None, warning_at: float = WARNING_AT
+    info: UsageInfo,
+    options: RenderOptions | None = None,
+    warning_at: float = WARNING_AT,
+    history: str = "",
 ) -> str:
-    """A labelled `<meter>` with value text, reset date and warning/exceeded text."""
+    """A labelled `<meter>` with value text, reset date and warning/exceeded text; `history`
+    is the chart markup to show under it (`widgets.render.usage_chart`)."""
     options = options or RenderOptions()
     texts, number = options.texts, options.formatters.number
     level = usage_level(info, warning_at)
@@ -107,7 +113,7 @@ def render_usage_meter(
         f'<p class="usage-name" id="usage-name-{text(info.feature_id)}" part="meter-name">'
         f"{text(info.name)}</p>"
         f'<p class="usage-value" part="meter-value">{text(value_text)}</p></div>'
-        f"{meter}{footer}</div>"
+        f"{meter}{footer}{history}</div>"
     )
 
 

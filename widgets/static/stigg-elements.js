@@ -11,7 +11,7 @@ const TAGS = {
   "stigg-pricing-table": PAYWALL,
   "stigg-customer-portal": ["resource-id", "product-id", "hidden-sections", "paywall-href",
     "locale", "theme", "texts"],
-  "stigg-usage-meter": ["feature-id", "warning-at", "locale", "theme", "texts"],
+  "stigg-usage-meter": ["feature-id", "warning-at", "history", "locale", "theme", "texts"],
   "stigg-gate": ["feature-id", "requested-usage", "requested-values", "min-value", "locale",
     "texts"],
   "stigg-upgrade-prompt": ["feature-id", "requested-usage", "paywall-href", "locale", "theme", "texts"],

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.emulator.helpers import Api, server
-from tests.support.processes import SERVER_KEY
+from tests.support.processes import SERVER_KEY, EmulatorProcess
 
 BILLING_CATALOG = Path(__file__).parents[1] / "catalogs" / "billing.yaml"
 ACTIVATION_DELAY_S = 0.4
@@ -80,6 +80,15 @@ def new_customer(api: Api, payment_method: str | None = None, **extra: Any) -> s
         {"input": data},
     )
     return ref
+
+
+def customer_at(
+    billing: EmulatorProcess, when: str, payment_method: str | None = None
+) -> tuple[Api, str]:
+    """A server-key API with the test clock set to `when`, and a new customer made then."""
+    api = server(billing)
+    set_clock(api, to=when)
+    return api, new_customer(api, payment_method)
 
 
 def provision(api: Api, **fields: Any) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from stigg_emulator import cli, server
 from stigg_emulator.server import build_state
 from stigg_emulator.settings import Settings
 from tests.emulator.billing.helpers import BILLING_CATALOG
-from tests.emulator.conftest import fresh_database_url
+from tests.support.emulators import fresh_database_url
 
 DEFAULT_DELAY_S = 2.0
 

@@ -9,6 +9,7 @@ import sys
 import httpx
 
 from tests.emulator.billing.helpers import (
+    customer_at,
     entitlement,
     invoices,
     new_customer,
@@ -26,9 +27,7 @@ FEB1 = "2030-02-01T00:00:00.000Z"
 
 
 def test_usage_resets_when_its_period_ends(billing: EmulatorProcess) -> None:
-    api = server(billing)
-    set_clock(api, to=T0)
-    ref = new_customer(api, "pm_card_visa")
+    api, ref = customer_at(billing, T0, "pm_card_visa")
     provision(api, customerId=ref, planId="plan-b-basic", billingPeriod="MONTHLY")
     report_usage(api, ref, "feature-b-calls", 7)
     assert entitlement(api, ref, "feature-b-calls")["currentUsage"] == 7
@@ -77,9 +76,7 @@ def test_daily_and_weekly_usage_reset_at_their_boundaries(billing: EmulatorProce
 
 
 def test_trial_with_a_card_converts_to_paid_and_is_invoiced(billing: EmulatorProcess) -> None:
-    api = server(billing)
-    set_clock(api, to=T0)
-    ref = new_customer(api, "pm_card_visa")
+    api, ref = customer_at(billing, T0, "pm_card_visa")
     sub = provision(api, customerId=ref, planId="plan-b-trial-convert")["subscription"]
     assert sub["status"] == "IN_TRIAL" and sub["latestInvoice"] is None
     report = set_clock(api, by="7d")
@@ -94,9 +91,7 @@ def test_trial_with_a_card_converts_to_paid_and_is_invoiced(billing: EmulatorPro
 def test_trial_without_a_card_ends_and_falls_back_to_the_downgrade_plan(
     billing: EmulatorProcess,
 ) -> None:
-    api = server(billing)
-    set_clock(api, to=T0)
-    ref = new_customer(api)
+    api, ref = customer_at(billing, T0)
     sub = provision(api, customerId=ref, planId="plan-b-trial-convert")["subscription"]
     set_clock(api, to="2030-01-07T23:00:00Z")
     assert plans(api, ref) == ["plan-b-trial-convert"]
@@ -107,9 +102,7 @@ def test_trial_without_a_card_ends_and_falls_back_to_the_downgrade_plan(
 
 
 def test_trial_configured_to_cancel_ends_even_with_a_card(billing: EmulatorProcess) -> None:
-    api = server(billing)
-    set_clock(api, to=T0)
-    ref = new_customer(api, "pm_card_visa")
+    api, ref = customer_at(billing, T0, "pm_card_visa")
     sub = provision(api, customerId=ref, planId="plan-b-trial-cancel")["subscription"]
     set_clock(api, by="8d")
     assert subscription(api, sub["subscriptionId"])["status"] == "EXPIRED"
@@ -118,9 +111,7 @@ def test_trial_configured_to_cancel_ends_even_with_a_card(billing: EmulatorProce
 
 
 def test_scheduled_downgrade_and_seat_change_apply_at_period_end(billing: EmulatorProcess) -> None:
-    api = server(billing)
-    set_clock(api, to=T0)
-    ref = new_customer(api, "pm_card_visa")
+    api, ref = customer_at(billing, T0, "pm_card_visa")
     seats = provision(
         api,
         customerId=ref,
@@ -164,9 +155,7 @@ def test_scheduled_downgrade_and_seat_change_apply_at_period_end(billing: Emulat
 
 
 def test_cancel_at_period_end(billing: EmulatorProcess) -> None:
-    api = server(billing)
-    set_clock(api, to=T0)
-    ref = new_customer(api, "pm_card_visa")
+    api, ref = customer_at(billing, T0, "pm_card_visa")
     sub = provision(api, customerId=ref, planId="plan-b-basic", billingPeriod="MONTHLY")[
         "subscription"
     ]
@@ -190,9 +179,7 @@ def test_cancel_at_period_end(billing: EmulatorProcess) -> None:
 
 
 def test_promotional_grant_expires(billing: EmulatorProcess) -> None:
-    api = server(billing)
-    set_clock(api, to=T0)
-    ref = new_customer(api)
+    api, ref = customer_at(billing, T0)
     provision(api, customerId=ref, planId="plan-b-free")
     api.data(
         "mutation G($input: GrantPromotionalEntitlementsInput!) { "
@@ -217,9 +204,7 @@ def test_promotional_grant_expires(billing: EmulatorProcess) -> None:
 
 
 def test_renewal_invoices_follow_the_coupon_duration(billing: EmulatorProcess) -> None:
-    api = server(billing)
-    set_clock(api, to=T0)
-    ref = new_customer(api, "pm_card_visa")
+    api, ref = customer_at(billing, T0, "pm_card_visa")
     provision(
         api, customerId=ref, planId="plan-b-basic", billingPeriod="MONTHLY", promotionCode="HALF3"
     )
@@ -242,9 +227,7 @@ def test_renewal_invoices_follow_the_coupon_duration(billing: EmulatorProcess) -
 
 
 def test_declined_renewal_marks_payment_failed(billing: EmulatorProcess) -> None:
-    api = server(billing)
-    set_clock(api, to=T0)
-    ref = new_customer(api, "pm_card_visa")
+    api, ref = customer_at(billing, T0, "pm_card_visa")
     sub = provision(api, customerId=ref, planId="plan-b-basic", billingPeriod="MONTHLY")[
         "subscription"
     ]

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.emulator.billing.helpers import (
+    customer_at,
     estimate,
     estimate_update,
     invoices,
@@ -30,9 +31,7 @@ T10 = "2030-01-11T00:00:00.000Z"  # 10 days into January: 21 of 31 days remain
 
 
 def test_new_per_unit_with_tax(billing: EmulatorProcess) -> None:
-    api = server(billing)
-    set_clock(api, to=T0)
-    ref = new_customer(api)
+    _, ref = customer_at(billing, T0)
     result = estimate(
         client(billing),
         customerId=ref,
@@ -62,9 +61,7 @@ def test_new_per_unit_with_tax(billing: EmulatorProcess) -> None:
 
 
 def test_new_with_addons_and_fixed_forever_coupon(billing: EmulatorProcess) -> None:
-    api = server(billing)
-    set_clock(api, to=T0)
-    ref = new_customer(api)
+    api, ref = customer_at(billing, T0)
     result = estimate(
         api,
         customerId=ref,
@@ -93,9 +90,7 @@ def test_new_with_addons_and_fixed_forever_coupon(billing: EmulatorProcess) -> N
 
 
 def test_new_with_repeating_percentage_coupon(billing: EmulatorProcess) -> None:
-    api = server(billing)
-    set_clock(api, to=T0)
-    ref = new_customer(api)
+    api, ref = customer_at(billing, T0)
     result = estimate(
         api, customerId=ref, planId="plan-b-basic", billingPeriod="MONTHLY", promotionCode="HALF3"
     )
@@ -114,9 +109,7 @@ def test_new_with_repeating_percentage_coupon(billing: EmulatorProcess) -> None:
 
 
 def test_new_with_once_coupon_discounts_only_the_first_invoice(billing: EmulatorProcess) -> None:
-    api = server(billing)
-    set_clock(api, to=T0)
-    ref = new_customer(api)
+    api, ref = customer_at(billing, T0)
     result = estimate(
         api,
         customerId=ref,
@@ -137,9 +130,7 @@ def test_new_with_once_coupon_discounts_only_the_first_invoice(billing: Emulator
 
 
 def test_new_annual_with_country_price(billing: EmulatorProcess) -> None:
-    api = server(billing)
-    set_clock(api, to=T0)
-    ref = new_customer(api)
+    api, ref = customer_at(billing, T0)
     result = estimate(
         api,
         customerId=ref,
@@ -221,9 +212,7 @@ def test_update_prorates_a_quantity_decrease(billing: EmulatorProcess) -> None:
 
 
 def test_update_add_on_with_repeating_coupon_still_running(billing: EmulatorProcess) -> None:
-    api = server(billing)
-    set_clock(api, to=T0)
-    ref = new_customer(api, "pm_card_visa")
+    api, ref = customer_at(billing, T0, "pm_card_visa")
     sub_id = provision(
         api, customerId=ref, planId="plan-b-basic", billingPeriod="MONTHLY", promotionCode="HALF3"
     )["subscription"]["subscriptionId"]
@@ -247,9 +236,7 @@ def test_update_add_on_with_repeating_coupon_still_running(billing: EmulatorProc
 
 
 def test_update_after_repeating_coupon_ended(billing: EmulatorProcess) -> None:
-    api = server(billing)
-    set_clock(api, to=T0)
-    ref = new_customer(api, "pm_card_visa")
+    api, ref = customer_at(billing, T0, "pm_card_visa")
     sub_id = provision(
         api, customerId=ref, planId="plan-b-basic", billingPeriod="MONTHLY", promotionCode="HALF3"
     )["subscription"]["subscriptionId"]
@@ -273,9 +260,7 @@ def test_update_after_repeating_coupon_ended(billing: EmulatorProcess) -> None:
 
 
 def test_update_does_not_reapply_a_once_coupon(billing: EmulatorProcess) -> None:
-    api = server(billing)
-    set_clock(api, to=T0)
-    ref = new_customer(api, "pm_card_visa")
+    api, ref = customer_at(billing, T0, "pm_card_visa")
     created = provision(
         api, customerId=ref, planId="plan-b-basic", billingPeriod="MONTHLY", promotionCode="FIRST20"
     )["subscription"]
@@ -296,9 +281,7 @@ def test_update_does_not_reapply_a_once_coupon(billing: EmulatorProcess) -> None
 
 
 def test_monthly_to_annual_switch_credits_unused_time(billing: EmulatorProcess) -> None:
-    api = server(billing)
-    set_clock(api, to=T0)
-    ref = new_customer(api, "pm_card_visa")
+    api, ref = customer_at(billing, T0, "pm_card_visa")
     provision(api, customerId=ref, planId="plan-b-basic", billingPeriod="MONTHLY")
     set_clock(api, to=T10)
     result = estimate(api, customerId=ref, planId="plan-b-basic", billingPeriod="ANNUALLY")
@@ -312,9 +295,7 @@ def test_monthly_to_annual_switch_credits_unused_time(billing: EmulatorProcess) 
 
 
 def test_plan_changes_prorate_within_the_period(billing: EmulatorProcess) -> None:
-    api = server(billing)
-    set_clock(api, to=T0)
-    ref = new_customer(api, "pm_card_visa")
+    api, ref = customer_at(billing, T0, "pm_card_visa")
     provision(api, customerId=ref, planId="plan-b-basic", billingPeriod="MONTHLY")
     set_clock(api, to=T10)
     up = estimate(api, customerId=ref, planId="plan-b-pro", billingPeriod="MONTHLY")
@@ -337,9 +318,7 @@ def test_plan_changes_prorate_within_the_period(billing: EmulatorProcess) -> Non
 def test_invalid_promotion_codes_are_rejected_and_nothing_applies(
     billing: EmulatorProcess,
 ) -> None:
-    api = server(billing)
-    set_clock(api, to=T0)
-    ref = new_customer(api, "pm_card_visa")
+    api, ref = customer_at(billing, T0, "pm_card_visa")
     base = {"customerId": ref, "planId": "plan-b-basic", "billingPeriod": "MONTHLY"}
     document = (
         "mutation E($input: EstimateSubscriptionInput!) "
@@ -369,9 +348,7 @@ def test_invalid_promotion_codes_are_rejected_and_nothing_applies(
 
 
 def test_preview_subscription_v2_by_client_key(billing: EmulatorProcess) -> None:
-    api = server(billing)
-    set_clock(api, to=T0)
-    ref = new_customer(api, "pm_card_visa")
+    api, ref = customer_at(billing, T0, "pm_card_visa")
     provision(api, customerId=ref, planId="plan-b-basic", billingPeriod="MONTHLY")
     set_clock(api, to=T10)
     money = "{ amount currency }"
@@ -427,9 +404,7 @@ def _invoice_totals(api: Api, ref: str) -> list[tuple[str, str, float]]:
 
 
 def test_fixed_once_coupon_discounts_the_first_invoice_only(billing: EmulatorProcess) -> None:
-    api = server(billing)
-    set_clock(api, to=T0)
-    ref = new_customer(api, "pm_card_visa")
+    api, ref = customer_at(billing, T0, "pm_card_visa")
     fields = {
         "customerId": ref,
         "planId": "plan-b-basic",
@@ -462,9 +437,7 @@ def test_fixed_once_coupon_discounts_the_first_invoice_only(billing: EmulatorPro
 
 
 def test_fixed_repeating_coupon_stops_after_its_months(billing: EmulatorProcess) -> None:
-    api = server(billing)
-    set_clock(api, to=T0)
-    ref = new_customer(api, "pm_card_visa")
+    api, ref = customer_at(billing, T0, "pm_card_visa")
     fields = {
         "customerId": ref,
         "planId": "plan-b-basic",
@@ -499,9 +472,7 @@ def test_fixed_repeating_coupon_stops_after_its_months(billing: EmulatorProcess)
 def test_percentage_forever_coupon_on_new_and_updated_subscriptions(
     billing: EmulatorProcess,
 ) -> None:
-    api = server(billing)
-    set_clock(api, to=T0)
-    ref = new_customer(api, "pm_card_visa")
+    api, ref = customer_at(billing, T0, "pm_card_visa")
     fields = {
         "customerId": ref,
         "planId": "plan-b-seats",
@@ -549,9 +520,7 @@ def test_percentage_forever_coupon_on_new_and_updated_subscriptions(
 def test_annual_to_monthly_switch_credits_unused_annual_time(billing: EmulatorProcess) -> None:
     # estimateSubscriptionUpdate has no billingPeriod in Stigg's schema (only quantities,
     # add-ons and a promotion code): a period switch is estimated with estimateSubscription.
-    api = server(billing)
-    set_clock(api, to=T0)
-    ref = new_customer(api, "pm_card_visa")
+    api, ref = customer_at(billing, T0, "pm_card_visa")
     provision(api, customerId=ref, planId="plan-b-basic", billingPeriod="ANNUALLY")
     set_clock(api, to=T10)
     result = estimate(api, customerId=ref, planId="plan-b-basic", billingPeriod="MONTHLY")

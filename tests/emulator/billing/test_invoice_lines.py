@@ -8,8 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.emulator.billing.helpers import new_customer, provision, set_clock, subscription
-from tests.emulator.helpers import Api, client, server
+from tests.emulator.billing.helpers import (
+    customer_at,
+    new_customer,
+    provision,
+    set_clock,
+    subscription,
+)
+from tests.emulator.helpers import Api, client
 from tests.support.processes import EmulatorProcess
 
 T0 = "2030-01-01T00:00:00Z"
@@ -41,9 +47,7 @@ def _line_sum(invoice: dict[str, Any]) -> float:
 
 
 def test_creation_invoice_lines_per_unit_addon_discount_and_tax(billing: EmulatorProcess) -> None:
-    api = server(billing)
-    set_clock(api, to=T0)
-    ref = new_customer(api, "pm_card_visa")
+    api, ref = customer_at(billing, T0, "pm_card_visa")
     sub = provision(
         api,
         customerId=ref,
@@ -91,9 +95,7 @@ def test_creation_invoice_lines_per_unit_addon_discount_and_tax(billing: Emulato
 
 
 def test_prorated_update_lines_round_once_and_add_up(billing: EmulatorProcess) -> None:
-    api = server(billing)
-    set_clock(api, to=T0)
-    ref = new_customer(api, "pm_card_visa")
+    api, ref = customer_at(billing, T0, "pm_card_visa")
     sub_id = provision(
         api,
         customerId=ref,
@@ -134,9 +136,7 @@ def test_prorated_update_lines_round_once_and_add_up(billing: EmulatorProcess) -
 
 
 def test_portal_preview_matches_the_renewal_the_clock_issues(billing: EmulatorProcess) -> None:
-    api = server(billing)
-    set_clock(api, to=T0)
-    ref = new_customer(api, "pm_card_visa")
+    api, ref = customer_at(billing, T0, "pm_card_visa")
     sub_id = provision(
         api,
         customerId=ref,
@@ -214,9 +214,7 @@ def test_portal_preview_matches_the_renewal_the_clock_issues(billing: EmulatorPr
 
 
 def test_no_preview_when_the_subscription_ends_or_is_free(billing: EmulatorProcess) -> None:
-    api = server(billing)
-    set_clock(api, to=T0)
-    ref = new_customer(api, "pm_card_visa")
+    api, ref = customer_at(billing, T0, "pm_card_visa")
     sub_id = provision(api, customerId=ref, planId="plan-b-basic", billingPeriod="MONTHLY")[
         "subscription"
     ]["subscriptionId"]

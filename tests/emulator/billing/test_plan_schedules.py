@@ -7,6 +7,7 @@ from typing import Any
 
 from tests.emulator.billing.helpers import (
     active,
+    customer_at,
     invoices,
     new_customer,
     provision,
@@ -221,9 +222,7 @@ def test_immediate_downgrade_is_not_scheduled(billing: EmulatorProcess) -> None:
 
 
 def test_plan_change_at_period_end_replaces_an_earlier_one(billing: EmulatorProcess) -> None:
-    api = server(billing)
-    set_clock(api, to=T0)
-    ref = new_customer(api, "pm_card_visa")
+    api, ref = customer_at(billing, T0, "pm_card_visa")
     basic = provision(api, customerId=ref, planId="plan-b-basic", billingPeriod="MONTHLY")[
         "subscription"
     ]["subscriptionId"]

@@ -1,20 +1,14 @@
 // Keys and customer tokens with Stigg's browser SDK 3.35.0 (X-API-KEY, X-CUSTOMER-KEY) and the Node
 // SDK's key check, against an emulator started with a signing secret. Python computes the tokens
 // (hex HMAC-SHA256 of the customer id). Assertions: tests/interop/test_interop_auth.py.
-import { Harness, requireFromRepo } from './harness.mjs';
+import { Harness, nodeServerSdk, requireFromRepo } from './harness.mjs';
 
 const h = await Harness.start();
 const { baseUri, edgeUri, clientKey, serverKey, customerId, goodToken, otherToken } = h.input;
 const Stigg = requireFromRepo('@stigg/js-client-sdk').default;
-const { Stigg: ServerStigg } = requireFromRepo('@stigg/node-server-sdk');
 
-const server = ServerStigg.initialize({
-  apiKey: serverKey,
-  baseUri,
-  baseEdgeUri: edgeUri,
-  realtimeUpdatesEnabled: false,
-  logConfiguration: { logLevel: 'NONE' },
-});
+const quiet = { logConfiguration: { logLevel: 'NONE' } };
+const server = nodeServerSdk(h.input, serverKey, quiet);
 await h.step('setup.provisionCustomer', () =>
   server.provisionCustomer({ customerId, subscriptionParams: { planId: 'plan-stigg-starter' } }),
 );
@@ -52,30 +46,12 @@ await h.step('noToken.waitForInitialization', async () => {
 });
 
 const badKey = browser({ apiKey: 'not-a-key', customerId, customerToken: goodToken });
-await h.step('badKey.waitForInitialization', async () => {
-  await badKey.waitForInitialization();
-  return 'ready';
-});
+await h.ready(badKey, 'badKey.waitForInitialization');
 
-const badServer = ServerStigg.initialize({
-  apiKey: 'not-a-server-key',
-  baseUri,
-  baseEdgeUri: edgeUri,
-  realtimeUpdatesEnabled: false,
-  logConfiguration: { logLevel: 'NONE' },
-});
-await h.step('badServerKey.waitForInitialization', async () => {
-  await badServer.waitForInitialization();
-  return 'ready';
-});
+const badServer = nodeServerSdk(h.input, 'not-a-server-key', quiet);
+await h.ready(badServer, 'badServerKey.waitForInitialization');
 // The client key may read but not manage: the Node SDK given the client key cannot provision.
-const clientAsServer = ServerStigg.initialize({
-  apiKey: clientKey,
-  baseUri,
-  baseEdgeUri: edgeUri,
-  realtimeUpdatesEnabled: false,
-  logConfiguration: { logLevel: 'NONE' },
-});
+const clientAsServer = nodeServerSdk(h.input, clientKey, quiet);
 await h.step('clientKey.provisionCustomer', () =>
   clientAsServer.provisionCustomer({ customerId: `${customerId}-by-client`, subscriptionParams: null }),
 );

@@ -4,10 +4,10 @@
 // `window.location` (read by waitForCheckoutCompleted), which we provide as a plain object.
 // Customers the client key cannot create are set up with the Node server SDK first.
 // Assertions: tests/interop/test_browser_sdk.py.
-import { Harness, requireFromRepo, sleep, waitFor } from './harness.mjs';
+import { Harness, nodeServerSdk, requireFromRepo, sleep, waitFor } from './harness.mjs';
 
 const h = await Harness.start();
-const { baseUri, edgeUri, clientKey, serverKey, prefix } = h.input;
+const { baseUri, edgeUri, clientKey, prefix } = h.input;
 
 globalThis.window = { location: { search: '', href: 'http://127.0.0.1/' } };
 const setLocationSearch = (search) => {
@@ -36,21 +36,11 @@ globalThis.fetch = async (input, init = {}) => {
 };
 
 const Stigg = requireFromRepo('@stigg/js-client-sdk').default;
-const { Stigg: ServerStigg } = requireFromRepo('@stigg/node-server-sdk');
 
 // --- set-up with the server key -------------------------------------------------------------------
-const server = ServerStigg.initialize({
-  apiKey: serverKey,
-  baseUri,
-  baseEdgeUri: edgeUri,
-  realtimeUpdatesEnabled: false,
-  logConfiguration: { logLevel: 'ERROR' },
-});
+const server = nodeServerSdk(h.input);
 const ids = { usage: `${prefix}-b-usage`, ws: `${prefix}-b-ws`, paid: `${prefix}-b-paid` };
-await h.step('setup.waitForInitialization', async () => {
-  await server.waitForInitialization();
-  return 'ready';
-});
+await h.ready(server, 'setup.waitForInitialization');
 await h.step('setup.usageCustomer', () =>
   server.provisionCustomer({ customerId: ids.usage, subscriptionParams: { planId: 'plan-stigg-starter' } }),
 );

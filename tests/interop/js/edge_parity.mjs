@@ -2,30 +2,19 @@
 // with both SDKs, so the GraphQL twins of the edge reads (GetEntitlements, GetActiveSubscriptionsList,
 // GetPaywall without a customer, GetSdkConfiguration) are exercised too. Python compares the pairs
 // (tests/interop/test_interop_edge_parity.py).
-import { Harness, requireFromRepo } from './harness.mjs';
+import { Harness, nodeServerSdk, requireFromRepo } from './harness.mjs';
 
 const h = await Harness.start();
 const { baseUri, edgeUri, clientKey, serverKey } = h.input;
 const Stigg = requireFromRepo('@stigg/js-client-sdk').default;
-const { Stigg: ServerStigg } = requireFromRepo('@stigg/node-server-sdk');
 const customerId = 'customer-demo-01';
 
 for (const [mode, enableEdge] of [
   ['edge', true],
   ['graphql', false],
 ]) {
-  const server = ServerStigg.initialize({
-    apiKey: serverKey,
-    baseUri,
-    baseEdgeUri: edgeUri,
-    enableEdge,
-    realtimeUpdatesEnabled: false,
-    logConfiguration: { logLevel: 'ERROR' },
-  });
-  await h.step(`node.${mode}.waitForInitialization`, async () => {
-    await server.waitForInitialization();
-    return 'ready';
-  });
+  const server = nodeServerSdk(h.input, serverKey, { enableEdge });
+  await h.ready(server, `node.${mode}.waitForInitialization`);
   await h.step(`node.${mode}.getEntitlements`, () => server.getEntitlements(customerId));
   await h.step(`node.${mode}.getMeteredEntitlement`, () =>
     server.getMeteredEntitlement({ customerId, featureId: 'feature-demo-03' }),

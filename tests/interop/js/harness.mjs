@@ -18,9 +18,9 @@ export const REPO_ROOT = path.resolve(here, '..', '..', '..');
 /** `require` resolving from the repository root, where node_modules/ holds the pinned SDKs. */
 export const requireFromRepo = createRequire(path.join(REPO_ROOT, 'package.json'));
 
-/** JSON-safe copy: Dates become ISO strings, Maps become objects, functions and cycles are dropped. */
-/** Stigg's Node server SDK against the emulator, live updates off; `apiKey` defaults to the run's key. */
-export function nodeServerSdk({ baseUri, edgeUri, serverKey }, apiKey = serverKey) {
+/** Stigg's Node server SDK against the emulator, live updates off; `apiKey` defaults to the run's key
+ * and `options` override the SDK options (e.g. `{ realtimeUpdatesEnabled: true }`). */
+export function nodeServerSdk({ baseUri, edgeUri, serverKey }, apiKey = serverKey, options = {}) {
   const { Stigg } = requireFromRepo('@stigg/node-server-sdk');
   return Stigg.initialize({
     apiKey,
@@ -28,9 +28,11 @@ export function nodeServerSdk({ baseUri, edgeUri, serverKey }, apiKey = serverKe
     baseEdgeUri: edgeUri,
     realtimeUpdatesEnabled: false,
     logConfiguration: { logLevel: 'ERROR' },
+    ...options,
   });
 }
 
+/** JSON-safe copy: Dates become ISO strings, Maps become objects, functions and cycles are dropped. */
 export function toJson(value, seen = new WeakSet()) {
   if (value === undefined || typeof value === 'function') return undefined;
   if (value === null || typeof value !== 'object') return value;
@@ -104,6 +106,14 @@ export class Harness {
       this.steps[name] = { ok: false, error: `${message}${extra}` };
       return undefined;
     }
+  }
+
+  /** The step `name` that waits for an SDK client's initialization (value 'ready'). */
+  ready(sdk, name = 'waitForInitialization') {
+    return this.step(name, async () => {
+      await sdk.waitForInitialization();
+      return 'ready';
+    });
   }
 
   /** Record something observed outside a step (listener payloads, stray errors). */

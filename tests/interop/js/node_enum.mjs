@@ -1,22 +1,12 @@
 // getEnumEntitlement and getEntitlement with Stigg's Node server SDK 3.95.0 on the test
 // catalog's ENUM feature (feature-export-formats: csv and pdf on Pro).
 // Assertions: tests/interop/test_interop_enum.py, which compares them with our StiggServer.
-import { Harness, requireFromRepo } from './harness.mjs';
+import { Harness, nodeServerSdk } from './harness.mjs';
 
 const h = await Harness.start();
-const { baseUri, edgeUri, serverKey, prefix } = h.input;
-const { Stigg } = requireFromRepo('@stigg/node-server-sdk');
-const stigg = Stigg.initialize({
-  apiKey: serverKey,
-  baseUri,
-  baseEdgeUri: edgeUri,
-  realtimeUpdatesEnabled: false,
-  logConfiguration: { logLevel: 'ERROR' },
-});
-await h.step('waitForInitialization', async () => {
-  await stigg.waitForInitialization();
-  return 'ready';
-});
+const { prefix } = h.input;
+const stigg = nodeServerSdk(h.input);
+await h.ready(stigg);
 const customerId = `${prefix}-enum`;
 await h.step('provisionCustomer', () =>
   stigg.provisionCustomer({

@@ -2,10 +2,10 @@
 // networkRequestFailed (an API error, an unreachable server) and the entitlementsUpdated payload
 // pushed after a plan change. Assertions (and the same through our StiggServer):
 // tests/interop/test_interop_listener_events.py.
-import { Harness, nodeServerSdk, requireFromRepo, sleep, waitFor } from './harness.mjs';
+import { Harness, nodeServerSdk, sleep, waitFor } from './harness.mjs';
 
 const h = await Harness.start();
-const { baseUri, edgeUri, serverKey, prefix, deadUri, eventTimeoutMs = 5000 } = h.input;
+const { serverKey, prefix, deadUri, eventTimeoutMs = 5000 } = h.input;
 
 // Notes are named `<label>.<phase>.<event>`: which SDK instance, during which call.
 let phase = 'init';
@@ -18,10 +18,7 @@ const listen = (stigg, label) => {
 };
 
 const rejected = listen(nodeServerSdk(h.input, 'server-not-a-key'), 'rejected');
-await h.step('rejected.waitForInitialization', async () => {
-  await rejected.waitForInitialization();
-  return 'ready';
-});
+await h.ready(rejected, 'rejected.waitForInitialization');
 phase = 'call';
 await h.step('rejected.unarchiveCustomer', () => rejected.unarchiveCustomer(`${prefix}-node-any`));
 
@@ -34,8 +31,7 @@ await h.step('valid.unarchiveCustomer', () => valid.unarchiveCustomer(`${prefix}
 const unreachable = listen(nodeServerSdk({ ...h.input, baseUri: deadUri, edgeUri: deadUri }), 'unreachable');
 await h.step('unreachable.unarchiveCustomer', () => unreachable.unarchiveCustomer(`${prefix}-node-any`));
 
-const { Stigg } = requireFromRepo('@stigg/node-server-sdk');
-const live = Stigg.initialize({ apiKey: serverKey, baseUri, baseEdgeUri: edgeUri, logConfiguration: { logLevel: 'ERROR' } });
+const live = nodeServerSdk(h.input, serverKey, { realtimeUpdatesEnabled: true });
 const pushed = [];
 live.addListener('entitlementsUpdated', (data) => pushed.push(data));
 await live.waitForInitialization();

@@ -2,22 +2,13 @@
 // Phase "provision" (catalog v1): a paid subscription. Phase "migrate" (emulator restarted with a
 // catalog whose Pro price changed, so Pro has a new package version): read, migrate, read again.
 // Assertions: tests/interop/test_interop_migration.py.
-import { Harness, requireFromRepo } from './harness.mjs';
+import { Harness, nodeServerSdk, requireFromRepo } from './harness.mjs';
 
 const h = await Harness.start();
-const { baseUri, edgeUri, serverKey, prefix, phase, subscriptionId } = h.input;
-const { Stigg, SubscriptionMigrationTime } = requireFromRepo('@stigg/node-server-sdk');
-const stigg = Stigg.initialize({
-  apiKey: serverKey,
-  baseUri,
-  baseEdgeUri: edgeUri,
-  realtimeUpdatesEnabled: false,
-  logConfiguration: { logLevel: 'ERROR' },
-});
-await h.step('waitForInitialization', async () => {
-  await stigg.waitForInitialization();
-  return 'ready';
-});
+const { prefix, phase, subscriptionId } = h.input;
+const { SubscriptionMigrationTime } = requireFromRepo('@stigg/node-server-sdk');
+const stigg = nodeServerSdk(h.input);
+await h.ready(stigg);
 if (phase === 'provision') {
   await h.step('provisionCustomer', () =>
     stigg.provisionCustomer({

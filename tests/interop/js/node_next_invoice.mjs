@@ -1,22 +1,13 @@
 // previewNextInvoice with Stigg's Node server SDK 3.95.0, around a plan downgrade scheduled for
 // the end of the billing period (provisionSubscription with scheduleStrategy) and its cancel.
 // Assertions: tests/interop/test_interop_next_invoice.py.
-import { Harness, requireFromRepo } from './harness.mjs';
+import { Harness, nodeServerSdk, requireFromRepo } from './harness.mjs';
 
 const h = await Harness.start();
-const { baseUri, edgeUri, serverKey, prefix } = h.input;
-const { Stigg, SubscriptionScheduleStatus } = requireFromRepo('@stigg/node-server-sdk');
-const stigg = Stigg.initialize({
-  apiKey: serverKey,
-  baseUri,
-  baseEdgeUri: edgeUri,
-  realtimeUpdatesEnabled: false,
-  logConfiguration: { logLevel: 'ERROR' },
-});
-await h.step('waitForInitialization', async () => {
-  await stigg.waitForInitialization();
-  return 'ready';
-});
+const { prefix } = h.input;
+const { SubscriptionScheduleStatus } = requireFromRepo('@stigg/node-server-sdk');
+const stigg = nodeServerSdk(h.input);
+await h.ready(stigg);
 const customerId = `${prefix}-next-invoice`;
 await h.step('provisionCustomer', () =>
   stigg.provisionCustomer({

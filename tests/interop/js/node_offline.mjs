@@ -17,10 +17,7 @@ const stigg = Stigg.initialize({
   },
   logConfiguration: { logLevel: 'ERROR' },
 });
-await h.step('waitForInitialization', async () => {
-  await stigg.waitForInitialization();
-  return 'ready';
-});
+await h.ready(stigg);
 await h.step('getBooleanEntitlement', () =>
   stigg.getBooleanEntitlement({ customerId: 'customer-test-id', featureId: 'feature-number-of-seats' }),
 );

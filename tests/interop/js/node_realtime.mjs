@@ -2,18 +2,11 @@
 // {baseUri}/graphql and keeps its in-memory cache fresh from the pushes. We listen to
 // `entitlementsUpdated` / `usageUpdated` and check they arrive after reportUsage and
 // provisionSubscription. Assertions: tests/interop/test_node_realtime.py.
-import { Harness, requireFromRepo, sleep, waitFor } from './harness.mjs';
+import { Harness, nodeServerSdk, sleep, waitFor } from './harness.mjs';
 
 const h = await Harness.start();
-const { baseUri, edgeUri, serverKey, prefix, eventTimeoutMs = 5000 } = h.input;
-const { Stigg } = requireFromRepo('@stigg/node-server-sdk');
-
-const stigg = Stigg.initialize({
-  apiKey: serverKey,
-  baseUri,
-  baseEdgeUri: edgeUri,
-  logConfiguration: { logLevel: 'ERROR' },
-});
+const { serverKey, prefix, eventTimeoutMs = 5000 } = h.input;
+const stigg = nodeServerSdk(h.input, serverKey, { realtimeUpdatesEnabled: true });
 const customerId = `${prefix}-rt`;
 const received = { entitlementsUpdated: [], usageUpdated: [] };
 stigg.addListener('entitlementsUpdated', (data) => {
@@ -25,10 +18,7 @@ stigg.addListener('usageUpdated', (data) => {
   h.note('usageUpdated', data);
 });
 
-await h.step('waitForInitialization', async () => {
-  await stigg.waitForInitialization();
-  return 'ready';
-});
+await h.ready(stigg);
 // graphql-ws connects on the first subscribe; give the handshake a moment before the first write.
 await sleep(300);
 

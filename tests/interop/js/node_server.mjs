@@ -2,24 +2,17 @@
 // management and entitlement method of the Node seed guide, in one process. Real-time updates are
 // off here (so every entitlement read goes to the emulator's edge port); node_realtime.mjs covers
 // the WebSocket. Python asserts on the recorded steps (tests/interop/test_node_sdk.py).
-import { Harness, requireFromRepo, waitFor } from './harness.mjs';
+import { Harness, nodeServerSdk, requireFromRepo, waitFor } from './harness.mjs';
 
 const h = await Harness.start();
-const { baseUri, edgeUri, serverKey, prefix } = h.input;
+const { prefix } = h.input;
 const {
-  Stigg,
   UsageUpdateBehavior,
   SubscriptionScheduleStatus,
   BillingPeriod,
 } = requireFromRepo('@stigg/node-server-sdk');
 
-const stigg = Stigg.initialize({
-  apiKey: serverKey,
-  baseUri,
-  baseEdgeUri: edgeUri,
-  realtimeUpdatesEnabled: false,
-  logConfiguration: { logLevel: 'ERROR' },
-});
+const stigg = nodeServerSdk(h.input);
 
 const ids = {
   seed: `${prefix}-seed`, // provisioned exactly like the seed guide (paid plan, billing info, coupon)
@@ -56,10 +49,7 @@ const seedBillingInfo = {
   metadata: { hello: 'world' },
 };
 
-await h.step('waitForInitialization', async () => {
-  await stigg.waitForInitialization();
-  return 'ready';
-});
+await h.ready(stigg);
 
 // --- customers -----------------------------------------------------------------------------------
 const seeded = await h.step('provisionCustomer.seed', () =>

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page
 
 from tests.sdk.browser.server import ScenarioServer, ensure_runtime
+from tests.sdk.browser.server import read_report as read_page_report
 from tests.support.processes import EmulatorProcess
 
 PAGE_TIMEOUT_MS = 90_000
@@ -32,15 +32,7 @@ def scenario_server(scenario_runtime: Path, emulator: EmulatorProcess) -> Iterat
 
 def read_report(page: Page, url: str) -> dict[str, Any]:
     """Open `url`, wait until the page wrote its report, and return it (fail with its error)."""
-    page.goto(url)
-    page.wait_for_function(
-        "document.getElementById('report').dataset.state !== 'loading'", timeout=PAGE_TIMEOUT_MS
-    )
-    output = page.locator("#report")
-    text = output.inner_text()
-    assert output.get_attribute("data-state") == "done", text
-    report: dict[str, Any] = json.loads(text)
-    return report
+    return read_page_report(page, url, PAGE_TIMEOUT_MS)
 
 
 @pytest.fixture

@@ -11,17 +11,12 @@ from __future__ import annotations
 
 import html
 import json
-import subprocess
-import sys
-import threading
-import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import anyio.to_thread
-import uvicorn
 from playwright.sync_api import Page
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -31,7 +26,10 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from demo_site.assets import REVALIDATE, file_response, serve_from
-from tests.sdk.backend import report_usage
+from demo_site.pages import json_for_script, load_manifest
+from demo_site.process import AppThread
+from demo_site.process import ensure_runtime as build_runtime
+from tests.sdk.backend import new_customer, report_usage
 from tests.support.processes import REPO_ROOT, EmulatorProcess, free_port
 
 HERE = Path(__file__).resolve().parent
@@ -144,19 +142,8 @@ PROPAGATION_HEAD = """<script type="module">
 
 def ensure_runtime() -> Path:
     """Build (or refresh: fast when nothing changed) build/runtime with the current SDK wheel."""
-    subprocess.run([sys.executable, str(REPO_ROOT / "tools" / "browser_runtime.py")], check=True)
+    build_runtime()
     return RUNTIME_DIR
-
-
-def load_manifest(runtime_dir: Path) -> dict[str, Any]:
-    """What tools/browser_runtime.py wrote: runtime URLs and the package names pages ask for."""
-    manifest: dict[str, Any] = json.loads((runtime_dir / "manifest.json").read_text())
-    return manifest
-
-
-def json_for_script(value: Any) -> str:
-    """JSON safe inside a <script> element."""
-    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 class CrossOriginIsolation:
@@ -182,8 +169,7 @@ class ScenarioServer:
     runtime_dir: Path = RUNTIME_DIR
     port: int = field(default_factory=free_port)
     runs: dict[str, dict[str, Any]] = field(default_factory=dict)
-    _server: uvicorn.Server | None = None
-    _thread: threading.Thread | None = None
+    _running: AppThread | None = None
 
     @property
     def base_url(self) -> str:
@@ -274,27 +260,43 @@ class ScenarioServer:
 
     def start(self, timeout_s: float = 15.0) -> ScenarioServer:
         """Serve in a daemon thread; return once the port accepts requests."""
-        config = uvicorn.Config(
-            self.app(), host="127.0.0.1", port=self.port, log_level="warning", lifespan="off"
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, name="scenario-server", daemon=True
-        )
-        self._thread.start()
-        deadline = time.monotonic() + timeout_s
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError(f"the scenario server did not start on port {self.port}")
-            time.sleep(0.02)
+        self._running = AppThread.start(self.app(), self.port, "scenario server", timeout_s)
         return self
 
     def stop(self) -> None:
-        if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join(timeout=10)
-        self._server = None
-        self._thread = None
+        if self._running is not None:
+            self._running.stop()
+        self._running = None
+
+
+def page_config(
+    emulator: EmulatorProcess, mode: str, customer_id: str | None = None, **overrides: Any
+) -> dict[str, Any]:
+    """A page run of `mode` (see page_runner) checking feature-demo-03 through pyfetch, for
+    `customer_id` or else a fresh customer on Starter (where feature-demo-03 allows 2 a month)."""
+    config = {
+        "api_key": emulator.client_key,
+        "base_uri": emulator.base_url,
+        "edge_uri": emulator.edge_url,
+        "customer_id": customer_id or new_customer(emulator),
+        "feature_id": "feature-demo-03",
+        "transport": "pyfetch",
+        "mode": mode,
+    }
+    return {**config, **overrides}
+
+
+def read_report(page: Page, url: str, timeout_ms: float) -> dict[str, Any]:
+    """Open `url`, wait until the page wrote its `#report`, and return it (raise with its error)."""
+    page.goto(url)
+    page.wait_for_function(
+        "document.getElementById('report').dataset.state !== 'loading'", timeout=timeout_ms
+    )
+    text = page.inner_text("#report")
+    if page.get_attribute("#report", "data-state") != "done":
+        raise RuntimeError(f"{url} failed:\n{text}")
+    report: dict[str, Any] = json.loads(text)
+    return report
 
 
 def measure_python_in_page(page: Page, rounds: int, calls: int) -> dict[str, float]:

@@ -3,12 +3,10 @@ thread (pyfetch), and Pyodide in a PyScript worker (requests + pyodide-http)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from playwright.sync_api import BrowserContext, Page
 
-from tests.sdk.backend import new_customer, report_usage
+from tests.sdk.backend import report_usage
 from tests.sdk.browser.conftest import leaving_loopback, read_report
 from tests.sdk.browser.expectations import expected_results, mismatches
 from tests.sdk.browser.scenarios import SCENARIOS, run_scenarios
@@ -17,25 +15,11 @@ from tests.sdk.browser.server import (
     measure_propagation_in_page,
     measure_python_in_page,
     measure_stigg_js_in_page,
+    page_config,
 )
 from tests.sdk.browser.world import EmulatorBackend, prepare_world
 from tests.support.fault_proxy import proxied
 from tests.support.processes import EmulatorProcess
-
-
-def page_config(emulator: EmulatorProcess, mode: str, **overrides: Any) -> dict[str, Any]:
-    """A page run of `mode` (see page_runner) for a fresh customer on Starter, where
-    feature-demo-03 allows 2 a month, through pyfetch."""
-    config = {
-        "api_key": emulator.client_key,
-        "base_uri": emulator.base_url,
-        "edge_uri": emulator.edge_url,
-        "customer_id": new_customer(emulator),
-        "feature_id": "feature-demo-03",
-        "transport": "pyfetch",
-        "mode": mode,
-    }
-    return {**config, **overrides}
 
 
 def test_every_scenario_has_an_expectation() -> None:

@@ -115,6 +115,10 @@ async def test_bad_input_raises_typed_errors(server: StiggServer) -> None:
         await server.get_usage_history("c", "feature-demo-03", start, group_by="region")
     with pytest.raises(ValidationError):
         await server.get_usage_history("c", "feature-demo-03", start, paging={"limit": 2})
+    with pytest.raises(ValidationError):
+        await server.get_usage_history("c", "feature-demo-03", start, groupby=["x"])  # type: ignore[call-arg]
+    with pytest.raises(ValidationError):
+        await server.fetch_usage_history("c", "feature-demo-03", start, group_by=["x"])  # type: ignore[call-arg]
     with pytest.raises(NotFoundError):
         await server.fetch_usage_history(fresh_id(), "feature-demo-03", start)
     offline = Stigg.initialize(offline=True, customer_id="someone")
