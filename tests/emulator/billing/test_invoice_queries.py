@@ -23,7 +23,7 @@ from stigg_emulator.storage import Database
 from stigg_emulator.storage import billing_tables as bt
 from stigg_emulator.storage import repositories as repo
 from tests.emulator.billing.helpers import BILLING_CATALOG
-from tests.emulator.conftest import fresh_database_url
+from tests.support.emulators import fresh_database_url
 
 RESOURCES = 6
 
