@@ -67,6 +67,18 @@ async def _customer_body(request: Request) -> tuple[AppState, dict[str, Any]] | 
     return state, body
 
 
+async def describe(request: Request) -> Response:
+    """`GET`: the API is here (a checkout probes this), with the test cards and their outcome."""
+    state: AppState = request.app.state.emulator
+    if caller_of(request, state) is None:
+        return unauthorized()
+    cards = [
+        {"cardNumber": number, "brand": brand, "outcome": outcome}
+        for number, (brand, outcome) in ledger.TEST_CARDS.items()
+    ]
+    return JSONResponse({"testCards": cards})
+
+
 async def create_payment_method(request: Request) -> Response:
     """Store the posted card as the customer's default payment method."""
     checked = await _customer_body(request)
@@ -112,6 +124,7 @@ async def confirm_payment_method(request: Request) -> Response:
 def routes() -> list[Route]:
     """The payment-method routes."""
     return [
+        Route("/v1/payment-methods", describe, methods=["GET"]),
         Route("/v1/payment-methods", create_payment_method, methods=["POST"]),
         Route(
             "/v1/payment-methods/{payment_method_id}/confirm",
