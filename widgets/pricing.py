@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from stigg_client.models.paywall import PackageEntitlement, Plan, PricePoint
 from stigg_client.models.subscriptions import Subscription
+from widgets import tiers
 from widgets.formatting import Formatters
 from widgets.texts import Texts
 
@@ -100,12 +101,19 @@ def periods(plans: list[Plan]) -> list[str]:
     return [period for period in (MONTHLY, ANNUALLY) if period in found]
 
 
+def is_usage_based(point: PricePoint) -> bool:
+    """A pay-as-you-go price: billed in arrears from usage, not part of the up-front price."""
+    return _value(point.pricing_model) == "USAGE_BASED"
+
+
 def total(plan: Plan, period: str, quantity: float = 1, country: str | None = None) -> Decimal:
-    """The plan's price for one `period` at `quantity` units of its per-unit prices."""
+    """The plan's up-front price for one `period` at `quantity` units of its per-unit prices
+    (tiers and blocks applied; usage-based prices are billed later and not included)."""
     amount = Decimal(0)
     for point in price_points(plan, period, country):
-        each = Decimal(point.amount or 0)
-        amount += each * Decimal(str(quantity)) if point.feature else each
+        if is_usage_based(point):
+            continue
+        amount += tiers.cost(point, quantity) if point.feature else Decimal(point.amount or 0)
     return amount
 
 
@@ -128,8 +136,16 @@ def starting_price(plan: Plan, period: str, country: str | None = None) -> Decim
 
 
 def unit_price(plan: Plan, period: str, country: str | None = None) -> PricePoint | None:
-    """The plan's per-unit price point for `period`, if it has one."""
-    return next((p for p in price_points(plan, period, country) if p.feature), None)
+    """The plan's per-unit (paid up front) price point for `period`, if it has one."""
+    return next(
+        (p for p in price_points(plan, period, country) if p.feature and not is_usage_based(p)),
+        None,
+    )
+
+
+def usage_prices(plan: Plan, period: str, country: str | None = None) -> list[PricePoint]:
+    """The plan's pay-as-you-go price points for `period`."""
+    return [p for p in price_points(plan, period, country) if is_usage_based(p)]
 
 
 def effective_entitlements(plan: Plan) -> list[PackageEntitlement]:

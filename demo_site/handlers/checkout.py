@@ -20,6 +20,16 @@ from stigg_client import StiggError
 
 logger = logging.getLogger("demo_site")
 PAID_INTENTIONS = frozenset({"UPGRADE_PLAN", "DOWNGRADE_PLAN", "CHANGE_UNIT_QUANTITY"})
+# What the in-app paywall does through the backend (scheduled downgrades, seat changes, and
+# cancelling a scheduled change) happens there, on /app.
+IN_APP_INTENTIONS = frozenset(
+    {"DOWNGRADE_PLAN", "CHANGE_UNIT_QUANTITY", "CANCEL_SCHEDULED_UPDATES"}
+)
+
+
+def chosen_addons(values: list[str]) -> list[str]:
+    """`addon=` values, repeated or comma-separated (a paywall's `{addons}`), blanks dropped."""
+    return [addon for value in values for addon in value.split(",") if addon]
 
 
 async def checkout(site: Site, request: Request) -> Response:
@@ -35,6 +45,8 @@ async def checkout(site: Site, request: Request) -> Response:
     plan_id = params.get("plan") or ""
     period = (params.get("period") or "MONTHLY").upper()
     intention = params.get("intention") or "UPGRADE_PLAN"
+    if intention in IN_APP_INTENTIONS:
+        return RedirectResponse("/app#plans", status_code=303)
     if period not in PERIODS:
         return JSONResponse({"error": "unknown billing period"}, status_code=400)
     try:
@@ -49,13 +61,14 @@ async def checkout(site: Site, request: Request) -> Response:
         return site.page(request, "contact", "Contact sales", body)
     origin = f"{request.url.scheme}://{request.url.netloc}"
     country = params.get("country")
+    addons = [a for a in chosen_addons(params.getlist("addon")) if has_addon(plan, a)]
     try:
         result = await server.provision_subscription(
             customer,
             plan_id,
             billing_period=period,
             billable_features=billable_features(plan, period, params.get("seats")),
-            addons=[{"addon_id": a} for a in params.getlist("addon") if has_addon(plan, a)] or None,
+            addons=[{"addon_id": a} for a in addons] or None,
             billing_country_code=country if country in COUNTRIES else None,
             skip_trial=intention in PAID_INTENTIONS,
             checkout_options={

@@ -41,6 +41,7 @@ async def server_paywall(
         "highlighted-plan-id": "plan-pro",
         "locale": locale,
         "billing-country-code": country,
+        "cta-href": checkout_href(country),
     }
     server = site.backend.server
     if server is None:
@@ -70,6 +71,17 @@ async def server_paywall(
         render_paywall(paywall, options),
         css_href="/static/stigg-widgets.css",
     )
+
+
+def checkout_href(country: str | None) -> str:
+    """Where a plan's CTA goes, as the paywall's `cta-href`: the shim follows it before Python
+    is live, so a click at first paint is never dead (the checkout handler routes in-app
+    intentions on to /app)."""
+    href = (
+        "/checkout?plan={planId}&period={billingPeriod}&intention={intention}"
+        "&seats={quantity}&addon={addons}"
+    )
+    return f"{href}&country={country}" if country else href
 
 
 async def customer_state(server: StiggServer, customer_id: str) -> CustomerState:

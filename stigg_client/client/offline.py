@@ -23,6 +23,7 @@ from stigg_client.models.customer import Customer
 from stigg_client.models.entitlements import Entitlement
 from stigg_client.models.paywall import Paywall, PaywallCurrency
 from stigg_client.models.subscriptions import Coupon, SlimSubscriptionV2, Subscription
+from stigg_client.models.usage import UsageHistoryPoint, UsageHistoryV2
 from stigg_client.platform import Platform
 from stigg_client.visibility import ManualVisibility, VisibilitySource
 
@@ -221,6 +222,14 @@ class OfflineStigg(Stigg, offline=True):
     async def confirm_payment_method(self, payment_method_id: str) -> PaymentMethodResult:
         """Always `ApiError` (code `OfflineMode`)."""
         raise _no_purchase("confirm_payment_method")
+
+    async def fetch_usage_history(self, *args: Any, **kwargs: Any) -> list[UsageHistoryPoint]:
+        """No usage recorded offline."""
+        return []
+
+    async def get_usage_history(self, *args: Any, **kwargs: Any) -> UsageHistoryV2:
+        """No usage recorded offline: no markers, no series."""
+        return UsageHistoryV2(markers=[], series=[])
 
     async def wait_for_checkout_completed(self, *args: Any, **kwargs: Any) -> None:
         """Nothing to wait for offline."""

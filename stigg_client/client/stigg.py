@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, Unpack
 
 from stigg_client.client import tabs
@@ -17,6 +18,7 @@ from stigg_client.client.refresh import RefreshLoopPart
 from stigg_client.client.sharing import SharingPart
 from stigg_client.client.snapshots import SnapshotStore
 from stigg_client.client.state import InitializationState, completed, observed
+from stigg_client.core import usage_history
 from stigg_client.core.checkout import AppliedSubscription, SubscriptionChange
 from stigg_client.errors import ValidationError
 from stigg_client.events import EventName, Listener
@@ -29,6 +31,7 @@ from stigg_client.models.checkout import (
 from stigg_client.models.customer import Customer
 from stigg_client.models.paywall import Paywall
 from stigg_client.models.subscriptions import Coupon, SlimSubscriptionV2, Subscription
+from stigg_client.models.usage import UsageHistoryPoint, UsageHistoryV2
 from stigg_client.platform import Platform, TransportName, current_platform
 from stigg_client.transport import Transport
 from stigg_client.visibility import VisibilitySource
@@ -301,6 +304,52 @@ class Stigg(LoaderPart, ChecksPart, LiveUpdatesPart, RefreshLoopPart, SharingPar
     async def estimate_subscription_update(self, **params: Any) -> SubscriptionPreview:
         """Estimate the cost of changing a subscription (`subscription_id`, `addons`, ...)."""
         return await self._reads.estimate_subscription_update(params)
+
+    async def fetch_usage_history(
+        self,
+        feature_id: str,
+        start_date: datetime,
+        *,
+        end_date: datetime | None = None,
+        resource_id: str | None = None,
+        customer_id: str | None = None,
+    ) -> list[UsageHistoryPoint]:
+        """The feature's usage from `start_date` to `end_date` (default now) as points, for
+        `customer_id` (default: the current customer). Stigg deprecated this shape."""
+        return await usage_history.fetch_usage_history(
+            self._api,
+            customer_id=customer_id or self.require_customer(),
+            feature_id=feature_id,
+            start_date=start_date,
+            end_date=end_date,
+            resource_id=resource_id,
+        )
+
+    async def get_usage_history(
+        self,
+        feature_id: str,
+        start_date: datetime,
+        *,
+        end_date: datetime | None = None,
+        resource_id: str | None = None,
+        group_by: Sequence[str] | None = None,
+        include_inactive_subscriptions: bool | None = None,
+        paging: Mapping[str, Any] | None = None,
+        customer_id: str | None = None,
+    ) -> UsageHistoryV2:
+        """The feature's usage over time (Stigg's V2: markers and a series per group of the
+        `group_by` dimensions), for `customer_id` (default: the current customer)."""
+        return await usage_history.get_usage_history(
+            self._api,
+            customer_id=customer_id or self.require_customer(),
+            feature_id=feature_id,
+            start_date=start_date,
+            end_date=end_date,
+            resource_id=resource_id,
+            group_by=group_by,
+            include_inactive_subscriptions=include_inactive_subscriptions,
+            paging=paging,
+        )
 
     async def get_checkout_state(
         self,

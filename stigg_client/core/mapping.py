@@ -57,6 +57,9 @@ def price_point(raw: Json) -> Json:
         "minUnitQuantity": raw.get("minUnitQuantity"),
         "maxUnitQuantity": raw.get("maxUnitQuantity"),
         "blockSize": raw.get("blockSize"),
+        "tiersMode": raw.get("tiersMode"),
+        "tiers": raw.get("tiers"),
+        "isTieredPrice": bool(raw.get("tiers")),
     }
 
 

@@ -93,6 +93,11 @@ class BillingModel(StrEnum):
     USAGE_BASED = "USAGE_BASED"
 
 
+class TiersMode(StrEnum):
+    GRADUATED = "GRADUATED"
+    VOLUME = "VOLUME"
+
+
 class PaymentCollection(StrEnum):
     ACTION_REQUIRED = "ACTION_REQUIRED"
     FAILED = "FAILED"
@@ -165,6 +170,7 @@ SubscriptionStatusValue = Annotated[SubscriptionStatus | str, open_enum(Subscrip
 PricingTypeValue = Annotated[PricingType | str, open_enum(PricingType)]
 BillingPeriodValue = Annotated[BillingPeriod | str, open_enum(BillingPeriod)]
 BillingModelValue = Annotated[BillingModel | str, open_enum(BillingModel)]
+TiersModeValue = Annotated[TiersMode | str, open_enum(TiersMode)]
 PaymentCollectionValue = Annotated[PaymentCollection | str, open_enum(PaymentCollection)]
 SubscriptionInvoiceStatusValue = Annotated[
     SubscriptionInvoiceStatus | str, open_enum(SubscriptionInvoiceStatus)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from pydantic import Field
 
 from stigg_client.models.base import Amount, StiggModel
-from stigg_client.models.common import Metadata
+from stigg_client.models.common import Metadata, Money
 from stigg_client.models.entitlements import EntitlementFeature
 from stigg_client.models.enums import (
     BillingModelValue,
     BillingPeriodValue,
     EntitlementResetPeriodValue,
     PricingTypeValue,
+    TiersModeValue,
     TrialPeriodUnitsValue,
     WidgetTypeValue,
 )
@@ -41,8 +42,18 @@ class PriceFeature(StiggModel):
     display_name: str | None = None
 
 
+class PriceTier(StiggModel):
+    """One tier of a tiered price (Stigg's `PriceTier`): units up to `up_to` (None: the open
+    last tier) at `unit_price` each, plus `flat_price` once."""
+
+    up_to: float | None = None
+    unit_price: Money | None = None
+    flat_price: Money | None = None
+
+
 class PricePoint(StiggModel):
-    """One price of a plan or addon (per billing period, optionally per feature unit)."""
+    """One price of a plan or addon (per billing period, optionally per feature unit); a tiered
+    price has `tiers` and `tiers_mode` instead of an `amount`."""
 
     pricing_model: BillingModelValue | None = None
     billing_period: BillingPeriodValue | None = None
@@ -53,6 +64,9 @@ class PricePoint(StiggModel):
     min_unit_quantity: float | None = None
     max_unit_quantity: float | None = None
     block_size: float | None = None
+    tiers_mode: TiersModeValue | None = None
+    tiers: list[PriceTier] | None = None
+    is_tiered_price: bool = False
 
     @property
     def feature_id(self) -> str | None:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from stigg_client.server.admin_models import CustomerStatistics, SubscriptionsPage
 from stigg_client.server.client import UNSET, StiggServer
-from stigg_client.server.models import (
+from stigg_client.server.event_models import (
     EntitlementsUpdatedEvent,
+    NetworkRequestFailedEvent,
+    UpdatedEntitlement,
+)
+from stigg_client.server.models import (
     NextInvoicePreview,
     PackagePublishedEvent,
     PromotionalEntitlementPeriod,
@@ -25,9 +30,11 @@ from stigg_client.transport.retry import Backoff
 __all__ = [
     "UNSET",
     "Backoff",
+    "CustomerStatistics",
     "EntitlementsStore",
     "EntitlementsUpdatedEvent",
     "InMemoryEntitlementsStore",
+    "NetworkRequestFailedEvent",
     "NextInvoicePreview",
     "OfflineStiggServer",
     "PackagePublishedEvent",
@@ -40,6 +47,8 @@ __all__ = [
     "SubscriptionCancellationTime",
     "SubscriptionMigrationTime",
     "SubscriptionScheduleStatus",
+    "SubscriptionsPage",
+    "UpdatedEntitlement",
     "UsageUpdateBehavior",
     "UsageUpdatedEvent",
 ]

@@ -20,17 +20,31 @@ from stigg_client.errors import StiggError
 from stigg_client.models.checkout import ApplySubscriptionResult, SubscriptionPreviewV2
 from stigg_client.server.catalog import CatalogPart
 from stigg_client.server.entitlements import EntitlementsPart
+from stigg_client.server.imports import ImportsPart
 from stigg_client.server.management import ManagementPart
+from stigg_client.server.promotions import PromotionsPart
 from stigg_client.server.realtime import RealtimePart
 from stigg_client.server.state import UNSET, Listener, ServerEvent
+from stigg_client.server.subscriptions import SubscriptionsPart
 from stigg_client.server.usage import UsagePart
+from stigg_client.server.usage_history import UsageHistoryPart
 
 logger = logging.getLogger("stigg_client")
 
 __all__ = ["UNSET", "StiggServer"]
 
 
-class StiggServer(EntitlementsPart, UsagePart, ManagementPart, CatalogPart, RealtimePart):
+class StiggServer(
+    EntitlementsPart,
+    UsagePart,
+    UsageHistoryPart,
+    ManagementPart,
+    ImportsPart,
+    SubscriptionsPart,
+    PromotionsPart,
+    CatalogPart,
+    RealtimePart,
+):
     """Async server-key SDK; create with `StiggServer.initialize(api_key=..., ...)`.
 
     With `offline=True` the instance is an `OfflineStiggServer` (stigg_client.server.offline):
@@ -119,8 +133,10 @@ class StiggServer(EntitlementsPart, UsagePart, ManagementPart, CatalogPart, Real
     def add_listener(self, event: ServerEvent, listener: Listener) -> Callable[[], None]:
         """Register `listener` for an event; returns a function that removes it.
 
-        `initialize_successfully` calls it with no argument, `initialize_failed` with the error,
-        `entitlements_updated` / `usage_updated` / `package_published` with the update.
+        `initialize_successfully` and `api_key_invalid` call it with no argument,
+        `initialize_failed` with the error, `network_request_failed` with a
+        `NetworkRequestFailedEvent`, `entitlements_updated` / `usage_updated` /
+        `package_published` with the update.
         """
         return self._emitter.add(event, listener)
 

@@ -365,7 +365,9 @@ class ManagementPart(ServerState):
                 )
             },
         )
-        granted = [_promotional(raw) for raw in data.get("grantPromotionalEntitlements") or []]
+        granted = [
+            promotional_entitlement(raw) for raw in data.get("grantPromotionalEntitlements") or []
+        ]
         await self._refresh_customer(customer_id)
         return granted
 
@@ -429,7 +431,8 @@ def _subscription_params(params: Mapping[str, Any]) -> dict[str, Any]:
     return wire
 
 
-def _promotional(raw: Mapping[str, Any]) -> PromotionalEntitlement:
+def promotional_entitlement(raw: Mapping[str, Any]) -> PromotionalEntitlement:
+    """A `PromotionalEntitlement` from its wire shape (the feature by its id)."""
     feature = raw.get("feature") or None
     values = dict(raw)
     values["feature"] = (

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from stigg_client.models.base import StiggModel, UtcDateTime
 from stigg_client.models.common import ExperimentInfo, Metadata, Money, ResourceRef
-from stigg_client.models.entitlements import Entitlement, MeteredEntitlement
+from stigg_client.models.entitlements import MeteredEntitlement
 from stigg_client.models.enums import (
     PaymentCollectionValue,
     PricingTypeValue,
@@ -110,6 +110,8 @@ class PromotionalEntitlement(StiggModel):
     reset_period: str | None = None
     is_visible: bool | None = None
     description: str | None = None
+    enum_values: list[str] | None = None
+    feature_group_ids: list[str] | None = None
     feature: PromotionalEntitlementFeature | None = None
 
 
@@ -117,15 +119,6 @@ class RevokedPromotionalEntitlement(StiggModel):
     """`revoke_promotional_entitlements`: the id of the revoked grant."""
 
     id: str
-
-
-class EntitlementsUpdatedEvent(StiggModel):
-    """Payload of `entitlements_updated`: the customer and its entitlements after the change."""
-
-    customer_id: str
-    resource_id: str | None = None
-    access_denied_reason: str | None = None
-    entitlements: list[Entitlement]
 
 
 class PackagePublishedEvent(StiggModel):

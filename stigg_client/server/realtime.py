@@ -7,8 +7,8 @@ import time
 from typing import Any
 
 from stigg_client.models.entitlements import MeteredEntitlement
+from stigg_client.server.event_models import EntitlementsUpdatedEvent, updated_entitlement
 from stigg_client.server.models import (
-    EntitlementsUpdatedEvent,
     PackagePublishedEvent,
     UsageMeasurementUpdated,
     UsageUpdatedEvent,
@@ -54,15 +54,13 @@ class RealtimePart(ServerState):
             await self.store.purge(scope)
         else:
             await self.store.set_customer(scope, raw, reason, entitlements_timestamp(raw))
-        now_ts = time.time()
-        results = [self._result_for(entry_raw, "any", 0.0, now_ts) for entry_raw in raw]
         self._emit(
             "entitlements_updated",
             EntitlementsUpdatedEvent(
                 customer_id=customer_id,
                 resource_id=resource_id,
                 access_denied_reason=reason,
-                entitlements=results,
+                entitlements=[updated_entitlement(item, customer_id, resource_id) for item in raw],
             ),
         )
 

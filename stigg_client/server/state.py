@@ -26,6 +26,7 @@ from stigg_client.models.entitlements import (
     NumericEntitlement,
 )
 from stigg_client.models.enums import SourceType
+from stigg_client.server.reporting import ReportingApi
 from stigg_client.server.store import (
     CustomerEntitlements,
     EntitlementsStore,
@@ -54,6 +55,8 @@ ServerEvent = Literal[
     "entitlements_updated",
     "usage_updated",
     "package_published",
+    "api_key_invalid",
+    "network_request_failed",
 ]
 SERVER_EVENTS: frozenset[str] = frozenset(get_args(ServerEvent))
 Listener = Callable[[Any], Any]
@@ -172,13 +175,14 @@ class ServerState(ABC):
                 from stigg_client.transport.httpx_transport import HttpxTransport
 
                 transport = HttpxTransport()
-            self._api = StiggApi(
+            self._api = ReportingApi(
                 transport,
                 ApiCredentials(self.api_key, SOURCE, extra_headers=self._headers),
                 base_uri=self.base_uri,
                 edge_uri=None,
                 timeout_s=self._request_timeout_s,
                 retry=self._retry,
+                on_failure=self._emit,
             )
         return self._api
 

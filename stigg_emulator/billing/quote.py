@@ -13,7 +13,7 @@ from stigg_emulator.billing.money import percent_of, round_money
 from stigg_emulator.catalog.model import Catalog, Coupon
 from stigg_emulator.clock import from_ms, to_ms
 from stigg_emulator.domain.periods import add_months
-from stigg_emulator.domain.pricing import Bill
+from stigg_emulator.domain.pricing import Bill, PriceLine
 
 ZERO = Decimal(0)
 
@@ -67,32 +67,47 @@ def _period_word(billing_period: str | None) -> str:
     return "year" if billing_period == "ANNUALLY" else "month"
 
 
+_LINE_TYPES = {"addon": "AddonCharge", "usage": "PayAsYouGoCharge", "overage": "OverageCharge"}
+
+
+def _line_text(catalog: Catalog, line: PriceLine, per: str) -> str:
+    package = catalog.package(line.package_ref) if line.package_ref else None
+    name = package.display_name if package is not None else line.package_ref
+    unit = f"{line.unit_amount.normalize():f} {line.currency}"
+    if line.kind == "addon":
+        return f"Add-on {name} x {_quantity(line.quantity)} at {unit} / {per}"
+    if line.kind == "plan":
+        return f"{name} plan at {unit} / {per}"
+    price = line.price
+    feature = catalog.features.get(price.feature_ref or "")
+    units = (feature.units_plural or feature.display_name) if feature else "units"
+    what = {"usage": f"{units} used", "overage": f"{units} above the included"}.get(
+        line.kind, units
+    )
+    if price.tiers:
+        rate = f"{(price.tiers_mode or '').lower()} tiers"
+    elif price.block_size and price.block_size > 1:
+        rate = f"{unit} per {price.block_size}"
+    else:
+        rate = unit
+    return f"{name}: {what} x {line.quantity.normalize():f} at {rate} / {per}"
+
+
 def bill_items(catalog: Catalog, bill: Bill) -> tuple[InvoiceItem, ...]:
-    """The items of a full-period bill: plan fee, per-unit charges with quantity, add-ons."""
-    items = []
+    """The items of a bill: plan fee, per-unit charges with quantity, add-ons, usage charges."""
     per = _period_word(bill.billing_period)
-    for line in bill.lines:
-        package = catalog.package(line.package_ref) if line.package_ref else None
-        name = package.display_name if package is not None else line.package_ref
-        unit = f"{line.unit_amount.normalize():f} {line.currency}"
-        if line.kind == "unit":
-            feature = catalog.features.get(line.price.feature_ref or "")
-            units = (feature.units_plural or feature.display_name) if feature else "units"
-            text = f"{name}: {units} x {line.quantity.normalize():f} at {unit} / {per}"
-        elif line.kind == "addon":
-            text = f"Add-on {name} x {_quantity(line.quantity)} at {unit} / {per}"
-        else:
-            text = f"{name} plan at {unit} / {per}"
-        items.append(
-            InvoiceItem(
-                text,
-                line.amount,
-                _quantity(line.quantity),
-                line_type="AddonCharge" if line.kind == "addon" else "BaseCharge",
-                unit_amount=line.unit_amount,
-            )
+    return tuple(
+        InvoiceItem(
+            _line_text(catalog, line, per),
+            line.amount,
+            _quantity(line.quantity),
+            line_type=_LINE_TYPES.get(
+                line.kind, "TierCharge" if line.price.tiers else "BaseCharge"
+            ),
+            unit_amount=None if line.price.tiers or line.price.block_size else line.unit_amount,
         )
-    return tuple(items)
+        for line in bill.lines
+    )
 
 
 def plan_name(catalog: Catalog, bill: Bill) -> str:

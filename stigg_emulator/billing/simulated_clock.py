@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, func, insert, select, update
 
 from stigg_emulator.billing import ledger
+from stigg_emulator.billing.arrears import arrears_lines
 from stigg_emulator.billing.estimates import (
     current_period,
     stored_coupon,
@@ -217,10 +218,17 @@ def _expire_promotions(domain: Domain, scope: Scope, report: Report) -> None:
 
 
 def renewal_figures(
-    domain: Domain, row: dict[str, Any], at_ms: int, reason: str = "BILLING_CYCLE"
+    domain: Domain,
+    connection: Connection,
+    row: dict[str, Any],
+    at_ms: int,
+    reason: str = "BILLING_CYCLE",
 ) -> Figures:
-    """What the renewal invoice of `row` issued at `at_ms` charges (also its preview)."""
+    """What the renewal invoice of `row` issued at `at_ms` charges (also its preview): the new
+    period in advance and, on a billing cycle, the ending period's usage in arrears."""
     bill = subscription_bill(domain, row)
+    if reason == "BILLING_CYCLE":
+        bill.lines.extend(arrears_lines(domain, connection, row, at_ms))
     coupon = stored_coupon(domain, row)
     if coupon is not None and not coupon_applies(
         coupon, int(row["start_date"]), at_ms, first_invoice=reason != "BILLING_CYCLE"
@@ -252,7 +260,7 @@ def _renew(
                 if ledger.subscription_invoices(tx.conn, row["ref_id"]):
                     continue
                 reason = "SUBSCRIPTION_CREATION"  # a future-dated subscription that began now
-            figures = renewal_figures(domain, row, start, reason)
+            figures = renewal_figures(domain, tx.conn, row, start, reason)
             invoice = ledger.charge(domain, tx, row, figures, reason, (start, end), base_url)
             report.invoices.append(invoice)
             touch_customer(domain, tx, row["customer_ref"], row.get("resource_id"))

@@ -65,4 +65,4 @@ def next_renewal(domain: Domain, connection: Connection, row: dict[str, Any]) ->
     start, end = current_period(state["billing_period"], int(state["billing_anchor"]), boundary)
     if start != boundary:
         return None
-    return Upcoming(renewal_figures(domain, state, start), start, end)
+    return Upcoming(renewal_figures(domain, connection, state, start), start, end)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from stigg_emulator.catalog.feature_groups import feature_groups
 from stigg_emulator.catalog.model import (
     Catalog,
     Coupon,
@@ -25,7 +25,9 @@ from stigg_emulator.catalog.model import (
     SeedPromotion,
     SeedSubscription,
     TrialSpec,
+    stable_uuid,
 )
+from stigg_emulator.catalog.price_models import check_metered_prices, price_model_fields
 from stigg_emulator.catalog.yaml_lines import CatalogError, LineDict, LineList, load_yaml
 from stigg_emulator.clock import parse_iso, to_ms
 
@@ -33,7 +35,7 @@ FEATURE_TYPES = ("BOOLEAN", "NUMBER", "ENUM")
 METER_TYPES = ("None", "Fluctuating", "Incremental")
 AGGREGATIONS = ("COUNT", "COUNT_UNIQUE", "SUM")
 PRICING_TYPES = ("FREE", "PAID", "CUSTOM")
-BILLING_MODELS = ("FLAT_FEE", "PER_UNIT")
+BILLING_MODELS = ("FLAT_FEE", "PER_UNIT", "USAGE_BASED")
 BILLING_PERIODS = ("MONTHLY", "ANNUALLY")
 RESET_PERIODS = ("HOUR", "DAY", "WEEK", "MONTH", "YEAR")
 MONTHLY_ACCORDING_TO = ("SubscriptionStart", "StartOfTheMonth")
@@ -51,14 +53,8 @@ WIDGETS = ("PAYWALL", "CUSTOMER_PORTAL", "CHECKOUT")
 TRIAL_UNITS = ("DAY", "MONTH")
 TRIAL_END = ("CONVERT_TO_PAID", "CANCEL_SUBSCRIPTION")
 PROMO_PERIODS = ("ONE_WEEK", "ONE_MONTH", "SIX_MONTH", "ONE_YEAR", "LIFETIME", "CUSTOM")
-NAMESPACE = uuid.UUID("5f7c1c2e-8d1b-4a55-9a43-3c1b2f0e7a10")
 
 _MISSING = object()
-
-
-def stable_uuid(kind: str, ref_id: str) -> str:
-    """A deterministic UUID for a catalog object (stable across restarts)."""
-    return str(uuid.uuid5(NAMESPACE, f"{kind}:{ref_id}"))
 
 
 class _Node:
@@ -195,6 +191,7 @@ def load_catalog(path: Path) -> Catalog:
         node.check_unknown()
     products = root.items("products", "product")
     features = root.items("features", "feature")
+    groups = root.items("featureGroups", "feature group")
     plans = root.items("plans", "plan")
     addons = root.items("addons", "add-on")
     coupons = root.items("coupons", "coupon")
@@ -212,6 +209,7 @@ def load_catalog(path: Path) -> Catalog:
         feature = _feature(node)
         _unique(node, feature.ref_id, catalog.features)
         catalog.features[feature.ref_id] = feature
+    catalog.feature_groups = feature_groups(groups, catalog)
     for node in addons:
         addon = _package(node, "addon", catalog)
         _unique(node, addon.ref_id, catalog.addons)
@@ -358,11 +356,13 @@ def _entitlement(node: _Node, catalog: Catalog, order: int) -> EntitlementSpec:
 def _price(node: _Node, catalog: Catalog, ref_id: str, index: int) -> PriceSpec:
     billing_model = node.choice("billingModel", BILLING_MODELS, "FLAT_FEE")
     feature_ref = node.text("feature", None)
-    if billing_model == "PER_UNIT":
+    if billing_model != "FLAT_FEE":
         if feature_ref is None:
-            raise node.error(None, "a PER_UNIT price needs a 'feature'")
+            raise node.error(None, f"a {billing_model} price needs a 'feature'")
         if feature_ref not in catalog.features:
             raise node.error("feature", f"unknown feature {feature_ref!r}")
+    billing_period = node.choice("billingPeriod", BILLING_PERIODS)
+    model_fields = price_model_fields(node, catalog, billing_model, feature_ref, billing_period)
     overrides: list[tuple[str, Decimal, str]] = []
     for override in node.items("countries", "country price"):
         overrides.append(
@@ -373,7 +373,6 @@ def _price(node: _Node, catalog: Catalog, ref_id: str, index: int) -> PriceSpec:
             )
         )
         override.check_unknown()
-    billing_period = node.choice("billingPeriod", BILLING_PERIODS)
     min_units = node.int("minUnitQuantity", None)
     max_units = node.int("maxUnitQuantity", None)
     if min_units is not None and min_units < 0:
@@ -385,13 +384,13 @@ def _price(node: _Node, catalog: Catalog, ref_id: str, index: int) -> PriceSpec:
     price = PriceSpec(
         billing_model=billing_model,
         billing_period=billing_period,
-        amount=node.decimal("amount"),
         currency=node.text("currency", "USD").upper(),
         feature_ref=feature_ref,
         min_unit_quantity=min_units,
         max_unit_quantity=max_units,
         country_overrides=tuple(overrides),
         uuid=stable_uuid("price", f"{ref_id}:{index}:{billing_period}"),
+        **model_fields,
     )
     node.check_unknown()
     return price
@@ -410,6 +409,11 @@ def _package(node: _Node, kind: str, catalog: Catalog) -> Package:
         _price(item, catalog, ref_id, index)
         for index, item in enumerate(node.items("prices", "price"))
     )
+    overage = tuple(
+        _price(item, catalog, f"{ref_id}:overage", index)
+        for index, item in enumerate(node.items("overagePrices", "overage price"))
+    )
+    check_metered_prices(node, prices, overage, entitlements)
     pricing_type = node.choice("pricingType", PRICING_TYPES, "PAID" if prices else "FREE")
     if pricing_type == "PAID" and not prices:
         raise node.error("pricingType", "a PAID package needs at least one price")
@@ -439,6 +443,7 @@ def _package(node: _Node, kind: str, catalog: Catalog) -> Package:
         pricing_type=pricing_type,
         entitlements=entitlements,
         prices=prices,
+        overage_prices=overage,
         hidden_from_widgets=node.strings("hiddenFromWidgets", WIDGETS),
         metadata=node.mapping("metadata"),
         order=node.int("order", 0),

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 # The one environment the emulator serves (Stigg's `environmentId` in every payload).
 ENVIRONMENT_ID = "00000000-0000-4000-8000-00000000e1e1"
+NAMESPACE = uuid.UUID("5f7c1c2e-8d1b-4a55-9a43-3c1b2f0e7a10")
+
+
+def stable_uuid(kind: str, ref_id: str) -> str:
+    """A deterministic UUID for a catalog object (stable across restarts)."""
+    return str(uuid.uuid5(NAMESPACE, f"{kind}:{ref_id}"))
 
 
 @dataclass(frozen=True)
@@ -56,10 +63,20 @@ class EntitlementSpec:
 
 
 @dataclass(frozen=True)
-class PriceSpec:
-    """A price point: flat fee or per unit, per billing period and currency."""
+class PriceTier:
+    """One tier of a tiered price: units up to `up_to` (None: the open last tier)."""
 
-    billing_model: str  # FLAT_FEE | PER_UNIT
+    up_to: Decimal | None
+    unit_price: Decimal | None = None
+    flat_price: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class PriceSpec:
+    """A price point: flat fee, per unit (in advance) or usage based (in arrears), per billing
+    period and currency; per-unit and usage-based prices may be tiered or sold in blocks."""
+
+    billing_model: str  # FLAT_FEE | PER_UNIT | USAGE_BASED
     billing_period: str  # MONTHLY | ANNUALLY
     amount: Decimal
     currency: str = "USD"
@@ -68,6 +85,14 @@ class PriceSpec:
     max_unit_quantity: int | None = None
     country_overrides: tuple[tuple[str, Decimal, str], ...] = ()  # (country, amount, currency)
     uuid: str = ""
+    tiers_mode: str | None = None  # VOLUME | GRADUATED (with `tiers`)
+    tiers: tuple[PriceTier, ...] = ()
+    block_size: int | None = None
+
+    @property
+    def is_tiered(self) -> bool:
+        """Priced by tiers rather than one amount."""
+        return bool(self.tiers)
 
     def for_country(self, country: str | None) -> tuple[Decimal, str, str | None]:
         """Amount, currency and the matched country code for `country` (None = default)."""
@@ -99,6 +124,7 @@ class Package:
     pricing_type: str
     entitlements: tuple[EntitlementSpec, ...]
     prices: tuple[PriceSpec, ...]
+    overage_prices: tuple[PriceSpec, ...] = ()  # usage above the entitlement, in arrears
     hidden_from_widgets: tuple[str, ...] = ()
     metadata: dict[str, Any] | None = None
     order: int = 0
@@ -206,6 +232,17 @@ class SeedCustomer:
 
 
 @dataclass(frozen=True)
+class FeatureGroup:
+    """A named set of features, granted and revoked together as promotional entitlements."""
+
+    ref_id: str
+    display_name: str
+    feature_refs: tuple[str, ...]
+    description: str | None = None
+    uuid: str = ""
+
+
+@dataclass(frozen=True)
 class SdkSettings:
     """Answer of `sdkConfiguration`."""
 
@@ -219,6 +256,7 @@ class Catalog:
 
     products: dict[str, Product] = field(default_factory=dict)
     features: dict[str, Feature] = field(default_factory=dict)
+    feature_groups: dict[str, FeatureGroup] = field(default_factory=dict)
     plans: dict[str, Package] = field(default_factory=dict)
     addons: dict[str, Package] = field(default_factory=dict)
     coupons: dict[str, Coupon] = field(default_factory=dict)

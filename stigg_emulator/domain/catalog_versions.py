@@ -12,6 +12,7 @@ from stigg_emulator.catalog.model import (
     EntitlementSpec,
     Package,
     PriceSpec,
+    PriceTier,
     TrialSpec,
 )
 from stigg_emulator.domain.changes import PACKAGE, Change
@@ -29,11 +30,47 @@ def _encode(value: Any) -> Any:
     return value
 
 
+# Fields added after packages were first stored: left out while empty, so a package that does
+# not use them keeps its fingerprint (and is not republished as a new version).
+_OPTIONAL_PRICE_FIELDS = ("tiers_mode", "tiers", "block_size")
+
+
 def package_document(package: Package) -> dict[str, Any]:
     """JSON document of a package (without its version number)."""
-    data = _encode(dataclasses.asdict(package))
+    data: dict[str, Any] = _encode(dataclasses.asdict(package))
     data.pop("version", None)
-    return data  # type: ignore[no-any-return]
+    if not data.get("overage_prices"):
+        data.pop("overage_prices", None)
+    for price in [*data["prices"], *data.get("overage_prices", [])]:
+        for key in _OPTIONAL_PRICE_FIELDS:
+            if not price.get(key):
+                price.pop(key, None)
+    return data
+
+
+def _decimal(value: Any) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+def _price_from_document(item: dict[str, Any]) -> PriceSpec:
+    return PriceSpec(
+        **{
+            **item,
+            "amount": Decimal(item["amount"]),
+            "country_overrides": tuple(
+                (code, Decimal(amount), currency)
+                for code, amount, currency in item["country_overrides"]
+            ),
+            "tiers": tuple(
+                PriceTier(
+                    _decimal(tier["up_to"]),
+                    _decimal(tier["unit_price"]),
+                    _decimal(tier["flat_price"]),
+                )
+                for tier in item.get("tiers") or ()
+            ),
+        }
+    )
 
 
 def fingerprint(document: dict[str, Any]) -> str:
@@ -47,25 +84,15 @@ def package_from_document(document: dict[str, Any], version: int) -> Package:
         EntitlementSpec(**{**item, "hidden_from_widgets": tuple(item["hidden_from_widgets"])})
         for item in document["entitlements"]
     )
-    prices = tuple(
-        PriceSpec(
-            **{
-                **item,
-                "amount": Decimal(item["amount"]),
-                "country_overrides": tuple(
-                    (code, Decimal(amount), currency)
-                    for code, amount, currency in item["country_overrides"]
-                ),
-            }
-        )
-        for item in document["prices"]
-    )
+    prices = tuple(_price_from_document(item) for item in document["prices"])
+    overage = tuple(_price_from_document(item) for item in document.get("overage_prices", ()))
     trial = TrialSpec(**document["default_trial"]) if document.get("default_trial") else None
     return Package(
         **{
             **document,
             "entitlements": entitlements,
             "prices": prices,
+            "overage_prices": overage,
             "default_trial": trial,
             "hidden_from_widgets": tuple(document["hidden_from_widgets"]),
             "compatible_addons": tuple(document["compatible_addons"]),

@@ -168,6 +168,7 @@ def promotion_grant(catalog: Catalog, row: dict[str, Any]) -> Grant | None:
         anchor_ms=int(row["start_date"]),
         valid_until_ms=int(row["end_date"]) if row.get("end_date") else None,
         order=20_000,
+        enum_values=tuple(row.get("enum_values") or feature.enum_values),
     )
 
 

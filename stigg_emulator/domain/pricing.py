@@ -8,6 +8,7 @@ from typing import Any
 
 from stigg_emulator.catalog.model import Catalog, Coupon, Package, PriceSpec
 from stigg_emulator.domain.errors import StiggError
+from stigg_emulator.domain.tiers import price_total
 
 CENT = Decimal("0.01")
 
@@ -19,9 +20,10 @@ def cents(value: Decimal) -> Decimal:
 
 @dataclass
 class PriceLine:
-    """One charged line: a plan flat fee, a per-unit charge or an add-on."""
+    """One charged line: a plan flat fee, a per-unit charge, an add-on, or (in arrears) a
+    usage-based charge or an overage."""
 
-    kind: str  # plan | unit | addon
+    kind: str  # plan | unit | addon | usage | overage
     package_ref: str
     price: PriceSpec
     quantity: Decimal
@@ -31,8 +33,8 @@ class PriceLine:
 
     @property
     def amount(self) -> Decimal:
-        """quantity x unit amount."""
-        return self.quantity * self.unit_amount
+        """The quantity priced by the line's price (tiers and blocks applied)."""
+        return price_total(self.price, self.quantity, self.unit_amount)
 
 
 @dataclass
@@ -158,3 +160,24 @@ def prorate(amount: Decimal, remaining_ms: int, period_ms: int) -> Decimal:
         return Decimal(0)
     fraction = Decimal(max(0, min(remaining_ms, period_ms))) / Decimal(period_ms)
     return cents(amount * fraction)
+
+
+def usage_lines(
+    plan: Package, billing_period: str | None, usage: dict[str, Decimal]
+) -> list[PriceLine]:
+    """The in-arrears lines of one billing period of `plan` given each feature's `usage` in it:
+    usage-based prices on all of it, overage prices on what exceeds the included quantity."""
+    if plan.pricing_type != "PAID" or not billing_period:
+        return []
+    included = {spec.feature_ref: spec.usage_limit for spec in plan.entitlements}
+    lines: list[PriceLine] = []
+    for kind, prices in (("usage", plan.prices), ("overage", plan.overage_prices)):
+        for price in _pick(prices, billing_period, "USAGE_BASED"):
+            feature_ref = price.feature_ref or ""
+            used = usage.get(feature_ref, Decimal(0))
+            if kind == "overage":
+                used = max(Decimal(0), used - Decimal(str(included.get(feature_ref) or 0)))
+            lines.append(
+                PriceLine(kind, plan.ref_id, price, used, price.amount, price.currency, None)
+            )
+    return lines

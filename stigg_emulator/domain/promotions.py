@@ -1,4 +1,5 @@
-"""Promotional entitlements: grant (with period / custom end) and revoke."""
+"""Promotional entitlements: grant (with period / custom end) and revoke, one by one or by
+feature group (docs/protocol.md §2.2, "Promotional entitlement groups")."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+from stigg_emulator.catalog.model import Feature, FeatureGroup
 from stigg_emulator.clock import from_ms, to_ms
 from stigg_emulator.domain.context import Domain, Tx
 from stigg_emulator.domain.errors import StiggError, bad_input, not_found
@@ -35,8 +37,30 @@ def end_of_period(start_ms: int, period: str, custom_end: Any) -> int | None:
     raise bad_input(f"unknown promotional entitlement period {period}")
 
 
-def grant(domain: Domain, tx: Tx, customer_ref: str, items: list[dict[str, Any]]) -> list[str]:
-    """Grant (or replace) promotional entitlements; returns their ids."""
+def _enum_values(feature: Feature, item: dict[str, Any]) -> list[str] | None:
+    """The values an ENUM grant allows: the given ones (each a value of the feature), else all."""
+    given = item.get("enumValues")
+    if feature.feature_type != "ENUM":
+        if given:
+            raise bad_input(f"enumValues apply to ENUM features only, not {feature.ref_id}")
+        return None
+    if given is None:
+        return list(feature.enum_values)
+    unknown = [value for value in given if value not in feature.enum_values]
+    if unknown:
+        raise bad_input(f"{feature.ref_id} has no value(s) {', '.join(map(str, unknown))}")
+    return [value for value in feature.enum_values if value in given]
+
+
+def grant(
+    domain: Domain,
+    tx: Tx,
+    customer_ref: str,
+    items: list[dict[str, Any]],
+    feature_group: str | None = None,
+) -> list[str]:
+    """Grant (or replace) promotional entitlements, as part of `feature_group` when given;
+    returns their ids."""
     require_customer(tx.conn, customer_ref)
     if not items:
         raise bad_input("promotionalEntitlements must not be empty")
@@ -86,6 +110,8 @@ def grant(domain: Domain, tx: Tx, customer_ref: str, items: list[dict[str, Any]]
                 "description": None,
                 "created_at": now,
                 "updated_at": now,
+                "enum_values": _enum_values(feature, item),
+                "feature_group_refs": [feature_group] if feature_group else [],
             },
         )
         ids.append(promo_id)
@@ -108,3 +134,65 @@ def revoke(domain: Domain, tx: Tx, customer_ref: str, feature_ref: str) -> dict[
         "PromotionalEntitlementNotFoundError",
         f"Customer {customer_ref} has no promotional entitlement for {feature_ref}",
     )
+
+
+def _group(domain: Domain, group_ref: str) -> FeatureGroup:
+    group = domain.catalog.feature_groups.get(group_ref)
+    if group is None:
+        raise not_found("FeatureGroupNotFound", "Feature group", group_ref)
+    return group
+
+
+def grant_group(
+    domain: Domain, tx: Tx, customer_ref: str, group_ref: str, items: list[dict[str, Any]]
+) -> list[str]:
+    """Grant promotional entitlements for features of a feature group, linked to the group."""
+    group = _group(domain, group_ref)
+    outside = [
+        str(i.get("featureId")) for i in items if i.get("featureId") not in group.feature_refs
+    ]
+    if outside:
+        raise bad_input(f"feature group {group_ref} has no feature(s) {', '.join(outside)}")
+    return grant(domain, tx, customer_ref, items, feature_group=group_ref)
+
+
+def _linked(tx: Tx, customer_ref: str, group_ref: str) -> list[dict[str, Any]]:
+    require_customer(tx.conn, customer_ref)
+    rows = [
+        row
+        for row in repo.customer_promotions(tx.conn, customer_ref)
+        if group_ref in row["feature_group_refs"]
+    ]
+    if not rows:
+        raise StiggError(
+            "PromotionalEntitlementNotFoundError",
+            f"Customer {customer_ref} has no promotional entitlements of feature group {group_ref}",
+        )
+    return rows
+
+
+def revoke_group(domain: Domain, tx: Tx, customer_ref: str, group_ref: str) -> list[dict[str, Any]]:
+    """Revoke every active promotional entitlement granted with a feature group."""
+    _group(domain, group_ref)
+    now = domain.clock.now_ms(customer_ref)
+    revoked = []
+    for row in _linked(tx, customer_ref, group_ref):
+        repo.update_promotion(
+            tx.conn, row["uuid"], {"status": "Revoked", "updated_at": now, "end_date": now}
+        )
+        revoked.append({**row, "status": "Revoked", "end_date": now, "updated_at": now})
+    touch_customer(domain, tx, customer_ref)
+    return revoked
+
+
+def unlink_group(domain: Domain, tx: Tx, customer_ref: str, group_ref: str) -> list[dict[str, Any]]:
+    """Detach a feature group's promotional entitlements from it: they stay granted, each on
+    its own (revoked one by one from now on)."""
+    _group(domain, group_ref)
+    unlinked = []
+    for row in _linked(tx, customer_ref, group_ref):
+        groups = [ref for ref in row["feature_group_refs"] if ref != group_ref]
+        repo.set_promotion_groups(tx.conn, row, groups)
+        unlinked.append({**row, "feature_group_refs": groups})
+    touch_customer(domain, tx, customer_ref)
+    return unlinked

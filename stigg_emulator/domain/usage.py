@@ -67,6 +67,10 @@ class _Periods:
         return current_period(grant, self.domain.clock.now(customer_ref)) if grant else None
 
 
+Change = tuple[float, dict[str, Any] | None]
+"""One change of a counter and the dimensions it was reported with."""
+
+
 def _apply(
     domain: Domain,
     tx: Tx,
@@ -74,27 +78,45 @@ def _apply(
     resource_id: str | None,
     feature_ref: str,
     period: UsagePeriod | None,
-    value: float,
-    behavior: str,
+    changes: list[Change],
+    behavior: str = "DELTA",
 ) -> Applied:
+    """Apply `changes` in order (SET: one change, the new value) and keep each in the history."""
     resource_key = resource_id or NO_RESOURCE
     row = repo.get_usage(tx.conn, customer_ref, resource_key, feature_ref)
     period_start = period.start if period else 0
     current = 0.0
     if row is not None and int(row["period_start"]) == period_start:
         current = float(row["value"])
-    new_value = value if behavior == "SET" else max(0.0, current + value)
     stamp = domain.clock.stamp(customer_ref)
+    history: list[dict[str, Any]] = []
+    value = current
+    for amount, dimensions in changes:
+        after = amount if behavior == "SET" else max(0.0, value + amount)
+        history.append(
+            {
+                "customer_ref": customer_ref,
+                "resource_key": resource_key,
+                "feature_ref": feature_ref,
+                "at": stamp,
+                "period_start": period_start,
+                "delta": after - value,
+                "value": after,
+                "dimensions": dimensions,
+            }
+        )
+        value = after
     repo.put_usage(
         tx.conn,
         customer_ref,
         resource_key,
         feature_ref,
-        {"period_start": period_start, "value": new_value, "updated_at": stamp},
+        {"period_start": period_start, "value": value, "updated_at": stamp},
         exists=row is not None,
     )
+    repo.insert_usage_history(tx.conn, history)
     tx.usage_changed(customer_ref, resource_id, feature_ref)
-    return Applied(new_value, period, stamp)
+    return Applied(value, period, stamp)
 
 
 def _require_metered(domain: Domain, feature_ref: str) -> Feature:
@@ -139,7 +161,9 @@ def report(
         previous = repo.find_measurement(tx.conn, customer_ref, str(key))
         if previous is not None:
             return Measurement(previous, period)
-    applied = _apply(domain, tx, customer_ref, resource_id, feature_ref, period, value, behavior)
+    dimensions = item.get("dimensions")
+    change = (value, dict(dimensions) if isinstance(dimensions, dict) else None)
+    applied = _apply(domain, tx, customer_ref, resource_id, feature_ref, period, [change], behavior)
     created = parse_time(item.get("createdAt"), "createdAt") or domain.clock.now_ms(customer_ref)
     row = {
         "uuid": str(uuid.uuid4()),
@@ -226,19 +250,20 @@ def report_events(domain: Domain, tx: Tx, events: list[dict[str, Any]]) -> int:
         assert meter is not None
         period = periods.period(customer_ref, resource_id, feature_ref)
         if meter.aggregation == "COUNT":
-            delta = float(len(matched))
+            deltas = [1.0 for _ in matched]
         elif meter.aggregation == "SUM":
-            delta = sum(
-                _number((e.get("dimensions") or {}).get(meter.field or "")) for e in matched
-            )
+            deltas = [_number((e.get("dimensions") or {}).get(meter.field or "")) for e in matched]
         else:
-            delta = float(
-                _count_unique(
-                    tx, customer_ref, resource_id, feature_ref, period, matched, meter.field or ""
-                )
+            deltas = _count_unique(
+                tx, customer_ref, resource_id, feature_ref, period, matched, meter.field or ""
             )
-        if delta:
-            _apply(domain, tx, customer_ref, resource_id, feature_ref, period, delta, "DELTA")
+        changes = [
+            (delta, event.get("dimensions"))
+            for delta, event in zip(deltas, matched, strict=True)
+            if delta
+        ]
+        if changes:
+            _apply(domain, tx, customer_ref, resource_id, feature_ref, period, changes)
     return len(new_events)
 
 
@@ -259,14 +284,15 @@ def _count_unique(
     period: UsagePeriod | None,
     events: list[dict[str, Any]],
     field: str,
-) -> int:
-    values = {
-        str((e.get("dimensions") or {}).get(field))
+) -> list[float]:
+    """Per event, 1 when it brings a value of `field` not yet seen this period, else 0."""
+    keys = [
+        None if (e.get("dimensions") or {}).get(field) is None else str(e["dimensions"][field])
         for e in events
-        if (e.get("dimensions") or {}).get(field) is not None
-    }
+    ]
+    values = {key for key in keys if key is not None}
     if not values:
-        return 0
+        return [0.0 for _ in events]
     resource_key = resource_id or NO_RESOURCE
     start = period.start if period else 0
     known = repo.existing_unique_values(
@@ -286,4 +312,10 @@ def _count_unique(
             for value in new_values
         ],
     )
-    return len(new_values)
+    fresh = set(new_values)
+    counted: list[float] = []
+    for key in keys:
+        counted.append(1.0 if key is not None and key in fresh else 0.0)
+        if key is not None:
+            fresh.discard(key)
+    return counted

@@ -15,9 +15,11 @@ from stigg_emulator.graphql.resolvers import (
     customers,
     entitlements,
     estimates,
+    imports,
     portal,
     promotions,
     realtime,
+    subscription_query,
     subscriptions,
     usage,
 )
@@ -29,7 +31,18 @@ SDL_PATH = Path(__file__).with_name("stigg.graphql")
 def build_schema() -> GraphQLSchema:
     """The executable schema (built once per process)."""
     query, mutation, subscription = QueryType(), MutationType(), SubscriptionType()
-    areas = (catalog, customers, entitlements, estimates, portal, promotions, subscriptions, usage)
+    areas = (
+        catalog,
+        customers,
+        entitlements,
+        estimates,
+        imports,
+        portal,
+        promotions,
+        subscription_query,
+        subscriptions,
+        usage,
+    )
     for area in areas:
         area.register(query, mutation)
     realtime.register(subscription)

@@ -85,9 +85,9 @@ def _order_html(state: AppState, session: checkout.Session, quote: Any) -> str:
         if line.kind == "unit":
             feature = catalog.features.get(line.price.feature_ref or "")
             units = (feature.units_plural or feature.display_name) if feature else "units"
-            name = f"{name}: {line.quantity.normalize():f} {units} x " + format_money(
-                line.unit_amount, currency
-            )
+            name = f"{name}: {line.quantity.normalize():f} {units}"
+            if not line.price.tiers:  # a tiered line has no one unit price
+                name += " x " + format_money(line.unit_amount, currency)
         elif line.kind == "addon":
             name = f"Add-on {name} x {line.quantity.normalize():f}"
         rows.append(_row(name, format_money(line.amount, currency)))

@@ -101,6 +101,12 @@ def customer_subscriptions(
     return _all(connection, statement.order_by(table.c.created_at.desc(), table.c.ref_id))
 
 
+def all_subscriptions(connection: Connection) -> list[Row]:
+    """Every subscription of the environment, oldest first."""
+    table = t.subscriptions
+    return _all(connection, select(table).order_by(table.c.created_at, table.c.ref_id))
+
+
 def insert_subscription(connection: Connection, values: Row) -> None:
     """Create a subscription row."""
     connection.execute(insert(t.subscriptions).values(**values))
@@ -217,17 +223,48 @@ def get_checkout(connection: Connection, session_id: str) -> Row | None:
 def customer_promotions(
     connection: Connection, customer_ref: str, statuses: Sequence[str] | None = ("Active",)
 ) -> list[Row]:
-    """Promotional entitlements of a customer."""
-    table = t.promotional_entitlements
-    statement = select(table).where(table.c.customer_ref == customer_ref)
+    """Promotional entitlements of a customer, with their `enum_values` and
+    `feature_group_refs` (from `promotion_extras`)."""
+    table, extras = t.promotional_entitlements, t.promotion_extras
+    statement = (
+        select(table, extras.c.enum_values, extras.c.feature_group_refs)
+        .select_from(table.outerjoin(extras, extras.c.promotion_uuid == table.c.uuid))
+        .where(table.c.customer_ref == customer_ref)
+    )
     if statuses is not None:
         statement = statement.where(table.c.status.in_(statuses))
-    return _all(connection, statement.order_by(table.c.created_at.desc()))
+    rows = _all(connection, statement.order_by(table.c.created_at.desc()))
+    for row in rows:
+        row["feature_group_refs"] = list(row["feature_group_refs"] or [])
+    return rows
 
 
 def insert_promotion(connection: Connection, values: Row) -> None:
-    """Grant a promotional entitlement."""
+    """Grant a promotional entitlement; `enum_values` and `feature_group_refs`, when given, go
+    to `promotion_extras`."""
+    values = dict(values)
+    enum_values = values.pop("enum_values", None)
+    groups = list(values.pop("feature_group_refs", None) or [])
     connection.execute(insert(t.promotional_entitlements).values(**values))
+    if enum_values is not None or groups:
+        connection.execute(
+            insert(t.promotion_extras).values(
+                promotion_uuid=values["uuid"],
+                customer_ref=values["customer_ref"],
+                enum_values=enum_values,
+                feature_group_refs=groups,
+            )
+        )
+
+
+def set_promotion_groups(connection: Connection, row: Row, groups: Sequence[str]) -> None:
+    """Replace the feature groups a promotional entitlement belongs to."""
+    extras = t.promotion_extras
+    connection.execute(
+        update(extras)
+        .where(extras.c.promotion_uuid == row["uuid"])
+        .values(feature_group_refs=list(groups))
+    )
 
 
 def update_promotion(connection: Connection, uuid: str, values: Row) -> None:
@@ -304,6 +341,36 @@ def find_measurement(connection: Connection, customer_ref: str, idempotency_key:
 def insert_measurement(connection: Connection, values: Row) -> None:
     """Record one usage measurement."""
     connection.execute(insert(t.usage_measurements).values(**values))
+
+
+def insert_usage_history(connection: Connection, rows: list[Row]) -> None:
+    """Record changes of usage counters (see `tables.usage_history`)."""
+    if rows:
+        connection.execute(insert(t.usage_history), rows)
+
+
+def usage_history(
+    connection: Connection,
+    customer_ref: str,
+    resource_key: str,
+    feature_ref: str,
+    since_ms: int,
+    until_ms: int,
+) -> list[Row]:
+    """One scope's usage changes with `since_ms <= at <= until_ms`, oldest first."""
+    table = t.usage_history
+    statement = (
+        select(table)
+        .where(
+            table.c.customer_ref == customer_ref,
+            table.c.feature_ref == feature_ref,
+            table.c.resource_key == resource_key,
+            table.c.at >= since_ms,
+            table.c.at <= until_ms,
+        )
+        .order_by(table.c.at, table.c.id)
+    )
+    return _all(connection, statement)
 
 
 def existing_event_keys(connection: Connection, keys: Sequence[str]) -> set[str]:

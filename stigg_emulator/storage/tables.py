@@ -8,6 +8,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Float,
+    Index,
     Integer,
     MetaData,
     String,
@@ -144,6 +145,18 @@ promotional_entitlements = Table(
     Column("updated_at", BigInteger, nullable=False),
 )
 
+# What a promotional entitlement carries beyond the columns above: the values of an ENUM grant and
+# the feature groups it was granted with. A table of its own, so that databases created before it
+# need no migration.
+promotion_extras = Table(
+    "promotion_extras",
+    metadata,
+    Column("promotion_uuid", String(36), primary_key=True),
+    Column("customer_ref", String(200), nullable=False, index=True),
+    Column("enum_values", JSON),
+    Column("feature_group_refs", JSON, nullable=False),
+)
+
 # Current usage per customer/resource/feature; `period_start` says which usage period it counts.
 usage = Table(
     "usage",
@@ -169,6 +182,24 @@ usage_measurements = Table(
     Column("current_usage", Float, nullable=False),
     Column("created_at", BigInteger, nullable=False),
     UniqueConstraint("customer_ref", "idempotency_key", name="uq_measurement_idempotency"),
+)
+
+# Every change of a usage counter, on the customer's clock: what usage history is drawn from.
+# `delta` is the change this row made (per raw event for meters), `value` the counter after it,
+# `period_start` the usage period it counted in (0 for features that never reset).
+usage_history = Table(
+    "usage_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("customer_ref", String(200), nullable=False),
+    Column("resource_key", String(200), nullable=False),
+    Column("feature_ref", String(200), nullable=False),
+    Column("at", BigInteger, nullable=False),
+    Column("period_start", BigInteger, nullable=False),
+    Column("delta", Float, nullable=False),
+    Column("value", Float, nullable=False),
+    Column("dimensions", JSON),
+    Index("ix_usage_history_scope", "customer_ref", "feature_ref", "resource_key", "at"),
 )
 
 usage_events = Table(

@@ -11,6 +11,7 @@ from stigg_emulator.catalog.model import (
     Coupon,
     EntitlementSpec,
     Feature,
+    FeatureGroup,
     Package,
     PriceSpec,
 )
@@ -70,6 +71,24 @@ def feature_object_json(feature: Feature) -> dict[str, Any]:
     }
 
 
+def feature_group_json(catalog: Catalog, group: FeatureGroup) -> dict[str, Any]:
+    """`FeatureGroup`: the catalog's group with its features (always version 1, latest)."""
+    return {
+        "__typename": "FeatureGroup",
+        "id": group.uuid,
+        "featureGroupId": group.ref_id,
+        "displayName": group.display_name,
+        "description": group.description,
+        "features": [feature_object_json(catalog.features[ref]) for ref in group.feature_refs],
+        "status": "PUBLISHED",
+        "versionNumber": 1,
+        "isLatest": True,
+        "environmentId": ENVIRONMENT_ID,
+        "createdAt": CATALOG_TIME,
+        "updatedAt": CATALOG_TIME,
+    }
+
+
 def package_entitlement_json(
     catalog: Catalog, package: Package, spec: EntitlementSpec
 ) -> dict[str, Any]:
@@ -106,6 +125,28 @@ def package_entitlement_json(
     }
 
 
+def tier_fields(price: PriceSpec) -> dict[str, Any]:
+    """`blockSize`, `tiersMode` and `tiers` (`PriceTier {upTo unitPrice flatPrice}`) of a price."""
+    tiers = [
+        {
+            "__typename": "PriceTier",
+            "upTo": float(tier.up_to) if tier.up_to is not None else None,
+            "unitPrice": money(tier.unit_price, price.currency)
+            if tier.unit_price is not None
+            else None,
+            "flatPrice": money(tier.flat_price, price.currency)
+            if tier.flat_price is not None
+            else None,
+        }
+        for tier in price.tiers
+    ]
+    return {
+        "blockSize": float(price.block_size) if price.block_size is not None else None,
+        "tiersMode": price.tiers_mode,
+        "tiers": tiers or None,
+    }
+
+
 def price_json(
     catalog: Catalog, package: Package, price: PriceSpec, country: str | None = None
 ) -> dict[str, Any]:
@@ -120,12 +161,10 @@ def price_json(
         "billingCadence": "RECURRING",
         "billingCountryCode": matched,
         "billingId": None,
-        "price": money(amount, currency),
+        "price": None if price.is_tiered else money(amount, currency),
         "minUnitQuantity": price.min_unit_quantity,
         "maxUnitQuantity": price.max_unit_quantity,
-        "blockSize": None,
-        "tiersMode": None,
-        "tiers": None,
+        **tier_fields(price),
         "feature": feature_object_json(feature) if feature else None,
         "featureId": feature.uuid if feature else None,
         "isOverridePrice": False,
@@ -254,8 +293,8 @@ def _package_common(
             for spec in package.entitlements
         ],
         "prices": package_prices(catalog, package, country),
-        "overagePrices": [],
-        "overageBillingPeriod": None,
+        "overagePrices": [price_json(catalog, package, price) for price in package.overage_prices],
+        "overageBillingPeriod": "ON_SUBSCRIPTION_RENEWAL" if package.overage_prices else None,
         "environmentId": ENVIRONMENT_ID,
         "environment": environment_json(),
         "createdAt": CATALOG_TIME,

@@ -13,6 +13,7 @@ from stigg_emulator.wire.catalog_json import (
     all_country_prices,
     coupon_json,
     environment_json,
+    feature_group_json,
     feature_object_json,
     money,
     package_dto_json,
@@ -166,9 +167,13 @@ def promotion_json(catalog: Catalog, row: dict[str, Any], customer_ref: str) -> 
         "status": PROMOTION_STATUS.get(row["status"], "Expired"),
         "isVisible": bool(row.get("is_visible", True)),
         "description": row.get("description"),
-        "enumValues": None,
-        "featureGroupIds": None,
-        "featureGroups": None,
+        "enumValues": row.get("enum_values"),
+        "featureGroupIds": list(row.get("feature_group_refs") or []),
+        "featureGroups": [
+            feature_group_json(catalog, catalog.feature_groups[ref])
+            for ref in row.get("feature_group_refs") or []
+            if ref in catalog.feature_groups
+        ],
         "meter": None,
         "environmentId": ENVIRONMENT_ID,
         "createdAt": iso(row.get("created_at")),

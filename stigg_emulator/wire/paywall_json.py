@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from stigg_emulator.catalog.model import Catalog, Package
+from stigg_emulator.domain.tiers import price_total
 from stigg_emulator.wire.catalog_json import (
     CURRENCY_SYMBOLS,
     all_country_prices,
@@ -28,6 +30,9 @@ def paywall_json(catalog: Catalog, plans: list[Package], data: dict[str, Any]) -
         documents.append(document)
         for price in plan.prices:
             amount, currency, matched = price.for_country(country)
+            if price.is_tiered:  # the price of the smallest quantity: "from $X"
+                least = Decimal(max(1, price.min_unit_quantity or 1))
+                amount = price_total(price, least, amount) / least
             currencies.append(currency)
             feature = catalog.features.get(price.feature_ref) if price.feature_ref else None
             points.append(
@@ -38,7 +43,7 @@ def paywall_json(catalog: Catalog, plans: list[Package], data: dict[str, Any]) -
                     "amount": float(amount),
                     "currency": currency,
                     "billingCountryCode": matched,
-                    "additionalChargesMayApply": price.billing_model == "PER_UNIT",
+                    "additionalChargesMayApply": price.billing_model != "FLAT_FEE",
                     "feature": feature_object_json(feature) if feature else None,
                 }
             )

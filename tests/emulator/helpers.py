@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import httpx
@@ -54,6 +55,18 @@ class Api:
         """GET an edge path on the edge port (or the main port)."""
         base = self.emulator.edge_url if port == "edge" else self.emulator.base_url
         return self.http.get(base + path, params=params, headers={"X-API-KEY": self.key})
+
+
+BARE_CUSTOMER = """
+mutation P($input: ProvisionCustomerInput!) { provisionCustomer(input: $input) { __typename } }
+"""
+
+
+def bare_customer(api: Api, prefix: str) -> str:
+    """A new customer (id `prefix-<random>`) with no subscription; returns its id."""
+    ref = f"{prefix}-{uuid.uuid4().hex[:10]}"
+    api.data(BARE_CUSTOMER, {"input": {"refId": ref, "subscriptionParams": None}})
+    return ref
 
 
 def server(emulator: EmulatorProcess) -> Api:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -72,10 +73,21 @@ def prerendered_page(
     assert done.returncode == 0, done.stderr
     markup = tmp / "paywall.html"
     markup.write_text(done.stdout)
+    yield from open_prerendered(browser, emulator, tmp, markup)
+
+
+def open_prerendered(
+    browser: Browser, emulator: EmulatorProcess, tmp: Path, markup: Path
+) -> Iterator[Page]:
+    """`markup` (prerender output) in the test page of a site on `emulator`, for a visitor;
+    page errors are collected in `page.errors`."""
     site = start_site(emulator, tmp / "site.log", ssr=False, customer_id=None, prerendered=markup)
-    context = browser.new_context()
+    context = browser.new_context(viewport={"width": 1200, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(PYODIDE_TIMEOUT_MS)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.errors = errors  # type: ignore[attr-defined]
     try:
         page.goto(site.url + "prerendered")
         yield page

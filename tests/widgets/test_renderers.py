@@ -638,8 +638,9 @@ SHIM = Path(widgets.__file__).parent / "static" / "stigg-elements.js"
 def test_element_shim_stays_small_and_dependency_free() -> None:
     source = SHIM.read_text()
     # What a visitor downloads (compressed) before anything paints: tags, skeleton, the input
-    # recorder and the markup snapshot.
-    assert len(gzip.compress(source.encode(), 9)) < 4 * 1024
+    # recorder, the markup snapshot and the plan selection (which lets a CTA act at first paint;
+    # it took the budget from 4 to 5 KB).
+    assert len(gzip.compress(source.encode(), 9)) < 5 * 1024
     # No static or dynamic imports, no fetches: the tags, attributes, skeleton and a queue only.
     assert not re.search(r"^\s*import\b|\bimport\s*\(|\brequire\s*\(|\bfetch\s*\(", source, re.M)
     # Its skeleton's status text is the renderers' "loading" text, in both shipped locales.

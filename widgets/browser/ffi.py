@@ -112,20 +112,6 @@ def browser_online() -> bool:
     return bool(js.navigator.onLine)
 
 
-def encode_uri_component(value: str) -> str:
-    """`value` percent-encoded as the browser's `encodeURIComponent` does."""
-    import js
-
-    return str(js.encodeURIComponent(value))
-
-
-def navigate(url: str) -> None:
-    """Go to `url` (`location.assign`)."""
-    import js
-
-    js.window.location.assign(url)
-
-
 async def register_with_shim(callback: Callable[[str, Any, Any, Any, Any], None]) -> None:
     """Hand the element shim (`stigg-elements.js`) the lifecycle `callback`; the shim replays
     the calls it queued. Waits for the shim when it has not run yet."""
@@ -157,3 +143,10 @@ def clear_snapshots() -> None:
     shim = _shim()
     if shim is not None and nullable(getattr(shim, "clearSnapshots", None)) is not None:
         shim.clearSnapshots()
+
+
+def select_plan(element: Any, button: Any, customer_id: str | None) -> dict[str, Any]:
+    """Run the shim's plan selection for `button` of paywall `element` (its cancelable
+    `stigg-plan-selected`, then `cta-href`); returns the event's detail."""
+    detail: dict[str, Any] = _shim().selectPlan(element, button, customer_id).to_py()
+    return detail

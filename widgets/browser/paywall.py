@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from widgets.browser.controller import Controller, WidgetHost
-from widgets.browser.ffi import encode_uri_component, navigate, nullable
+from widgets.browser.ffi import select_plan
 from widgets.pricing import CustomerState
 from widgets.render import PaywallOptions, render_paywall
 
@@ -83,42 +83,9 @@ class PaywallController(Controller):
             self.select(target)
 
     def select(self, button: Any) -> None:
-        plan_id = str(button.dataset.planId)
-        root = self.root
-        checked = nullable(root.querySelector('input[data-action="period"]:checked'))
-        section = root.querySelector("[data-billing-period]")
-        period = str(checked.value) if checked else str(section.dataset.billingPeriod)
-        quantities = {}
-        for node in root.querySelectorAll(
-            f'input[data-action="quantity"][data-plan-id="{plan_id}"]'
-        ):
-            quantities[str(node.dataset.featureId)] = float(node.value)
-        addons = [
-            str(node.value)
-            for node in root.querySelectorAll(
-                f'input[data-action="addon"][data-plan-id="{plan_id}"]'
-            )
-            if node.checked
-        ]
+        """A CTA: the shim's one plan-selection routine (the event, then `cta-href` unless a
+        listener cancelled it), then the Python subscribers with the same detail."""
         customer = self.customer
-        detail = {
-            "planId": plan_id,
-            "intention": str(button.dataset.intention),
-            "billingPeriod": period,
-            "quantities": quantities,
-            "addons": addons,
-            "customerId": customer.customer_id if customer else self.app.client.customer_id,
-            "resourceId": self.attr("resource-id"),
-        }
-        proceed = self.emit("stigg-plan-selected", detail)
-        template = self.attr("cta-href")
-        if proceed and template:
-            self.follow(template, detail)
-
-    def follow(self, template: str, detail: dict[str, Any]) -> None:
-        """Default action of an uncancelled selection: go to `cta-href` with values filled in."""
-        values = {k: encode_uri_component(str(v or "")) for k, v in detail.items()}
-        url = template
-        for key in ("planId", "intention", "billingPeriod", "customerId", "resourceId"):
-            url = url.replace("{" + key + "}", str(values.get(key, "")))
-        navigate(url)
+        customer_id = customer.customer_id if customer else self.app.client.customer_id
+        detail = select_plan(self.element, button, customer_id)
+        self.app.notify("stigg-plan-selected", self.element, detail)

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from stigg_client.models.paywall import Addon, Paywall, Plan, PricePoint
-from widgets import pricing
+from widgets import pricing, tiers
 from widgets.markup import attrs, text
 from widgets.pricing import ANNUALLY, MONTHLY, CustomerState
+from widgets.render import price_tiers
 from widgets.render.common import RenderOptions, render_state
 
 CTA_KEYS = {
@@ -72,7 +73,7 @@ def quantity_for(plan: Plan, period: str, options: PaywallOptions) -> float | No
         current = customer.current_quantities.get(unit.feature.feature_id if unit.feature else "")
         if current is not None:
             return current
-    return unit.min_unit_quantity or 1
+    return tiers.default_quantity(unit)
 
 
 def render_paywall(paywall: Paywall | None, options: PaywallOptions | None = None) -> str:
@@ -155,6 +156,8 @@ def _price(plan: Plan, period: str, options: PaywallOptions, currency: str) -> s
         singular, _ = _unit_names(plan, unit)
         units = singular or texts("unit")
         each = money(Decimal(unit.amount or 0), code)
+        if unit.tiers:
+            each = texts("from_price", amount=money(price_tiers.from_price(unit), code))
         parts.append(
             f'<span class="amount" part="amount">{text(each)}</span> '
             f'<span class="unit" part="price-unit">{text(texts("per_unit", unit=units))}</span>'
@@ -162,6 +165,22 @@ def _price(plan: Plan, period: str, options: PaywallOptions, currency: str) -> s
     return (
         f'<p class="price" part="price">{" + ".join(parts)} '
         f'<span class="period" part="price-period">{text(per)}</span></p>'
+    )
+
+
+def _usage(plan: Plan, period: str, options: PaywallOptions, currency: str) -> str:
+    """The plan's pay-as-you-go prices (billed later from usage, not in the price above)."""
+    texts = options.texts
+    return "".join(
+        price_tiers.usage_price(
+            point,
+            _unit_names(plan, point),
+            (point.feature.display_name if point.feature else None) or texts("unit"),
+            point.currency or currency,
+            texts,
+            options.formatters,
+        )
+        for point in pricing.usage_prices(plan, period, options.billing_country_code)
     )
 
 
@@ -205,7 +224,18 @@ def _quantity(plan: Plan, period: str, options: PaywallOptions) -> str:
         }
     )
     label = options.texts("quantity_label", units=units)
-    return f'<label class="quantity" part="quantity">{text(label)} <input{input_attrs}></label>'
+    picker = f'<label class="quantity" part="quantity">{text(label)} <input{input_attrs}></label>'
+    if not unit.tiers:
+        return picker
+    texts, code = options.texts, unit.currency or "USD"
+    per = texts("per_month") if period == MONTHLY else texts("per_year")
+    names = _unit_names(plan, unit)
+    chosen = value or 1
+    return (
+        picker
+        + price_tiers.quantity_total(unit, chosen, names, code, per, texts, options.formatters)
+        + price_tiers.tier_table(unit, names, chosen, code, texts, options.formatters)
+    )
 
 
 def _num(value: float | None) -> str:
@@ -352,7 +382,8 @@ def _card(
         f'<header class="plan-header" part="plan-header"><h3 id="{text(heading_id)}" '
         f'part="plan-name">{text(plan.display_name or plan.id)}</h3>{_badges(plan, options)}'
         f"</header>{description}{_price(plan, period, options, currency)}"
-        f"{_quantity(plan, period, options)}{trial}{_cta_button(plan, plans, period, options)}"
+        f"{_quantity(plan, period, options)}{_usage(plan, period, options, currency)}{trial}"
+        f"{_cta_button(plan, plans, period, options)}"
         f"{base}{features_block}{_addons(plan, options)}</article></li>"
     )
 
@@ -385,7 +416,10 @@ def _table(paywall: Paywall, plans: list[Plan], period: str, options: PaywallOpt
         f"{text(p.display_name or p.id)}{_badges(p, options)}</th>"
         for p in plans
     )
-    price_row = "".join(f"<td>{_price(p, period, options, currency)}</td>" for p in plans)
+    price_row = "".join(
+        f"<td>{_price(p, period, options, currency)}{_usage(p, period, options, currency)}</td>"
+        for p in plans
+    )
     rows = []
     for feature_id, name in features.items():
         row = []

@@ -58,8 +58,9 @@ function skeleton(el, tag) {
 // Capture-phase listeners on the shadow root note every click and change on a widget control
 // (`data-action`) until Python marks the element live (`stiggInputLive`); Python then takes the
 // notes (`takeInput`) and handles each like the live event, so a CTA clicked at first paint fires
-// the same cancelable `stigg-plan-selected` as one clicked later. Controls are buttons and inputs,
-// so nothing navigates on its own; plain links (no `data-action`) stay real links.
+// the same cancelable `stigg-plan-selected` as one clicked later (a CTA with `cta-href` and nothing
+// noted before it is handled at once, see selectPlan). Controls are buttons and inputs, so nothing
+// navigates on its own; plain links (no `data-action`) stay real links.
 const RECORDED_EVENTS = ["click", "change"];
 const CONTROL_KEYS = ["data-action", "data-plan-id", "data-feature-id", "data-subscription-id"];
 const recorded = new WeakMap();
@@ -80,13 +81,55 @@ function recordInput(el) {
     if (el.stiggInputLive) return;
     const control = event.target.closest?.("[data-action]");
     if (!control) return;
+    const notes = recorded.get(el);
+    if (event.type === "click" && control.dataset.action === "select" && !notes.length &&
+        el.hasAttribute("cta-href")) {
+      selectPlan(el, control, declaredCustomer() || null);
+      return;
+    }
     if (event.type === "click") control.setAttribute("data-pending", "");
-    recorded.get(el).push({
+    notes.push({
       type: event.type, selector: controlSelector(control),
       value: control.value ?? null, checked: Boolean(control.checked),
     });
   };
   for (const type of RECORDED_EVENTS) el.shadowRoot.addEventListener(type, note, true);
+}
+
+// ---- Plan selection ------------------------------------------------------------------------------
+// The one implementation of a paywall CTA, for Python (once live) and for the shim (before): the
+// choice read from the markup, a cancelable `stigg-plan-selected`, then `cta-href` unless
+// cancelled. So with `cta-href` a CTA clicked at first paint navigates at once; a click that
+// follows other input still waiting for Python is noted instead, to keep the order.
+function planSelection(el, button, customerId) {
+  const root = el.shadowRoot, planId = button.dataset.planId;
+  const mine = (action) => [...root.querySelectorAll(`input[data-action="${action}"]`)]
+    .filter((node) => node.dataset.planId === planId);
+  const quantities = {};
+  for (const node of mine("quantity")) quantities[node.dataset.featureId] = Number(node.value);
+  const period = root.querySelector('input[data-action="period"]:checked')?.value ??
+    root.querySelector("[data-billing-period]")?.dataset.billingPeriod;
+  return { planId, intention: button.dataset.intention, billingPeriod: period, quantities,
+    addons: mine("addon").filter((node) => node.checked).map((node) => node.value),
+    customerId, resourceId: el.getAttribute("resource-id") };
+}
+
+/** `cta-href` with `{planId}`, `{intention}`, `{billingPeriod}`, `{customerId}`, `{resourceId}`,
+ * `{quantity}` (the plan's first) and `{addons}` (comma-separated) filled in, encoded. */
+function ctaUrl(template, detail) {
+  const values = { ...detail, quantity: Object.values(detail.quantities)[0],
+    addons: detail.addons.join(",") };
+  return template.replace(/\{(planId|intention|billingPeriod|customerId|resourceId|quantity|addons)\}/g,
+    (_, key) => encodeURIComponent(values[key] ?? ""));
+}
+
+function selectPlan(el, button, customerId) {
+  const detail = planSelection(el, button, customerId);
+  const proceed = el.dispatchEvent(new CustomEvent("stigg-plan-selected",
+    { detail, bubbles: true, composed: true, cancelable: true }));
+  const template = el.getAttribute("cta-href");
+  if (proceed && template) location.assign(ctaUrl(template, detail));
+  return detail;
 }
 
 /** The input noted on `el` since the last call, oldest first, as JSON. */
@@ -207,6 +250,8 @@ window.stiggElements = {
     return CSS_HREF;
   },
   takeInput,
+  /** Python's CTA handler: the same selection, event and navigation as before it was live. */
+  selectPlan,
   saveSnapshot,
   /** Drop every saved markup snapshot (call it on sign-out). */
   clearSnapshots,

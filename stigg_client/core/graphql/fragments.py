@@ -30,6 +30,12 @@ PRICE = (
   minUnitQuantity
   maxUnitQuantity
   blockSize
+  tiersMode
+  tiers { upTo unitPrice """
+    + MONEY
+    + """ flatPrice """
+    + MONEY
+    + """ }
   price """
     + MONEY
     + """

@@ -259,6 +259,8 @@ PROMOTIONAL_ENTITLEMENT = """{
   resetPeriod
   isVisible
   description
+  enumValues
+  featureGroupIds
   feature { refId featureType meterType displayName }
 }"""
 
@@ -290,15 +292,23 @@ GET_PRODUCTS = """query GetProducts {
   }
 }"""
 
+# The pushed entitlements also carry what the `entitlements_updated` payload shows (credit rate,
+# unit transformation); the cache keeps the fields it knows.
 ON_ENTITLEMENTS_UPDATED = (
     """subscription OnEntitlementsUpdatedV2 {
   entitlementsUpdatedV2 {
     customerId
     resourceId
     accessDeniedReason
-    entitlements """
-    + ENTITLEMENT_UNION
+    entitlements {
+      __typename
+      ... on FeatureEntitlement {"""
+    + FEATURE_ENTITLEMENT_FIELDS
     + """
+        feature { unitTransformation { divide round } }
+        creditRate { amount currencyId }
+      }
+    }
   }
 }"""
 )

@@ -53,7 +53,7 @@ def _portal_subscription(
                 "__typename": "CustomerPortalSubscriptionPrice",
                 "billingPeriod": p["price"]["billingPeriod"],
                 "billingModel": p["price"]["billingModel"],
-                "blockSize": None,
+                "blockSize": p["price"]["blockSize"],
                 "price": p["price"]["price"],
                 "creditRate": None,
                 "feature": p["price"]["feature"],

@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from graphql import build_schema, parse, validate
+from graphql import GraphQLSchema, build_schema, parse, validate
 
-from stigg_client.core.graphql import checkout, entitlements, reads
+from stigg_client.core.graphql import checkout, entitlements, reads, server, server_admin
 
 SCHEMA_PATH = Path(__file__).resolve().parents[3] / "stigg_emulator" / "graphql" / "stigg.graphql"
 DOCUMENTS = {
     name: value
-    for module in (checkout, entitlements, reads)
+    for module in (checkout, entitlements, reads, server, server_admin)
     for name, value in vars(module).items()
     if name.isupper() and isinstance(value, str) and value.startswith(("query", "mutation"))
 }
@@ -30,9 +30,13 @@ def test_every_operation_is_listed() -> None:
     } <= set(DOCUMENTS)
 
 
+@pytest.fixture(scope="module")
+def schema() -> GraphQLSchema:
+    return build_schema(SCHEMA_PATH.read_text())
+
+
 @pytest.mark.parametrize("name", sorted(DOCUMENTS))
-def test_document_validates_against_the_schema(name: str) -> None:
-    schema = build_schema(SCHEMA_PATH.read_text())
+def test_document_validates_against_the_schema(schema: GraphQLSchema, name: str) -> None:
     errors = validate(schema, parse(DOCUMENTS[name]))
     assert [error.message for error in errors] == []
 

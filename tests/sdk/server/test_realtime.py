@@ -95,7 +95,7 @@ async def test_updates_from_another_process_reach_listeners_and_cache(
             isinstance(p, EntitlementsUpdatedEvent)
             and p.customer_id == customer_id
             and any(
-                e.feature is not None and e.feature.id == "feature-api-calls"
+                e.feature is not None and e.feature.ref_id == "feature-api-calls"
                 for e in p.entitlements
             )
         )
@@ -137,8 +137,10 @@ async def test_updates_from_another_process_reach_listeners_and_cache(
     assert usage.entitlement.usage_limit == 2
 
     updated: EntitlementsUpdatedEvent = await asyncio.wait_for(entitlements_future, EVENT_TIMEOUT_S)
-    by_feature = {e.feature.id: e for e in updated.entitlements if e.feature}
-    assert by_feature["feature-api-calls"].has_access
+    by_feature = {e.feature.ref_id: e for e in updated.entitlements if e.feature}
+    assert by_feature["feature-api-calls"].is_granted
+    assert by_feature["feature-api-calls"].usage_limit == 70
+    assert by_feature["feature-api-calls"].customer_id == customer_id
     assert "feature-demo-02" in by_feature
 
     # The cache was updated in place: this read is served from it, with the pushed values.
