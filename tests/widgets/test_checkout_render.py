@@ -158,6 +158,13 @@ def test_breakdown_shows_tax_proration_next_invoice_and_credits() -> None:
     assert "<dt>Next invoice</dt><dd>$26.40</dd>" in html
 
 
+def test_a_negative_proration_credit_shows_one_minus_sign() -> None:
+    proration = {"prorationDate": RANGE["start"], "credit": usd(-15), "debit": usd(24)}
+    immediate = invoice(9, 9, proration={**proration, "netAmount": usd(9)})
+    html = render_checkout(state(), preview(immediate, invoice(24, 24)))
+    assert "<dt>Credit for the unused time of your current plan</dt><dd>\u2212$15.00</dd>" in html
+
+
 @pytest.mark.parametrize(
     ("immediate", "label"),
     [

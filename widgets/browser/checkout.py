@@ -45,8 +45,8 @@ def retryable(error: StiggError) -> bool:
 
 
 class CheckoutController(Controller):
-    """`<stigg-checkout plan-id [resource-id] [billing-period] [seats] [addon] [payment]
-    [handoff-url]>`.
+    """`<stigg-checkout plan-id [resource-id] [billing-period] [seats] [addon] [skip-trial]
+    [payment] [handoff-url]>`.
 
     `payment`: `auto` (default: the card form when the backend has the payment-method API,
     else the hand-off), `card` or `handoff`. Fires `stigg-checkout-step {step}` (also
@@ -327,6 +327,8 @@ class CheckoutController(Controller):
             params["billing_information"] = info
         if self.payment_method_id:
             params["payment_method_id"] = self.payment_method_id
+        if self.element.hasAttribute("skip-trial"):
+            params["skip_trial"] = True
         try:
             result = await self.app.client.apply_subscription(**params)
         except StiggError as error:
