@@ -14,12 +14,12 @@ from playwright.sync_api import Page, expect
 from demo_site.process import SiteProcess
 from stigg_client import StiggServer
 from tests.e2e.test_journey import (
+    bought_in_page,
     checkout_total,
     embedded_checkout,
     open_billing,
     pay_in_page,
     sign_up,
-    subscription_confirmed,
     with_server,
 )
 from tests.support.processes import EmulatorProcess
@@ -59,10 +59,7 @@ def test_new_visitor_buys_team_in_the_page_with_launch20_after_a_declined_card(
     expect(checkout_total(checkout)).to_have_text("$19.20")  # the code is still applied
     page.screenshot(path=str(artifacts_dir / "embedded-checkout-declined.png"), full_page=True)
 
-    pay_in_page(checkout, "4242 4242 4242 4242")
-    page.wait_for_url("**/checkout/success?**")
-    subscription_confirmed(page)
-    expect(page.locator("#new-plan")).to_have_text("Team")
+    bought_in_page(page, checkout, "4242 4242 4242 4242", "Team")
     portal = open_billing(page)
     expect(portal.locator("li.subscription h4")).to_have_text("Team")
     expect(portal.locator(".section-payment")).to_contain_text("4242")
@@ -95,10 +92,7 @@ def test_pro_customer_upgrading_to_team_is_charged_what_the_checkout_showed(
     assert due_today.startswith("$") and Decimal(due_today[1:]) > 0, due_today
     page.screenshot(path=str(artifacts_dir / "embedded-checkout-proration.png"), full_page=True)
 
-    pay_in_page(checkout, None)  # the Pro card on file pays
-    page.wait_for_url("**/checkout/success?**")
-    subscription_confirmed(page)
-    expect(page.locator("#new-plan")).to_have_text("Team")
+    bought_in_page(page, checkout, None, "Team")  # the Pro card on file pays
     invoices = httpx.get(
         f"{journey_emulator.base_url}/billing/{customer_id}/invoices",
         headers={"Accept": "application/json"},

@@ -107,6 +107,14 @@ def pay_in_page(checkout: Locator, card: str | None) -> None:
     checkout.get_by_role("button", name="Pay").click()
 
 
+def bought_in_page(page: Page, checkout: Locator, card: str | None, plan: str) -> None:
+    """Pay in the embedded checkout, then wait on the success page until `plan` is active."""
+    pay_in_page(checkout, card)
+    page.wait_for_url("**/checkout/success?**")
+    subscription_confirmed(page)
+    expect(page.locator("#new-plan")).to_have_text(plan)
+
+
 def subscription_confirmed(page: Page, timeout_ms: float = PYODIDE_START_TIMEOUT_MS) -> None:
     """Wait until the checkout success page says the new subscription is active."""
     expect(page.locator("#checkout-progress")).to_have_attribute(
@@ -250,10 +258,7 @@ def test_add_on_chosen_in_the_paywall_is_bought_at_checkout(
     checkout.get_by_role("button", name="Continue").click()
     expect(checkout.get_by_label("Quantity of AI pack")).to_have_value("1")
     page.screenshot(path=str(artifacts_dir / "journey-checkout-addon.png"), full_page=True)
-    pay_in_page(checkout, "4242 4242 4242 4242")
-    page.wait_for_url("**/checkout/success?**")
-    subscription_confirmed(page)
-    expect(page.locator("#new-plan")).to_have_text("Team")
+    bought_in_page(page, checkout, "4242 4242 4242 4242", "Team")
 
     portal = open_billing(page)
     expect(portal.locator(".section-addons li[part='addon']")).to_have_text("1 \u00d7 AI pack")

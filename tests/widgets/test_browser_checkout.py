@@ -182,5 +182,11 @@ def test_checkout_in_german_with_the_dark_theme(
             ".querySelector('[part~=checkout]')).color"
         )
         assert color != "rgb(0, 0, 0)"
+        page.add_style_tag(content="stigg-checkout::part(continue) { letter-spacing: 3px; }")
+        weiter = checkout.get_by_role("button", name="Weiter")
+        assert weiter.evaluate("b => getComputedStyle(b).letterSpacing") == "3px"
+        weiter.focus()
+        page.keyboard.press("Enter")
+        expect(checkout.locator('[data-step="addons"]')).to_have_count(1)  # by keyboard
         assert serious_axe_violations(page) == []
         page.screenshot(path=str(artifacts_dir / "checkout-de-dark.png"), full_page=True)
