@@ -73,6 +73,7 @@ async def checkout(site: Site, request: Request) -> Response:
             billing_period=period,
             billable_features=billable_features(plan, period, params.get("seats")),
             addons=[{"addon_id": a} for a in addons] or None,
+            promotion_code=params.get("promotionCode") or None,  # the element's hand-off
             billing_country_code=country if country in COUNTRIES else None,
             skip_trial=intention in PAID_INTENTIONS,
             checkout_options={

@@ -4,6 +4,7 @@ today exactly what the checkout showed (demo catalog: Team $12 a seat, Pro $15, 
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -101,3 +102,22 @@ def test_pro_customer_upgrading_to_team_is_charged_what_the_checkout_showed(
     latest = invoices[0]  # newest first: the upgrade's
     assert latest["status"] == "PAID"
     assert f"${Decimal(str(latest['total'])):.2f}" == due_today, (latest, due_today)
+
+
+def test_without_a_payment_method_api_the_demo_hands_off_to_the_hosted_checkout(
+    page: Page, journey_site: SiteProcess
+) -> None:
+    """Stigg's cloud has no payment-method API: the element continues on `/checkout?hosted=1`
+    with the visitor's choices, whose hosted checkout charges the same."""
+    sign_up(page, journey_site)
+    page.route("**/v1/payment-methods", lambda route: route.fulfill(status=404, body="{}"))
+    page.goto(journey_site.base_url + TEAM_TWO_SEATS)
+    checkout = embedded_checkout(page)
+    checkout.get_by_label("Promotion code").fill("LAUNCH20")
+    checkout.get_by_role("button", name="Apply").click()
+    expect(checkout_total(checkout)).to_have_text("$19.20")
+    for _ in range(3):
+        checkout.get_by_role("button", name="Continue").click()
+    checkout.get_by_role("button", name="Continue to payment").click()
+    page.wait_for_url(re.compile(r".*/checkout/[^/?]+$"))
+    expect(page.locator("#order")).to_contain_text("$19.20")

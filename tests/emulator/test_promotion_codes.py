@@ -4,8 +4,13 @@ previewSubscription and provisionSubscription."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import pytest
+
+from stigg_emulator.catalog.loader import load_catalog
+from stigg_emulator.catalog.yaml_lines import CatalogError
 from tests.emulator.helpers import client, server
 from tests.sdk.backend import new_customer
 from tests.support.processes import EmulatorProcess
@@ -64,3 +69,29 @@ def test_a_code_with_max_redemptions_is_used_up(emulator: EmulatorProcess) -> No
     assert code_of(preview(emulator, second, "SINGLE30")) == "PromotionCodeMaxRedemptionsReached"
     again = {**provision, "customerId": second, "skipTrial": True}
     assert api.error_code(PROVISION, {"input": again}) == "PromotionCodeMaxRedemptionsReached"
+
+
+COUPON = """products:
+  - id: p
+coupons:
+  - id: c
+    type: PERCENTAGE
+    percentOff: 10
+    promotionCodes:
+      - {code: A, expiresAt: EXPIRES}
+"""
+
+
+@pytest.mark.parametrize(
+    ("expires", "stamp"),
+    [("2027-01-01T00:00:00Z", 1798761600000), ("2027-01-01", 1798761600000), ('"1/1/27"', None)],
+)
+def test_expires_at_in_the_catalog(tmp_path: Path, expires: str, stamp: int | None) -> None:
+    path = tmp_path / "catalog.yaml"
+    path.write_text(COUPON.replace("EXPIRES", expires))
+    if stamp is None:
+        with pytest.raises(CatalogError, match="'expiresAt' must be an ISO 8601 date-time"):
+            load_catalog(path)
+        return
+    found = load_catalog(path).promotion_code("a")
+    assert found is not None and found[1].expires_at == stamp
