@@ -444,7 +444,9 @@ def test_portal_billing_then_scheduled_seat_and_plan_downgrades_listed_and_cance
 ) -> None:
     base = journey_site.base_url
     sign_up(page, journey_site)
-    page.goto(f"{base}/checkout?plan=plan-team&period=MONTHLY&seats=3&intention=UPGRADE_PLAN")
+    page.goto(
+        f"{base}/checkout?plan=plan-team&period=MONTHLY&seats=3&intention=UPGRADE_PLAN&hosted=1"
+    )
     page.wait_for_url(re.compile(r".*/checkout/[^/?]+$"))
     pay_by_card(page)
     subscription_confirmed(page)
