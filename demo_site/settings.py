@@ -10,6 +10,9 @@ DEFAULT_RUNTIME = REPO / "build" / "runtime"
 DEMO_CUSTOMER = "customer-demo-01"
 DEMO_FEATURE = "feature-demo-02"
 PRODUCT_ID = "product-inkwell"
+# Tiered seat prices and pay-as-you-go AI assists (a second paywall, /pricing/organisations).
+ORG_PRODUCT_ID = "product-inkwell-org"
+DEMO_PRODUCTS = (PRODUCT_ID, ORG_PRODUCT_ID)
 FREE_PLAN = "plan-free"
 TEMPLATES_FEATURE = "feature-templates"
 EXPORTS_FEATURE = "feature-exports"  # a raw-event meter: counts EXPORT_EVENT events

@@ -11,10 +11,12 @@ from stigg_emulator.domain.errors import StiggError
 CLIENT = "client"
 SERVER = "server"
 
-# Mutations a client (publishable) key may run: checkout, estimates/previews, check reports.
+# Mutations a client (publishable) key may run: checkout, estimates/previews, check reports, the
+# customer's own auto-recharge settings (Stigg's credit widgets save them from the browser).
 CLIENT_MUTATIONS = frozenset(
     {
         "applySubscription",
+        "saveAutoRechargeSettings",
         "estimateSubscription",
         "estimateSubscriptionUpdate",
         "previewSubscription",

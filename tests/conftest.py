@@ -19,6 +19,8 @@ if os.environ.get("CI", "").lower() in ("1", "true"):
     settings.load_profile("ci")
 
 TEST_CATALOG = REPO_ROOT / "tests" / "fixtures" / "catalog.yaml"
+CREDITS_CATALOG = REPO_ROOT / "tests" / "fixtures" / "credits.yaml"
+DEMO_CATALOG = REPO_ROOT / "demo_site" / "catalog.yaml"  # the demo's (and default) catalog
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 
 CHROMIUM = "/usr/bin/chromium"
@@ -58,6 +60,16 @@ def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProce
     process = EmulatorProcess(
         database_url=database_url_for(tmp), catalog=TEST_CATALOG, log_path=tmp / "emulator.log"
     ).start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="session")
+def credits_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess]:
+    """One emulator for the session on the credits catalog, with its own fresh database."""
+    from tests.support.emulators import new_emulator  # imports this module: not at the top
+
+    process = new_emulator(tmp_path_factory.mktemp("credits"), catalog=CREDITS_CATALOG).start()
     yield process
     process.stop()
 

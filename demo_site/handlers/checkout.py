@@ -15,7 +15,7 @@ from demo_site.formatting import COUNTRIES
 from demo_site.handlers.plans import billable_features, has_addon, pricing_type
 from demo_site.handlers.site import NO_STORE, PERIODS, Site, unavailable
 from demo_site.pages import render_template
-from demo_site.settings import PRODUCT_ID, TEMPLATES_FEATURE
+from demo_site.settings import DEMO_PRODUCTS, PRODUCT_ID, TEMPLATES_FEATURE
 from stigg_client import StiggError
 from widgets.markup import attrs
 
@@ -51,7 +51,10 @@ async def checkout(site: Site, request: Request) -> Response:
     if period not in PERIODS:
         return JSONResponse({"error": "unknown billing period"}, status_code=400)
     try:
-        paywall = await server.get_paywall(product_id=PRODUCT_ID)
+        product_id = params.get("product") or PRODUCT_ID
+        paywall = await server.get_paywall(
+            product_id=product_id if product_id in DEMO_PRODUCTS else PRODUCT_ID
+        )
     except StiggError as failure:
         return JSONResponse({"error": str(failure)}, status_code=502, headers=NO_STORE)
     plan = next((p for p in paywall.plans if p.id == plan_id), None)

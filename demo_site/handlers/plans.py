@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from stigg_client.models.paywall import Plan
+from widgets.pricing import is_usage_based
 
 
 def pricing_type(plan: Plan) -> str:
@@ -13,10 +14,11 @@ def pricing_type(plan: Plan) -> str:
 
 
 def billable_features(plan: Plan, period: str, seats: str | None) -> list[dict[str, Any]] | None:
-    """Quantities of a per-unit plan: the chosen seats within the price's bounds."""
+    """Quantities of a per-unit plan: the chosen seats within the price's bounds (usage-based
+    prices are billed from usage, not bought)."""
     for point in plan.price_points:
         billed = str(getattr(point.billing_period, "value", point.billing_period) or "")
-        if point.feature_id and billed == period:
+        if point.feature_id and billed == period and not is_usage_based(point):
             low = point.min_unit_quantity or 1
             high = point.max_unit_quantity or low
             try:

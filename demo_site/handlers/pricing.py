@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from starlette.requests import Request
@@ -13,9 +14,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from demo_site.formatting import COUNTRIES, server_formatters
-from demo_site.handlers.site import Site
+from demo_site.handlers.site import Handler, Site
 from demo_site.pages import render_template
-from demo_site.settings import PRODUCT_ID
+from demo_site.settings import ORG_PRODUCT_ID, PRODUCT_ID
 from stigg_client import StiggError, StiggServer
 from widgets.pricing import CustomerState, customer_state_of
 from widgets.render import PaywallOptions, render_paywall, ssr_element
@@ -29,26 +30,53 @@ COUNTRY_LINKS = (
 )
 
 
+@dataclass(frozen=True)
+class PricingPage:
+    """One pricing page: its product's paywall and the template around it."""
+
+    path: str
+    title: str
+    template: str
+    product_id: str
+    highlighted_plan_id: str
+
+
+PAGES = (
+    PricingPage("/pricing", "Pricing", "pricing.html", PRODUCT_ID, "plan-pro"),
+    PricingPage(
+        "/pricing/organisations",
+        "Pricing for organisations",
+        "pricing_org.html",
+        ORG_PRODUCT_ID,
+        "plan-org-graduated",
+    ),
+)
+
+
 async def server_paywall(
-    site: Site, country: str | None, locale: str, customer_id: str | None
+    site: Site,
+    country: str | None,
+    locale: str,
+    customer_id: str | None,
+    shown: PricingPage = PAGES[0],
 ) -> str:
     """The pricing page's paywall, rendered here for the first paint (hydrated later); for a
     signed-in customer, with their current plan, period and seats as the in-app paywall shows."""
     attributes: dict[str, object] = {
         "id": "paywall",
-        "product-id": PRODUCT_ID,
+        "product-id": shown.product_id,
         "billing-period": "MONTHLY",
-        "highlighted-plan-id": "plan-pro",
+        "highlighted-plan-id": shown.highlighted_plan_id,
         "locale": locale,
         "billing-country-code": country,
-        "cta-href": checkout_href(country),
+        "cta-href": checkout_href(country, shown.product_id),
     }
     server = site.backend.server
     if server is None:
         return empty_paywall(attributes)
     try:
         plans = server.get_paywall(
-            product_id=PRODUCT_ID, customer_id=customer_id, billing_country_code=country
+            product_id=shown.product_id, customer_id=customer_id, billing_country_code=country
         )
         if customer_id is None:
             paywall, customer = await plans, None
@@ -61,7 +89,7 @@ async def server_paywall(
         texts=Texts(locale),
         formatters=server_formatters(locale),
         billing_period="MONTHLY",
-        highlighted_plan_id="plan-pro",
+        highlighted_plan_id=shown.highlighted_plan_id,
         billing_country_code=country,
         customer=customer,
     )
@@ -73,7 +101,7 @@ async def server_paywall(
     )
 
 
-def checkout_href(country: str | None) -> str:
+def checkout_href(country: str | None, product_id: str = PRODUCT_ID) -> str:
     """Where a plan's CTA goes, as the paywall's `cta-href`: the shim follows it before Python
     is live, so a click at first paint is never dead (the checkout handler routes in-app
     intentions on to /app)."""
@@ -81,6 +109,8 @@ def checkout_href(country: str | None) -> str:
         "/checkout?plan={planId}&period={billingPeriod}&intention={intention}"
         "&seats={quantity}&addon={addons}"
     )
+    if product_id != PRODUCT_ID:
+        href += f"&product={product_id}"
     return f"{href}&country={country}" if country else href
 
 
@@ -102,25 +132,28 @@ def empty_paywall(attributes: dict[str, object]) -> str:
     return f"<stigg-paywall{rendered}></stigg-paywall>"
 
 
-async def pricing(site: Site, request: Request) -> Response:
-    """`/pricing?country=`: plans in the country's currency and language."""
+async def pricing(site: Site, request: Request, shown: PricingPage = PAGES[0]) -> Response:
+    """`/pricing?country=`: plans in the country's currency and language (`shown`: which
+    pricing page)."""
     requested = (request.query_params.get("country") or "US").upper()
     country = requested if requested in COUNTRIES else "US"
     locale = COUNTRIES[country]
     links = "".join(
-        f'<a href="/pricing?country={code}" aria-current="{str(code == country).lower()}">'
+        f'<a href="{shown.path}?country={code}" aria-current="{str(code == country).lower()}">'
         f"{label}</a>"
         for code, label in COUNTRY_LINKS
     )
     customer_id = site.backend.customer_of(request)
-    paywall = await server_paywall(site, None if country == "US" else country, locale, customer_id)
-    body = render_template("pricing.html", country_links=links, paywall=paywall)
+    paywall = await server_paywall(
+        site, None if country == "US" else country, locale, customer_id, shown
+    )
+    body = render_template(shown.template, country_links=links, paywall=paywall)
     config = site.backend.client_config(customer_id)
     config.update({"locale": locale, "country": country})
     return site.page(
         request,
         "pricing",
-        "Pricing",
+        shown.title,
         body,
         script="pricing.py",
         config=config,
@@ -130,5 +163,15 @@ async def pricing(site: Site, request: Request) -> Response:
 
 
 def routes(site: Site) -> list[Route]:
-    """The pricing page."""
-    return [Route("/pricing", site.endpoint(pricing), methods=["GET", "HEAD"])]
+    """The pricing pages."""
+    return [
+        Route(page.path, site.endpoint(_handler(page)), methods=["GET", "HEAD"]) for page in PAGES
+    ]
+
+
+def _handler(shown: PricingPage) -> Handler:
+    async def handler(site: Site, request: Request) -> Response:
+        return await pricing(site, request, shown)
+
+    handler.__name__ = "pricing_" + shown.product_id.replace("-", "_")
+    return handler

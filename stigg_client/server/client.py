@@ -19,6 +19,7 @@ from stigg_client.core.graphql.entitlements import GET_SDK_CONFIGURATION
 from stigg_client.errors import StiggError
 from stigg_client.models.checkout import ApplySubscriptionResult, SubscriptionPreviewV2
 from stigg_client.server.catalog import CatalogPart
+from stigg_client.server.credit_reads import CreditReadsPart
 from stigg_client.server.entitlements import EntitlementsPart
 from stigg_client.server.imports import ImportsPart
 from stigg_client.server.management import ManagementPart
@@ -44,6 +45,7 @@ class StiggServer(
     PromotionsPart,
     CatalogPart,
     RealtimePart,
+    CreditReadsPart,
 ):
     """Async server-key SDK; create with `StiggServer.initialize(api_key=..., ...)`.
 

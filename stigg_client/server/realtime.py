@@ -1,4 +1,4 @@
-"""Realtime handling: entitlement and usage changes pushed over the live connection."""
+"""Realtime handling: entitlement, usage and credit changes pushed over the live connection."""
 
 from __future__ import annotations
 
@@ -23,13 +23,15 @@ logger = logging.getLogger("stigg_client")
 
 
 class RealtimePart(ServerState):
-    """Realtime handling: entitlement and usage changes pushed over the live connection."""
+    """Realtime handling: entitlement, usage and credit changes pushed over the live connection."""
 
     async def _on_connected(self) -> None:
+        self._clear_credits()
         if not self.store.persistent:
             await self.store.clear()
 
     async def _on_disconnected(self) -> None:
+        self._clear_credits()
         if not self.store.persistent:
             await self.store.clear()
 
@@ -38,6 +40,8 @@ class RealtimePart(ServerState):
             await self._entitlements_updated(data["entitlementsUpdatedV2"] or {})
         elif "usageUpdatedV2" in data:
             await self._usage_updated(data["usageUpdatedV2"] or {})
+        elif "creditBalanceUpdated" in data:
+            await self._credit_balance_updated(data["creditBalanceUpdated"] or {})
         elif "packagePublished" in data:
             published = data["packagePublished"] or {}
             if published.get("migrationType") == "ALL_CUSTOMERS":

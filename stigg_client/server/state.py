@@ -13,6 +13,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, TypeVar, get_args
 
+from stigg_client.core.graphql import credits as credit_documents
 from stigg_client.core.graphql import server as documents
 from stigg_client.core.settings import DEFAULT_BASE_URI, parse_fallbacks
 from stigg_client.errors import ValidationError
@@ -55,6 +56,7 @@ ServerEvent = Literal[
     "entitlements_updated",
     "usage_updated",
     "package_published",
+    "credit_balance_updated",
     "api_key_invalid",
     "network_request_failed",
 ]
@@ -159,6 +161,7 @@ class ServerState(ABC):
                     Operation("OnEntitlementsUpdatedV2", documents.ON_ENTITLEMENTS_UPDATED),
                     Operation("OnUsageUpdatedV2", documents.ON_USAGE_UPDATED),
                     Operation("OnPackagePublished", documents.ON_PACKAGE_PUBLISHED),
+                    Operation("OnCreditBalanceUpdated", credit_documents.ON_CREDIT_BALANCE_UPDATED),
                 ],
                 on_message=self._on_realtime_message,
                 on_connected=self._on_connected,
@@ -205,6 +208,14 @@ class ServerState(ABC):
     @abstractmethod
     async def _on_disconnected(self) -> None:
         """The live connection dropped; see `RealtimePart`."""
+
+    @abstractmethod
+    async def _credit_balance_updated(self, payload: dict[str, Any]) -> None:
+        """Apply a pushed credit balance; see `CreditsPart`."""
+
+    @abstractmethod
+    def _clear_credits(self) -> None:
+        """Forget the kept credit entitlements; see `CreditsPart`."""
 
     @abstractmethod
     def _result_for(

@@ -6,13 +6,14 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from stigg_emulator.billing import ledger
+from stigg_emulator.billing import credit_recharge, ledger
 from stigg_emulator.billing.estimates import quote_new
 from stigg_emulator.domain.context import ChargeFirst, Domain, Tx
 
 
 class FirstInvoices:
-    """The domain's `Invoicing`: prices a new subscription and charges it once it is stored."""
+    """The domain's `Invoicing`: prices a new subscription and charges it once it is stored;
+    charges credit purchases."""
 
     def first_charge(
         self, domain: Domain, connection: Connection, data: dict[str, Any]
@@ -32,3 +33,6 @@ class FirstInvoices:
             )
 
         return charge
+
+    # Invoice and charge a credit purchase (grants, auto-recharge).
+    charge_credits = staticmethod(credit_recharge.charge_credits)

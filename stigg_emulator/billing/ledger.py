@@ -12,6 +12,7 @@ from sqlalchemy import Connection, func, insert, inspect, select, text, update
 from stigg_emulator.billing.money import round_money
 from stigg_emulator.billing.quote import Figures
 from stigg_emulator.clock import Scope
+from stigg_emulator.domain import credits
 from stigg_emulator.domain.context import Domain, Tx
 from stigg_emulator.storage import billing_tables as bt
 from stigg_emulator.storage import repositories as repo
@@ -298,6 +299,7 @@ def pay_invoice(domain: Domain, tx: Tx, invoice_id: str) -> dict[str, Any] | Non
         .where(bt.invoices.c.id == invoice_id)
         .values(status="PAID", requires_action=False, error_message=None, updated_at=now)
     )
+    credits.invoice_paid(domain, tx, invoice_id)
     latest = subscription_invoices(tx.conn, invoice["subscription_ref"])
     if latest and latest[0]["id"] == invoice_id:
         repo.update_subscription(

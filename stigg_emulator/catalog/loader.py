@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from stigg_emulator.catalog.credit_loader import credit_entitlements, credit_rate, currency
 from stigg_emulator.catalog.feature_groups import feature_groups
 from stigg_emulator.catalog.model import (
     Catalog,
@@ -28,7 +28,8 @@ from stigg_emulator.catalog.model import (
     stable_uuid,
 )
 from stigg_emulator.catalog.price_models import check_metered_prices, price_model_fields
-from stigg_emulator.catalog.yaml_lines import CatalogError, LineDict, LineList, load_yaml
+from stigg_emulator.catalog.yaml_lines import load_yaml
+from stigg_emulator.catalog.yaml_node import Node as _Node
 from stigg_emulator.clock import parse_iso, to_ms
 
 FEATURE_TYPES = ("BOOLEAN", "NUMBER", "ENUM")
@@ -54,127 +55,6 @@ TRIAL_UNITS = ("DAY", "MONTH")
 TRIAL_END = ("CONVERT_TO_PAID", "CANCEL_SUBSCRIPTION")
 PROMO_PERIODS = ("ONE_WEEK", "ONE_MONTH", "SIX_MONTH", "ONE_YEAR", "LIFETIME", "CUSTOM")
 
-_MISSING = object()
-
-
-class _Node:
-    """A mapping from the YAML with typed, line-aware accessors."""
-
-    def __init__(self, path: Path, data: Any, line: int, where: str) -> None:
-        self.path = path
-        self.where = where
-        if not isinstance(data, LineDict):
-            raise CatalogError(path, line, f"{where} must be a mapping")
-        self.data = data
-        self.used: set[str] = set()
-
-    def error(self, key: str | None, message: str) -> CatalogError:
-        line = self.data.key_lines.get(key, self.data.line) if key else self.data.line
-        return CatalogError(self.path, line, f"{self.where}: {message}")
-
-    def raw(self, key: str, default: Any = _MISSING) -> Any:
-        self.used.add(key)
-        if key in self.data and self.data[key] is not None:
-            return self.data[key]
-        if default is _MISSING:
-            raise self.error(None, f"missing required field {key!r}")
-        return default
-
-    def text(self, key: str, default: Any = _MISSING) -> Any:
-        value = self.raw(key, default)
-        if value is default:
-            return value
-        if isinstance(value, bool | dict | list):
-            raise self.error(key, f"{key!r} must be a string")
-        return str(value)
-
-    def choice(self, key: str, choices: tuple[str, ...], default: Any = _MISSING) -> Any:
-        value = self.text(key, default)
-        if value is not default and value not in choices:
-            raise self.error(key, f"{key!r} must be one of {', '.join(choices)} (got {value!r})")
-        return value
-
-    def bool(self, key: str, default: bool = False) -> bool:
-        value = self.raw(key, default)
-        if not isinstance(value, bool):
-            raise self.error(key, f"{key!r} must be true or false")
-        return value
-
-    def int(self, key: str, default: Any = _MISSING) -> Any:
-        value = self.raw(key, default)
-        if value is default:
-            return value
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self.error(key, f"{key!r} must be an integer")
-        return value
-
-    def number(self, key: str, default: Any = _MISSING) -> Any:
-        value = self.raw(key, default)
-        if value is default:
-            return value
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.error(key, f"{key!r} must be a number")
-        if not math.isfinite(value):
-            raise self.error(key, f"{key!r} must be a finite number (got {value!r})")
-        if value < 0:
-            raise self.error(key, f"{key!r} must not be negative")
-        return float(value)
-
-    def decimal(self, key: str) -> Decimal:
-        value = self.raw(key)
-        if isinstance(value, bool):
-            raise self.error(key, f"{key!r} must be a number")
-        try:
-            amount = Decimal(str(value))
-        except InvalidOperation:
-            raise self.error(key, f"{key!r} must be a number (got {value!r})") from None
-        if not amount.is_finite():
-            raise self.error(key, f"{key!r} must be a finite number (got {value!r})")
-        if amount < 0:
-            raise self.error(key, f"{key!r} must not be negative")
-        return amount
-
-    def mapping(self, key: str) -> dict[str, Any] | None:
-        value = self.raw(key, None)
-        if value is not None and not isinstance(value, dict):
-            raise self.error(key, f"{key!r} must be a mapping")
-        return _plain(value) if value is not None else None
-
-    def items(self, key: str, where: str) -> list[_Node]:
-        value = self.raw(key, None)
-        if value is None:
-            return []
-        if not isinstance(value, LineList):
-            raise self.error(key, f"{key!r} must be a list")
-        return [
-            _Node(self.path, item, line, f"{where} #{index + 1}")
-            for index, (item, line) in enumerate(zip(value, value.item_lines, strict=True))
-        ]
-
-    def strings(self, key: str, choices: tuple[str, ...] | None = None) -> tuple[str, ...]:
-        value = self.raw(key, None)
-        if value is None:
-            return ()
-        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise self.error(key, f"{key!r} must be a list of strings")
-        for item in value:
-            if choices and item not in choices:
-                raise self.error(key, f"{key!r}: {item!r} is not one of {', '.join(choices)}")
-        return tuple(value)
-
-    def check_unknown(self) -> None:
-        for key in self.data:
-            if key not in self.used:
-                raise self.error(key, f"unknown field {key!r}")
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(key): _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return value
-
 
 def load_catalog(path: Path) -> Catalog:
     """Load and validate the catalog at `path`; raises CatalogError (file:line: message)."""
@@ -189,6 +69,7 @@ def load_catalog(path: Path) -> Catalog:
             is_widget_watermark_enabled=node.bool("isWidgetWatermarkEnabled", False),
         )
         node.check_unknown()
+    currencies = root.items("currencies", "currency")
     products = root.items("products", "product")
     features = root.items("features", "feature")
     groups = root.items("featureGroups", "feature group")
@@ -201,12 +82,16 @@ def load_catalog(path: Path) -> Catalog:
     if not products:
         raise root.error(None, "at least one product is required under 'products'")
 
+    for node in currencies:
+        custom = currency(node)
+        _unique(node, custom.ref_id, catalog.currencies)
+        catalog.currencies[custom.ref_id] = custom
     for node in products:
         product = _product(node)
         _unique(node, product.ref_id, catalog.products)
         catalog.products[product.ref_id] = product
     for node in features:
-        feature = _feature(node)
+        feature = _feature(node, catalog)
         _unique(node, feature.ref_id, catalog.features)
         catalog.features[feature.ref_id] = feature
     catalog.feature_groups = feature_groups(groups, catalog)
@@ -267,7 +152,7 @@ def _product(node: _Node) -> Product:
     return product
 
 
-def _feature(node: _Node) -> Feature:
+def _feature(node: _Node, catalog: Catalog) -> Feature:
     ref_id = node.text("id")
     feature_type = node.choice("type", FEATURE_TYPES)
     meter_type = node.choice("meterType", METER_TYPES, "None")
@@ -306,6 +191,7 @@ def _feature(node: _Node) -> Feature:
         metadata=node.mapping("metadata"),
         meter=meter,
         enum_values=enum_values,
+        credit_rate=credit_rate(node, catalog.currencies),
         uuid=stable_uuid("feature", ref_id),
     )
     node.check_unknown()
@@ -451,6 +337,7 @@ def _package(node: _Node, kind: str, catalog: Catalog) -> Package:
         default_trial=trial,
         compatible_addons=compatible,
         max_quantity=node.int("maxQuantity", None) if kind == "addon" else None,
+        credit_entitlements=credit_entitlements(node, catalog.currencies),
         version=1,
         uuid=stable_uuid(kind, ref_id),
     )

@@ -9,6 +9,8 @@ from typing import Any
 
 # The one environment the emulator serves (Stigg's `environmentId` in every payload).
 ENVIRONMENT_ID = "00000000-0000-4000-8000-00000000e1e1"
+# The one account (Stigg's `accountId` in pushed payloads).
+ACCOUNT_ID = "local-account"
 NAMESPACE = uuid.UUID("5f7c1c2e-8d1b-4a55-9a43-3c1b2f0e7a10")
 
 
@@ -28,6 +30,40 @@ class Meter:
 
 
 @dataclass(frozen=True)
+class CustomCurrency:
+    """A custom credit currency (Stigg's `CustomCurrency`), e.g. "AI credits"."""
+
+    ref_id: str
+    display_name: str
+    description: str | None = None
+    symbol: str | None = None
+    unit_singular: str | None = None
+    unit_plural: str | None = None
+    metadata: dict[str, Any] | None = None
+    unit_price: Decimal = Decimal(0)  # what one credit costs when bought (auto-recharge)
+    price_currency: str = "USD"
+    uuid: str = ""
+
+
+@dataclass(frozen=True)
+class CreditRate:
+    """How many credits of a currency one unit of a metered feature burns."""
+
+    currency_ref: str
+    amount: float
+
+
+@dataclass(frozen=True)
+class CreditEntitlementSpec:
+    """A recurring credit grant of a plan or add-on: `amount` credits every `cadence`."""
+
+    currency_ref: str
+    amount: float
+    cadence: str = "MONTH"  # CreditCadence: MONTH | YEAR
+    soft_limit: bool = False
+
+
+@dataclass(frozen=True)
 class Feature:
     """A feature (BOOLEAN, NUMBER or ENUM) with optional metering (NUMBER only)."""
 
@@ -41,6 +77,7 @@ class Feature:
     metadata: dict[str, Any] | None = None
     meter: Meter | None = None
     enum_values: tuple[str, ...] = ()  # ENUM only: every value the feature can take
+    credit_rate: CreditRate | None = None  # a unit of usage burns credits
     uuid: str = ""
 
 
@@ -132,6 +169,7 @@ class Package:
     default_trial: TrialSpec | None = None
     compatible_addons: tuple[str, ...] = ()
     max_quantity: int | None = None
+    credit_entitlements: tuple[CreditEntitlementSpec, ...] = ()
     version: int = 1
     uuid: str = ""
 
@@ -254,6 +292,7 @@ class SdkSettings:
 class Catalog:
     """The whole catalog, indexed by ref id."""
 
+    currencies: dict[str, CustomCurrency] = field(default_factory=dict)
     products: dict[str, Product] = field(default_factory=dict)
     features: dict[str, Feature] = field(default_factory=dict)
     feature_groups: dict[str, FeatureGroup] = field(default_factory=dict)

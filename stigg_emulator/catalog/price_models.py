@@ -14,7 +14,7 @@ from stigg_emulator.catalog.yaml_lines import CatalogError, LineDict
 
 
 class _Node(Protocol):
-    """The loader's line-aware YAML mapping (`loader._Node`), as far as prices use it."""
+    """The loader's line-aware YAML mapping (`yaml_node.Node`), as far as prices use it."""
 
     data: LineDict
 

@@ -11,11 +11,12 @@ logger = logging.getLogger("stigg_emulator")
 ENTITLEMENTS = "entitlements"
 USAGE = "usage"
 PACKAGE = "package"
+CREDITS = "credits"
 
 
 @dataclass(frozen=True)
 class Change:
-    """One committed change: a customer's entitlements or usage, or a published package."""
+    """One committed change: a customer's entitlements, usage or credits, or a published package."""
 
     kind: str
     customer_ref: str = ""
@@ -24,6 +25,7 @@ class Change:
     package_ref: str | None = None
     package_type: str | None = None
     package_version: int | None = None
+    currency_ref: str | None = None
 
 
 Listener = Callable[[list[Change]], None]

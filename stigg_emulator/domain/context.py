@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Protocol
 
 from sqlalchemy import Connection
 
 from stigg_emulator.catalog.model import Catalog
 from stigg_emulator.clock import Clock
-from stigg_emulator.domain.changes import ENTITLEMENTS, USAGE, Change, ChangeBus
+from stigg_emulator.domain.changes import CREDITS, ENTITLEMENTS, USAGE, Change, ChangeBus
 from stigg_emulator.storage.database import Database
 
 
@@ -31,6 +32,12 @@ class Tx:
         """Record that a customer's usage of a feature changed."""
         self.changes.append(Change(USAGE, customer_ref, resource_id, feature_ref))
 
+    def credits_changed(
+        self, customer_ref: str, resource_id: str | None, currency_ref: str
+    ) -> None:
+        """Record that a customer's balance of a currency changed."""
+        self.changes.append(Change(CREDITS, customer_ref, resource_id, currency_ref=currency_ref))
+
 
 # Charges a quoted first invoice: (transaction, the new subscription's row, public base URL).
 ChargeFirst = Callable[[Tx, dict[str, Any], str], None]
@@ -43,6 +50,19 @@ class Invoicing(Protocol):
         self, domain: Domain, connection: Connection, data: dict[str, Any]
     ) -> ChargeFirst:
         """Quote a new subscription (before it is stored) and return how to charge the quote."""
+        ...
+
+    def charge_credits(
+        self,
+        domain: Domain,
+        tx: Tx,
+        customer_ref: str,
+        description: str,
+        amount: Decimal,
+        currency: str,
+    ) -> tuple[str, str]:
+        """Invoice a credit purchase and charge the card on file: (invoice id, the grant's
+        `PaymentCollection`)."""
         ...
 
 

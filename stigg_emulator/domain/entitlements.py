@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 
 from stigg_emulator.catalog.model import Catalog, EntitlementSpec, Feature
 from stigg_emulator.clock import to_ms
+from stigg_emulator.domain.credits import CreditBalance, balances
 from stigg_emulator.domain.periods import UsagePeriod, period_at
 from stigg_emulator.storage import repositories as repo
 
@@ -56,6 +57,7 @@ class ScopeState:
     entitlements_updated_at: int | None = None
     resource_exists: bool = True
     expires_at: int | None = None  # when this answer may change without a write
+    credits: dict[str, CreditBalance] = field(default_factory=dict)  # by currency
 
 
 def _better(current: Grant | None, candidate: Grant) -> Grant:
@@ -244,8 +246,27 @@ def scope_state(
         if period is not None:
             expiries.append(period.end)
         state.usage[ref] = usage
+    if catalog.currencies:
+        state.credits = balances(connection, catalog, customer_ref, resource_key, now_ms)
+        for credit in state.credits.values():
+            expiries.extend(m for m in (credit.next_change, credit.period_end) if m is not None)
     state.expires_at = min(expiries) if expiries else None
     return state
+
+
+def credit_denial(state: ScopeState, grant: Grant, requested: float | None) -> str | None:
+    """`InsufficientCredits` when a feature with a credit rate would burn more credits than the
+    scope holds (none without a soft limit), else None."""
+    rate = grant.feature.credit_rate
+    if rate is None:
+        return None
+    credit = state.credits.get(rate.currency_ref)
+    if credit is None:
+        return "InsufficientCredits"
+    if credit.soft_limit:
+        return None
+    cost = rate.amount * (requested if requested is not None else 1.0)
+    return "InsufficientCredits" if credit.balance <= 0 or cost > credit.balance else None
 
 
 def current_period(grant: Grant, now: datetime) -> UsagePeriod | None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from stigg_emulator.catalog.model import Feature
 from stigg_emulator.domain.context import Domain, Tx
+from stigg_emulator.domain.credit_consumption import burn_usage
 from stigg_emulator.domain.entitlements import NO_RESOURCE, current_period, scope_state
 from stigg_emulator.domain.errors import StiggError, bad_input, not_found
 from stigg_emulator.domain.lookups import parse_time
@@ -146,7 +147,7 @@ def report(
         raise bad_input("customerId is required")
     if not periods.customer_ok(customer_ref):
         raise not_found("CustomerNotFound", "Customer", customer_ref)
-    _require_metered(domain, feature_ref)
+    feature = _require_metered(domain, feature_ref)
     value = item.get("value")
     if value is None:
         raise bad_input("value is required")
@@ -164,6 +165,8 @@ def report(
     dimensions = item.get("dimensions")
     change = (value, dict(dimensions) if isinstance(dimensions, dict) else None)
     applied = _apply(domain, tx, customer_ref, resource_id, feature_ref, period, [change], behavior)
+    if behavior == "DELTA":
+        burn_usage(domain, tx, customer_ref, resource_id, feature, value, str(key) if key else None)
     created = parse_time(item.get("createdAt"), "createdAt") or domain.clock.now_ms(customer_ref)
     row = {
         "uuid": str(uuid.uuid4()),
@@ -252,7 +255,10 @@ def report_events(domain: Domain, tx: Tx, events: list[dict[str, Any]]) -> int:
         if meter.aggregation == "COUNT":
             deltas = [1.0 for _ in matched]
         elif meter.aggregation == "SUM":
-            deltas = [_number((e.get("dimensions") or {}).get(meter.field or "")) for e in matched]
+            deltas = [
+                dimension_number((e.get("dimensions") or {}).get(meter.field or ""))
+                for e in matched
+            ]
         else:
             deltas = _count_unique(
                 tx, customer_ref, resource_id, feature_ref, period, matched, meter.field or ""
@@ -264,10 +270,12 @@ def report_events(domain: Domain, tx: Tx, events: list[dict[str, Any]]) -> int:
         ]
         if changes:
             _apply(domain, tx, customer_ref, resource_id, feature_ref, period, changes)
+            burn_usage(domain, tx, customer_ref, resource_id, feature, sum(d for d, _ in changes))
     return len(new_events)
 
 
-def _number(value: Any) -> float:
+def dimension_number(value: Any) -> float:
+    """A dimension as a number (0 when it is missing or not numeric)."""
     if isinstance(value, bool) or value is None:
         return 0.0
     try:

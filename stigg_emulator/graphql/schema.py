@@ -12,6 +12,7 @@ from graphql import build_schema as build_sdl_schema
 
 from stigg_emulator.graphql.resolvers import (
     catalog,
+    credits,
     customers,
     entitlements,
     estimates,
@@ -33,6 +34,7 @@ def build_schema() -> GraphQLSchema:
     query, mutation, subscription = QueryType(), MutationType(), SubscriptionType()
     areas = (
         catalog,
+        credits,
         customers,
         entitlements,
         estimates,

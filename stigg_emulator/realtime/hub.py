@@ -7,21 +7,22 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-from stigg_emulator.catalog.model import ENVIRONMENT_ID
+from stigg_emulator.catalog.model import ACCOUNT_ID, ENVIRONMENT_ID
 from stigg_emulator.clock import parse_iso, to_ms
-from stigg_emulator.domain.changes import ENTITLEMENTS, PACKAGE, USAGE, Change
+from stigg_emulator.domain.changes import CREDITS, ENTITLEMENTS, PACKAGE, USAGE, Change
 from stigg_emulator.domain.context import Domain
 from stigg_emulator.realtime.read_model import EntitlementReads
 from stigg_emulator.storage import repositories as repo
+from stigg_emulator.wire.credit_json import balance_updated_json
 from stigg_emulator.wire.entitlement_json import entitlement_json, feature_entitlement_json
 
-ACCOUNT_ID = "local-account"
 KINDS = (
     "entitlementsUpdated",
     "entitlementsUpdatedV2",
     "usageUpdated",
     "usageUpdatedV2",
     "packagePublished",
+    "creditBalanceUpdated",
 )
 QUEUE_LIMIT = 1000
 
@@ -81,6 +82,8 @@ class Hub:
                     self._entitlements(change.customer_ref, resource_id)
             elif change.kind == USAGE and change.feature_ref:
                 self._usage(change.customer_ref, change.resource_id, change.feature_ref)
+            elif change.kind == CREDITS and change.currency_ref:
+                self._credits(change.customer_ref, change.resource_id, change.currency_ref)
             elif change.kind == PACKAGE:
                 self._publish(
                     Event(
@@ -137,6 +140,18 @@ class Hub:
                     **common,
                     "entitlements": state["entitlementsV2"],
                 },
+            )
+        )
+
+    def _credits(self, customer_ref: str, resource_id: str | None, currency_ref: str) -> None:
+        credit = self.reads.state(customer_ref, resource_id).credits.get(currency_ref)
+        if credit is None:
+            return
+        self._publish(
+            Event(
+                "creditBalanceUpdated",
+                customer_ref,
+                balance_updated_json(credit.currency, credit, customer_ref, resource_id),
             )
         )
 

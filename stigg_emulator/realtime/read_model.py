@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from stigg_emulator.domain.changes import ENTITLEMENTS, PACKAGE, USAGE, Change
+from stigg_emulator.domain.changes import CREDITS, ENTITLEMENTS, PACKAGE, USAGE, Change
 from stigg_emulator.domain.context import Domain
 from stigg_emulator.domain.entitlements import ScopeState, scope_state
 from stigg_emulator.wire.entitlement_json import entitlements_json, entitlements_state_json
@@ -35,7 +35,7 @@ class EntitlementReads:
             if change.kind == PACKAGE:
                 self.clear()
                 return
-            if change.kind in (ENTITLEMENTS, USAGE):
+            if change.kind in (ENTITLEMENTS, USAGE, CREDITS):
                 self.invalidate(change.customer_ref)
 
     def invalidate(self, customer_ref: str) -> None:

@@ -10,7 +10,10 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-from stigg_emulator.storage import billing_tables  # noqa: F401  (registers the billing tables)
+from stigg_emulator.storage import (
+    billing_tables,  # noqa: F401  (registers the billing tables)
+    credit_tables,  # noqa: F401  (registers the credit tables)
+)
 from stigg_emulator.storage.tables import metadata
 
 

@@ -247,23 +247,34 @@ def subscription_json(
                 "updatedAt": iso(row["updated_at"]),
             }
         )
+    # Prices paid up front (the bill's lines), then the usage-based ones billed in arrears.
+    charged = [
+        (line.price, float(line.quantity) if line.kind == "unit" else None)
+        for line in bill.lines
+        if line.kind != "addon"
+    ]
+    charged += [
+        (price, None)
+        for price in plan.prices
+        if price.billing_model == "USAGE_BASED"
+        and price.billing_period == row.get("billing_period")
+    ]
     prices = [
         {
             "__typename": "SubscriptionPrice",
             "id": f"{row['uuid']}:{index}",
             "subscriptionId": row["ref_id"],
-            "usageLimit": float(line.quantity) if line.kind == "unit" else None,
-            "billingModel": line.price.billing_model,
-            "featureId": line.price.feature_ref,
+            "usageLimit": bought,
+            "billingModel": price.billing_model,
+            "featureId": price.feature_ref,
             "hasSoftLimit": False,
-            "price": price_json(catalog, plan, line.price, country),
+            "price": price_json(catalog, plan, price, country),
             "subscription": None,
             "createdAt": iso(row["created_at"]),
             "updatedAt": iso(row["updated_at"]),
             "environmentId": ENVIRONMENT_ID,
         }
-        for index, line in enumerate(bill.lines)
-        if line.kind != "addon"
+        for index, (price, bought) in enumerate(charged)
     ]
     effective_end = row.get("cancellation_date") or row.get("end_date")
     resource_id = row.get("resource_id")

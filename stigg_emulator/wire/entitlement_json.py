@@ -6,7 +6,8 @@ from typing import Any
 
 from stigg_emulator.catalog.model import Catalog, Feature
 from stigg_emulator.clock import iso
-from stigg_emulator.domain.entitlements import Grant, ScopeState, decide
+from stigg_emulator.domain.entitlements import Grant, ScopeState, credit_denial, decide
+from stigg_emulator.wire.credit_json import credit_entitlement_json, credit_rate_json
 
 
 def feature_json(feature: Feature) -> dict[str, Any]:
@@ -60,7 +61,11 @@ def entitlement_json(
     """The V1 `Entitlement` of a grant (a superset that also fits `FeatureEntitlement`)."""
     usage = state.usage.get(grant.feature.ref_id)
     period = usage.period if usage else None
-    reason = decide(grant, usage, requested, requested_values or ())
+    reason = decide(grant, usage, requested, requested_values or ()) or credit_denial(
+        state, grant, requested
+    )
+    rate = grant.feature.credit_rate
+    credit = state.credits.get(rate.currency_ref) if rate else None
     is_enum = grant.feature.feature_type == "ENUM"
     updated_at = state.entitlements_updated_at
     usage_updated = usage.updated_at if usage and usage.updated_at else updated_at
@@ -91,7 +96,7 @@ def entitlement_json(
         "displayNameOverride": grant.display_name_override,
         "hiddenFromWidgets": list(grant.hidden_from_widgets),
         "meterId": grant.feature.uuid if grant.feature.meter is not None else None,
-        "creditRate": None,
+        "creditRate": credit_rate_json(rate, credit.currency if credit else None),
         "feature": feature_json(grant.feature),
     }
 
@@ -113,13 +118,24 @@ def entitlements_json(state: ScopeState) -> list[dict[str, Any]]:
     return [entitlement_json(state, grant) for grant in state.grants.values()]
 
 
+def credit_entitlements_json(state: ScopeState) -> list[dict[str, Any]]:
+    """The `CreditEntitlement` members of a scope's V2 list (one per currency it holds)."""
+    if state.denied_reason in ("CustomerNotFound", "CustomerIsArchived"):
+        return []
+    updated_at = state.entitlements_updated_at
+    return [credit_entitlement_json(credit, updated_at) for credit in state.credits.values()]
+
+
 def entitlements_state_json(state: ScopeState) -> dict[str, Any]:
     """`EntitlementsState`: V1 list, V2 union list and the customer-level reason."""
     entitlements = entitlements_json(state)
     return {
         "__typename": "EntitlementsState",
         "entitlements": entitlements,
-        "entitlementsV2": [feature_entitlement_json(item) for item in entitlements],
+        "entitlementsV2": [
+            *(feature_entitlement_json(item) for item in entitlements),
+            *credit_entitlements_json(state),
+        ],
         "accessDeniedReason": state.denied_reason,
     }
 

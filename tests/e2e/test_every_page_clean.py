@@ -53,6 +53,7 @@ class Problems:
 # Every page a visitor can reach, with how to tell it finished starting.
 JOURNEY_PAGES: dict[str, Callable[[Page], None]] = {
     "/pricing": python_ready,
+    "/pricing/organisations": python_ready,
     "/app": python_ready,
     "/portal": python_ready,
     "/checkout/success": python_ready,

@@ -268,6 +268,36 @@ def test_add_on_chosen_in_the_paywall_is_bought_at_checkout(
     assert csp_violations == []
 
 
+def test_organisation_plans_price_seats_by_tier_through_checkout(
+    page: Page, journey_site: SiteProcess, csp_violations: list[str], artifacts_dir: Path
+) -> None:
+    """The demo's VOLUME and GRADUATED seat tiers (issue 16): the paywall's total follows the
+    tier of the seats picked, and the hosted checkout charges that total."""
+    sign_up(page, journey_site, "/pricing/organisations")
+    python_ready(page)
+    volume = plan_card(page, "#paywall", "plan-org-volume")
+    expect(volume.locator(".price .amount")).to_have_text("from $10")
+    graduated = plan_card(page, "#paywall", "plan-org-graduated")
+    seats = graduated.locator("input[data-action='quantity']")
+    seats.fill("6")
+    seats.press("Tab")
+    expect(graduated.locator(".tier-total")).to_contain_text("6 seats: $115")
+    page.screenshot(path=str(artifacts_dir / "journey-pricing-organisations.png"), full_page=True)
+    seats = volume.locator("input[data-action='quantity']")
+    seats.fill("11")
+    seats.press("Tab")
+    expect(volume.locator(".tier-total")).to_contain_text("11 seats: $88")
+    volume.locator("button.cta").click()
+    page.wait_for_url(re.compile(r".*/checkout/[^/?]+$"))
+    expect(page.locator("#order").locator("tr", has_text="Total due today")).to_contain_text(
+        "$88.00"
+    )
+    pay_by_card(page)
+    subscription_confirmed(page)
+    expect(page.locator("#new-plan")).to_have_text("Org Volume")
+    assert csp_violations == []
+
+
 def test_sign_in_as_a_seeded_demo_customer(
     page: Page, journey_site: SiteProcess, csp_violations: list[str], artifacts_dir: Path
 ) -> None:

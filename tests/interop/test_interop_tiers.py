@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import DEMO_CATALOG
 from tests.emulator.conftest import start_emulator
 from tests.interop.scenarios import ScenarioRun, emulator_params, run_script
-from tests.support.processes import REPO_ROOT, EmulatorProcess
+from tests.support.processes import EmulatorProcess
 
-DEMO_CATALOG = REPO_ROOT / "demo_site" / "catalog.yaml"
 QUANTITIES = [3, 5, 6, 10, 11, 20]
 PLANS = ("plan-org-volume", "plan-org-graduated")
 

@@ -2,7 +2,7 @@
 retries with the same idempotency key never double-count, concurrent DELTAs sum exactly.
 
 Runs on SQLite, and on PostgreSQL when STIGG_TEST_DATABASE_URL is set (`make test` reruns this
-module against its private PostgreSQL cluster)."""
+module against its private PostgreSQL cluster). Credit consumption keeps the same promises."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ import httpx
 import pytest
 
 from stigg_client import StiggServer
+from tests.conftest import CREDITS_CATALOG
+from tests.emulator.credit_helpers import CURRENCY
 from tests.reliability.conftest import current_usage, provision
 from tests.support.emulators import new_emulator
 from tests.support.processes import SERVER_KEY, EmulatorProcess
@@ -216,3 +218,95 @@ async def test_concurrent_event_batches_with_overlapping_keys_count_each_key_onc
     assert await asyncio.to_thread(current_usage, emulator.base_url, customer, EVENT_FEATURE) == (
         distinct
     )
+
+
+CONSUME = (
+    "mutation C($input: ConsumeCreditInput!) "
+    "{ consumeCredits(input: $input) { amount credit { currentUsage } } }"
+)
+BALANCE = (
+    "query B($input: CreditBalanceSummaryInput!) "
+    "{ creditBalanceSummary(input: $input) { balances { totalConsumed } } }"
+)
+
+
+@pytest.fixture
+def credits_emulator(tmp_path: Path) -> Iterator[EmulatorProcess]:
+    process = new_emulator(tmp_path, catalog=CREDITS_CATALOG).start()
+    yield process
+    process.stop(kill=True)
+
+
+def _consume_input(customer: str, key: str) -> dict[str, Any]:
+    return {
+        "input": {
+            "customerId": customer,
+            "currencyId": CURRENCY,
+            "amount": 1,
+            "idempotencyKey": key,
+        }
+    }
+
+
+async def _consumed(http: httpx.AsyncClient, customer: str) -> float:
+    data = await _post(http, BALANCE, {"input": {"customerId": customer, "currencyId": CURRENCY}})
+    assert data is not None
+    return float(data["creditBalanceSummary"]["balances"][0]["totalConsumed"])
+
+
+async def test_sigkill_mid_consumption_loses_no_acknowledged_credit_and_keys_count_once(
+    credits_emulator: EmulatorProcess,
+) -> None:
+    emulator = credits_emulator
+    customer = await asyncio.to_thread(provision, emulator.base_url, "plan-ai-free", "credits")
+    headers = {"X-API-KEY": SERVER_KEY}
+    sent: list[str] = []
+    acked: list[str] = []
+    async with httpx.AsyncClient(base_url=emulator.base_url, headers=headers, timeout=5) as http:
+        granted = await _post(
+            http,
+            "mutation G($input: CreditGrantInput!) { createCreditGrant(input: $input) { amount } }",
+            {
+                "input": {
+                    "customerId": customer,
+                    "currencyId": CURRENCY,
+                    "amount": 100_000,
+                    "displayName": "Burst budget",
+                    "grantType": "PROMOTIONAL",
+                }
+            },
+        )
+        assert granted is not None
+    killed = asyncio.Event()
+    deadline = time.monotonic() + 20
+
+    async def worker(index: int) -> None:
+        async with httpx.AsyncClient(
+            base_url=emulator.base_url, headers=headers, timeout=5
+        ) as http:
+            for n in range(MAX_PER_WORKER):
+                if time.monotonic() > deadline or (killed.is_set() and n % 5 == 4):
+                    return
+                key = f"c-{index}-{n}-{uuid.uuid4().hex[:6]}"
+                sent.append(key)
+                if await _post(http, CONSUME, _consume_input(customer, key)) is not None:
+                    acked.append(key)
+
+    async def killer() -> None:
+        while len(acked) < ACKS_BEFORE_KILL // 2 and time.monotonic() < deadline:
+            await asyncio.sleep(0.005)
+        await asyncio.to_thread(emulator.stop, kill=True)
+        killed.set()
+
+    await asyncio.gather(killer(), *(worker(i) for i in range(WORKERS // 2)))
+    assert emulator.process is None and len(acked) > 10
+    await asyncio.to_thread(emulator.start)
+    async with httpx.AsyncClient(base_url=emulator.base_url, headers=headers, timeout=10) as http:
+        after_restart = await _consumed(http, customer)
+        assert len(acked) <= after_restart <= len(sent)
+        for key in acked:  # replaying what was acknowledged changes nothing
+            assert await _post(http, CONSUME, _consume_input(customer, key)) is not None
+        assert await _consumed(http, customer) == after_restart
+        for key in sent:  # retrying everything completes the set, once each
+            assert await _post(http, CONSUME, _consume_input(customer, key)) is not None
+        assert await _consumed(http, customer) == len(sent)

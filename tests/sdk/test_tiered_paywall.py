@@ -9,11 +9,10 @@ from decimal import Decimal
 import pytest
 
 from stigg_client.models.paywall import Paywall
+from tests.conftest import DEMO_CATALOG
 from tests.emulator.conftest import start_emulator
 from tests.sdk.test_client_emulator import make_client
-from tests.support.processes import REPO_ROOT, EmulatorProcess
-
-DEMO_CATALOG = REPO_ROOT / "demo_site" / "catalog.yaml"
+from tests.support.processes import EmulatorProcess
 
 
 @pytest.fixture(scope="module")

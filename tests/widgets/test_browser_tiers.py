@@ -1,6 +1,7 @@
 """Tiered and usage-based prices in `<stigg-paywall>` in real Chromium, on the demo catalog's
 product-inkwell-org: server-rendered markup paints first and hydrates, the keyboard changes the
-quantity and the total follows its tier, axe finds nothing serious; a screenshot for review."""
+quantity and the total follows its tier, axe finds nothing serious, hostile catalog strings stay
+text; a screenshot for review."""
 
 from __future__ import annotations
 
@@ -8,25 +9,25 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from playwright.sync_api import Browser, Locator, Page, expect
 
+from tests.conftest import DEMO_CATALOG
 from tests.emulator.conftest import start_emulator
-from tests.support.processes import REPO_ROOT
 from tests.widgets.conftest import PYODIDE_TIMEOUT_MS, serious_axe_violations
+from tests.widgets.models import hostile
+from tests.widgets.test_browser_states import PAYLOAD, SHOWN
 from tests.widgets.test_prerender import against, open_prerendered, run_prerender
 
 pytestmark = pytest.mark.browser
 
-DEMO_CATALOG = REPO_ROOT / "demo_site" / "catalog.yaml"
 
-
-@pytest.fixture(scope="module")
-def tiers_page(
-    browser: Browser, widget_runtime: None, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Page]:
-    """`python -m widgets.prerender` of the tiered product, hydrating in the test page."""
-    tmp = tmp_path_factory.mktemp("tiers")
-    emulator = start_emulator(tmp, DEMO_CATALOG)
+def prerendered_tiers(browser: Browser, tmp: Path, payload: str = "{}") -> Iterator[Page]:
+    """`python -m widgets.prerender` of the demo's tiered product, hydrating in the test page
+    (an emulator of its own); every catalog string goes through the `payload` template."""
+    catalog = tmp / "catalog.yaml"
+    catalog.write_text(yaml.safe_dump(hostile(yaml.safe_load(DEMO_CATALOG.read_text()), payload)))
+    emulator = start_emulator(tmp, catalog)
     try:
         done = run_prerender(
             emulator, *against(emulator), "--product-id=product-inkwell-org", "--id=pre"
@@ -37,6 +38,22 @@ def tiers_page(
         yield from open_prerendered(browser, emulator, tmp, markup)
     finally:
         emulator.stop()
+
+
+@pytest.fixture(scope="module")
+def tiers_page(
+    browser: Browser, widget_runtime: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Page]:
+    """The demo catalog's tiered and usage-based plans, prerendered then hydrated."""
+    yield from prerendered_tiers(browser, tmp_path_factory.mktemp("tiers"))
+
+
+@pytest.fixture(scope="module")
+def hostile_tiers_page(
+    browser: Browser, widget_runtime: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Page]:
+    """The same plans with every catalog string (names, units) wrapped in live markup."""
+    yield from prerendered_tiers(browser, tmp_path_factory.mktemp("tiers-xss"), PAYLOAD)
 
 
 def plan(page: Page, plan_id: str) -> Locator:
@@ -93,3 +110,22 @@ def test_axe_screenshot_and_no_errors(tiers_page: Page, artifacts_dir: Path) -> 
     assert serious_axe_violations(tiers_page) == []
     tiers_page.locator("#pre").screenshot(path=str(artifacts_dir / "widgets-tiered-paywall.png"))
     assert tiers_page.errors == []  # type: ignore[attr-defined]
+
+
+def test_hostile_unit_names_in_tier_tables_stay_text(hostile_tiers_page: Page) -> None:
+    page = hostile_tiers_page
+    expect(page.locator("#pre")).to_have_attribute(
+        "data-hydrated", "true", timeout=PYODIDE_TIMEOUT_MS
+    )
+    volume = plan(page, "plan-org-volume")
+    expect(volume.locator("table.tiers caption")).to_contain_text(SHOWN)  # seat units
+    expect(volume.locator(".tier-total")).to_contain_text(SHOWN)
+    payg = plan(page, "plan-org-payg")
+    expect(payg.locator(".usage-price")).to_contain_text(SHOWN)  # the metered feature's name
+    field = volume.locator('input[data-action="quantity"]')
+    field.fill("11")
+    field.press("Tab")  # re-rendered by Python: still text
+    expect(volume.locator(".tier-total")).to_contain_text("$88")
+    expect(page.locator("#pre").locator("img, script")).to_have_count(0)
+    assert page.evaluate("window.__xss") is None
+    assert page.errors == []  # type: ignore[attr-defined]

@@ -51,11 +51,16 @@ def wait_for(condition: Callable[[], Any], timeout_s: float = 8.0) -> Any:
     raise AssertionError("condition not met in time")
 
 
-def set_clock(api: Api, *, to: str | None = None, by: str | None = None) -> dict[str, Any]:
-    """Advance the test clock; returns the endpoint's report."""
+def set_clock(
+    api: Api, *, to: str | None = None, by: str | None = None, customer: str | None = None
+) -> dict[str, Any]:
+    """Advance the test clock (only `customer`'s own clock when given); returns the report."""
+    body: dict[str, Any] = {"to": to} if to else {"by": by}
+    if customer is not None:
+        body["customerId"] = customer
     response = api.http.post(
         "/emulator/clock",
-        json={"to": to} if to else {"by": by},
+        json=body,
         headers={"X-API-KEY": SERVER_KEY},
     )
     assert response.status_code == 200, response.text

@@ -21,6 +21,7 @@ import pytest
 
 from stigg_emulator.catalog.model import PriceSpec
 from stigg_emulator.domain.tiers import price_total
+from tests.conftest import DEMO_CATALOG
 from tests.emulator.billing.helpers import (
     estimate,
     estimate_update,
@@ -33,9 +34,8 @@ from tests.emulator.billing.helpers import (
 )
 from tests.emulator.conftest import start_emulator
 from tests.emulator.helpers import Api, server
-from tests.support.processes import REPO_ROOT, SERVER_KEY, EmulatorProcess
+from tests.support.processes import SERVER_KEY, EmulatorProcess
 
-DEMO_CATALOG = REPO_ROOT / "demo_site" / "catalog.yaml"
 T0 = "2030-04-01T00:00:00Z"
 SEATS = "feature-seats"
 ASSISTS = "feature-ai-credits"
@@ -68,6 +68,15 @@ def _seats(api: Api, plan: str, seats: int, **extra: Any) -> dict[str, Any]:
         billableFeatures=[{"featureId": SEATS, "quantity": seats}],
         **extra,
     )
+
+
+def _subscribe(api: Api, ref: str, plan: str, seats: int | None) -> dict[str, Any]:
+    """A monthly subscription to `plan` (with `seats` of its seat price, when given)."""
+    fields: dict[str, Any] = {"customerId": ref, "planId": plan, "billingPeriod": "MONTHLY"}
+    if seats is not None:
+        fields["billableFeatures"] = [{"featureId": SEATS, "quantity": seats}]
+    subscription: dict[str, Any] = provision(api, **fields)["subscription"]
+    return subscription
 
 
 def _customer_clock(api: Api, customer: str, by: str) -> None:
@@ -148,13 +157,7 @@ def test_cases_10_11_upgrade_across_a_tier_prorates(
     next_total: float,
 ) -> None:
     ref = new_customer(api, "pm_card_visa")
-    sub = provision(
-        api,
-        customerId=ref,
-        planId=plan,
-        billingPeriod="MONTHLY",
-        billableFeatures=[{"featureId": SEATS, "quantity": before}],
-    )["subscription"]
+    sub = _subscribe(api, ref, plan, before)
     _customer_clock(api, ref, "15d")
     result = estimate_update(
         api,
@@ -194,10 +197,7 @@ def test_case_9_overage_per_block() -> None:
 def _renewal(api: Api, ref: str, plan: str, seats: int | None, usage: int) -> dict[str, Any]:
     """Subscribe at T0, use `usage` AI assists, preview the renewal, then let it be issued; the
     renewal invoice (which must equal the preview) is returned."""
-    fields: dict[str, Any] = {"customerId": ref, "planId": plan, "billingPeriod": "MONTHLY"}
-    if seats is not None:
-        fields["billableFeatures"] = [{"featureId": SEATS, "quantity": seats}]
-    sub = provision(api, **fields)["subscription"]
+    sub = _subscribe(api, ref, plan, seats)
     if usage:
         report_usage(api, ref, ASSISTS, usage)
     preview = api.data(PREVIEW_NEXT, {"input": {"subscriptionId": sub["subscriptionId"]}})[
@@ -305,3 +305,27 @@ def test_the_paywall_carries_tiers_blocks_and_overage_as_stiggs_price_fragment(a
     assert points[("plan-org-graduated", SEATS)]["amount"] == 20
     assert points[("plan-org-payg", ASSISTS)]["additionalChargesMayApply"] is True
     assert points[("plan-org-payg", None)]["additionalChargesMayApply"] is False
+
+
+def test_a_subscription_lists_its_usage_based_prices_beside_the_bought_ones(api: Api) -> None:
+    ref = new_customer(api, "pm_card_visa")
+    sub = _subscribe(api, ref, "plan-org-graduated", 3)
+    prices = api.data(
+        "query G($input: GetSubscriptionInput!) { getSubscription(input: $input) {"
+        " prices { usageLimit billingModel featureId price { tiersMode } } } }",
+        {"input": {"subscriptionId": sub["subscriptionId"]}},
+    )["getSubscription"]["prices"]
+    assert prices == [
+        {
+            "usageLimit": 3,
+            "billingModel": "PER_UNIT",
+            "featureId": SEATS,
+            "price": {"tiersMode": "GRADUATED"},
+        },
+        {
+            "usageLimit": None,
+            "billingModel": "USAGE_BASED",
+            "featureId": ASSISTS,
+            "price": {"tiersMode": "GRADUATED"},
+        },
+    ]
