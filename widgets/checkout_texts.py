@@ -45,6 +45,12 @@ CHECKOUT_EN: dict[str, str] = {
     "promotion_expired": "This promotion code has expired.",
     "promotion_ineligible": "This promotion code cannot be used for this purchase.",
     "checkout_done": "Thank you! Your subscription to {plan} is active.",
+    "payment_checking": "Preparing the payment form…",
+    "payment_handoff": "You will enter your payment details on the secure checkout page.",
+    "continue_to_payment": "Continue to payment",
+    "handoff_unavailable": "Card payments are not available here. Please try again later.",
+    "authenticate_prompt": "Your bank asks you to confirm this card before the payment.",
+    "authenticate_confirm": "Confirm payment",
 }
 
 CHECKOUT_DE: dict[str, str] = {
@@ -90,4 +96,10 @@ CHECKOUT_DE: dict[str, str] = {
     "promotion_expired": "Dieser Aktionscode ist abgelaufen.",
     "promotion_ineligible": "Dieser Aktionscode gilt nicht für diesen Kauf.",
     "checkout_done": "Vielen Dank! Ihr Abonnement für {plan} ist aktiv.",
+    "payment_checking": "Das Zahlungsformular wird vorbereitet…",
+    "payment_handoff": "Ihre Zahlungsdaten geben Sie auf der sicheren Bezahlseite ein.",
+    "continue_to_payment": "Weiter zur Zahlung",
+    "handoff_unavailable": "Kartenzahlung ist hier nicht möglich. Bitte versuchen Sie es später.",
+    "authenticate_prompt": "Ihre Bank bittet Sie, diese Karte vor der Zahlung zu bestätigen.",
+    "authenticate_confirm": "Zahlung bestätigen",
 }

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # annotations only: nothing more to import on the browser's s
     from stigg_client.models.checkout import (
         ApplySubscriptionResult,
         CheckoutState,
+        PaymentMethodResult,
         SubscriptionPreviewV2,
     )
     from stigg_client.models.credits import (
@@ -112,6 +113,24 @@ class StiggClient(Protocol):
         self, **params: Unpack[AppliedSubscription]
     ) -> ApplySubscriptionResult:
         """Create or change the customer's subscription."""
+
+    async def card_form_available(self) -> bool:
+        """Whether the backend takes card details in the page (docs/protocol.md §4.1)."""
+
+    async def create_payment_method(
+        self,
+        card_number: str,
+        expiry: str,
+        *,
+        cvc: str | None = None,
+        cardholder_name: str | None = None,
+        tax_id_type: str | None = None,
+        tax_id: str | None = None,
+    ) -> PaymentMethodResult:
+        """Store a test card as the customer's payment method."""
+
+    async def confirm_payment_method(self, payment_method_id: str) -> PaymentMethodResult:
+        """Complete the authentication a stored card asked for."""
 
     def get_boolean_entitlement(self, feature_id: str) -> BooleanEntitlement:
         """Whether the customer may use a boolean feature (from cache)."""

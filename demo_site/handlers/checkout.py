@@ -17,6 +17,7 @@ from demo_site.handlers.site import NO_STORE, PERIODS, Site, unavailable
 from demo_site.pages import render_template
 from demo_site.settings import DEMO_PRODUCTS, PRODUCT_ID, TEMPLATES_FEATURE
 from stigg_client import StiggError
+from widgets.markup import attrs
 
 logger = logging.getLogger("demo_site")
 PAID_INTENTIONS = frozenset({"UPGRADE_PLAN", "DOWNGRADE_PLAN", "CHANGE_UNIT_QUANTITY"})
@@ -62,9 +63,12 @@ async def checkout(site: Site, request: Request) -> Response:
     if pricing_type(plan) == "CUSTOM":
         body = render_template("contact.html", name=html.escape(plan.display_name or plan.id))
         return site.page(request, "contact", "Contact sales", body)
-    origin = f"{request.url.scheme}://{request.url.netloc}"
     country = params.get("country")
     addons = [a for a in chosen_addons(params.getlist("addon")) if has_addon(plan, a)]
+    paid_now = plan.default_trial_config is None or intention in PAID_INTENTIONS
+    if params.get("hosted") != "1" and pricing_type(plan) == "PAID" and paid_now:
+        return embedded_checkout(site, request, customer, plan_id, period, addons)
+    origin = f"{request.url.scheme}://{request.url.netloc}"
     try:
         result = await server.provision_subscription(
             customer,
@@ -72,6 +76,7 @@ async def checkout(site: Site, request: Request) -> Response:
             billing_period=period,
             billable_features=billable_features(plan, period, params.get("seats")),
             addons=[{"addon_id": a} for a in addons] or None,
+            promotion_code=params.get("promotionCode") or None,  # the element's hand-off
             billing_country_code=country if country in COUNTRIES else None,
             skip_trial=intention in PAID_INTENTIONS,
             checkout_options={
@@ -88,6 +93,34 @@ async def checkout(site: Site, request: Request) -> Response:
     subscription_id = result.subscription.id if result.subscription else None
     query = urlencode({"subscriptionId": subscription_id or "", "checkoutCompleted": "true"})
     return RedirectResponse(f"/checkout/success?{query}", status_code=303)
+
+
+def embedded_checkout(
+    site: Site, request: Request, customer: str, plan_id: str, period: str, addons: list[str]
+) -> Response:
+    """`<stigg-checkout>` in the page; the element hands off to the hosted checkout (this route
+    with `hosted=1`) when the backend has no payment-method API (widgets/README.md)."""
+    params = request.query_params
+    seats = params.get("seats") or ""
+    country = params.get("country")
+    intention = params.get("intention") or "UPGRADE_PLAN"
+    element = {
+        "id": "checkout",
+        "plan-id": plan_id,
+        "billing-period": period,
+        "seats": seats if seats.isdigit() else None,
+        "addon": addons[0] if addons else None,
+        "billing-country-code": country if country in COUNTRIES else None,
+        "skip-trial": intention in PAID_INTENTIONS,
+        "handoff-url": "/checkout?" + urlencode({"hosted": "1", "intention": intention}),
+    }
+    hosted = urlencode([*params.multi_items(), ("hosted", "1")])
+    body = render_template(
+        "checkout.html",
+        element=f"<stigg-checkout{attrs(element)}></stigg-checkout>",
+        hosted_href=html.escape(f"/checkout?{hosted}"),
+    )
+    return site.customer_page(request, customer, "checkout", "Checkout", body, "checkout.py")
 
 
 async def checkout_success(site: Site, request: Request) -> Response:

@@ -8,6 +8,7 @@ offline branches: `Stigg.initialize(offline=True)` builds this subclass instead.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Sequence
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -16,7 +17,7 @@ from stigg_client.client.config import ClientConfig
 from stigg_client.client.state import InitializationState, completed
 from stigg_client.client.stigg import Stigg
 from stigg_client.core import decisions
-from stigg_client.errors import NetworkError, NotFoundError
+from stigg_client.errors import ApiError, NetworkError, NotFoundError
 from stigg_client.models.common import Money
 from stigg_client.models.credits import (
     AnyEntitlement,
@@ -34,6 +35,12 @@ from stigg_client.platform import Platform
 from stigg_client.visibility import ManualVisibility, VisibilitySource
 
 if TYPE_CHECKING:
+    from stigg_client.models.checkout import (
+        ApplySubscriptionResult,
+        CheckoutState,
+        PaymentMethodResult,
+        SubscriptionPreviewV2,
+    )
     from stigg_client.models.estimates import SubscriptionPreview
     from stigg_client.models.portal import CustomerPortal
 
@@ -69,6 +76,10 @@ def subscription_preview() -> SubscriptionPreview:
     return SubscriptionPreview(
         total=_zero(), total_excluding_tax=_zero(), sub_total=_zero(), tax=_zero()
     )
+
+
+def _no_purchase(call: str) -> ApiError:
+    return ApiError(f"{call} is not available in offline mode", code="OfflineMode")
 
 
 class NoTransport:
@@ -214,6 +225,40 @@ class OfflineStigg(Stigg, offline=True):
     async def estimate_subscription_update(self, **params: Any) -> SubscriptionPreview:
         """An estimate of zero USD."""
         return subscription_preview()
+
+    async def get_checkout_state(self, plan_id: str, *args: Any, **kwargs: Any) -> CheckoutState:
+        """Always `NotFoundError` offline: there is no catalog to check out from."""
+        raise NotFoundError(f"Plan {plan_id} not found (offline mode)", code="PlanNotFound")
+
+    async def preview_subscription(self, **params: Any) -> SubscriptionPreviewV2:
+        """A preview of zero USD, like the offline estimates."""
+        from stigg_client.models.checkout import SubscriptionPreviewV2  # first use
+
+        now = datetime.now(UTC)
+        invoice = {"total": _zero(), "sub_total": _zero(), "total_excluding_tax": _zero()}
+        return SubscriptionPreviewV2.model_validate(
+            {
+                "immediate_invoice": invoice,
+                "recurring_invoice": invoice,
+                "billing_period_range": {"start": now, "end": now},
+            }
+        )
+
+    async def apply_subscription(self, **params: Any) -> ApplySubscriptionResult:
+        """Always `ApiError` (code `OfflineMode`): nothing can be bought offline."""
+        raise _no_purchase("apply_subscription")
+
+    async def card_form_available(self) -> bool:
+        """No card form offline (a checkout then hands off, or reports the error)."""
+        return False
+
+    async def create_payment_method(self, *args: Any, **kwargs: Any) -> PaymentMethodResult:
+        """Always `ApiError` (code `OfflineMode`)."""
+        raise _no_purchase("create_payment_method")
+
+    async def confirm_payment_method(self, payment_method_id: str) -> PaymentMethodResult:
+        """Always `ApiError` (code `OfflineMode`)."""
+        raise _no_purchase("confirm_payment_method")
 
     async def fetch_usage_history(self, *args: Any, **kwargs: Any) -> list[UsageHistoryPoint]:
         """No usage recorded offline."""

@@ -27,6 +27,7 @@ from stigg_client.events import EventName, Listener
 from stigg_client.models.checkout import (
     ApplySubscriptionResult,
     CheckoutState,
+    PaymentMethodResult,
     SubscriptionPreviewV2,
 )
 from stigg_client.models.customer import Customer
@@ -358,6 +359,37 @@ class Stigg(LoaderPart, ChecksPart, CreditsPart, LiveUpdatesPart, RefreshLoopPar
     ) -> ApplySubscriptionResult:
         """Create or change the customer's subscription, paid with `payment_method_id`."""
         return await CheckoutCalls(self._api, self).apply(params)
+
+    async def card_form_available(self) -> bool:
+        """Whether the backend takes card details in the page (the emulator's payment-method
+        API, docs/protocol.md §4.1); False against Stigg's cloud, which hands off instead."""
+        return await CheckoutCalls(self._api, self).card_form_available()
+
+    async def create_payment_method(
+        self,
+        card_number: str,
+        expiry: str,
+        *,
+        cvc: str | None = None,
+        cardholder_name: str | None = None,
+        tax_id_type: str | None = None,
+        tax_id: str | None = None,
+    ) -> PaymentMethodResult:
+        """Store a test card as the customer's payment method (emulator only); pass its
+        `payment_method_id` to `apply_subscription`. Declined: `ApiError` code `CardDeclined`."""
+        card = {
+            "card_number": card_number,
+            "expiry": expiry,
+            "cvc": cvc,
+            "cardholder_name": cardholder_name,
+            "tax_id_type": tax_id_type,
+            "tax_id": tax_id,
+        }
+        return await CheckoutCalls(self._api, self).create_payment_method(card)
+
+    async def confirm_payment_method(self, payment_method_id: str) -> PaymentMethodResult:
+        """Complete the authentication a stored card asked for (`requires_action`)."""
+        return await CheckoutCalls(self._api, self).confirm_payment_method(payment_method_id)
 
     async def wait_for_checkout_completed(
         self,

@@ -122,3 +122,12 @@ class ApplySubscriptionResult(StiggModel):
     """`apply_subscription`: the subscription created or changed (None while payment is pending)."""
 
     subscription: Subscription | None = None
+
+
+class PaymentMethodResult(StiggModel):
+    """A card stored through the emulator's payment-method API (docs/protocol.md §4.1)."""
+
+    payment_method_id: str
+    brand: str
+    last4: str
+    requires_action: bool = False

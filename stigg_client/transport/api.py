@@ -60,7 +60,8 @@ class StiggApi:
     ) -> None:
         self.transport = transport
         self.credentials = credentials
-        self.graphql_url = base_uri.rstrip("/") + "/graphql"
+        self.base_uri = base_uri.rstrip("/")
+        self.graphql_url = self.base_uri + "/graphql"
         self.edge_uri = edge_uri.rstrip("/") if edge_uri else None
         self.timeout_s = timeout_s
         self.retry = retry or RetryPolicy()
@@ -81,6 +82,13 @@ class StiggApi:
         body = {"operationName": operation_name, "query": document, "variables": variables or {}}
         response = await self._send("POST", self.graphql_url, headers, body, timeout_s)
         return _data_or_raise(response, operation_name)
+
+    async def rest(self, method: str, path: str, body: Any = None) -> HttpResponse:
+        """Send a JSON request to `{base_uri}{path}` with the key headers and answer the
+        response whatever its status (network faults and 5xx raise after the retries)."""
+        return await self._send(
+            method, self.base_uri + path, self.credentials.headers(), body, None
+        )
 
     async def edge(self, path: str, *, timeout_s: float | None = None) -> dict[str, Any]:
         """GET an edge document (`/v1/...json`) and return its `data`."""

@@ -13,7 +13,11 @@ from stigg_emulator.billing import ledger
 from stigg_emulator.billing.estimates import Quote, quote_new
 from stigg_emulator.domain.context import Domain, Tx
 from stigg_emulator.domain.errors import StiggError
-from stigg_emulator.domain.subscription_rules import LIVE_STATUSES, resolve_coupon
+from stigg_emulator.domain.subscription_rules import (
+    LIVE_STATUSES,
+    redeemable_coupon,
+    resolve_coupon,
+)
 from stigg_emulator.domain.subscriptions import activate_replacing
 from stigg_emulator.storage import repositories as repo
 from stigg_emulator.storage import tables as t
@@ -171,6 +175,22 @@ def take_test_card(
     return ledger.attach_card(domain, tx, payer, number, month, year, billing_details)
 
 
+def payer_of(session: Session) -> str:
+    """Who pays for the session's subscription."""
+    row = session.subscription
+    return str(row.get("paying_customer_ref") or row["customer_ref"])
+
+
+def check_promotion_code(
+    domain: Domain, connection: Connection, session: Session, code: str
+) -> None:
+    """Raise CheckoutProblem when the payer may not redeem `code` now."""
+    try:
+        redeemable_coupon(domain, connection, {"promotionCode": code}, payer_of(session))
+    except StiggError as error:
+        raise CheckoutProblem(f"Promotion code {code!r} is not valid ({error.code}).") from None
+
+
 def pay(domain: Domain, tx: Tx, session_id: str, form: dict[str, str]) -> Session:
     """Take the payer's card (and the details the options ask for); the session becomes PAID.
 
@@ -183,16 +203,11 @@ def pay(domain: Domain, tx: Tx, session_id: str, form: dict[str, str]) -> Sessio
         raise CheckoutProblem("This checkout session is no longer open.")
     request = dict(session.row["request"] or {})
     options = session.options
+    payer = payer_of(session)
     promo = form.get("promotionCode", "").strip()
     if promo and options.get("allowPromoCodes"):
-        try:
-            resolve_coupon(domain.catalog, {"promotionCode": promo})
-        except StiggError as error:
-            raise CheckoutProblem(
-                f"Promotion code {promo!r} is not valid ({error.code})."
-            ) from None
+        check_promotion_code(domain, tx.conn, session, promo)
         request["_promotionCode"] = promo
-    payer = session.subscription.get("paying_customer_ref") or session.subscription["customer_ref"]
     method = take_test_card(domain, tx, payer, form, lambda: _billing_details(options, form))
     request["_paymentMethodId"] = method.id
     _set(tx, session_id, PAID, request)

@@ -64,6 +64,12 @@ class PaymentMethod:
     behavior: str
 
 
+def _stored(row: Any) -> PaymentMethod:
+    return PaymentMethod(
+        row["id"], row["brand"], row["last4"], row["exp_month"], row["exp_year"], row["behavior"]
+    )
+
+
 def default_payment_method(connection: Connection, customer_ref: str) -> PaymentMethod | None:
     """The customer's default card (ids set through billingInformation look like a Visa 4242)."""
     billing = repo.get_billing(connection, customer_ref) or {}
@@ -73,14 +79,7 @@ def default_payment_method(connection: Connection, customer_ref: str) -> Payment
     table = bt.payment_methods
     row = connection.execute(select(table).where(table.c.id == pm_id)).mappings().first()
     if row is not None:
-        return PaymentMethod(
-            row["id"],
-            row["brand"],
-            row["last4"],
-            row["exp_month"],
-            row["exp_year"],
-            row["behavior"],
-        )
+        return _stored(row)
     brand, last4, behavior = TEST_PAYMENT_METHODS.get(str(pm_id), ("visa", "4242", SUCCEEDS))
     return PaymentMethod(str(pm_id), brand, last4, 12, 2030, behavior)
 
@@ -132,6 +131,38 @@ def attach_card(
         },
     )
     return method
+
+
+def customer_card(connection: Connection, customer_ref: str, pm_id: str) -> PaymentMethod | None:
+    """The stored card `pm_id` if it belongs to `customer_ref`."""
+    table = bt.payment_methods
+    row = (
+        connection.execute(
+            select(table).where(table.c.id == pm_id, table.c.customer_ref == customer_ref)
+        )
+        .mappings()
+        .first()
+    )
+    return _stored(row) if row is not None else None
+
+
+def is_usable_by(connection: Connection, customer_ref: str, pm_id: str) -> bool:
+    """Whether `customer_ref` may pay with `pm_id`: one of their stored cards or one of
+    Stripe's shared test payment-method ids."""
+    return (
+        pm_id in TEST_PAYMENT_METHODS or customer_card(connection, customer_ref, pm_id) is not None
+    )
+
+
+def authenticate_card(tx: Tx, customer_ref: str, pm_id: str) -> PaymentMethod | None:
+    """The payer confirmed a card that needs authentication: its later charges succeed
+    (a confirmed SetupIntent). None when the customer has no such card."""
+    method = customer_card(tx.conn, customer_ref, pm_id)
+    if method is None or method.behavior != REQUIRES_ACTION:
+        return method
+    table = bt.payment_methods
+    tx.conn.execute(update(table).where(table.c.id == pm_id).values(behavior=SUCCEEDS))
+    return customer_card(tx.conn, customer_ref, pm_id)
 
 
 def customer_details(connection: Connection, customer_ref: str) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from stigg_emulator.catalog.model import (
 from stigg_emulator.catalog.price_models import check_metered_prices, price_model_fields
 from stigg_emulator.catalog.yaml_lines import load_yaml
 from stigg_emulator.catalog.yaml_node import Node as _Node
+from stigg_emulator.clock import parse_iso, to_ms
 
 FEATURE_TYPES = ("BOOLEAN", "NUMBER", "ENUM")
 METER_TYPES = ("None", "Fluctuating", "Incremental")
@@ -362,6 +364,20 @@ def _check_plan_links(catalog: Catalog, nodes: dict[str, _Node]) -> None:
             current = catalog.plans.get(current.parent_ref) if current.parent_ref else None
 
 
+def _moment(node: _Node, key: str) -> int | None:
+    """Epoch ms of an ISO 8601 date-time field (YAML may already have parsed it)."""
+    value = node.raw(key, None)
+    if value is None:
+        return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day, tzinfo=UTC)
+    try:
+        moment = value if isinstance(value, datetime) else parse_iso(str(value))
+    except ValueError:
+        raise node.error(key, f"{key!r} must be an ISO 8601 date-time (got {value!r})") from None
+    return to_ms(moment)
+
+
 def _coupon(node: _Node) -> Coupon:
     ref_id = node.text("id")
     discount_type = node.choice("type", ("PERCENTAGE", "FIXED"))
@@ -384,6 +400,8 @@ def _coupon(node: _Node) -> Coupon:
                 code=item.text("code"),
                 active=item.bool("active", True),
                 max_redemptions=item.int("maxRedemptions", None),
+                expires_at=_moment(item, "expiresAt"),
+                first_purchase_only=item.bool("firstPurchaseOnly", False),
             )
         )
         item.check_unknown()

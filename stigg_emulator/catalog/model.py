@@ -185,6 +185,8 @@ class PromotionCode:
     code: str
     active: bool = True
     max_redemptions: int | None = None
+    expires_at: int | None = None  # epoch ms; from then on the code is not active
+    first_purchase_only: bool = False  # only for customers who have never paid an invoice
 
 
 @dataclass(frozen=True)

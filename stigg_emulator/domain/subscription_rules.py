@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Connection
+
 from stigg_emulator.catalog.model import Catalog, Coupon, Package
 from stigg_emulator.domain.context import Domain, Tx
 from stigg_emulator.domain.errors import StiggError, not_found
 from stigg_emulator.domain.periods import period_at
 from stigg_emulator.domain.pricing import Bill, build_bill
+from stigg_emulator.domain.promotion_codes import Redeemer, check_redeemable
 from stigg_emulator.storage import repositories as repo
 
 LIVE_STATUSES = ("ACTIVE", "IN_TRIAL", "NOT_STARTED")
@@ -94,8 +97,11 @@ def validate_billable(
     return items, unit
 
 
-def resolve_coupon(catalog: Catalog, data: dict[str, Any]) -> tuple[Coupon | None, str | None]:
-    """The coupon from `promotionCode` or `appliedCoupon.couponId` (validated)."""
+def resolve_coupon(
+    catalog: Catalog, data: dict[str, Any], redeemer: Redeemer | None = None
+) -> tuple[Coupon | None, str | None]:
+    """The coupon from `promotionCode` or `appliedCoupon.couponId` (validated); with a
+    `redeemer`, a promotion code must also be redeemable by them now (expiry, limits)."""
     code = data.get("promotionCode")
     if code:
         found = catalog.promotion_code(str(code))
@@ -104,6 +110,8 @@ def resolve_coupon(catalog: Catalog, data: dict[str, Any]) -> tuple[Coupon | Non
         coupon, promo = found
         if not promo.active or coupon.status != "ACTIVE":
             raise StiggError("PromotionCodeNotActive", f"Promotion code {code} is not active")
+        if redeemer is not None:
+            check_redeemable(promo, redeemer)
         return coupon, promo.code
     applied = data.get("appliedCoupon") or {}
     coupon_ref = applied.get("couponId")
@@ -115,6 +123,15 @@ def resolve_coupon(catalog: Catalog, data: dict[str, Any]) -> tuple[Coupon | Non
             raise StiggError("ArchivedCouponCantBeApplied", f"Coupon {coupon_ref} is archived")
         return applied_coupon, None
     return None, None
+
+
+def redeemable_coupon(
+    domain: Domain, connection: Connection, data: dict[str, Any], customer_ref: str
+) -> tuple[Coupon | None, str | None]:
+    """`resolve_coupon` for `customer_ref` now: an expired, used-up or (for them) ineligible
+    promotion code raises Stigg's error."""
+    redeemer = Redeemer(connection, customer_ref, domain.clock.now_ms(customer_ref))
+    return resolve_coupon(domain.catalog, data, redeemer)
 
 
 PLAN_CHANGES = ("Plan", "Downgrade")

@@ -25,7 +25,7 @@ from stigg_emulator.domain.subscription_rules import (
     PLAN_CHANGES,
     period_end,
     plan_change_kind,
-    resolve_coupon,
+    redeemable_coupon,
     schedule_change,
     touch_customer,
     validate_addons,
@@ -100,7 +100,7 @@ def provision(
         else data.get("priceUnitAmount"),
     )
     billing_period = default_billing_period(plan, data.get("billingPeriod"))
-    coupon, promotion_code = resolve_coupon(catalog, data)
+    coupon, promotion_code = redeemable_coupon(domain, tx.conn, data, customer_ref)
     now = domain.clock.now_ms(customer_ref)
     start = parse_time(data.get("startDate"), "startDate") or now
     ref_id = (
@@ -472,7 +472,7 @@ def update(domain: Domain, tx: Tx, data: dict[str, Any]) -> str:
             values["billing_period"] = period
             entitlement_change = True
     if data.get("promotionCode") or data.get("appliedCoupon"):
-        coupon, code = resolve_coupon(catalog, data)
+        coupon, code = redeemable_coupon(domain, tx.conn, data, row["customer_ref"])
         values["coupon_ref"] = coupon.ref_id if coupon else None
         values["promotion_code"] = code
     if "trialEndDate" in data and data["trialEndDate"] is not None:

@@ -23,7 +23,6 @@ from stigg_emulator.billing.estimates import quote_new
 from stigg_emulator.billing.money import format_money
 from stigg_emulator.clock import iso
 from stigg_emulator.domain.errors import StiggError
-from stigg_emulator.domain.subscription_rules import resolve_coupon
 from stigg_emulator.http.state import AppState
 from stigg_emulator.wire.invoice_json import invoice_json
 
@@ -278,15 +277,10 @@ async def checkout_post(request: Request) -> Response:
     if action == "apply":
         promo = form.get("promotionCode", "").strip()
         try:
-            resolve_coupon(state.domain.catalog, {"promotionCode": promo})
-        except StiggError as error:
-            return _checkout_page(
-                state,
-                session,
-                {**form, "promotionCode": ""},
-                f"Promotion code {promo!r} is not valid ({error.code}).",
-                422,
-            )
+            with state.domain.read() as connection:
+                checkout.check_promotion_code(state.domain, connection, session, promo)
+        except checkout.CheckoutProblem as problem:
+            return _checkout_page(state, session, {**form, "promotionCode": ""}, str(problem), 422)
         return _checkout_page(state, session, form)
     try:
         with state.domain.write() as tx:

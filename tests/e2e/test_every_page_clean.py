@@ -57,7 +57,8 @@ JOURNEY_PAGES: dict[str, Callable[[Page], None]] = {
     "/app": python_ready,
     "/portal": python_ready,
     "/checkout/success": python_ready,
-    "/checkout?plan=plan-pro&period=MONTHLY&intention=UPGRADE_PLAN": loaded,
+    "/checkout?plan=plan-pro&period=MONTHLY&intention=UPGRADE_PLAN": python_ready,
+    "/checkout?plan=plan-pro&period=MONTHLY&intention=UPGRADE_PLAN&hosted=1": loaded,
 }
 
 

@@ -4,6 +4,7 @@ portal — against an emulator with the demo catalog that checks customer tokens
 from __future__ import annotations
 
 import asyncio
+import itertools
 import re
 import secrets
 from collections.abc import Awaitable, Callable, Iterator
@@ -74,6 +75,44 @@ def pay_by_card(page: Page) -> None:
     page.fill("#cardNumber", "4242 4242 4242 4242")
     page.click("#pay")
     page.wait_for_url("**/checkout/success?**")
+
+
+def embedded_checkout(page: Page) -> Locator:
+    """The `<stigg-checkout>` of the /checkout page `page` is heading to, once it is ready."""
+    page.wait_for_url("**/checkout?**")
+    python_ready(page)
+    checkout = page.locator("#checkout")
+    expect(checkout).to_have_attribute("data-state", "ready")
+    return checkout
+
+
+def checkout_total(checkout: Locator, line: str = "total") -> Locator:
+    """An amount of the checkout's summary (`total`, `discount`, `credit`, `debit`, ...)."""
+    return checkout.locator(f'[part~="summary"] [data-line="{line}"] dd')
+
+
+def pay_in_page(checkout: Locator, card: str | None) -> None:
+    """From any step, on to the payment step; pay with `card` typed in (None: the card on
+    file) and the Pay button."""
+    steps = ("plan", "addons", "billing", "payment")
+    for step, following in itertools.pairwise(steps):
+        if checkout.locator(f'[data-step="{step}"]').count():
+            checkout.get_by_role("button", name="Continue").click()
+            expect(checkout.locator(f'[data-step="{following}"]')).to_have_count(1)
+    expect(checkout.get_by_label("Card number")).to_be_visible()
+    if card is not None:
+        checkout.get_by_label("Card number").fill(card)
+        checkout.get_by_label("Expiry (MM/YY)").fill("12/40")
+        checkout.get_by_label("Security code (CVC)").fill("123")
+    checkout.get_by_role("button", name="Pay").click()
+
+
+def bought_in_page(page: Page, checkout: Locator, card: str | None, plan: str) -> None:
+    """Pay in the embedded checkout, then wait on the success page until `plan` is active."""
+    pay_in_page(checkout, card)
+    page.wait_for_url("**/checkout/success?**")
+    subscription_confirmed(page)
+    expect(page.locator("#new-plan")).to_have_text(plan)
 
 
 def subscription_confirmed(page: Page, timeout_ms: float = PYODIDE_START_TIMEOUT_MS) -> None:
@@ -214,15 +253,12 @@ def test_add_on_chosen_in_the_paywall_is_bought_at_checkout(
     team = plan_card(page, "#app-paywall", "plan-team")
     team.locator("input[data-action='addon'][value='addon-ai-pack']").check()
     team.locator("button.cta").click()
-    page.wait_for_url(re.compile(r".*/checkout/[^/?]+$"))
-    order = page.locator("#order")
-    expect(order).to_contain_text("Add-on AI pack x 1")
-    expect(order.locator("tr", has_text="Add-on AI pack")).to_contain_text("$8.00")
-    expect(order.locator("tr", has_text="Total due today")).to_contain_text("$32.00")  # 2 seats + 8
+    checkout = embedded_checkout(page)
+    expect(checkout_total(checkout)).to_have_text("$32.00")  # 2 seats + 8
+    checkout.get_by_role("button", name="Continue").click()
+    expect(checkout.get_by_label("Quantity of AI pack")).to_have_value("1")
     page.screenshot(path=str(artifacts_dir / "journey-checkout-addon.png"), full_page=True)
-    pay_by_card(page)
-    subscription_confirmed(page)
-    expect(page.locator("#new-plan")).to_have_text("Team")
+    bought_in_page(page, checkout, "4242 4242 4242 4242", "Team")
 
     portal = open_billing(page)
     expect(portal.locator(".section-addons li[part='addon']")).to_have_text("1 \u00d7 AI pack")
@@ -360,6 +396,8 @@ def test_upgrade_through_hosted_checkout_with_promo_code(
         team.locator("input[data-action='quantity']").fill("3")
         team.locator("input[data-action='quantity']").dispatch_event("change")
         team.locator("button.cta").click()
+        embedded_checkout(page)
+        page.get_by_role("link", name="Pay on the hosted checkout page instead").click()
         page.wait_for_url(re.compile(r".*/checkout/[^/?]+$"))
         order = page.locator("#order")
         expect(order).to_contain_text("$36.00")  # 3 seats at $12
@@ -436,7 +474,9 @@ def test_portal_billing_then_scheduled_seat_and_plan_downgrades_listed_and_cance
 ) -> None:
     base = journey_site.base_url
     sign_up(page, journey_site)
-    page.goto(f"{base}/checkout?plan=plan-team&period=MONTHLY&seats=3&intention=UPGRADE_PLAN")
+    page.goto(
+        f"{base}/checkout?plan=plan-team&period=MONTHLY&seats=3&intention=UPGRADE_PLAN&hosted=1"
+    )
     page.wait_for_url(re.compile(r".*/checkout/[^/?]+$"))
     pay_by_card(page)
     subscription_confirmed(page)
@@ -580,11 +620,10 @@ GRANTED_AT = """gate => {
     check();
 }"""
 """Stamps the gate with the wall-clock time (ms) it first shows access granted."""
-ACTIVATED_BY = """() => {
-    const [navigation] = performance.getEntriesByType("navigation");
-    return navigation.redirectEnd > 0 ? performance.timeOrigin + navigation.redirectEnd : null;
-}"""
-"""When the backend's answer to /checkout arrived (ms): the subscription was active before it."""
+ACTIVATED_AT = """() => document.addEventListener("stigg-checkout-completed", () =>
+    localStorage.setItem("test-activated-at", String(performance.timeOrigin + performance.now())))
+"""
+"""Record (for the other tab) when the checkout completed: the subscription was active before."""
 
 
 def test_second_tab_sees_the_upgrade_within_a_second(
@@ -594,8 +633,8 @@ def test_second_tab_sees_the_upgrade_within_a_second(
     journey_emulator: EmulatorProcess,
     artifacts_dir: Path,
 ) -> None:
-    """A customer with a card on file upgrades in one tab: the backend provisions Team at once
-    (no hosted checkout) and the other open tab opens its gate within a second of that."""
+    """A customer with a card on file upgrades in one tab's embedded checkout (paid with that
+    card) and the other open tab opens its gate within a second of that."""
     customer_id = sign_up(page, journey_site)
     with_server(
         journey_emulator,
@@ -616,9 +655,12 @@ def test_second_tab_sees_the_upgrade_within_a_second(
     team = plan_card(page, "#app-paywall", "plan-team")
     expect(team.locator("button.cta")).to_have_attribute("data-intention", "UPGRADE_PLAN")
     team.locator("button.cta").click()
-    page.wait_for_url("**/checkout/success?**")  # straight on: the card on file paid
-    activated_by = page.evaluate(ACTIVATED_BY)
-    assert isinstance(activated_by, float | int), "no redirect timing for /checkout"
+    checkout = embedded_checkout(page)
+    page.evaluate(ACTIVATED_AT)
+    pay_in_page(checkout, None)  # no card typed: the card on file pays
+    page.wait_for_url("**/checkout/success?**")
+    activated_by = other.evaluate("() => Number(localStorage.getItem('test-activated-at'))")
+    assert activated_by > 0, "no completion time recorded"
 
     expect(gate).to_have_attribute("data-access", "granted", timeout=5_000)
     expect(other.locator("#templates-meter .usage-value")).to_contain_text("unlimited")

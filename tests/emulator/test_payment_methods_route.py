@@ -1,28 +1,53 @@
-"""`POST /v1/payment-methods` (the in-page card form's API) against a real emulator: the hosted
-checkout's test-card outcomes, and nothing stored for a declined or invalid card."""
+"""`POST /v1/payment-methods[/{id}/confirm]` (the in-page card form's API) against a real
+emulator: the hosted checkout's test-card outcomes, nothing stored for a declined or invalid
+card, the customer token, and applySubscription taking only the customer's own cards."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
+from stigg_emulator.auth import customer_token
+from tests.emulator.conftest import start_emulator
+from tests.emulator.helpers import client
 from tests.sdk.backend import new_customer, server_graphql
 from tests.support.processes import EmulatorProcess
+
+SECRET = "payment-methods-secret"
+APPLY = """mutation A($input: ApplySubscriptionInput!) {
+  applySubscription(input: $input) { subscription { status plan { refId } } }
+}"""
 
 HAS_PAYMENT_METHOD = """query C($input: GetCustomerByRefIdInput!) {
   getCustomerByRefId(input: $input) { hasPaymentMethod }
 }"""
 
 
-def post(emulator: EmulatorProcess, body: dict[str, Any], key: str | None = None) -> httpx.Response:
-    return httpx.post(
-        f"{emulator.base_url}/v1/payment-methods",
-        json=body,
-        headers={"X-API-KEY": key or emulator.client_key},
-        timeout=10,
-    )
+def post(
+    emulator: EmulatorProcess,
+    body: dict[str, Any],
+    key: str | None = None,
+    path: str = "/v1/payment-methods",
+    token: str | None = None,
+) -> httpx.Response:
+    headers = {"X-API-KEY": key or emulator.client_key}
+    if token is not None:
+        headers["X-CUSTOMER-KEY"] = token
+    return httpx.post(f"{emulator.base_url}{path}", json=body, headers=headers, timeout=10)
+
+
+def apply(emulator: EmulatorProcess, customer_id: str, payment_method_id: str) -> dict[str, Any]:
+    data = {
+        "customerId": customer_id,
+        "planId": "plan-stigg-pro",
+        "billingPeriod": "MONTHLY",
+        "skipTrial": True,
+        "paymentMethodId": payment_method_id,
+    }
+    return client(emulator).gql(APPLY, {"input": data})
 
 
 def has_payment_method(emulator: EmulatorProcess, customer_id: str) -> bool:
@@ -74,3 +99,50 @@ def test_unknown_key_customer_and_body(emulator: EmulatorProcess) -> None:
     missing = post(emulator, {"customerId": "customer-does-not-exist", **card})
     assert (missing.status_code, missing.json()["error"]["code"]) == (404, "CustomerNotFound")
     assert post(emulator, card).status_code == 400
+
+
+def test_a_card_needing_authentication_is_confirmed_then_pays(emulator: EmulatorProcess) -> None:
+    customer_id = new_customer(emulator, None)
+    card = {"customerId": customer_id, "cardNumber": "4000002500003155", "expiry": "12/40"}
+    stored = post(emulator, card).json()
+    assert stored["requiresAction"] is True
+    confirm = f"/v1/payment-methods/{stored['paymentMethodId']}/confirm"
+    stranger = new_customer(emulator, None)
+    assert post(emulator, {"customerId": stranger}, path=confirm).status_code == 404
+    confirmed = post(emulator, {"customerId": customer_id}, path=confirm)
+    assert confirmed.status_code == 200, confirmed.text
+    assert confirmed.json()["requiresAction"] is False
+    body = apply(emulator, customer_id, stored["paymentMethodId"])
+    assert body["data"]["applySubscription"]["subscription"]["status"] == "ACTIVE", body
+
+
+def test_apply_takes_only_the_customers_own_payment_method(emulator: EmulatorProcess) -> None:
+    owner, other = new_customer(emulator, None), new_customer(emulator, None)
+    card = {"customerId": owner, "cardNumber": "4242424242424242", "expiry": "12/40"}
+    pm_id = post(emulator, card).json()["paymentMethodId"]
+    for customer_id, method in ((other, pm_id), (other, "pm_made_up")):
+        body = apply(emulator, customer_id, method)
+        assert body["errors"][0]["extensions"]["code"] == "PaymentMethodNotFoundError"
+        assert not has_payment_method(emulator, customer_id)
+    owned = apply(emulator, owner, pm_id)
+    assert owned["data"]["applySubscription"]["subscription"]["plan"]["refId"] == "plan-stigg-pro"
+
+
+@pytest.fixture(scope="module")
+def secured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorProcess]:
+    """An emulator with a signing secret: client keys need the customer's token."""
+    process = start_emulator(tmp_path_factory.mktemp("secured"), signing_secret=SECRET)
+    yield process
+    process.stop()
+
+
+def test_a_client_key_needs_the_customers_token(secured: EmulatorProcess) -> None:
+    customer_id = new_customer(secured, None)
+    card = {"customerId": customer_id, "cardNumber": "4242424242424242", "expiry": "12/40"}
+    refused = post(secured, card)
+    assert (refused.status_code, refused.json()["error"]["code"]) == (403, "AuthCustomerMismatch")
+    wrong = post(secured, card, token=customer_token(SECRET, "someone-else"))
+    assert wrong.status_code == 403
+    assert not has_payment_method(secured, customer_id)
+    assert post(secured, card, token=customer_token(SECRET, customer_id)).status_code == 201
+    assert post(secured, card, key=secured.server_key).status_code == 201

@@ -202,7 +202,14 @@ def test_no_server_key_or_signing_secret_reaches_the_browser(demo: Demo) -> None
     poster = clients.enter_context(closing(sign_up(demo, "Poster")))  # the one that signs out
     fetched = crawl(anonymous, demo, pages + served_files())
     signed_in_pages = crawl(
-        signed_in, demo, [*pages, "/pricing?country=DE", "/checkout?plan=plan-pro"]
+        signed_in,
+        demo,
+        [
+            *pages,
+            "/pricing?country=DE",
+            "/checkout?plan=plan-pro",
+            "/checkout?plan=plan-pro&hosted=1",
+        ],
     )
     assert any(url.endswith(".whl") for url in fetched)  # the SDK wheel, opened
     assert any(url.startswith(demo.emulator.base_url + "/checkout/") for url in signed_in_pages)

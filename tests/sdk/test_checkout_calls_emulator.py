@@ -109,3 +109,27 @@ async def test_apply_subscription_changes_the_plan(client: Stigg) -> None:
     assert result.subscription.metadata == {"source_page": "checkout"}
     [active] = await client.get_active_subscriptions()
     assert active.id == result.subscription.id
+
+
+async def test_a_card_from_the_card_form_pays_for_the_subscription(client: Stigg) -> None:
+    from stigg_client.errors import ApiError
+
+    assert await client.card_form_available() is True
+    with pytest.raises(ApiError) as declined:
+        await client.create_payment_method("4000 0000 0000 0002", "12/40")
+    assert (declined.value.code, declined.value.status) == ("CardDeclined", 402)
+    with pytest.raises(ValidationError):
+        await client.create_payment_method("1111", "12/40")
+    card = await client.create_payment_method(
+        "4000 0025 0000 3155", "12/40", cvc="123", cardholder_name="Ada"
+    )
+    assert (card.last4, card.requires_action) == ("3155", True)
+    confirmed = await client.confirm_payment_method(card.payment_method_id)
+    assert confirmed.requires_action is False
+    result = await client.apply_subscription(
+        plan_id="plan-stigg-team",
+        billable_features=TWO_SEATS,
+        payment_method_id=card.payment_method_id,
+        skip_trial=True,
+    )
+    assert result.subscription is not None and result.subscription.status == "ACTIVE"

@@ -63,3 +63,27 @@ def test_initialize_takes_the_config_defaults_and_rejects_unknown_settings() -> 
     assert client.config == ClientConfig(api_key="key", offline=True)
     with pytest.raises(TypeError, match="cache_tll_s"):
         Stigg.initialize("key", cache_tll_s=1)  # type: ignore[call-arg]
+
+
+async def test_offline_checkout_calls_answer_without_network() -> None:
+    import pytest
+
+    from stigg_client.errors import ApiError, NotFoundError
+
+    client = Stigg.initialize(offline=True, customer_id="41XTDbE")
+    with pytest.raises(NotFoundError) as missing:
+        await client.get_checkout_state("plan-team")
+    assert missing.value.code == "PlanNotFound"
+    preview = await client.preview_subscription(plan_id="plan-team")
+    assert preview.immediate_invoice.total.amount == Decimal(0)
+    assert preview.recurring_invoice is not None
+    assert await client.card_form_available() is False
+    for call in (
+        client.apply_subscription(plan_id="plan-team"),
+        client.create_payment_method("4242424242424242", "12/40"),
+        client.confirm_payment_method("pm_1"),
+    ):
+        with pytest.raises(ApiError) as refused:
+            await call
+        assert refused.value.code == "OfflineMode"
+    await client.close()

@@ -71,6 +71,19 @@ def test_hostile_catalog_strings_render_as_text(xss_page: Page) -> None:
     assert xss_page.errors == []  # type: ignore[attr-defined]
 
 
+def test_hostile_catalog_strings_render_as_text_in_the_checkout(xss_page: Page) -> None:
+    xss_page.goto(xss_page.url.split("?")[0].rstrip("/") + f"/checkout?customer={CUSTOMER_ID}")
+    xss_page.wait_for_function("document.body.dataset.python === 'ready'")
+    checkout = xss_page.locator("#checkout")
+    expect(checkout).to_have_attribute("data-state", "ready")
+    expect(checkout.locator("h2")).to_contain_text(SHOWN)  # the plan's name
+    checkout.get_by_role("button", name="Continue").click()
+    expect(checkout.locator(".checkout-step")).to_contain_text(SHOWN)  # seat units, add-on
+    expect(checkout.locator("img, script")).to_have_count(0)
+    assert xss_page.evaluate("window.__xss") is None
+    assert xss_page.errors == []  # type: ignore[attr-defined]
+
+
 @pytest.fixture(scope="module")
 def dead_page(
     browser: Browser, widget_runtime: None, tmp_path_factory: pytest.TempPathFactory

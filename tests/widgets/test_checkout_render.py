@@ -158,6 +158,13 @@ def test_breakdown_shows_tax_proration_next_invoice_and_credits() -> None:
     assert "<dt>Next invoice</dt><dd>$26.40</dd>" in html
 
 
+def test_a_negative_proration_credit_shows_one_minus_sign() -> None:
+    proration = {"prorationDate": RANGE["start"], "credit": usd(-15), "debit": usd(24)}
+    immediate = invoice(9, 9, proration={**proration, "netAmount": usd(9)})
+    html = render_checkout(state(), preview(immediate, invoice(24, 24)))
+    assert "<dt>Credit for the unused time of your current plan</dt><dd>\u2212$15.00</dd>" in html
+
+
 @pytest.mark.parametrize(
     ("immediate", "label"),
     [
@@ -205,6 +212,23 @@ def test_each_promotion_code_error_has_its_message_and_keeps_the_text(
     assert f'role="alert">{message}</p>' in html
     with pytest.raises(ValueError):
         render_checkout(state(), None, CheckoutOptions(promotion_error="nope"))
+
+
+def test_payment_step_while_checking_on_hand_off_and_authenticating() -> None:
+    due = preview(invoice(24, 24))
+    checking = render_checkout(state(), due, CheckoutOptions(step="payment", payment="checking"))
+    assert "Preparing the payment form" in checking and "cc-number" not in checking
+    assert 'data-action="continue" disabled aria-disabled="true">Pay</button>' in checking
+    handoff = render_checkout(state(), due, CheckoutOptions(step="payment", payment="handoff"))
+    assert "secure checkout page" in handoff and "cc-number" not in handoff
+    assert 'data-action="continue">Continue to payment</button>' in handoff
+    options = CheckoutOptions(step="payment", authenticating=True)
+    confirm = render_checkout(state(), due, options)
+    assert 'part="authenticate" role="group"' in confirm
+    assert 'data-action="authenticate">Confirm payment</button>' in confirm
+    assert "cc-number" not in confirm and "Promotion code" not in confirm
+    with pytest.raises(ValueError):
+        render_checkout(state(), due, CheckoutOptions(step="payment", payment="cash"))
 
 
 def test_german_texts() -> None:

@@ -1,15 +1,17 @@
 """`CheckoutController`: `<stigg-checkout plan-id>` — the steps, a live price breakdown from
-`preview_subscription`, promotion codes, and `apply_subscription` at the end."""
+`preview_subscription`, promotion codes, the card form (or the hand-off to a hosted checkout,
+docs/protocol.md §4.1), and `apply_subscription` at the end."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from stigg_client.errors import StiggError
 from widgets.browser.controller import Controller, WidgetHost
-from widgets.browser.ffi import nullable
+from widgets.browser.ffi import navigate, nullable
 from widgets.render.checkout import (
     BILLING_FIELDS,
     STEPS,
@@ -43,10 +45,13 @@ def retryable(error: StiggError) -> bool:
 
 
 class CheckoutController(Controller):
-    """`<stigg-checkout plan-id [resource-id] [billing-period] [seats] [addon]>`.
+    """`<stigg-checkout plan-id [resource-id] [billing-period] [seats] [addon] [skip-trial]
+    [payment] [handoff-url]>`.
 
-    Fires `stigg-checkout-step {step}`, `stigg-checkout-completed {subscriptionId, planId}` and
-    `stigg-checkout-error {message, retryable}`.
+    `payment`: `auto` (default: the card form when the backend has the payment-method API,
+    else the hand-off), `card` or `handoff`. Fires `stigg-checkout-step {step}` (also
+    `authenticate` for a card that needs confirming), `stigg-checkout-completed
+    {subscriptionId, planId}` and `stigg-checkout-error {message, retryable}`.
     """
 
     state: CheckoutState | None = None
@@ -64,6 +69,12 @@ class CheckoutController(Controller):
         self.promotion_error: str | None = None
         self.error: str | None = None
         self.pending: asyncio.Task[None] | None = None
+        self.payment = {"card": "card", "handoff": "handoff"}.get(self.attr("payment") or "")
+        self.probe: asyncio.Task[None] | None = None
+        self.payment_method_id: str | None = None
+        self.authenticating = False
+        self.purchasing = False
+        self.purchase_task: asyncio.Task[None] | None = None
 
     @property
     def plan_id(self) -> str:
@@ -118,6 +129,8 @@ class CheckoutController(Controller):
             promotion_error=self.promotion_error,
             applied_promotion_code=self.applied_code,
             error=self.error,
+            payment=self.payment or "checking",
+            authenticating=self.authenticating,
         )
         return render_checkout(self.state, self.preview, options)
 
@@ -141,12 +154,17 @@ class CheckoutController(Controller):
         elif action == "continue" and kind == "click":
             self.take_billing()
             if self.step == "payment":
-                self.run(self.subscribe())
+                self.start_purchase(self.subscribe(self.card_fields()))
             else:
                 self.go_to(STEPS[STEPS.index(self.step) + 1])
+        elif action == "authenticate" and kind == "click":
+            self.start_purchase(self.authenticate())
+        elif action == "cancel-authentication" and kind == "click":
+            self.authenticating = False
+            self.rerender()
 
     def run(self, work: Coroutine[Any, Any, None]) -> None:
-        """Start `work` (a new preview, the purchase) after any earlier one still running."""
+        """Start `work` (a new preview) after cancelling an earlier one still running."""
         if self.pending is not None and not self.pending.done():
             self.pending.cancel()
         self.pending = asyncio.ensure_future(work)
@@ -168,11 +186,46 @@ class CheckoutController(Controller):
             if node is not None:
                 self.billing[name] = str(node.value)
 
+    def card_fields(self) -> dict[str, str]:
+        """What the card form holds (read before any re-render clears it)."""
+        fields = {"card_number": "card_number", "card_expiry": "expiry", "card_cvc": "cvc"}
+        card = {"cardholder_name": self.billing.get("name", "")}
+        for name, key in fields.items():
+            node = nullable(self.root.querySelector(f'[name="{name}"]'))
+            card[key] = str(node.value).strip() if node is not None else ""
+        return card
+
     def go_to(self, step: str) -> None:
         self.step = step
         self.error = None
+        if step == "payment" and self.payment is None and self.probe is None:
+            self.probe = asyncio.ensure_future(self.find_payment_mode())
         self.rerender()
         self.emit("stigg-checkout-step", {"step": step, "planId": self.plan_id})
+
+    async def find_payment_mode(self) -> None:
+        """The card form when the backend takes cards, else the hand-off. A network fault keeps
+        the card form: the purchase then reports it (and may be retried)."""
+        try:
+            available = await self.app.client.card_form_available()
+        except StiggError:
+            available = True
+        self.payment = "card" if available else "handoff"
+        self.rerender()
+
+    def start_purchase(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` unless a purchase is already under way (a second click does nothing)."""
+        if self.purchasing:
+            work.close()
+            return
+        self.purchasing = True
+        self.purchase_task = asyncio.ensure_future(self.purchase_guarded(work))
+
+    async def purchase_guarded(self, work: Coroutine[Any, Any, None]) -> None:
+        try:
+            await work
+        finally:
+            self.purchasing = False
 
     async def reprice(self, promotion_code: str | None = None) -> None:
         """A new preview for the changed choice; a bad promotion code keeps the old prices."""
@@ -205,11 +258,77 @@ class CheckoutController(Controller):
             info["tax_ids"] = [{"type": billing["tax_id_type"], "value": billing["tax_id"]}]
         return info
 
-    async def subscribe(self) -> None:
+    def hand_off(self) -> None:
+        """Continue on the page `handoff-url` names, with the visitor's choices in its query
+        (`plan period seats addon promotionCode`): there the app's backend provisions the
+        subscription and sends the visitor to the hosted checkout URL."""
+        url = self.attr("handoff-url")
+        if not url:
+            message = self.options()["texts"]("handoff_unavailable")
+            self.error = message
+            self.emit("stigg-checkout-error", {"message": message, "retryable": False})
+            self.rerender()
+            return
+        params = self.change()
+        query: list[tuple[str, str]] = [
+            ("plan", params["plan_id"]),
+            ("period", params["billing_period"]),
+        ]
+        for feature in params.get("billable_features", []):
+            query.append(("seats", str(int(feature["quantity"]))))
+        query += [("addon", str(addon["addon_id"])) for addon in params["addons"]]
+        if self.applied_code:
+            query.append(("promotionCode", self.applied_code))
+        navigate(url + ("&" if "?" in url else "?") + urlencode(query))
+
+    async def subscribe(self, card: dict[str, str]) -> None:
+        """Store the card (when one was entered), confirm it if the bank asks, then buy."""
+        if self.payment == "handoff":
+            self.hand_off()
+            return
+        if card["card_number"]:
+            self.payment_method_id = None
+            try:
+                method = await self.app.client.create_payment_method(
+                    card["card_number"],
+                    card["expiry"],
+                    cvc=card["cvc"] or None,
+                    cardholder_name=card["cardholder_name"] or None,
+                )
+            except StiggError as error:
+                self.fail(error)
+                self.rerender()
+                return
+            self.payment_method_id = method.payment_method_id
+            if method.requires_action:
+                self.authenticating = True
+                self.error = None
+                self.rerender()
+                self.emit("stigg-checkout-step", {"step": "authenticate", "planId": self.plan_id})
+                return
+        await self.apply()
+
+    async def authenticate(self) -> None:
+        """The payer confirmed the card: tell the backend, then buy."""
+        assert self.payment_method_id is not None
+        try:
+            await self.app.client.confirm_payment_method(self.payment_method_id)
+        except StiggError as error:
+            self.fail(error)
+            self.rerender()
+            return
+        self.authenticating = False
+        await self.apply()
+
+    async def apply(self) -> None:
         params = self.change()
         info = self.billing_information()
         if info:
             params["billing_information"] = info
+        if self.payment_method_id:
+            params["payment_method_id"] = self.payment_method_id
+        if self.element.hasAttribute("skip-trial"):
+            params["skip_trial"] = True
         try:
             result = await self.app.client.apply_subscription(**params)
         except StiggError as error:

@@ -112,6 +112,13 @@ def browser_online() -> bool:
     return bool(js.navigator.onLine)
 
 
+def navigate(url: str) -> None:
+    """Go to `url` (`location.assign`)."""
+    import js
+
+    js.window.location.assign(url)
+
+
 async def register_with_shim(callback: Callable[[str, Any, Any, Any, Any], None]) -> None:
     """Hand the element shim (`stigg-elements.js`) the lifecycle `callback`; the shim replays
     the calls it queued. Waits for the shim when it has not run yet."""

@@ -18,6 +18,7 @@ from widgets.render.common import RenderOptions, render_state
 
 STEPS = ("plan", "addons", "billing", "payment", "done")
 PROMOTION_ERRORS = ("invalid", "expired", "ineligible")
+PAYMENT_MODES = ("card", "checking", "handoff")
 TAX_ID_TYPES = ("eu_vat", "gb_vat", "us_ein", "ch_vat", "au_abn", "ca_bn")
 """Tax id types offered (Stripe's names, as `TaxExempt.type` takes them)."""
 BILLING_FIELDS = (
@@ -43,6 +44,11 @@ class CheckoutOptions(RenderOptions):
     applied_promotion_code: str | None = None
     error: str | None = None
     busy: bool = False
+    payment: str = "card"
+    """How the payment step pays: `card` (the in-page card form), `checking` (finding out
+    whether the backend takes cards) or `handoff` (continue on the hosted checkout page)."""
+    authenticating: bool = False
+    """The card needs the payer's confirmation (3-D Secure) before the purchase."""
 
 
 def checkout_period(plan: Plan, options: CheckoutOptions) -> str:
@@ -119,6 +125,8 @@ def _step_body(
     else:
         inner = _payment(options)
     heading = f'<h3 part="step-title">{text(texts("step_" + step))}</h3>'
+    if step == "payment" and options.authenticating:
+        return heading + _authentication(options)
     return heading + inner + _promotion(options) + _step_buttons(preview, options)
 
 
@@ -237,10 +245,30 @@ def _billing_details(options: CheckoutOptions) -> str:
 
 def _payment(options: CheckoutOptions) -> str:
     texts = options.texts
+    if options.payment not in PAYMENT_MODES:
+        raise ValueError(f"unknown payment mode {options.payment!r}")
+    if options.payment != "card":
+        note = "payment_checking" if options.payment == "checking" else "payment_handoff"
+        return f'<p class="payment-note" part="payment-note" role="status">{text(texts(note))}</p>'
     return (
         _text_input("card_number", texts("card_number"), "", "cc-number")
         + _text_input("card_expiry", texts("card_expiry"), "", "cc-exp")
         + _text_input("card_cvc", texts("card_cvc"), "", "cc-csc")
+    )
+
+
+def _authentication(options: CheckoutOptions) -> str:
+    """The confirm step of a card that needs the payer's authentication."""
+    texts = options.texts
+    return (
+        '<div class="authenticate" part="authenticate" role="group" '
+        'aria-labelledby="stigg-checkout-authenticate">'
+        f'<p id="stigg-checkout-authenticate">{text(texts("authenticate_prompt"))}</p>'
+        '<div class="step-buttons" part="step-buttons">'
+        '<button type="button" part="back" data-action="cancel-authentication">'
+        f"{text(texts('checkout_back'))}</button>"
+        '<button type="button" part="continue" data-action="authenticate">'
+        f"{text(texts('authenticate_confirm'))}</button></div></div>"
     )
 
 
@@ -284,10 +312,12 @@ def _step_buttons(preview: SubscriptionPreviewV2 | None, options: CheckoutOption
         if index > 0
         else ""
     )
-    label = (
-        texts(final_action(preview)) if options.step == "payment" else texts("checkout_continue")
-    )
-    disabled = {"disabled": options.busy, "aria-disabled": "true" if options.busy else None}
+    label = texts("checkout_continue")
+    if options.step == "payment":
+        handoff = options.payment == "handoff"
+        label = texts("continue_to_payment") if handoff else texts(final_action(preview))
+    busy = options.busy or (options.step == "payment" and options.payment == "checking")
+    disabled = {"disabled": busy, "aria-disabled": "true" if busy else None}
     forward = (
         f'<button type="button" part="continue" data-action="continue"{attrs(disabled)}>'
         f"{text(label)}</button>"

@@ -59,7 +59,9 @@ def render_summary(preview: SubscriptionPreviewV2 | None, options: RenderOptions
     lines = [_invoice_lines(immediate, options)]
     if is_changing_subscription(preview) and immediate.proration is not None:
         proration = immediate.proration
-        lines.append(_line(texts("proration_credit"), proration.credit, options, "credit", MINUS))
+        # Stigg answers the credit as a negative or a positive amount: shown as a minus either way.
+        credit = proration.credit.model_copy(update={"amount": abs(proration.credit.amount)})
+        lines.append(_line(texts("proration_credit"), credit, options, "credit", MINUS))
         lines.append(_line(texts("proration_debit"), proration.debit, options, "debit"))
     credits = immediate.credits
     if credits is not None and Decimal(credits.used.amount) != 0:

@@ -12,6 +12,7 @@ from stigg_emulator.billing import estimates
 from stigg_emulator.billing.upcoming import next_renewal
 from stigg_emulator.domain.errors import StiggError, bad_input
 from stigg_emulator.domain.lookups import require_subscription
+from stigg_emulator.domain.subscription_rules import redeemable_coupon
 from stigg_emulator.graphql.context import ctx, input_arg, read
 from stigg_emulator.storage import repositories as repo
 from stigg_emulator.wire.billing_json import quote_json, quote_preview_json, renewal_preview_json
@@ -20,9 +21,17 @@ from stigg_emulator.wire.billing_json import quote_json, quote_preview_json, ren
 def resolve_estimate(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> dict[str, Any]:
     """`estimateSubscription(input)`."""
     data = input_arg(kwargs)
-    ctx(info).caller.check_customer(str(data.get("customerId") or ""))
+    customer_ref = str(data.get("customerId") or "")
+    ctx(info).caller.check_customer(customer_ref)
+    return read(info, lambda conn: quote_json(_quote_new(info, conn, data, customer_ref)))
+
+
+def _quote_new(
+    info: GraphQLResolveInfo, conn: Any, data: dict[str, Any], customer_ref: str
+) -> estimates.Quote:
     domain = ctx(info).domain
-    return read(info, lambda conn: quote_json(estimates.quote_new(domain, conn, data)))
+    redeemable_coupon(domain, conn, data, customer_ref)
+    return estimates.quote_new(domain, conn, data)
 
 
 def resolve_estimate_update(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> dict[str, Any]:
@@ -34,6 +43,7 @@ def resolve_estimate_update(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) 
         row = repo.get_subscription(conn, str(data.get("subscriptionId") or ""))
         if row is not None:
             ctx(info).caller.check_customer(row["customer_ref"])
+            redeemable_coupon(domain, conn, data, row["customer_ref"])
         return quote_json(estimates.quote_update(domain, conn, data))
 
     return read(info, run)
@@ -42,9 +52,9 @@ def resolve_estimate_update(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) 
 def resolve_preview(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> dict[str, Any]:
     """`previewSubscription(input)`: the estimate as immediate and recurring invoices."""
     data = input_arg(kwargs)
-    ctx(info).caller.check_customer(str(data.get("customerId") or ""))
-    domain = ctx(info).domain
-    return read(info, lambda conn: quote_preview_json(estimates.quote_new(domain, conn, data)))
+    customer_ref = str(data.get("customerId") or "")
+    ctx(info).caller.check_customer(customer_ref)
+    return read(info, lambda conn: quote_preview_json(_quote_new(info, conn, data, customer_ref)))
 
 
 def resolve_preview_next_invoice(

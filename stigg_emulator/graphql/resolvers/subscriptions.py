@@ -7,7 +7,7 @@ from typing import Any
 from ariadne import MutationType, QueryType
 from graphql import GraphQLResolveInfo
 
-from stigg_emulator.billing import prorations
+from stigg_emulator.billing import ledger, prorations
 from stigg_emulator.domain import subscriptions
 from stigg_emulator.domain.errors import StiggError, bad_input, not_found
 from stigg_emulator.graphql.context import ctx, input_arg, read, write
@@ -75,6 +75,12 @@ def resolve_apply(_obj: Any, info: GraphQLResolveInfo, **kwargs: Any) -> dict[st
 
     def apply(tx: Any) -> str:
         if data.get("paymentMethodId") and data.get("customerId"):
+            customer = str(data["customerId"])
+            if not ledger.is_usable_by(tx.conn, customer, str(data["paymentMethodId"])):
+                raise StiggError(
+                    "PaymentMethodNotFoundError",
+                    f"Customer {customer} has no payment method {data['paymentMethodId']}",
+                )
             billing = repo.get_billing(tx.conn, str(data["customerId"])) or {}
             info_doc = dict(billing.get("billing_info") or {})
             info_doc["paymentMethodId"] = data["paymentMethodId"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -364,6 +363,11 @@ def test_card_on_file_creates_paid_subscriptions_at_once(billing: EmulatorProces
 def test_apply_subscription_with_a_payment_method_by_client_key(billing: EmulatorProcess) -> None:
     api = server(billing)
     ref = new_customer(api)
+    card = httpx.post(
+        f"{billing.base_url}/v1/payment-methods",
+        json={"customerId": ref, "cardNumber": "4242424242424242", "expiry": "12/40"},
+        headers={"X-API-KEY": billing.client_key},
+    ).json()
     applied = client(billing).data(
         "mutation A($input: ApplySubscriptionInput!) { applySubscription(input: $input) "
         "{ subscription { status paymentCollection latestInvoice { status total } } } }",
@@ -372,7 +376,7 @@ def test_apply_subscription_with_a_payment_method_by_client_key(billing: Emulato
                 "customerId": ref,
                 "planId": "plan-b-basic",
                 "billingPeriod": "MONTHLY",
-                "paymentMethodId": f"pm_card_visa_{uuid.uuid4().hex[:4]}",
+                "paymentMethodId": card["paymentMethodId"],
             }
         },
     )["applySubscription"]["subscription"]
