@@ -121,6 +121,15 @@ def test_checkout_steps_prices_promotion_codes_and_card_outcomes(
         page.screenshot(path=str(artifacts_dir / "checkout-declined.png"), full_page=True)
 
         enter_card(checkout, "4000 0025 0000 3155")
+        # Promotion codes applied on the payment step re-render it; the typed card stays.
+        promotion_error = checkout.locator('[part="promotion-error"]')
+        for typed, errors in (("NO-SUCH-CODE", 1), ("STIGG30", 0)):
+            checkout.get_by_label("Promotion code").fill(typed)
+            checkout.get_by_role("button", name="Apply").click()
+            expect(promotion_error).to_have_count(errors)
+            expect(checkout.get_by_label("Card number")).to_have_value("4000 0025 0000 3155")
+            expect(checkout.get_by_label("Security code (CVC)")).to_have_value("123")
+        expect(summary.locator('[data-line="total"] dd')).to_have_text("$21.00")
         checkout.get_by_role("button", name="Pay").click()
         confirm = checkout.get_by_role("button", name="Confirm payment")
         expect(checkout.get_by_role("group")).to_contain_text("Your bank asks you to confirm")

@@ -34,6 +34,10 @@ PROMOTION_ERROR_CODES = {
 """Stigg's promotion-code error codes → the message the promotion field shows."""
 
 
+# The card form's inputs and the payment-method fields they fill.
+CARD_INPUTS = {"card_number": "card_number", "card_expiry": "expiry", "card_cvc": "cvc"}
+
+
 def promotion_error_of(error: StiggError) -> str | None:
     """`invalid`, `expired` or `ineligible` for a promotion-code error, None for anything else."""
     return PROMOTION_ERROR_CODES.get(error.code or "")
@@ -135,8 +139,22 @@ class CheckoutController(Controller):
         return render_checkout(self.state, self.preview, options)
 
     def rerender(self) -> None:
-        if self.state is not None:
-            self.show("ready", self.render())
+        """Render the current step again, keeping what the visitor typed: billing fields go
+        into the state, card fields are put back into the new inputs (as values only, never
+        into markup, so a card never reaches a saved snapshot)."""
+        if self.state is None:
+            return
+        self.take_billing()
+        typed = {}
+        for name in CARD_INPUTS:
+            node = nullable(self.root.querySelector(f'[name="{name}"]'))
+            if node is not None:
+                typed[name] = str(node.value)
+        self.show("ready", self.render())
+        for name, value in typed.items():
+            node = nullable(self.root.querySelector(f'[name="{name}"]'))
+            if node is not None:
+                node.value = value
 
     def handle(self, action: str, target: Any, kind: str) -> None:
         if action == "period" and kind == "change":
@@ -188,9 +206,8 @@ class CheckoutController(Controller):
 
     def card_fields(self) -> dict[str, str]:
         """What the card form holds (read before any re-render clears it)."""
-        fields = {"card_number": "card_number", "card_expiry": "expiry", "card_cvc": "cvc"}
         card = {"cardholder_name": self.billing.get("name", "")}
-        for name, key in fields.items():
+        for name, key in CARD_INPUTS.items():
             node = nullable(self.root.querySelector(f'[name="{name}"]'))
             card[key] = str(node.value).strip() if node is not None else ""
         return card
