@@ -109,6 +109,26 @@ def plan(raw: Json, order: int) -> Json:
         ],
         "pricePoints": [price_point(p) for p in _list(raw.get("prices"))],
         "compatibleAddons": [addon(a) for a in _list(raw.get("compatibleAddons"))],
+        "creditGrants": [
+            credit_grant(e)
+            for e in _list(raw.get("packageEntitlements"))
+            if e.get("__typename") == "PackageCreditEntitlement"
+        ],
+    }
+
+
+def credit_grant(raw: Json) -> Json:
+    """`PackageCreditEntitlement` → the plan's `PlanCreditGrant` shape."""
+    currency = raw.get("customCurrency") or {}
+    units = currency.get("units") or {}
+    return {
+        "currencyId": currency.get("currencyId") or raw.get("customCurrencyId"),
+        "amount": raw.get("amount") or 0,
+        "cadence": raw.get("cadence"),
+        "displayName": currency.get("displayName"),
+        "unitSingular": units.get("singular"),
+        "unitPlural": units.get("plural"),
+        "hasSoftLimit": bool(raw.get("hasSoftLimit")),
     }
 
 

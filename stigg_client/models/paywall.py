@@ -110,6 +110,19 @@ class Addon(StiggModel):
     metadata: Metadata | None = None
 
 
+class PlanCreditGrant(StiggModel):
+    """Credits of a custom currency a plan grants every `cadence` (`MONTH` or `YEAR`): Stigg's
+    `PackageCreditEntitlement`."""
+
+    currency_id: str
+    amount: float
+    cadence: str
+    display_name: str | None = None
+    unit_singular: str | None = None
+    unit_plural: str | None = None
+    has_soft_limit: bool = False
+
+
 class Plan(StiggModel):
     """A plan as shown on a paywall."""
 
@@ -124,6 +137,7 @@ class Plan(StiggModel):
     pricing_type: PricingTypeValue | None = None
     default_trial_config: TrialConfig | None = None
     compatible_addons: list[Addon] = Field(default_factory=list)
+    credit_grants: list[PlanCreditGrant] = Field(default_factory=list)
     product: ProductRef | None = None
     hidden_from_widgets: list[WidgetTypeValue] | None = None
     metadata: Metadata | None = None

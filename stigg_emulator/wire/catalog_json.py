@@ -15,6 +15,7 @@ from stigg_emulator.catalog.model import (
     Package,
     PriceSpec,
 )
+from stigg_emulator.wire.credit_json import package_credit_entitlement_json
 from stigg_emulator.wire.entitlement_json import enum_configuration, reset_configuration
 
 CATALOG_TIME = "2024-01-01T00:00:00.000Z"
@@ -291,6 +292,10 @@ def _package_common(
                 "__typename": "PackageFeatureEntitlement",
             }
             for spec in package.entitlements
+        ]
+        + [
+            package_credit_entitlement_json(catalog, package, spec)
+            for spec in package.credit_entitlements
         ],
         "prices": package_prices(catalog, package, country),
         "overagePrices": [price_json(catalog, package, price) for price in package.overage_prices],

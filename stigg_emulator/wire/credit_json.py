@@ -9,8 +9,11 @@ from stigg_emulator.catalog.model import (
     ACCOUNT_ID,
     ENVIRONMENT_ID,
     Catalog,
+    CreditEntitlementSpec,
     CreditRate,
     CustomCurrency,
+    Package,
+    stable_uuid,
 )
 from stigg_emulator.clock import iso
 from stigg_emulator.domain.credit_consumption import Consumed
@@ -47,6 +50,37 @@ def custom_currency_json(currency: CustomCurrency) -> dict[str, Any]:
         "description": currency.description,
         "additionalMetaData": currency.metadata,
         "archivedAt": None,
+        "createdAt": iso(0),
+        "updatedAt": iso(0),
+    }
+
+
+def package_credit_entitlement_json(
+    catalog: Catalog, package: Package, spec: CreditEntitlementSpec
+) -> dict[str, Any]:
+    """`PackageCreditEntitlement`: a plan's or add-on's recurring grant, as a member of its
+    `packageEntitlements` (what a paywall or checkout shows as "includes N credits")."""
+    currency = catalog.currencies[spec.currency_ref]
+    return {
+        "__typename": "PackageCreditEntitlement",
+        "id": stable_uuid("package-credit-entitlement", f"{package.ref_id}:{currency.ref_id}"),
+        "amount": spec.amount,
+        "cadence": spec.cadence,
+        "behavior": "Increment",
+        "customCurrencyId": currency.ref_id,
+        "customCurrency": custom_currency_json(currency),
+        "hasSoftLimit": spec.soft_limit,
+        "isGranted": True,
+        "isCustom": False,
+        "packageId": package.uuid,
+        "package": None,
+        "environmentId": ENVIRONMENT_ID,
+        "hiddenFromWidgets": [],
+        "description": None,
+        "displayNameOverride": None,
+        "order": None,
+        "dependency": None,
+        "dependencyFeature": None,
         "createdAt": iso(0),
         "updatedAt": iso(0),
     }

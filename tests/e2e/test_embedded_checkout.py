@@ -48,6 +48,10 @@ def test_new_visitor_buys_team_in_the_page_with_launch20_after_a_declined_card(
     page.goto(journey_site.base_url + TEAM_TWO_SEATS)
     checkout = embedded_checkout(page)
     expect(checkout_total(checkout)).to_have_text("$24.00")
+    # Team's recurring credit grant (issue 17) is part of what the summary says is bought.
+    expect(checkout.locator('[part~="credit-grant"]')).to_have_text(
+        "Includes 1,000 AI credits every month"
+    )
     checkout.get_by_label("Promotion code").fill("LAUNCH20")
     checkout.get_by_role("button", name="Apply").click()
     expect(checkout_total(checkout, "discount")).to_have_text("\u2212$4.80")

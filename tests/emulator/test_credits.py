@@ -187,6 +187,45 @@ def test_add_on_credits_scale_with_quantity(api: Api) -> None:
     assert balance(api, customer)["currentBalance"] == 50 + 2 * 10
 
 
+PLAN_CREDITS = """
+query P($input: GetPaywallInput!) {
+  paywall(input: $input) {
+    plans {
+      refId
+      packageEntitlements {
+        __typename
+        ... on PackageCreditEntitlement {
+          amount cadence hasSoftLimit customCurrency { currencyId displayName }
+        }
+      }
+    }
+  }
+}
+"""
+
+
+def test_plans_carry_their_recurring_credit_grants(api: Api) -> None:
+    """A paywall plan lists its credit grants as PackageCreditEntitlement members (what a
+    pricing card or checkout shows as "includes N credits"), next to its feature members."""
+    plans = api.data(PLAN_CREDITS, {"input": {"productId": "product-ai"}})["paywall"]["plans"]
+    members = {plan["refId"]: plan["packageEntitlements"] for plan in plans}
+    credit = "PackageCreditEntitlement"
+    pro = [m for m in members["plan-ai-pro"] if m["__typename"] == credit]
+    assert pro == [
+        {
+            "__typename": credit,
+            "amount": 50,
+            "cadence": "MONTH",
+            "hasSoftLimit": False,
+            "customCurrency": {"currencyId": CURRENCY, "displayName": "AI credits"},
+        }
+    ]
+    assert any(m["__typename"] == "PackageFeatureEntitlement" for m in members["plan-ai-pro"])
+    assert [m for m in members["plan-ai-free"] if m["__typename"] == credit] == []
+    [soft] = [m for m in members["plan-ai-soft"] if m["__typename"] == credit]
+    assert soft["hasSoftLimit"] is True and soft["amount"] == 5
+
+
 def test_void_removes_the_unconsumed_rest(api: Api) -> None:
     customer = new_customer(api)
     voided = grant(api, customer, 30, displayName="Voided")

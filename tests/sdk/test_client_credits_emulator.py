@@ -133,3 +133,28 @@ async def test_grants_usage_and_recharge_reads(api: Api, credits_emulator: Emula
     )
     assert settings.max_spend_limit == 20
     await client.close()
+
+
+async def test_paywall_and_checkout_plans_list_their_credit_grants(
+    api: Api, credits_emulator: EmulatorProcess
+) -> None:
+    """Edge paywall, GraphQL paywall and the checkout state all map a plan's
+    PackageCreditEntitlement members to `Plan.credit_grants`."""
+    customer = new_customer(api)
+    expected = [("plan-ai-pro", CURRENCY, 50.0, "MONTH", "AI credits", "credits")]
+    for edge in (True, False):
+        client = client_of(credits_emulator, customer, enable_edge=edge)
+        paywall = await client.get_paywall(product_id="product-ai")
+        grants = [
+            (plan.id, g.currency_id, g.amount, g.cadence, g.display_name, g.unit_plural)
+            for plan in paywall.plans
+            for g in plan.credit_grants
+            if plan.id == "plan-ai-pro"
+        ]
+        assert grants == expected, edge
+        await client.close()
+    client = client_of(credits_emulator, customer)
+    state = await client.get_checkout_state("plan-ai-pro")
+    [only] = state.plan.credit_grants
+    assert (only.amount, only.cadence, only.has_soft_limit) == (50.0, "MONTH", False)
+    await client.close()

@@ -47,6 +47,14 @@ def state_data(name: str = "{}") -> dict[str, Any]:
                     "maxUnitQuantity": 50,
                 },
             ],
+            "creditGrants": [
+                {
+                    "currencyId": "currency-ai-credits",
+                    "amount": 1000,
+                    "cadence": "MONTH",
+                    "displayName": n("AI credits"),
+                }
+            ],
             "compatibleAddons": [
                 {
                     "id": "addon-calls",
@@ -229,6 +237,22 @@ def test_payment_step_while_checking_on_hand_off_and_authenticating() -> None:
     assert "cc-number" not in confirm and "Promotion code" not in confirm
     with pytest.raises(ValueError):
         render_checkout(state(), due, CheckoutOptions(step="payment", payment="cash"))
+
+
+def test_summary_names_the_credits_the_plan_grants() -> None:
+    html = render_checkout(state(), preview(invoice(24, 24)))
+    line = "Includes 1,000 AI credits every month"
+    assert f'<p class="credit-grant" part="credit-grant">{line}</p>' in html
+    yearly = state_data()
+    yearly["plan"]["creditGrants"][0].update(cadence="YEAR", amount=12000)
+    german = CheckoutOptions(texts=Texts("de"))
+    html = render_checkout(CheckoutState.model_validate(yearly), preview(invoice(24, 24)), german)
+    assert "Enthält 12,000 AI credits pro Jahr" in html  # the default formatters' digits
+    plain = state_data()
+    plain["plan"]["creditGrants"] = []
+    assert "credit-grant" not in render_checkout(
+        CheckoutState.model_validate(plain), preview(invoice(24, 24))
+    )
 
 
 def test_german_texts() -> None:

@@ -78,7 +78,7 @@ def render_checkout(
         if options.error
         else ""
     )
-    aside = "" if options.step == "done" else render_summary(preview, options)
+    aside = "" if options.step == "done" else render_summary(preview, options, state.plan)
     busy = attrs({"aria-busy": "true" if options.busy else None})
     return (
         f'<section class="checkout" part="checkout" data-step="{options.step}" '

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from stigg_client.models.checkout import SubscriptionPreviewInvoice, SubscriptionPreviewV2
 from stigg_client.models.common import Money
+from stigg_client.models.paywall import Plan
 from widgets.markup import text
 from widgets.render.common import RenderOptions
 
@@ -45,9 +46,29 @@ def is_changing_subscription(preview: SubscriptionPreviewV2) -> bool:
     return proration is not None and Decimal(proration.credit.amount) != 0
 
 
-def render_summary(preview: SubscriptionPreviewV2 | None, options: RenderOptions) -> str:
+def _credit_grants(plan: Plan, options: RenderOptions) -> str:
+    """What the plan grants in credits, e.g. "Includes 1,000 AI credits every month"."""
+    texts, number = options.texts, options.formatters.number
+    notes = [
+        texts(
+            f"credit_grant_{grant.cadence}",
+            amount=number(grant.amount),
+            name=grant.display_name or grant.unit_plural or grant.currency_id,
+        )
+        for grant in plan.credit_grants
+        if grant.cadence in ("MONTH", "YEAR")
+    ]
+    return "".join(
+        f'<p class="credit-grant" part="credit-grant">{text(note)}</p>' for note in notes
+    )
+
+
+def render_summary(
+    preview: SubscriptionPreviewV2 | None, options: RenderOptions, plan: Plan | None = None
+) -> str:
     """Subtotal, each discount, tax and total; today's prorated charge and the next invoice
-    when a subscription changes; credits where they apply. Busy while no preview is known."""
+    when a subscription changes; credits applied, and the credits `plan` grants. Busy while no
+    preview is known."""
     texts = options.texts
     heading = f'<h3 id="stigg-checkout-summary">{text(texts("summary_title"))}</h3>'
     if preview is None:
@@ -74,7 +95,8 @@ def render_summary(preview: SubscriptionPreviewV2 | None, options: RenderOptions
         lines.append(_line(texts("next_invoice_total"), recurring.total, options, "next-invoice"))
     return (
         f'<section class="summary" part="summary" aria-labelledby="stigg-checkout-summary" '
-        f'aria-live="polite">{heading}<dl>{"".join(lines)}</dl></section>'
+        f'aria-live="polite">{heading}<dl>{"".join(lines)}</dl>'
+        f"{_credit_grants(plan, options) if plan else ''}</section>"
     )
 
 

@@ -70,6 +70,13 @@ PLAN = (
   compatibleAddons """
     + ADDON
     + """
+  packageEntitlements {
+    __typename
+    ... on PackageCreditEntitlement {
+      amount cadence hasSoftLimit customCurrencyId
+      customCurrency { currencyId displayName units { singular plural } }
+    }
+  }
 }"""
 )
 
