@@ -3,7 +3,6 @@ credits, in-app paywall."""
 
 import asyncio
 import contextlib
-import json
 from collections.abc import Coroutine
 from typing import Any
 
@@ -11,16 +10,12 @@ from pyodide.ffi import create_proxy
 from pyodide.http import pyfetch
 from pyscript import document, window
 
-from stigg_client import Stigg, StiggError
-from widgets.browser import mount
+from stigg_client import StiggError
+from widgets.browser import mount, page_client, page_config
 
-config = json.loads(document.getElementById("stigg-config").textContent)
-client = Stigg.initialize(
-    api_key=config["api_key"],
-    base_uri=config["base_uri"],
-    base_edge_uri=config.get("edge_uri"),
-    customer_id=config["customer_id"],
-    customer_token=config.get("customer_token"),
+config = page_config()
+client = page_client(
+    config,
     # A returning visitor's gates answer from the last load at once (and without a network);
     # a load in one tab (e.g. after a metered action) reaches the other tabs with no request.
     persist_entitlements=True,

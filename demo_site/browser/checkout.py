@@ -1,22 +1,14 @@
 """The embedded checkout: `<stigg-checkout>` for the signed-in customer; once it completes, on to
 the page that waits for the new subscription (docs/protocol.md §4)."""
 
-import json
 from typing import Any
 
 from pyscript import document, window
 
-from stigg_client import Stigg
-from widgets.browser import mount
+from widgets.browser import mount, page_client, page_config
 
-config = json.loads(document.getElementById("stigg-config").textContent)
-client = Stigg.initialize(
-    api_key=config["api_key"],
-    base_uri=config["base_uri"],
-    base_edge_uri=config.get("edge_uri"),
-    customer_id=config["customer_id"],
-    customer_token=config.get("customer_token"),
-)
+config = page_config()
+client = page_client(config)
 
 
 def on_completed(element: object, detail: dict[str, Any]) -> None:

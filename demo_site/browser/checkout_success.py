@@ -1,23 +1,16 @@
 """After the hosted checkout: wait for the subscription, then show the plan and what it unlocks."""
 
 import asyncio
-import json
 import time
 
 from pyscript import document, window
 
-from stigg_client import Stigg, StiggError, StiggTimeoutError
+from stigg_client import StiggError, StiggTimeoutError
 from stigg_client.models.subscriptions import Subscription
-from widgets.browser import mount
+from widgets.browser import mount, page_client, page_config
 
-config = json.loads(document.getElementById("stigg-config").textContent)
-client = Stigg.initialize(
-    api_key=config["api_key"],
-    base_uri=config["base_uri"],
-    base_edge_uri=config.get("edge_uri"),
-    customer_id=config["customer_id"],
-    customer_token=config.get("customer_token"),
-)
+config = page_config()
+client = page_client(config)
 progress = document.getElementById("checkout-progress")
 message = document.getElementById("checkout-message")
 started = time.monotonic()

@@ -2,24 +2,17 @@
 "manage" goes to the in-app plans."""
 
 import asyncio
-import json
 from typing import Any
 
 from pyodide.ffi import create_proxy
 from pyodide.http import pyfetch
 from pyscript import document, window
 
-from stigg_client import Stigg, StiggError
-from widgets.browser import mount
+from stigg_client import StiggError
+from widgets.browser import mount, page_client, page_config
 
-config = json.loads(document.getElementById("stigg-config").textContent)
-client = Stigg.initialize(
-    api_key=config["api_key"],
-    base_uri=config["base_uri"],
-    base_edge_uri=config.get("edge_uri"),
-    customer_id=config["customer_id"],
-    customer_token=config.get("customer_token"),
-)
+config = page_config()
+client = page_client(config)
 status = document.getElementById("portal-status")
 pending: set[asyncio.Task[None]] = set()
 

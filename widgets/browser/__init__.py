@@ -2,5 +2,6 @@
 
 from widgets.browser.app import WidgetApp, mount
 from widgets.browser.ffi import clear_snapshots
+from widgets.browser.page_config import page_client, page_config
 
-__all__ = ["WidgetApp", "clear_snapshots", "mount"]
+__all__ = ["WidgetApp", "clear_snapshots", "mount", "page_client", "page_config"]
