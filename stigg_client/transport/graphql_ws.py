@@ -200,13 +200,19 @@ class RealtimeConnection:
                             }
                         )
                     )
+                # The server answers in order, so its pong means the subscriptions above are
+                # live: a change made once `wait_connected` returns is pushed.
+                early = await self._until_pong(socket)
                 self.connections += 1
                 await self._on_connected()
                 self._connected.set()
                 self._settle(None)
                 pinger = asyncio.create_task(self._keep_alive(socket))
                 try:
-                    await self._receive(socket, by_id)
+                    for message in early:
+                        await self._handle(socket, message, by_id)
+                    async for text in socket:
+                        await self._handle(socket, json.loads(text), by_id)
                 finally:
                     pinger.cancel()
         except ConnectionClosed as closed:
@@ -221,28 +227,44 @@ class RealtimeConnection:
             await asyncio.sleep(self.keep_alive_s)
             await socket.send(json.dumps({"type": "ping"}))
 
-    async def _receive(self, socket: Any, by_id: dict[str, str]) -> None:
-        async for text in socket:
-            message = json.loads(text)
-            kind = message.get("type")
-            if kind == "ping":
-                await socket.send(json.dumps({"type": "pong"}))
-            elif kind == "next":
-                name = by_id.get(str(message.get("id")), "")
-                payload = message.get("payload") or {}
-                if payload.get("errors"):
-                    logger.warning("subscription %s reported %s", name, payload["errors"])
-                data = payload.get("data")
-                if isinstance(data, dict):
-                    try:
-                        await self._on_message(name, data)
-                    except Exception:
-                        logger.exception("handling %s failed", name)
-            elif kind == "error":
-                errors = message.get("payload")
-                text_errors = json.dumps(errors)
-                if "Invalid API key" in text_errors or "Unauthenticated" in text_errors:
-                    raise _Fatal(text_errors)
-                raise ConnectionError(f"subscription {message.get('id')} failed: {text_errors}")
-            elif kind == "complete":
-                raise ConnectionError(f"server completed subscription {message.get('id')}")
+    async def _until_pong(self, socket: Any) -> list[dict[str, Any]]:
+        """Ping, then keep what arrives until the pong (at most `ack_timeout_s`)."""
+        await socket.send(json.dumps({"type": "ping"}))
+        early: list[dict[str, Any]] = []
+
+        async def collect() -> None:
+            async for text in socket:
+                message = json.loads(text)
+                if message.get("type") == "pong":
+                    return
+                early.append(message)
+
+        try:
+            await asyncio.wait_for(collect(), self.ack_timeout_s)
+        except TimeoutError:
+            logger.debug("no pong from the realtime server; assuming its subscriptions are live")
+        return early
+
+    async def _handle(self, socket: Any, message: dict[str, Any], by_id: dict[str, str]) -> None:
+        kind = message.get("type")
+        if kind == "ping":
+            await socket.send(json.dumps({"type": "pong"}))
+        elif kind == "next":
+            name = by_id.get(str(message.get("id")), "")
+            payload = message.get("payload") or {}
+            if payload.get("errors"):
+                logger.warning("subscription %s reported %s", name, payload["errors"])
+            data = payload.get("data")
+            if isinstance(data, dict):
+                try:
+                    await self._on_message(name, data)
+                except Exception:
+                    logger.exception("handling %s failed", name)
+        elif kind == "error":
+            errors = message.get("payload")
+            text_errors = json.dumps(errors)
+            if "Invalid API key" in text_errors or "Unauthenticated" in text_errors:
+                raise _Fatal(text_errors)
+            raise ConnectionError(f"subscription {message.get('id')} failed: {text_errors}")
+        elif kind == "complete":
+            raise ConnectionError(f"server completed subscription {message.get('id')}")

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections.abc import AsyncIterator
 from typing import Any
 
 from ariadne import subscribe
@@ -72,54 +73,59 @@ async def graphql_ws(websocket: WebSocket) -> None:
         async with lock:
             await websocket.send_text(json.dumps(data))
 
-    async def run(op_id: str, payload: dict[str, Any]) -> None:
+    async def unexpected(op_id: str) -> None:
+        with contextlib.suppress(Exception):
+            await send(
+                {
+                    "id": op_id,
+                    "type": "error",
+                    "payload": [
+                        {"message": "Unexpected error", "extensions": {"code": "UnexpectedError"}}
+                    ],
+                }
+            )
+
+    async def open_stream(op_id: str, payload: dict[str, Any]) -> AsyncIterator[Any] | None:
+        """Validate and subscribe; the hub listens once this returns (None: refused)."""
         try:
-            await stream(op_id, payload)
+            document = prepare(state.schema, payload)  # the same document limits as over HTTP
+            if isinstance(document, dict):
+                await send({"id": op_id, "type": "error", "payload": document["errors"]})
+                return None
+            ok, result = await subscribe(
+                state.schema,
+                payload,
+                context_value=context,
+                query_document=document,
+                validation_rules=validation_rules,
+                error_formatter=format_error,
+            )
         except Exception:
             logger.exception("subscription %s failed", op_id)
-            with contextlib.suppress(Exception):
-                await send(
-                    {
-                        "id": op_id,
-                        "type": "error",
-                        "payload": [
-                            {
-                                "message": "Unexpected error",
-                                "extensions": {"code": "UnexpectedError"},
-                            }
-                        ],
-                    }
-                )
-
-    async def refuse(op_id: str, errors: list[dict[str, Any]]) -> None:
-        operations.pop(op_id, None)
-        await send({"id": op_id, "type": "error", "payload": errors})
-
-    async def stream(op_id: str, payload: dict[str, Any]) -> None:
-        document = prepare(state.schema, payload)  # the same document limits as over HTTP
-        if isinstance(document, dict):
-            await refuse(op_id, document["errors"])
-            return
-        ok, result = await subscribe(
-            state.schema,
-            payload,
-            context_value=context,
-            query_document=document,
-            validation_rules=validation_rules,
-            error_formatter=format_error,
-        )
+            await unexpected(op_id)
+            return None
         if not ok:
-            await refuse(op_id, result)  # type: ignore[arg-type]
-            return
+            await send({"id": op_id, "type": "error", "payload": result})
+            return None
+        return result  # type: ignore[return-value]
+
+    async def run(op_id: str, results: AsyncIterator[Any]) -> None:
         try:
-            async for item in result:  # type: ignore[union-attr]
+            async for item in results:
                 body: dict[str, Any] = {"data": item.data}
                 if item.errors:
                     body["errors"] = [format_error(error) for error in item.errors]
                 await send({"id": op_id, "type": "next", "payload": body})
             await send({"id": op_id, "type": "complete"})
+        except Exception:
+            logger.exception("subscription %s failed", op_id)
+            await unexpected(op_id)
         finally:
             operations.pop(op_id, None)
+            close = getattr(results, "aclose", None)
+            if close is not None:
+                with contextlib.suppress(Exception):
+                    await close()
 
     try:
         while True:
@@ -146,7 +152,11 @@ async def graphql_ws(websocket: WebSocket) -> None:
                     continue
                 if payload.get("variables") is None:
                     payload = {**payload, "variables": {}}
-                operations[op_id] = asyncio.create_task(run(op_id, payload))
+                # Subscribed before the next message is read: a client that follows its
+                # subscribes with a ping knows, at the pong, that every change is pushed.
+                results = await open_stream(op_id, payload)
+                if results is not None:
+                    operations[op_id] = asyncio.create_task(run(op_id, results))
             elif kind_of_message == "complete":
                 task = operations.pop(str(message.get("id")), None)
                 if task is not None:

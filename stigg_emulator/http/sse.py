@@ -13,7 +13,7 @@ from starlette.responses import Response, StreamingResponse
 from stigg_emulator.domain.errors import StiggError
 from stigg_emulator.http.path_ids import path_segment
 from stigg_emulator.http.state import AppState, caller_of, unauthorized
-from stigg_emulator.realtime.hub import KINDS
+from stigg_emulator.realtime.hub import KINDS, Event
 
 KEEPALIVE_S = 15.0
 
@@ -43,10 +43,9 @@ async def customer_events(request: Request) -> Response:
     kinds = tuple(kind for kind in KINDS if kind != "packagePublished")
 
     async def body() -> AsyncIterator[bytes]:
-        stream = state.hub.stream(kinds, customer_ref).__aiter__()
-        # Listen before telling the client it is connected, so no change falls in between.
-        pending: asyncio.Task[object] | None = asyncio.ensure_future(stream.__anext__())
-        await asyncio.sleep(0)
+        # Listening starts here, before the client is told it is connected.
+        stream = state.hub.stream(kinds, customer_ref)
+        pending: asyncio.Task[Event] | None = None
         try:
             yield b": connected\n\nevent: ready\ndata: {}\n\n"
             while True:
@@ -58,15 +57,14 @@ async def customer_events(request: Request) -> Response:
                     continue
                 event = pending.result()
                 pending = None
-                data = json.dumps(event.payload, separators=(",", ":"))  # type: ignore[attr-defined]
-                yield f"event: {event.kind}\ndata: {data}\n\n".encode()  # type: ignore[attr-defined]
+                data = json.dumps(event.payload, separators=(",", ":"))
+                yield f"event: {event.kind}\ndata: {data}\n\n".encode()
         finally:
             if pending is not None:
                 pending.cancel()
                 with contextlib.suppress(BaseException):
                     await pending
-            with contextlib.suppress(BaseException):
-                await stream.aclose()  # type: ignore[attr-defined]
+            await stream.aclose()
 
     return StreamingResponse(
         body(),

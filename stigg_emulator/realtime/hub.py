@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +35,38 @@ class Event:
     payload: dict[str, Any]
 
 
+class Listening:
+    """An async iterator over the hub's events that is registered as soon as it exists, so a
+    change committed between subscribing and the first read is not missed."""
+
+    def __init__(
+        self,
+        queues: set[asyncio.Queue[Event]],
+        kinds: tuple[str, ...],
+        customer_ref: str | None,
+    ) -> None:
+        self._queues = queues
+        self._queue: asyncio.Queue[Event] = asyncio.Queue(QUEUE_LIMIT)
+        self._kinds = kinds
+        self._customer_ref = customer_ref
+        queues.add(self._queue)
+
+    def __aiter__(self) -> Listening:
+        return self
+
+    async def __anext__(self) -> Event:
+        while True:
+            event = await self._queue.get()
+            if event.kind in self._kinds and (
+                self._customer_ref is None or event.customer_ref in (None, self._customer_ref)
+            ):
+                return event
+
+    async def aclose(self) -> None:
+        """Stop listening (idempotent)."""
+        self._queues.discard(self._queue)
+
+
 def _ms(text: str | None) -> float | None:
     if text is None:
         return None
@@ -51,21 +82,10 @@ class Hub:
         self._queues: set[asyncio.Queue[Event]] = set()
         domain.bus.subscribe(self._on_changes)
 
-    async def stream(
-        self, kinds: tuple[str, ...], customer_ref: str | None = None
-    ) -> AsyncIterator[Event]:
-        """Yield future events of `kinds` (optionally for one customer) until cancelled."""
-        queue: asyncio.Queue[Event] = asyncio.Queue(QUEUE_LIMIT)
-        self._queues.add(queue)
-        try:
-            while True:
-                event = await queue.get()
-                if event.kind in kinds and (
-                    customer_ref is None or event.customer_ref in (None, customer_ref)
-                ):
-                    yield event
-        finally:
-            self._queues.discard(queue)
+    def stream(self, kinds: tuple[str, ...], customer_ref: str | None = None) -> Listening:
+        """Future events of `kinds` (optionally for one customer), listened for from this call
+        on, not from the first iteration; `aclose()` stops listening."""
+        return Listening(self._queues, kinds, customer_ref)
 
     def _publish(self, event: Event) -> None:
         for queue in list(self._queues):

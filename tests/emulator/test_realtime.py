@@ -11,7 +11,9 @@ import httpx
 import pytest
 import websockets
 
+from stigg_emulator.realtime.hub import Event, Listening
 from tests.emulator.helpers import server
+from tests.support.graphql_ws import until_pong
 from tests.support.processes import CLIENT_KEY, SERVER_KEY, EmulatorProcess
 
 PROTOCOL = "graphql-transport-ws"
@@ -67,7 +69,8 @@ async def test_ws_pushes_entitlements_and_usage(emulator: EmulatorProcess) -> No
                     {"type": "subscribe", "id": op_id, "payload": {"query": query, "variables": {}}}
                 )
             )
-        await asyncio.sleep(0.3)
+        # The emulator subscribes before it reads the next frame: at the pong, all five listen.
+        assert await until_pong(ws) == []
         await asyncio.to_thread(
             server(emulator).data,
             "mutation P($input: ProvisionSubscriptionInput!) "
@@ -199,3 +202,18 @@ async def test_customer_level_change_reaches_resource_scopes(emulator: EmulatorP
         assert scopes["ws-9"] == {"feature-demo-02", "feature-projects"}
     finally:
         await ws.close()
+
+
+async def test_a_stream_listens_from_the_moment_it_is_made() -> None:
+    """An event published after `stream()` and before the first read is delivered; one of
+    another customer is not; after `aclose()` nothing is queued for it any more."""
+    queues: set[asyncio.Queue[Event]] = set()
+    listening = Listening(queues, ("entitlementsUpdated",), "customer-a")
+    for queue in list(queues):
+        queue.put_nowait(Event("entitlementsUpdated", "customer-b", {"n": 1}))
+        queue.put_nowait(Event("usageUpdated", "customer-a", {"n": 2}))
+        queue.put_nowait(Event("entitlementsUpdated", "customer-a", {"n": 3}))
+    event = await asyncio.wait_for(listening.__anext__(), 1)
+    assert event.payload == {"n": 3}
+    await listening.aclose()
+    assert queues == set()
