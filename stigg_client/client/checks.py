@@ -286,23 +286,30 @@ class ChecksPart(ClientState):
         if scope is None or (resource_id is not None and resource_id != scope[1]):
             return list(decisions.fallback_entitlements(self._fallbacks))
         state = self._cache.get(scope)
+        # The credit read (its own request when stale) runs alongside the feature renewal.
+        credit_read = asyncio.ensure_future(self.get_credit_entitlements(resource_id))
         try:
-            if (
-                state is None
-                or not state.loaded
-                or state.restored
-                or (time.monotonic() - state.last_checked > self.config.cache_ttl_s)
-            ):
-                self._ensure_started()
-                await self._load(scope, skip_edge=False)
-        except StiggError as error:
-            logger.warning("could not renew entitlements: %s", error)
-        state = self._state_for(resource_id)
-        if state is None:
-            return list(decisions.fallback_entitlements(self._fallbacks))
-        now = time.time()
-        features = [decisions.entitlement_result(entry, now) for entry in state.entries.values()]
-        return [*features, *await self.get_credit_entitlements(resource_id)]
+            try:
+                if (
+                    state is None
+                    or not state.loaded
+                    or state.restored
+                    or (time.monotonic() - state.last_checked > self.config.cache_ttl_s)
+                ):
+                    self._ensure_started()
+                    await self._load(scope, skip_edge=False)
+            except StiggError as error:
+                logger.warning("could not renew entitlements: %s", error)
+            state = self._state_for(resource_id)
+            if state is None:
+                return list(decisions.fallback_entitlements(self._fallbacks))
+            now = time.time()
+            features = [
+                decisions.entitlement_result(entry, now) for entry in state.entries.values()
+            ]
+            return [*features, *await credit_read]
+        finally:
+            credit_read.cancel()  # no-op once done; the credit load itself is shielded
 
 
 def _with_options(

@@ -136,6 +136,39 @@ async def test_get_entitlements_lists_credit_entitlements_after_the_features() -
     await client.close()
 
 
+class OverlapCheckingApi(RecordedApi):
+    """Holds the feature and credit reads until both are in flight: sequential reads time out."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held = {"GetEntitlements": asyncio.Event(), "GetCreditEntitlements": asyncio.Event()}
+
+    async def request(self, method: str, url: str, *, json_body: Any = None, **_: Any) -> Any:
+        name = json_body["operationName"]
+        if name in self.held:
+            self.held[name].set()
+            await asyncio.wait_for(asyncio.gather(*(e.wait() for e in self.held.values())), 2)
+        return await super().request(method, url, json_body=json_body)
+
+
+async def test_get_entitlements_renews_features_and_credits_at_the_same_time() -> None:
+    api = OverlapCheckingApi()
+    client = client_on(api, cache_ttl_s=0.001)
+    for event in api.held.values():
+        event.set()  # start-up loads the features alone
+    await client.wait_for_initialization()
+    for event in api.held.values():
+        event.clear()
+    await asyncio.sleep(0.01)  # both caches stale
+    listed = await client.get_entitlements()
+    assert sum(isinstance(item, CreditEntitlement) for item in listed) == 2
+    assert [name for name, _ in api.operations[-2:]] in (
+        ["GetEntitlements", "GetCreditEntitlements"],
+        ["GetCreditEntitlements", "GetEntitlements"],
+    )
+    await client.close()
+
+
 async def test_reads_send_the_context_and_validate_the_answers() -> None:
     api = RecordedApi()
     client = client_on(api, resource_id=None)
