@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -74,11 +75,32 @@ def credits_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emula
     process.stop()
 
 
+def uses_playwright(item: pytest.Item) -> bool:
+    return "playwright" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups marked here
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run Playwright tests last.
+    """Run Playwright tests last, each module's together, the modules with most tests first.
 
     pytest-playwright's sync API keeps an event loop running in the main thread for the rest of
     the session once a browser has started, after which pytest-asyncio cannot run a test's loop.
-    Ordering every test that uses Playwright after all others keeps both kinds in one run.
+    Ordering every test that uses Playwright after all others keeps both kinds in one run (and in
+    each pytest-xdist worker, which takes work in this order).
+
+    A browser module often shares one page among its tests, in order (hydrated by the first), so
+    under `--dist loadgroup` (`make test`) each module's browser tests form one group that a
+    single worker runs in order; the larger groups start first so that none is left to run alone
+    at the end.
     """
-    items.sort(key=lambda item: "playwright" in getattr(item, "fixturenames", ()))
+    counts = Counter(item.module.__name__ for item in items if uses_playwright(item))
+    for item in items:
+        if uses_playwright(item):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+    items.sort(
+        key=lambda item: (
+            (True, -counts[item.module.__name__], item.module.__name__)
+            if uses_playwright(item)
+            else (False, 0, "")
+        )
+    )
