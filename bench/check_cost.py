@@ -1,7 +1,9 @@
 """Check cost: median ns per cached `get_metered_entitlement`, ours in CPython and in Pyodide
 (Chromium main thread), and Stigg's @stigg/js-client-sdk 3.35.0 `getMeteredEntitlement` in the
 same Chromium page, all three on a client loaded from the same emulator (customer-demo-01,
-feature-demo-03). Each run reports the median of `ROUNDS` timed rounds of `CALLS_PER_ROUND` calls;
+feature-demo-03); and, in CPython, the checks that answer a fallback (before the first load, a
+boolean check of a metered feature, offline), which must be as cheap (issue 15: ≤ 1 µs).
+Each run reports the median of `ROUNDS` timed rounds of `CALLS_PER_ROUND` calls;
 the metric is the median over `--runs` runs.
 """
 
@@ -15,7 +17,7 @@ from playwright.sync_api import Page, sync_playwright
 from bench.core import BenchResult, Metric, Options, benchmark
 from bench.services import Services
 from stigg_client import Stigg
-from stigg_client._bench import measure_cached_check
+from stigg_client._bench import measure_cached_check, measure_fallback_checks
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.sdk.browser.server import (
     ScenarioServer,
@@ -79,6 +81,7 @@ def run(options: Options, services: Services) -> BenchResult:
     cpython: list[float] = []
     pyodide: list[float] = []
     stigg_js: list[float] = []
+    fallback_paths: dict[str, list[float]] = {}
     theirs: dict[str, Any] = {}
     server = ScenarioServer(emulator).start()
     try:
@@ -94,6 +97,8 @@ def run(options: Options, services: Services) -> BenchResult:
                     client, FEATURE_ID, calls_per_round=CALLS_PER_ROUND, rounds=ROUNDS
                 )
                 cpython.append(stats["median_ns"])
+                for path, path_stats in measure_fallback_checks(CALLS_PER_ROUND, ROUNDS).items():
+                    fallback_paths.setdefault(path, []).append(path_stats["median_ns"])
                 pyodide.append(measure_python_in_page(page, ROUNDS, CALLS_PER_ROUND)["median_ns"])
                 theirs = measure_stigg_js_in_page(page, ROUNDS, CALLS_PER_ROUND)
                 stigg_js.append(float(theirs["median_ns"]))
@@ -105,8 +110,12 @@ def run(options: Options, services: Services) -> BenchResult:
         Metric("CPython: get_metered_entitlement", "ns", cpython, TARGET_CPYTHON_NS),
         Metric("Pyodide: get_metered_entitlement", "ns", pyodide, TARGET_PYODIDE_NS),
         Metric("@stigg/js-client-sdk 3.35.0: getMeteredEntitlement", "ns", stigg_js),
+        *(
+            Metric(f"CPython: {path}", "ns", values, TARGET_CPYTHON_NS)
+            for path, values in fallback_paths.items()
+        ),
     ]
-    cpython_ns, pyodide_ns, js_ns = (metric.median for metric in metrics)
+    cpython_ns, pyodide_ns, js_ns = (metric.median for metric in metrics[:3])
     details = {
         "calls": {
             "ours": f"client.get_metered_entitlement({FEATURE_ID!r}, requested_usage=1)",

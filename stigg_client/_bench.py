@@ -1,4 +1,4 @@
-"""Micro-benchmark of a cached entitlement check, for `bench/` (CPython and Pyodide alike).
+"""Micro-benchmarks of entitlement checks, for `bench/` (CPython and Pyodide alike).
 
 from stigg_client._bench import measure_cached_check
 stats = measure_cached_check()          # a client preloaded with the seeds' metered feature
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import statistics
 import time
+from collections.abc import Callable
 from typing import Any
 
 from stigg_client.client import Stigg
@@ -51,6 +52,28 @@ def preloaded_client(
     return client
 
 
+def measure_check(
+    check: Callable[..., Any],
+    feature_id: str,
+    calls_per_round: int = 20_000,
+    rounds: int = 15,
+    **options: Any,
+) -> dict[str, float]:
+    """Time `check(feature_id, **options)`; returns median/min ns per call and rounds."""
+    per_call: list[float] = []
+    for _ in range(rounds):
+        start = time.perf_counter_ns()
+        for _ in range(calls_per_round):
+            check(feature_id, **options)
+        per_call.append((time.perf_counter_ns() - start) / calls_per_round)
+    return {
+        "median_ns": statistics.median(per_call),
+        "min_ns": min(per_call),
+        "rounds": float(rounds),
+        "calls_per_round": float(calls_per_round),
+    }
+
+
 def measure_cached_check(
     client: Stigg | None = None,
     feature_id: str = "feature-demo-03",
@@ -64,15 +87,39 @@ def measure_cached_check(
     result = check(feature_id, requested_usage=requested_usage)
     if result.is_fallback:
         raise RuntimeError(f"{feature_id} is not cached: the benchmark would time the fallback")
-    per_call: list[float] = []
-    for _ in range(rounds):
-        start = time.perf_counter_ns()
-        for _ in range(calls_per_round):
-            check(feature_id, requested_usage=requested_usage)
-        per_call.append((time.perf_counter_ns() - start) / calls_per_round)
+    return measure_check(
+        check, feature_id, calls_per_round, rounds, requested_usage=requested_usage
+    )
+
+
+def measure_fallback_checks(
+    calls_per_round: int = 20_000, rounds: int = 15
+) -> dict[str, dict[str, float]]:
+    """Time the checks that answer without a cached entitlement of their type: before the first
+    load (a configured fallback), a boolean check of a cached metered feature, and offline."""
+    fallbacks = {"feature-demo-03": {"hasAccess": True, "usageLimit": 5}}
+    before_load = Stigg.initialize(
+        api_key="bench",
+        customer_id="customer-demo-01",
+        base_uri="http://127.0.0.1:9",
+        background_refresh=False,
+        entitlements_fallback=fallbacks,
+    )
+    offline = Stigg.initialize(
+        api_key="bench",
+        customer_id="customer-demo-01",
+        offline=True,
+        entitlements_fallback=fallbacks,
+    )
+    paths = {
+        "fallback before the first load": before_load.get_metered_entitlement,
+        "boolean check of a metered feature": preloaded_client().get_boolean_entitlement,
+        "offline fallback": offline.get_metered_entitlement,
+    }
+    for name, check in paths.items():
+        if not check("feature-demo-03").is_fallback:
+            raise RuntimeError(f"{name}: not a fallback answer")
     return {
-        "median_ns": statistics.median(per_call),
-        "min_ns": min(per_call),
-        "rounds": float(rounds),
-        "calls_per_round": float(calls_per_round),
+        name: measure_check(check, "feature-demo-03", calls_per_round, rounds)
+        for name, check in paths.items()
     }

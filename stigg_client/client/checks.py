@@ -61,7 +61,7 @@ class ChecksPart(ClientState):
         return state
 
     def _loading_any(self, scope: Scope) -> bool:
-        return any(key[1] == scope for key in self._loading)
+        return bool(self._loading) and any(key[1] == scope for key in self._loading)
 
     def get_boolean_entitlement(
         self,

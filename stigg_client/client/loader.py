@@ -251,9 +251,7 @@ class LoaderPart(ClientState):
 
     def _renew_in_background(self, scope: Scope) -> None:
         """Stale-while-revalidate: start a load for `scope` unless one runs or one just failed."""
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
+        if asyncio._get_running_loop() is None:  # a check from sync code: nothing can run
             return
         failed_at = self._last_failure.get(scope)
         if failed_at is not None and time.monotonic() - failed_at < min(

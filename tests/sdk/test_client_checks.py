@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from stigg_client._bench import SEED_METERED_ENTITLEMENT, measure_cached_check, preloaded_client
+from stigg_client._bench import (
+    SEED_METERED_ENTITLEMENT,
+    measure_cached_check,
+    measure_fallback_checks,
+    preloaded_client,
+)
 from tests.sdk.wire import wire_entitlement
 
 BOOLEAN = wire_entitlement("feature-demo-02", feature_type="BOOLEAN", meter_type="None")
@@ -56,3 +61,14 @@ async def test_store_entitlements_notifies_listeners_with_changed_ids() -> None:
 async def test_micro_benchmark_times_the_cached_path() -> None:
     stats = measure_cached_check(calls_per_round=100, rounds=3)
     assert stats["median_ns"] > 0 and stats["rounds"] == 3
+
+
+async def test_micro_benchmark_times_each_fallback_path() -> None:
+    """Each path really answers a fallback (the benchmark refuses otherwise)."""
+    paths = measure_fallback_checks(calls_per_round=100, rounds=3)
+    assert set(paths) == {
+        "fallback before the first load",
+        "boolean check of a metered feature",
+        "offline fallback",
+    }
+    assert all(stats["median_ns"] > 0 for stats in paths.values())
