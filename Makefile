@@ -16,7 +16,7 @@ demo: setup
 
 # The main suite runs on one pytest-xdist worker per core (on 2 cores: 10.5 min against 13 min
 # in one process, as much of it waits on sockets, timers and Chromium); a browser module's tests
-# stay together on one worker (tests/conftest.py groups them). The emulator suite (and
+# stay together on one worker (tests/support/scheduling.py). The emulator suite (and
 # the usage durability tests) also runs against a private PostgreSQL cluster started (and
 # removed) here, at the same time; its report follows the main one.
 PG_LOG := build/test-postgresql.log
@@ -24,7 +24,7 @@ test: setup system-deps lint typecheck docs
 	@mkdir -p build; \
 	$(PY) -m tests.emulator.pg_cluster -- $(PY) -m pytest -q tests/emulator \
 		tests/reliability/test_durability.py > $(PG_LOG) 2>&1 & pg=$$!; \
-	main=0; $(PY) -m pytest -n auto --dist loadgroup || main=$$?; \
+	main=0; $(PY) -m pytest -n auto || main=$$?; \
 	postgres=0; wait $$pg || postgres=$$?; \
 	echo "== the emulator suite on PostgreSQL ($(PG_LOG))"; cat $(PG_LOG); \
 	exit $$(( main != 0 ? main : postgres ))

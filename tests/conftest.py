@@ -12,6 +12,7 @@ import pytest
 from hypothesis import settings
 
 from tests.support.processes import REPO_ROOT, EmulatorProcess
+from tests.support.scheduling import BrowserModulesTogether
 
 # CI (CI=true) replays the same generated examples on every run so that a green main stays
 # green; developers' runs draw new ones each time, which is where new cases are found.
@@ -79,7 +80,11 @@ def uses_playwright(item: pytest.Item) -> bool:
     return "playwright" in getattr(item, "fixturenames", ())
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups marked here
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> BrowserModulesTogether:
+    """Under `-n`, keep each module's browser tests together (tests/support/scheduling.py)."""
+    return BrowserModulesTogether(config, log)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run Playwright tests last, each module's together, the modules with most tests first.
 
@@ -88,15 +93,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     Ordering every test that uses Playwright after all others keeps both kinds in one run (and in
     each pytest-xdist worker, which takes work in this order).
 
-    A browser module often shares one page among its tests, in order (hydrated by the first), so
-    under `--dist loadgroup` (`make test`) each module's browser tests form one group that a
-    single worker runs in order; the larger groups start first so that none is left to run alone
-    at the end.
+    Under pytest-xdist each module's browser tests run together on one worker (see
+    `pytest_xdist_make_scheduler`); the larger modules start first so that none is left to run
+    alone at the end.
     """
     counts = Counter(item.module.__name__ for item in items if uses_playwright(item))
-    for item in items:
-        if uses_playwright(item):
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
     items.sort(
         key=lambda item: (
             (True, -counts[item.module.__name__], item.module.__name__)
