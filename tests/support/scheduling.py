@@ -15,6 +15,12 @@ class BrowserModulesTogether(LoadScopeScheduling):
     which pytest no longer reads.)
     """
 
+    def schedule(self) -> None:
+        # Hand out work in collection order (browser tests last, see tests/conftest.py), not
+        # largest scope first: an asyncio test after a browser test in one worker cannot run.
+        self.config.option.loadscopereorder = False
+        super().schedule()
+
     def _split_scope(self, nodeid: str) -> str:
         if PLAYWRIGHT_ID in nodeid:
             return nodeid.split("::", 1)[0]
