@@ -77,7 +77,6 @@ class CheckoutController(Controller):
         self.probe: asyncio.Task[None] | None = None
         self.payment_method_id: str | None = None
         self.authenticating = False
-        self.purchasing = False
         self.purchase_task: asyncio.Task[None] | None = None
 
     @property
@@ -232,17 +231,10 @@ class CheckoutController(Controller):
 
     def start_purchase(self, work: Coroutine[Any, Any, None]) -> None:
         """Run `work` unless a purchase is already under way (a second click does nothing)."""
-        if self.purchasing:
+        if self.purchase_task is not None and not self.purchase_task.done():
             work.close()
             return
-        self.purchasing = True
-        self.purchase_task = asyncio.ensure_future(self.purchase_guarded(work))
-
-    async def purchase_guarded(self, work: Coroutine[Any, Any, None]) -> None:
-        try:
-            await work
-        finally:
-            self.purchasing = False
+        self.purchase_task = asyncio.ensure_future(work)
 
     async def reprice(self, promotion_code: str | None = None) -> None:
         """A new preview for the changed choice; a bad promotion code keeps the old prices."""
