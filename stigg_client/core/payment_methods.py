@@ -15,7 +15,6 @@ from stigg_client.transport.api import StiggApi
 from stigg_client.transport.base import HttpResponse
 
 PATH = "/v1/payment-methods"
-ABSENT = (404, 405)
 
 
 def _result(response: HttpResponse, what: str) -> PaymentMethodResult:
