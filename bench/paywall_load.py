@@ -8,7 +8,10 @@ into plain HTML (`bench/reference_page.py`), in the same Chromium.
 Per page and visit: PAINTED, the first animation frame in which every plan's name and price is
 visible in `#paywall` (shadow root included); for the Python pages also INTERACTIVE, the frame in
 which Python has rendered or hydrated the paywall (`data-hydrated`, CTAs live) and the page script
-finished (`body[data-python=ready]`), and the start-up breakdown (`bench.startup`). Cold: a fresh
+finished (`body[data-python=ready]`), and the start-up breakdown (`bench.startup`). Also the
+runtime's FLOOR: a page on the static site's origin that only runs `loadPyodide()` from the same
+runtime folder (no package, no Python of ours), timed to the interpreter being ready: what any
+Python page pays before it can do anything, in the same run as the others. Cold: a fresh
 browser profile per visit, the pages interleaved. Repeat: one profile per page, a priming visit,
 then visits in new tabs of that profile. Bytes:
 compressed transfer (body + headers) by asset type; a disk-cache hit counts 0.
@@ -33,6 +36,7 @@ from bench.startup import PHASES, breakdown, resource_marks
 from stigg_client import Stigg
 
 PRODUCT_ID = "product-inkwell"
+FLOOR = "floor"  # the runtime-floor page's name among the visited pages
 API_KIND = "api (emulator)"  # what bench.page_load.asset_kind calls requests to the emulator
 PAGE_TIMEOUT_MS = 120_000
 # Issue 9 targets.
@@ -187,6 +191,18 @@ def visit(
     return Visit({k: round(float(v), 1) for k, v in times.items()}, by_kind)
 
 
+def floor_visit(context: BrowserContext, url: str) -> Visit:
+    """Open the runtime-floor page in a new tab; ms from navigation until Pyodide is ready."""
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_function(
+        "window.__floorTimes && window.__floorTimes.ready !== undefined", timeout=PAGE_TIMEOUT_MS
+    )
+    times: dict[str, float] = page.evaluate("window.__floorTimes")
+    page.close()
+    return Visit({k: round(float(v), 1) for k, v in times.items()})
+
+
 def median_times(visits: list[Visit]) -> dict[str, float]:
     names = sorted({name for v in visits for name in v.times})
     out: dict[str, float] = {}
@@ -233,24 +249,29 @@ def run(options: Options, services: Services) -> BenchResult:
         "static": (static.url, True),
         "stigg_js": (reference.url, False),
     }
-    cold: dict[str, list[Visit]] = {name: [] for name in pages}
-    warm: dict[str, list[Visit]] = {name: [] for name in pages}
+    names = [*pages, FLOOR]
+    cold: dict[str, list[Visit]] = {name: [] for name in names}
+    warm: dict[str, list[Visit]] = {name: [] for name in names}
     version = ""
 
     def rotated(index: int) -> list[str]:
         """Each run starts with another page, so no page always comes first."""
-        names = list(pages)
         return names[index % len(names) :] + names[: index % len(names)]
+
+    def one_visit(context: BrowserContext, name: str) -> Visit:
+        if name == FLOOR:
+            return floor_visit(context, static.floor_url)
+        url, interactive = pages[name]
+        return visit(context, url, interactive, probe, api_ports)
 
     try:
         with sync_playwright() as playwright:
             for index in range(options.runs):
                 for name in rotated(index):
-                    url, interactive = pages[name]
                     with tempfile.TemporaryDirectory(prefix="bench-cold-") as profile:
                         context = launch(playwright, profile)
                         version = context.browser.version if context.browser else version
-                        cold[name].append(visit(context, url, interactive, probe, api_ports))
+                        cold[name].append(one_visit(context, name))
                         context.close()
             with ExitStack() as stack:
                 contexts = {
@@ -258,14 +279,13 @@ def run(options: Options, services: Services) -> BenchResult:
                         playwright,
                         stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-warm-")),
                     )
-                    for name in pages
+                    for name in names
                 }
                 for name, context in contexts.items():
-                    visit(context, *pages[name], probe, api_ports)  # primes the cache
+                    one_visit(context, name)  # primes the cache
                 for index in range(options.runs):
                     for name in rotated(index):
-                        url, interactive = pages[name]
-                        warm[name].append(visit(contexts[name], url, interactive, probe, api_ports))
+                        warm[name].append(one_visit(contexts[name], name))
                 for context in contexts.values():
                     context.close()
     finally:
@@ -316,6 +336,17 @@ def run(options: Options, services: Services) -> BenchResult:
                     INTERACTIVE_RATIO_TARGETS.get((label, name)),
                 ),
             ]
+        floor = Metric(
+            f"{label}: runtime floor, Pyodide boot only", "ms", times(visits[FLOOR], "ready")
+        )
+        metrics += [
+            floor,
+            Metric(
+                f"{label}: runtime floor, median / median stigg_js painted",
+                "ratio",
+                [floor.median / reference_ms],
+            ),
+        ]
     for name in ours:
         metrics += startup_metrics(name, cold[name], warm[name])
     for name in pages:
@@ -341,6 +372,8 @@ def run(options: Options, services: Services) -> BenchResult:
             "static": "README snippet on a static page, runtime (make dist) on another origin: "
             "the paywall rendered in the browser by Python",
             "stigg_js": f"bench/reference: @stigg/js-client-sdk {reference.version} → plain HTML",
+            FLOOR: "a page on the static site's origin that only runs loadPyodide() from the same "
+            "runtime folder: no package, no PyScript, no Python of ours",
         },
         "plans": [f"{name} {price}" for name, price in plans],
         "paired_painted_ratios": {
@@ -354,7 +387,7 @@ def run(options: Options, services: Services) -> BenchResult:
         "median_times_ms": {
             f"{label} {name}": median_times(visits[name])
             for label, visits in (("cold", cold), ("repeat", warm))
-            for name in pages
+            for name in names
         },
         "median_bytes_by_kind": {
             f"{label} {name}": median_bytes([v.bytes_by_kind for v in visits[name]])

@@ -5,6 +5,7 @@ the headers the README lists. Used by the paywall benchmark and by tests/e2e/tes
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 import threading
@@ -109,9 +110,24 @@ def origin(server: ThreadingHTTPServer) -> str:
     return f"http://127.0.0.1:{server.server_address[1]}"
 
 
+# The runtime's floor: Pyodide's own boot, with no package and no Python code of ours, timed by a
+# module script from the page origin (the CSP allows 'self'); the benchmark reads `__floorTimes`.
+FLOOR_PAGE = """<!doctype html><html lang='en'><head><meta charset='utf-8'>
+<link rel='icon' href='data:,'><script type='module' src='floor.mjs'></script></head>
+<body><p>Pyodide only</p></body></html>"""
+FLOOR_SCRIPT = """const times = (window.__floorTimes = {});
+const { loadPyodide } = await import(PYODIDE_MJS);
+times.imported = performance.now();
+const pyodide = await loadPyodide();
+pyodide.runPython("1 + 1");
+times.ready = performance.now();
+"""
+
+
 class StaticSite:
     """The runtime origin and the page origin; `url` is the snippet page, filled in for one
-    Stigg-compatible API, served with COOP/COEP and the README's CSP."""
+    Stigg-compatible API, served with COOP/COEP and the README's CSP; `floor_url` is a page on
+    the same origin that only boots Pyodide from the same runtime folder."""
 
     def __init__(
         self, workdir: Path, *, client_key: str, product_id: str, api_url: str, edge_url: str
@@ -121,6 +137,7 @@ class StaticSite:
         self.values[EDGE_URL] = edge_url
         self.servers: list[ThreadingHTTPServer] = []
         self.url = ""
+        self.floor_url = ""
         self.runtime_origin = ""
 
     def start(self) -> StaticSite:
@@ -143,6 +160,12 @@ class StaticSite:
             "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
             f"<link rel='icon' href='data:,'></head><body>{snippet}</body></html>"
         )
+        manifest = json.loads((dist / "manifest.json").read_text())
+        pyodide_mjs = f"{self.runtime_origin}/stigg-runtime/{manifest['pyodide_mjs']}"
+        (pages / "floor.html").write_text(FLOOR_PAGE)
+        (pages / "floor.mjs").write_text(
+            FLOOR_SCRIPT.replace("PYODIDE_MJS", json.dumps(pyodide_mjs))
+        )
         headers = {
             "Content-Security-Policy": csp,
             "Cross-Origin-Opener-Policy": "same-origin",
@@ -151,6 +174,7 @@ class StaticSite:
         site = serve(pages, headers)
         self.servers.append(site)
         self.url = origin(site) + "/index.html"
+        self.floor_url = origin(site) + "/floor.html"
         return self
 
     def stop(self) -> None:
