@@ -4,6 +4,8 @@ same click once the page is interactive. Their difference is the dead-click wind
 no outcome within CLICK_TIMEOUT_MS is lost. Both Python pages of `bench.paywall_load` (the
 server-rendered `/pricing` and the no-server static page), a fresh profile per visit; the JS
 reference page paints only once it is live, so its window is 0 by construction and is not run.
+Also, on `/pricing`, the billing-period toggle: switched to annual in the first painted frame and
+once interactive; ms until the paywall shows the annual prices (its `data-billing-period`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ RUNS = 3  # at most: the window is seconds wide, so few runs show it; keeps `mak
 CLICK_TIMEOUT_MS = 15_000
 # A paid plan's call to action (Playwright's CSS reaches into open shadow roots).
 CTA = "#paywall button.cta[data-action=select]"
+WHEN = {"painted": "at first paint", "interactive": "when interactive"}
 
 
 def click_to_outcome(page: Page, url: str, when: str) -> float | None:
@@ -49,6 +52,34 @@ def click_to_outcome(page: Page, url: str, when: str) -> float | None:
     return round((navigations[0] - started) * 1000, 1) if navigations else None
 
 
+# In the page: switch the paywall to annual; resolves with the ms until it shows annual prices,
+# or null after the timeout.
+TOGGLE = """async (timeout) => {
+  const root = document.getElementById('paywall').shadowRoot;
+  const started = performance.now();
+  root.querySelector('input[data-action=period][value=ANNUALLY]').click();
+  return await new Promise((resolve) => {
+    const frame = () => {
+      const shown = root.querySelector('[data-billing-period]')?.dataset.billingPeriod;
+      if (shown === 'ANNUALLY') resolve(performance.now() - started);
+      else if (performance.now() - started > timeout) resolve(null);
+      else requestAnimationFrame(frame);
+    };
+    frame();
+  });
+}"""
+
+
+def toggle_to_outcome(page: Page, url: str, when: str) -> float | None:
+    """Load `url`, wait for `when`, switch the period to annual; ms until annual prices show."""
+    page.goto(url)
+    page.wait_for_function(
+        f"(() => window.__paywallTimes?.{when} !== undefined)()", polling="raf", timeout=120_000
+    )
+    shown: float | None = page.evaluate(TOGGLE, CLICK_TIMEOUT_MS)
+    return None if shown is None else round(shown, 1)
+
+
 @benchmark("dead_click")
 def run(options: Options, services: Services) -> BenchResult:
     """Click at first paint and after hydration on fresh profiles, interleaved."""
@@ -60,6 +91,7 @@ def run(options: Options, services: Services) -> BenchResult:
     outcomes: dict[tuple[str, str], list[float | None]] = {
         (name, when): [] for name in pages for when in ("painted", "interactive")
     }
+    toggles: dict[str, list[float | None]] = {"painted": [], "interactive": []}
     with sync_playwright() as playwright:
         for _ in range(min(options.runs, RUNS)):
             for (name, when), results in outcomes.items():
@@ -68,6 +100,13 @@ def run(options: Options, services: Services) -> BenchResult:
                     page = context.new_page()
                     page.add_init_script(probe)
                     results.append(click_to_outcome(page, pages[name], when))
+                    context.close()
+            for when, shown in toggles.items():
+                with tempfile.TemporaryDirectory(prefix="bench-toggle-") as profile:
+                    context = launch(playwright, profile)
+                    page = context.new_page()
+                    page.add_init_script(probe)
+                    shown.append(toggle_to_outcome(page, pages["ours"], when))
                     context.close()
     metrics: list[Metric] = []
     for name in pages:
@@ -91,8 +130,16 @@ def run(options: Options, services: Services) -> BenchResult:
                     0.0,
                 )
             )
+    for when, shown in toggles.items():
+        seen = [v for v in shown if v is not None]
+        if seen:
+            metrics.append(Metric(f"period toggle {WHEN[when]} → annual shown (ours)", "ms", seen))
+        metrics.append(
+            Metric(f"period toggles {WHEN[when]} lost (ours)", "count", [shown.count(None)], 0.0)
+        )
     details = {
         "cta": CTA,
+        "toggle_ms": toggles,
         "click_timeout_ms": CLICK_TIMEOUT_MS,
         "outcomes_ms": {f"{n} {w}": v for (n, w), v in outcomes.items()},
     }

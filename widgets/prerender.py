@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from stigg_client import Stigg, StiggError
-from widgets.render import PaywallOptions, render_paywall, ssr_element
+from widgets.render import PaywallOptions, render_paywall, render_period_alternatives, ssr_element
 from widgets.texts import Texts
 
 ELEMENTS = ("stigg-paywall", "stigg-pricing-table")
@@ -77,7 +77,11 @@ async def prerender(job: Prerender) -> str:
     )
     attributes = {k: v for k, v in job.attributes().items() if v is not None}
     return ssr_element(
-        job.element, attributes, render_paywall(paywall, options), css_href=job.css_href
+        job.element,
+        attributes,
+        render_paywall(paywall, options),
+        css_href=job.css_href,
+        alternatives=render_period_alternatives(paywall, options),
     )
 
 

@@ -19,7 +19,7 @@ from demo_site.pages import render_template
 from demo_site.settings import ORG_PRODUCT_ID, PRODUCT_ID
 from stigg_client import StiggError, StiggServer
 from widgets.pricing import CustomerState, customer_state_of
-from widgets.render import PaywallOptions, render_paywall, ssr_element
+from widgets.render import PaywallOptions, render_paywall, render_period_alternatives, ssr_element
 from widgets.texts import Texts
 
 logger = logging.getLogger("demo_site")
@@ -98,6 +98,7 @@ async def server_paywall(
         attributes,
         render_paywall(paywall, options),
         css_href="/static/stigg-widgets.css",
+        alternatives=render_period_alternatives(paywall, options),
     )
 
 

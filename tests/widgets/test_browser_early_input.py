@@ -113,6 +113,16 @@ INPUTS: dict[str, tuple[Callable[[Page], None], ...]] = {
 }
 
 
+def announced_before_python(events: list[tuple[str, str, Any]]) -> list[tuple[str, str, Any]]:
+    """The leading period changes of `events`: the shim switches the period and fires them."""
+    leading = []
+    for event in events:
+        if event[0] != "stigg-billing-period-change":
+            break
+        leading.append(event)
+    return leading
+
+
 def outcome(early: EarlyPage) -> tuple[list[tuple[str, str, Any]], str]:
     """The events and the location hash once the element's input has been handled."""
     page = early.page
@@ -141,7 +151,10 @@ def test_input_at_first_paint_matches_input_after_hydration(
         early.page.wait_for_function("location.hash !== ''")
         assert outcome(early) == expected
     elif held:
-        assert early.events() == [] and early.page.evaluate("location.hash") == ""
+        # Only a period toggle acts before Python (its rendering came with the page); what
+        # follows it waits for Python.
+        assert early.events() == announced_before_python(expected[0])
+        assert early.page.evaluate("location.hash") == ""
     early.hydrate()
     early.page.wait_for_function(
         "n => window.stiggEvents.filter(e => e.name !== 'stigg-ready').length >= n",
@@ -174,9 +187,9 @@ def test_cancelled_selection_at_first_paint_does_not_navigate(
 def test_cta_after_noted_input_waits_its_turn(
     early_pages: Callable[..., EarlyPage], artifacts_dir: Path
 ) -> None:
-    """A period change noted before Python is live keeps the CTA behind it (order kept)."""
+    """A seat change noted before Python is live keeps the CTA behind it (order kept)."""
     early = early_pages(held=True)
-    period_by_keyboard(early.page)
+    seats_and_addon(early.page)
     cta_click(early.page)
     pro = early.page.locator('#early-paywall li[data-plan-id="plan-stigg-pro"]')
     expect(pro.locator("button.cta")).to_have_attribute("data-pending", "")  # noted, shown so
@@ -185,4 +198,54 @@ def test_cta_after_noted_input_waits_its_turn(
     early.hydrate()
     early.page.wait_for_function("location.hash === '#chosen-plan-stigg-pro'")
     names = [name for name, _, _ in early.events()]
-    assert names == ["stigg-billing-period-change", "stigg-plan-selected"]
+    assert names == ["stigg-plan-selected"]
+
+
+def shown_prices(page: Page) -> dict[str, str]:
+    """Each plan card's price text in the early paywall, by plan id."""
+    prices: dict[str, str] = page.evaluate(
+        """() => Object.fromEntries([...document.getElementById('early-paywall').shadowRoot
+            .querySelectorAll('li.plan')].map((card) => [card.dataset.planId,
+            card.querySelector('.price')?.textContent.trim() ?? '']))"""
+    )
+    return prices
+
+
+def test_period_toggle_at_first_paint_switches_at_once_and_the_cta_follows(
+    early_pages: Callable[..., EarlyPage], artifacts_dir: Path
+) -> None:
+    """The server sent the annual rendering along: toggling before Python shows it at once,
+    as Python shows it after hydration, with the event fired once and the CTA not held back."""
+    after = early_pages(held=False)
+    after.hydrate()
+    period_by_keyboard(after.page)
+    paywall = after.page.locator("#early-paywall section.paywall")
+    expect(paywall).to_have_attribute("data-billing-period", "ANNUALLY")
+    annual = shown_prices(after.page)
+
+    early = early_pages(held=True)
+    page = early.page
+    period_by_keyboard(page)
+    section = page.locator("#early-paywall section.paywall")
+    expect(section).to_have_attribute("data-billing-period", "ANNUALLY")
+    assert shown_prices(page) == annual
+    focused = "document.getElementById('early-paywall').shadowRoot.activeElement?.value"
+    assert page.evaluate(focused) == "ANNUALLY"  # the keyboard stays on the toggle
+    page.locator("#early-paywall").screenshot(path=str(artifacts_dir / "widgets-early-annual.png"))
+    period = ("stigg-billing-period-change", "early-paywall", {"billingPeriod": "ANNUALLY"})
+    assert early.events() == [period]
+    cta_click(page)  # nothing waits for Python: the shim follows `cta-href` at once
+    page.wait_for_function("location.hash === '#chosen-plan-stigg-pro'")
+    selected = [detail for name, _, detail in early.events() if name == "stigg-plan-selected"]
+    assert [detail["billingPeriod"] for detail in selected] == ["ANNUALLY"]
+    assert early.python.held, "Python started before the input was handled"
+
+    early.hydrate()
+    # Python caught up (annual, spare renderings gone) without firing the change again.
+    spare = "document.getElementById('early-paywall').shadowRoot.querySelectorAll('template')"
+    page.wait_for_function(f"{spare}.length === 0")
+    assert [name for name, _, _ in early.events()].count("stigg-billing-period-change") == 1
+    expect(section).to_have_attribute("data-billing-period", "ANNUALLY")
+    page.locator('#early-paywall input[value="MONTHLY"]').check()
+    expect(section).to_have_attribute("data-billing-period", "MONTHLY")
+    assert early.errors == []

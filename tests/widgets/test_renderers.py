@@ -31,6 +31,7 @@ from widgets.render import (
     render_customer_portal,
     render_gate,
     render_paywall,
+    render_period_alternatives,
     render_state,
     render_upgrade_prompt,
     render_usage_meter,
@@ -430,6 +431,29 @@ def test_ssr_element_marks_output_for_hydration() -> None:
         ssr_element("script", {}, "", css_href="x")
 
 
+def test_period_alternatives_are_the_other_periods_as_rendered_and_ship_inert() -> None:
+    options = PaywallOptions(billing_period="MONTHLY")
+    spare = render_period_alternatives(paywall(), options)
+    assert list(spare) == ["period:ANNUALLY"]  # the period shown has none
+    annual = PaywallOptions(billing_period="ANNUALLY")
+    assert spare["period:ANNUALLY"] == render_paywall(paywall(), annual)
+    assert render_period_alternatives(paywall(), annual) == {
+        "period:MONTHLY": render_paywall(paywall(), options)
+    }
+    html = ssr_element(
+        "stigg-paywall",
+        {},
+        render_paywall(paywall(), options),
+        css_href="/w.css",
+        alternatives={**spare, 'x"><b>': "<i>kept</i>"},
+    )
+    # After the root, inside the shadow root, each in an inert template with its key escaped.
+    root_end = html.index("</div><template data-stigg-alternative")
+    assert html.index('<template data-stigg-alternative="period:ANNUALLY">') > root_end
+    assert '<template data-stigg-alternative="x&quot;&gt;&lt;b&gt;"><i>kept</i></template>' in html
+    assert html.endswith("</template></template></stigg-paywall>")
+
+
 XSS = '<img src=x onerror="alert(1)">{}<script>alert(2)</script>'
 
 
@@ -635,9 +659,9 @@ SHIM = Path(widgets.__file__).parent / "static" / "stigg-elements.js"
 def test_element_shim_stays_small_and_dependency_free() -> None:
     source = SHIM.read_text()
     # What a visitor downloads (compressed) before anything paints: tags, skeleton, the input
-    # recorder, the markup snapshot and the plan selection (which lets a CTA act at first paint;
-    # it took the budget from 4 to 5 KB).
-    assert len(gzip.compress(source.encode(), 9)) < 5 * 1024
+    # recorder, the markup snapshot, the plan selection (which lets a CTA act at first paint;
+    # it took the budget from 4 to 5 KB) and the period toggle's swap (5 to 5.5 KB).
+    assert len(gzip.compress(source.encode(), 9)) < 5.5 * 1024
     # No static or dynamic imports, no fetches: the tags, attributes, skeleton and a queue only.
     assert not re.search(r"^\s*import\b|\bimport\s*\(|\brequire\s*\(|\bfetch\s*\(", source, re.M)
     # Its skeleton's status text is the renderers' "loading" text, in both shipped locales.

@@ -40,6 +40,7 @@ async def server_render(config: dict[str, str]) -> tuple[str, str]:
         PortalOptions,
         render_customer_portal,
         render_paywall,
+        render_period_alternatives,
         ssr_element,
     )
 
@@ -55,13 +56,18 @@ async def server_render(config: dict[str, str]) -> tuple[str, str]:
     finally:
         await client.close()
     css = "/static/stigg-widgets.css"
-    inner = render_paywall(paywall, PaywallOptions(billing_period="MONTHLY"))
+    options = PaywallOptions(billing_period="MONTHLY")
+    inner = render_paywall(paywall, options)
     attributes = {"id": "ssr", "product-id": "product-stigg", "billing-period": "MONTHLY"}
     main = "<h2>Server-rendered</h2>" + ssr_element(
         "stigg-paywall", attributes, inner, css_href=css
     )
     early_paywall = {**attributes, "id": "early-paywall", "cta-href": "#chosen-{planId}"}
-    early = ssr_element("stigg-paywall", early_paywall, inner, css_href=css)
+    # As the demo's /pricing: with the other period's rendering, for the shim's period toggle.
+    alternatives = render_period_alternatives(paywall, options)
+    early = ssr_element(
+        "stigg-paywall", early_paywall, inner, css_href=css, alternatives=alternatives
+    )
     if portal is not None:
         portal_html = render_customer_portal(portal, PortalOptions())
         early += ssr_element(

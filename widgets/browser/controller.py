@@ -22,6 +22,7 @@ from widgets.browser.ffi import (
 )
 from widgets.client import StiggClient
 from widgets.render import render_connection_notice, render_state
+from widgets.render.common import ALTERNATIVE_MARKER
 
 if TYPE_CHECKING:
     from widgets.formatting import Formatters
@@ -64,6 +65,8 @@ class Controller(ABC):
         self.task: asyncio.Task[None] | None = None
         self.input_live = False
         """Python handles the element's input itself; until then the shim notes it for replay."""
+        self.replaying_announced = False
+        """Replaying input whose DOM event the shim already fired (`emit` skips the DOM)."""
         self.ahead_of_load = False
         """Rendered from entitlements the SDK had before its first load (a persisted snapshot),
         so that load's changes must reach it."""
@@ -174,6 +177,8 @@ class Controller(ABC):
             return
         self.input_live = True
         self.element.stiggInputLive = True
+        for spare in self.element.shadowRoot.querySelectorAll(f"template[{ALTERNATIVE_MARKER}]"):
+            spare.remove()  # renderings for the shim alone: from now on Python renders
         for note in recorded_input(self.element):
             control = nullable(self.root.querySelector(note["selector"]))
             if control is None:
@@ -183,12 +188,17 @@ class Controller(ABC):
                     control.checked = bool(note["checked"])
                 elif note["value"] is not None:
                     control.value = str(note["value"])
-            self.act(control, str(note["type"]))
+            self.replaying_announced = note.get("announced") is True
+            try:
+                self.act(control, str(note["type"]))
+            finally:
+                self.replaying_announced = False
 
     def emit(self, name: str, detail: dict[str, Any]) -> bool:
         """Fire `name` with one payload both as the DOM CustomEvent (bubbling, composed,
-        cancelable) and to Python subscribers; False when a DOM listener cancelled it."""
-        proceed = dispatch(self.element, name, detail)
+        cancelable) and to Python subscribers; False when a DOM listener cancelled it. For
+        input the shim already acted on and announced in the DOM, only the subscribers hear it."""
+        proceed = self.replaying_announced or dispatch(self.element, name, detail)
         self.app.notify(name, self.element, detail)
         return proceed
 

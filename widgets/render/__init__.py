@@ -12,7 +12,7 @@ from widgets.render.common import (
     render_state,
     ssr_element,
 )
-from widgets.render.paywall import PaywallOptions, render_paywall
+from widgets.render.paywall import PaywallOptions, render_paywall, render_period_alternatives
 from widgets.render.usage import (
     UsageInfo,
     render_gate,
@@ -33,6 +33,7 @@ __all__ = [
     "render_customer_portal",
     "render_gate",
     "render_paywall",
+    "render_period_alternatives",
     "render_state",
     "render_upgrade_prompt",
     "render_usage_meter",

@@ -10,6 +10,9 @@ from widgets.markup import attrs, text
 from widgets.texts import Texts
 
 SSR_MARKER = "data-stigg-ssr"
+ALTERNATIVE_MARKER = (
+    "data-stigg-alternative"  # a spare rendering the shim may swap in (ssr_element)
+)
 
 
 @dataclass(frozen=True)
@@ -62,17 +65,25 @@ def ssr_element(
     css_href: str,
     light_dom: str = "",
     state: str = "ready",
+    alternatives: Mapping[str, str] | None = None,
 ) -> str:
     """The whole element for server-side rendering: declarative shadow root marked for hydration.
 
     `inner` must come from a renderer (already escaped); `light_dom` is trusted page markup.
+    `alternatives` (from a renderer too, e.g. `render_period_alternatives`) are inert
+    `<template data-stigg-alternative=key>`s the element shim swaps in on input before Python is
+    live; Python drops them when it takes over.
     """
     if not tag.startswith("stigg-") or not tag.replace("-", "").isalnum():
         raise ValueError(f"not a stigg element: {tag!r}")
     all_attrs = {**attributes, SSR_MARKER: True, "data-state": state}
+    spare = "".join(
+        f"<template{attrs({ALTERNATIVE_MARKER: key})}>{markup}</template>"
+        for key, markup in (alternatives or {}).items()
+    )
     return (
         f'<{tag}{attrs(all_attrs)}><template shadowrootmode="open">'
         f'<link rel="stylesheet" href="{text(css_href)}">'
-        f'<div class="root" part="root" {SSR_MARKER}>{inner}</div></template>'
+        f'<div class="root" part="root" {SSR_MARKER}>{inner}</div>{spare}</template>'
         f"{light_dom}</{tag}>"
     )

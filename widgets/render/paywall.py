@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from stigg_client.models.paywall import Addon, Paywall, Plan, PricePoint
@@ -95,6 +95,19 @@ def render_paywall(paywall: Paywall | None, options: PaywallOptions | None = Non
         f'data-billing-period="{period}" aria-label="{text(options.texts("plans_title"))}">'
         f"{_period_toggle(plans, period, options)}{body}</section>"
     )
+
+
+def render_period_alternatives(paywall: Paywall, options: PaywallOptions) -> dict[str, str]:
+    """The paywall rendered for each offered period other than the one `render_paywall` shows,
+    keyed `period:<PERIOD>`: given to `ssr_element` as alternatives, they let the element shim
+    switch periods at once on a server-rendered paywall, before Python is live."""
+    plans = visible_plans(paywall, options)
+    shown = selected_period(plans, options)
+    return {
+        f"period:{period}": render_paywall(paywall, replace(options, billing_period=period))
+        for period in pricing.periods(plans)
+        if period != shown
+    }
 
 
 def _period_toggle(plans: list[Plan], period: str, options: PaywallOptions) -> str:

@@ -65,7 +65,9 @@ function skeleton(el, tag) {
 // notes (`takeInput`) and handles each like the live event, so a CTA clicked at first paint fires
 // the same cancelable `stigg-plan-selected` as one clicked later (a CTA with `cta-href` and nothing
 // noted before it is handled at once, see selectPlan). Controls are buttons and inputs, so nothing
-// navigates on its own; plain links (no `data-action`) stay real links.
+// navigates on its own; plain links (no `data-action`) stay real links. A period toggle whose
+// rendering the server sent along (`ssr_element` alternatives) switches at once and fires its
+// event here; its note is `announced`, so Python's replay does not fire it again.
 const RECORDED_EVENTS = ["click", "change"];
 const CONTROL_KEYS = ["data-action", "data-plan-id", "data-feature-id", "data-subscription-id"];
 const recorded = new WeakMap();
@@ -85,20 +87,50 @@ function recordInput(el) {
   const note = (event) => {
     if (el.stiggInputLive) return;
     const control = event.target.closest?.("[data-action]");
-    if (!control) return;
+    // Inputs act on "change" (which follows their click); buttons on "click".
+    if (!control || (event.type === "click" && control.localName === "input")) return;
     const notes = recorded.get(el);
-    if (event.type === "click" && control.dataset.action === "select" && !notes.length &&
+    // Nothing noted waits for Python (announced input is shown already).
+    const settled = notes.every((n) => n.announced);
+    if (event.type === "click" && control.dataset.action === "select" && settled &&
         el.hasAttribute("cta-href")) {
       selectPlan(el, control, declaredCustomer() || null);
       return;
     }
     if (event.type === "click") control.setAttribute("data-pending", "");
+    const selector = controlSelector(control);
+    const announced = event.type === "change" && control.dataset.action === "period" &&
+      settled && showAlternative(el, `period:${control.value}`, selector);
     notes.push({
-      type: event.type, selector: controlSelector(control),
-      value: control.value ?? null, checked: Boolean(control.checked),
+      type: event.type, selector, value: control.value ?? null,
+      checked: Boolean(control.checked), announced,
     });
+    if (announced) {
+      el.dispatchEvent(new CustomEvent("stigg-billing-period-change",
+        { detail: { billingPeriod: control.value }, bubbles: true, composed: true, cancelable: true }));
+    }
   };
   for (const type of RECORDED_EVENTS) el.shadowRoot.addEventListener(type, note, true);
+}
+
+/** Show the `<template data-stigg-alternative=key>` rendering (keeping the one it replaces) and
+ * focus `selector` in it; false when there is none. */
+function showAlternative(el, key, selector) {
+  const root = el.shadowRoot.querySelector(".root");
+  const spare = (name) => [...el.shadowRoot.querySelectorAll("template[data-stigg-alternative]")]
+    .find((node) => node.dataset.stiggAlternative === name);
+  const next = spare(key);
+  const shown = root?.querySelector("[data-billing-period]")?.dataset.billingPeriod;
+  if (!root || !next || !shown) return false;
+  if (!spare(`period:${shown}`)) {
+    const keep = document.createElement("template");
+    keep.dataset.stiggAlternative = `period:${shown}`;
+    keep.content.append(...root.childNodes);
+    root.after(keep);
+  }
+  root.replaceChildren(next.content.cloneNode(true));
+  root.querySelector(selector)?.focus();
+  return true;
 }
 
 // ---- Plan selection ------------------------------------------------------------------------------
