@@ -225,6 +225,7 @@ def test_period_toggle_at_first_paint_switches_at_once_and_the_cta_follows(
 
     early = early_pages(held=True)
     page = early.page
+    monthly = shown_prices(page)
     period_by_keyboard(page)
     section = page.locator("#early-paywall section.paywall")
     expect(section).to_have_attribute("data-billing-period", "ANNUALLY")
@@ -234,6 +235,15 @@ def test_period_toggle_at_first_paint_switches_at_once_and_the_cta_follows(
     page.locator("#early-paywall").screenshot(path=str(artifacts_dir / "widgets-early-annual.png"))
     period = ("stigg-billing-period-change", "early-paywall", {"billingPeriod": "ANNUALLY"})
     assert early.events() == [period]
+    # Back and forth by keyboard: each rendering kept intact, focus on the toggle throughout.
+    page.keyboard.press("ArrowLeft")
+    expect(section).to_have_attribute("data-billing-period", "MONTHLY")
+    assert shown_prices(page) == monthly and page.evaluate(focused) == "MONTHLY"
+    page.keyboard.press("ArrowRight")
+    expect(section).to_have_attribute("data-billing-period", "ANNUALLY")
+    assert shown_prices(page) == annual and page.evaluate(focused) == "ANNUALLY"
+    back = ("stigg-billing-period-change", "early-paywall", {"billingPeriod": "MONTHLY"})
+    assert early.events() == [period, back, period]
     cta_click(page)  # nothing waits for Python: the shim follows `cta-href` at once
     page.wait_for_function("location.hash === '#chosen-plan-stigg-pro'")
     selected = [detail for name, _, detail in early.events() if name == "stigg-plan-selected"]
@@ -244,7 +254,7 @@ def test_period_toggle_at_first_paint_switches_at_once_and_the_cta_follows(
     # Python caught up (annual, spare renderings gone) without firing the change again.
     spare = "document.getElementById('early-paywall').shadowRoot.querySelectorAll('template')"
     page.wait_for_function(f"{spare}.length === 0")
-    assert [name for name, _, _ in early.events()].count("stigg-billing-period-change") == 1
+    assert [name for name, _, _ in early.events()].count("stigg-billing-period-change") == 3
     expect(section).to_have_attribute("data-billing-period", "ANNUALLY")
     page.locator('#early-paywall input[value="MONTHLY"]').check()
     expect(section).to_have_attribute("data-billing-period", "MONTHLY")
