@@ -165,3 +165,32 @@ def test_expired_old_version_and_corrupt_entries_are_ignored_quietly(visitor: Vi
     expect(page.locator("#paywall")).to_have_attribute("data-state", "loading")
     visitor.release()
     assert visitor.errors == [], "\n".join(visitor.errors[:12])
+
+
+def test_period_toggle_on_a_snapshot_switches_at_once(visitor: Visitor) -> None:
+    """The snapshot keeps the paywall's other-period rendering: toggled before Python starts, it
+    shows at once; Python's fresh render then lands on the same period, with one event."""
+    visitor.visit()
+    section = visitor.page.locator("#paywall section.paywall")
+    first = section.get_attribute("data-billing-period")
+    other = "MONTHLY" if first == "ANNUALLY" else "ANNUALLY"
+    visitor.page.locator(f"#paywall input[data-action='period'][value='{other}']").check()
+    expect(section).to_have_attribute("data-billing-period", other)
+    expected_prices = visitor.page.locator("#paywall li.plan .price").all_text_contents()
+
+    page = visitor.visit(held=True)
+    assert "paywall" in visitor.painted_from_snapshot()
+    expect(section).to_have_attribute("data-billing-period", str(first))
+    page.locator(f"#paywall input[data-action='period'][value='{other}']").check()
+    expect(section).to_have_attribute("data-billing-period", other)
+    assert page.locator("#paywall li.plan .price").all_text_contents() == expected_prices
+    changes = [e for e in dom_events(page) if e["name"] == "stigg-billing-period-change"]
+    assert [(e["target"], e["detail"]) for e in changes] == [("paywall", {"billingPeriod": other})]
+    assert page.evaluate("document.body.dataset.python") is None  # Python has not run
+
+    visitor.release()
+    expect(section).to_have_attribute("data-billing-period", other)
+    assert page.locator("#paywall li.plan .price").all_text_contents() == expected_prices
+    changes = [e for e in dom_events(page) if e["name"] == "stigg-billing-period-change"]
+    assert len(changes) == 1
+    assert visitor.errors == [], "\n".join(visitor.errors[:12])

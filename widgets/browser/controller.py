@@ -151,7 +151,7 @@ class Controller(ABC):
             for pending in self.root.querySelectorAll("[data-pending]"):
                 pending.removeAttribute("data-pending")  # noted clicks: `go_live` acts on them
             if self.app.client.customer_id == customer_id:  # else not this customer's markup
-                self.keep_snapshot(customer_id)
+                self.keep_snapshot(customer_id, server_sent=not render)
             self.mark_ready()
         except asyncio.CancelledError:
             raise
@@ -162,13 +162,32 @@ class Controller(ABC):
             self.emit("stigg-error", {"message": str(error), "retryable": True})
         self.go_live()
 
-    def keep_snapshot(self, customer_id: str | None) -> None:
+    def keep_snapshot(self, customer_id: str | None, *, server_sent: bool = False) -> None:
         """Save the freshly loaded markup for the shim to paint on the next visit, keyed by the
-        element's configuration and `customer_id` (whose data it shows)."""
+        element's configuration and `customer_id` (whose data it shows), with its spare
+        renderings (`spare_renderings`)."""
         state = str(self.element.dataset.state)
         if state in ("ready", "empty"):
             html = str(self.root.innerHTML)
-            save_snapshot(self.element, customer_id, html, state)
+            save_snapshot(
+                self.element, customer_id, html, state, self.spare_renderings(server_sent)
+            )
+
+    def spare_renderings(self, server_sent: bool) -> dict[str, str]:
+        """Renderings the shim may swap in before Python is live on the next visit, by
+        `ssr_element` alternative key; `server_sent`: the markup shown is the server's, whose
+        spares are in the shadow root. None by default."""
+        return {}
+
+    def kept_spares(self, shown_key: str) -> dict[str, str]:
+        """The spare renderings in the shadow root (`ssr_element` alternatives, or the one the
+        shim kept when it swapped), less the one for `shown_key`."""
+        spares = self.element.shadowRoot.querySelectorAll(f"template[{ALTERNATIVE_MARKER}]")
+        found = {
+            str(spare.getAttribute(ALTERNATIVE_MARKER)): str(spare.innerHTML) for spare in spares
+        }
+        found.pop(shown_key, None)
+        return found
 
     def go_live(self) -> None:
         """Handle input from now on, after replaying, in order, what the visitor did while the

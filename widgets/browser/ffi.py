@@ -4,7 +4,7 @@ shim, navigation (imports `js` and `pyodide` lazily, so the package imports in C
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -137,12 +137,18 @@ def _shim() -> Any:
     return nullable(getattr(js.window, "stiggElements", None))
 
 
-def save_snapshot(element: Any, customer_id: str | None, html: str, state: str) -> None:
-    """Keep `element`'s rendered markup for the shim to paint on the next visit of the same
-    customer (None: anonymous); other customers' snapshots go."""
+def save_snapshot(
+    element: Any,
+    customer_id: str | None,
+    html: str,
+    state: str,
+    spares: Mapping[str, str] | None = None,
+) -> None:
+    """Keep `element`'s rendered markup (and its `spares`, by alternative key) for the shim to
+    paint on the next visit of the same customer (None: anonymous); other customers' go."""
     shim = _shim()
     if shim is not None and nullable(getattr(shim, "saveSnapshot", None)) is not None:
-        shim.saveSnapshot(element, customer_id or "", html, state)
+        shim.saveSnapshot(element, customer_id or "", html, state, json.dumps(dict(spares or {})))
 
 
 def clear_snapshots() -> None:

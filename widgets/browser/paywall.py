@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from widgets.browser.controller import Controller, WidgetHost
-from widgets.browser.ffi import select_plan
+from widgets.browser.ffi import nullable, select_plan
 from widgets.pricing import CustomerState
-from widgets.render import PaywallOptions, render_paywall
+from widgets.render import PaywallOptions, render_paywall, render_period_alternatives
 
 if TYPE_CHECKING:
     from stigg_client.models.paywall import Paywall
@@ -59,6 +59,19 @@ class PaywallController(Controller):
 
     def render(self) -> str:
         return render_paywall(self.paywall, self.paywall_options())
+
+    def spare_renderings(self, server_sent: bool) -> dict[str, str]:
+        """The other billing periods' renderings, so a period toggle on the next visit's
+        snapshot is shown at once: the server's when it sent them, else rendered here."""
+        if self.paywall is None:
+            return {}
+        if server_sent:
+            shown = nullable(self.root.querySelector("[data-billing-period]"))
+            period = "" if shown is None else str(shown.dataset.billingPeriod)
+            kept = self.kept_spares(f"period:{period}")
+            if kept:
+                return kept
+        return render_period_alternatives(self.paywall, self.paywall_options())
 
     def rerender(self) -> None:
         """Render the loaded data again for a changed choice (no new load, no `stigg-ready`)."""

@@ -177,8 +177,9 @@ function takeInput(el) {
 }
 
 // ---- Rendered-markup snapshot for repeat visits ------------------------------------------------
-// Python saves each element's last loaded markup (`saveSnapshot`); on the next visit the shim
-// paints it before Python starts, and Python then renders fresh data over it. Keyed by format
+// Python saves each element's last loaded markup, with its spare renderings (`saveSnapshot`); on
+// the next visit the shim paints it before Python starts, and Python then renders fresh data over
+// it (the spares let a period toggle switch at once meanwhile, as on server markup). Keyed by format
 // version, tag, configuration attributes and customer. The customer is the one the page declares
 // (`<meta name="stigg-customer-id" content="…">`, none: anonymous), never a remembered one, so a
 // page never paints another customer's markup; saving for one customer drops every other's.
@@ -221,16 +222,23 @@ function paintSnapshot(el) {
     if (!fresh) { localStorage.removeItem(key); return false; }
     el.shadowRoot.innerHTML = `<link rel="stylesheet" href="${CSS_HREF}">` +
       `<div class="root" part="root">${entry.html}</div>`;
+    for (const [key, html] of Object.entries(entry.spares || {})) {
+      const spare = document.createElement("template");
+      spare.dataset.stiggAlternative = key;
+      spare.innerHTML = html;
+      el.shadowRoot.append(spare);
+    }
     el.dataset.state = entry.state === "empty" ? "empty" : "ready";
     el.dataset.stiggSnapshot = "";
     return true;
   } catch { return false; } // storage unavailable: the skeleton
 }
 
-function saveSnapshot(el, customer, html, state) {
+function saveSnapshot(el, customer, html, state, spares = "{}") {
   try {
     for (const key of snapshotKeys(customer)) localStorage.removeItem(key);
-    const entry = { v: SNAPSHOT_VERSION, savedAt: Date.now(), state, html };
+    const entry = { v: SNAPSHOT_VERSION, savedAt: Date.now(), state, html,
+      spares: JSON.parse(spares) };
     localStorage.setItem(snapshotKey(el, customer), JSON.stringify(entry));
   } catch { /* storage full or unavailable: no snapshot */ }
 }
