@@ -28,13 +28,19 @@ CTA = "#paywall button.cta[data-action=select]"
 WHEN = {"painted": "at first paint", "interactive": "when interactive"}
 
 
-def click_to_outcome(page: Page, url: str, when: str) -> float | None:
-    """Load `url`, wait for `when` ('painted' or 'interactive'), click the first CTA; ms until the
-    page starts navigating, or None if it never does."""
+def open_until(page: Page, url: str, when: str) -> None:
+    """Load `url` and return in the first frame the probe marks `when` ('painted' or
+    'interactive')."""
     page.goto(url)
     page.wait_for_function(
         f"(() => window.__paywallTimes?.{when} !== undefined)()", polling="raf", timeout=120_000
     )
+
+
+def click_to_outcome(page: Page, url: str, when: str) -> float | None:
+    """Load `url`, wait for `when`, click the first CTA; ms until the page starts navigating, or
+    None if it never does."""
+    open_until(page, url, when)
     navigations: list[float] = []
     page.on(
         "request",
@@ -72,10 +78,7 @@ TOGGLE = """async (timeout) => {
 
 def toggle_to_outcome(page: Page, url: str, when: str) -> float | None:
     """Load `url`, wait for `when`, switch the period to annual; ms until annual prices show."""
-    page.goto(url)
-    page.wait_for_function(
-        f"(() => window.__paywallTimes?.{when} !== undefined)()", polling="raf", timeout=120_000
-    )
+    open_until(page, url, when)
     shown: float | None = page.evaluate(TOGGLE, CLICK_TIMEOUT_MS)
     return None if shown is None else round(shown, 1)
 

@@ -179,15 +179,11 @@ class Controller(ABC):
         spares are in the shadow root. None by default."""
         return {}
 
-    def kept_spares(self, shown_key: str) -> dict[str, str]:
-        """The spare renderings in the shadow root (`ssr_element` alternatives, or the one the
-        shim kept when it swapped), less the one for `shown_key`."""
+    def spare_templates(self) -> dict[str, Any]:
+        """The spare renderings in the shadow root by key (`ssr_element` alternatives, a
+        snapshot's spares, or the one the shim kept when it swapped): the shim's until live."""
         spares = self.element.shadowRoot.querySelectorAll(f"template[{ALTERNATIVE_MARKER}]")
-        found = {
-            str(spare.getAttribute(ALTERNATIVE_MARKER)): str(spare.innerHTML) for spare in spares
-        }
-        found.pop(shown_key, None)
-        return found
+        return {str(spare.getAttribute(ALTERNATIVE_MARKER)): spare for spare in spares}
 
     def go_live(self) -> None:
         """Handle input from now on, after replaying, in order, what the visitor did while the
@@ -196,8 +192,8 @@ class Controller(ABC):
             return
         self.input_live = True
         self.element.stiggInputLive = True
-        for spare in self.element.shadowRoot.querySelectorAll(f"template[{ALTERNATIVE_MARKER}]"):
-            spare.remove()  # renderings for the shim alone: from now on Python renders
+        for spare in self.spare_templates().values():
+            spare.remove()  # from now on Python renders
         for note in recorded_input(self.element):
             control = nullable(self.root.querySelector(note["selector"]))
             if control is None:

@@ -67,8 +67,8 @@ class PaywallController(Controller):
             return {}
         if server_sent:
             shown = nullable(self.root.querySelector("[data-billing-period]"))
-            period = "" if shown is None else str(shown.dataset.billingPeriod)
-            kept = self.kept_spares(f"period:{period}")
+            key = "" if shown is None else f"period:{shown.dataset.billingPeriod}"
+            kept = {k: str(t.innerHTML) for k, t in self.spare_templates().items() if k != key}
             if kept:
                 return kept
         return render_period_alternatives(self.paywall, self.paywall_options())

@@ -113,6 +113,12 @@ function recordInput(el) {
   for (const type of RECORDED_EVENTS) el.shadowRoot.addEventListener(type, note, true);
 }
 
+function spareTemplate(key) {
+  const spare = document.createElement("template");
+  spare.dataset.stiggAlternative = key;
+  return spare;
+}
+
 /** Show the `<template data-stigg-alternative=key>` rendering (keeping the one it replaces) and
  * focus `selector` in it; false when there is none. */
 function showAlternative(el, key, selector) {
@@ -123,8 +129,7 @@ function showAlternative(el, key, selector) {
   const shown = root?.querySelector("[data-billing-period]")?.dataset.billingPeriod;
   if (!root || !next || !shown) return false;
   if (!spare(`period:${shown}`)) {
-    const keep = document.createElement("template");
-    keep.dataset.stiggAlternative = `period:${shown}`;
+    const keep = spareTemplate(`period:${shown}`);
     keep.content.append(...root.childNodes);
     root.after(keep);
   }
@@ -223,8 +228,7 @@ function paintSnapshot(el) {
     el.shadowRoot.innerHTML = `<link rel="stylesheet" href="${CSS_HREF}">` +
       `<div class="root" part="root">${entry.html}</div>`;
     for (const [key, html] of Object.entries(entry.spares || {})) {
-      const spare = document.createElement("template");
-      spare.dataset.stiggAlternative = key;
+      const spare = spareTemplate(key);
       spare.innerHTML = html;
       el.shadowRoot.append(spare);
     }
